@@ -1,0 +1,41 @@
+# Passerelle: `make run` serves the app, `make test` runs the whole suite. Both set up what they need.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+FLASK   := $(VENV)/bin/flask --app webapp
+PYBABEL := $(VENV)/bin/pybabel
+PORT    ?= 5000
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test install translations extract chromium serve
+
+$(VENV)/.run-deps: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.run-deps
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+install: $(VENV)/.run-deps
+
+# Compiled catalogs are build products (not in git): compile them from the .po files.
+translations: $(VENV)/.run-deps
+	$(PYBABEL) -q compile -d translations
+
+# Refresh the message catalogs after changing user-visible text.
+extract: $(VENV)/.run-deps
+	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+
+run: translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Passerelle: http://127.0.0.1:$(PORT)"
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test: $(VENV)/.test-deps translations chromium
+	$(PY) -m pytest

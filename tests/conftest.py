@@ -1,0 +1,140 @@
+"""Fixtures: one migrated database per run, emptied after each test; factories; sign-in helper."""
+
+import contextvars
+import os
+import re
+from datetime import date, timedelta
+from itertools import count
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+from webapp import create_app
+from webapp.accounts import passphrases
+from webapp.accounts.models import Group, Role, Site, User
+from webapp.extensions import db, limiter
+
+PASSPHRASE = "tulipe-orange-camion"
+
+
+def _reset_schema(url: str) -> None:
+    """Start PostgreSQL runs from an empty schema, so migrations are tested from scratch."""
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as on a real server: no `g` or database session
+    leaks from the test's own app context into the request."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
+    _reset_schema(url)
+    os.environ["PASSERELLE_INSTANCE"] = str(instance)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_PROFILE": "CHEAPEST",
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    """Each test starts with empty tables and fresh throttling counters."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                db.session.execute(sa.text(f"DELETE FROM {table}"))
+        db.session.commit()
+        limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def make_group(ctx):
+    def make(name=None, site=None) -> Group:
+        number = next(_numbers)
+        site = site or Site(name=f"Site {number}")
+        group = Group(site=site, name=name or f"Group {number}", starts_on=date(2026, 9, 1),
+                      ends_on=date(2026, 9, 1) + timedelta(days=300))
+        db.session.add(group)
+        db.session.commit()
+        return group
+
+    return make
+
+
+@pytest.fixture
+def make_user(ctx):
+    def make(role=Role.TRAINEE, group=None, username=None, passphrase=PASSPHRASE, **fields) -> User:
+        number = next(_numbers)
+        user = User(username=username or f"{role.value}{number}", role=role,
+                    display_name=fields.pop("display_name", f"Person {number}"),
+                    password_hash=passphrases.hash_passphrase(passphrase),
+                    site_id=group.site_id if group else None, **fields)
+        if group:
+            user.groups.append(group)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real sign-in form."""
+
+    def sign_in(user, passphrase=PASSPHRASE, remember=False, http=None):
+        http = http or client
+        data = {"username": user.username, "passphrase": passphrase}
+        if remember:
+            data["remember"] = "y"
+        response = http.post("/login", data=data)
+        assert response.status_code == 303, response.text
+        return response
+
+    return sign_in
+
+
+def csrf_from(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)

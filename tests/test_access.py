@@ -1,0 +1,119 @@
+"""Every route has an access rule, checked for every role: what is not yours is 404."""
+
+import pytest
+
+from webapp.accounts.models import Role
+
+ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
+    "anonymous", "trainee", "other_trainee", "teacher", "other_teacher", "volunteer", "admin"
+)
+PEOPLE = (ANON, TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN)
+SIGN_IN = 302  # redirected to the sign-in page
+
+
+def everyone(status):
+    return dict.fromkeys(PEOPLE, status)
+
+
+def signed_in(status):
+    return {**everyone(status), ANON: SIGN_IN}
+
+
+def only(allowed: dict):
+    """Signed-in people not named get 404; anonymous people are sent to sign in."""
+    return {**signed_in(404), **allowed}
+
+
+# endpoint: (method, url, expected status per person). {group} is the teacher's group,
+# {trainee} a trainee in it.
+ACCESS = {
+    "static": ("GET", "/static/css/app.css", everyone(200)),
+    "core.home": ("GET", "/", signed_in(200)),
+    "core.healthz": ("GET", "/healthz", everyone(200)),
+    "accounts.login": ("GET", "/login", {**everyone(302), ANON: 200}),
+    "accounts.logout": ("POST", "/logout", signed_in(303)),
+    "accounts.reset": ("GET", "/reset", everyone(200)),
+    "accounts.account": ("GET", "/me", signed_in(200)),
+    "accounts.language": ("POST", "/language", everyone(303)),
+    "accounts.groups": ("GET", "/groups", only({TEACHER: 200, OTHER_TEACHER: 200,
+                                                VOLUNTEER: 200, ADMIN: 200})),
+    "accounts.group": ("GET", "/groups/{group}", only({TEACHER: 200, ADMIN: 200})),
+    "accounts.add_trainees": ("GET", "/groups/{group}/trainees/new", only({TEACHER: 200})),
+    "accounts.reissue_cards": ("POST", "/groups/{group}/cards?trainee={trainee}",
+                               only({TEACHER: 200})),
+    "accounts.reset_code": ("POST", "/trainees/{trainee}/reset-code", only({TEACHER: 200})),
+    "accounts.sites": ("GET", "/sites", only({ADMIN: 200})),
+    "accounts.new_group": ("GET", "/groups/new", only({ADMIN: 200})),
+    "accounts.staff": ("GET", "/staff", only({ADMIN: 200})),
+    "accounts.new_staff": ("GET", "/staff/new", only({ADMIN: 200})),
+    "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
+    "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
+    "pwa.offline": ("GET", "/offline", everyone(200)),
+}
+
+
+def test_every_route_has_an_access_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - ACCESS.keys()
+    assert not missing, f"routes without an access rule test: {sorted(missing)}"
+    assert not ACCESS.keys() - endpoints, "access rules for routes that no longer exist"
+
+
+@pytest.fixture
+def world(make_group, make_user):
+    group, elsewhere = make_group(), make_group()
+    people = {
+        TRAINEE: make_user(Role.TRAINEE, group=group),
+        OTHER_TRAINEE: make_user(Role.TRAINEE, group=elsewhere),
+        TEACHER: make_user(Role.TEACHER, group=group),
+        OTHER_TEACHER: make_user(Role.TEACHER, group=elsewhere),
+        VOLUNTEER: make_user(Role.VOLUNTEER, group=group),
+        ADMIN: make_user(Role.ADMIN),
+    }
+    return group, people
+
+
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_access_rule(app, world, login, endpoint):
+    method, url, expected = ACCESS[endpoint]
+    group, people = world
+    url = url.format(group=group.id, trainee=people[TRAINEE].id)
+    for person in PEOPLE:
+        http = app.test_client()
+        if person != ANON:
+            login(people[person], http=http)
+        if "?" in url and method == "POST":
+            path, query = url.split("?")
+            key, value = query.split("=")
+            response = http.post(path, data={key: value})
+        else:
+            response = http.open(url, method=method)
+        response.close()
+        assert response.status_code == expected[person], f"{person} on {method} {url}"
+
+
+def test_trainee_cannot_reach_another_trainees_reset_even_as_teacher_elsewhere(app, world, login):
+    group, people = world
+    http = app.test_client()
+    login(people[OTHER_TEACHER], http=http)
+    assert http.post(f"/trainees/{people[TRAINEE].id}/reset-code").status_code == 404
+    assert http.post(f"/groups/{group.id}/cards", data={"trainee": people[TRAINEE].id}).status_code == 404
+
+
+def test_admin_sees_staff_but_not_trainees_of_a_group(app, world, login):
+    group, people = world
+    http = app.test_client()
+    login(people[ADMIN], http=http)
+    page = http.get(f"/groups/{group.id}").text
+    assert people[TEACHER].display_name in page
+    assert people[TRAINEE].display_name not in page
+
+
+def test_volunteer_sees_group_names_only(app, world, login):
+    group, people = world
+    http = app.test_client()
+    login(people[VOLUNTEER], http=http)
+    page = http.get("/groups").text
+    assert group.name in page
+    assert people[TRAINEE].display_name not in page
+    assert f"/groups/{group.id}" not in page

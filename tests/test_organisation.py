@@ -1,0 +1,129 @@
+"""Admin builds the organisation; teachers add trainees and print login cards."""
+
+import re
+
+import sqlalchemy as sa
+
+from webapp.accounts import passphrases
+from webapp.accounts.models import Group, Role, Site, User
+from webapp.core.models import ProcessedRequest
+from webapp.extensions import db
+from webapp.privacy.models import AuditEvent
+
+
+def test_admin_creates_site_group_and_teacher(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    assert client.post("/sites", data={"name": "Aubervilliers"}).status_code == 303
+    site = db.session.scalar(sa.select(Site))
+    response = client.post("/groups/new", data={"site_id": site.id, "name": "Cohorte A",
+                                                "starts_on": "2026-09-01", "ends_on": "2027-06-30"})
+    assert response.status_code == 303
+    group = db.session.scalar(sa.select(Group))
+    response = client.post("/staff/new", data={"display_name": "Karim Haddad", "username": "karim",
+                                               "role": "teacher", "site_id": site.id,
+                                               "group_ids": [group.id]})
+    assert response.status_code == 200
+    assert "login-card" in response.text
+    teacher = db.session.scalar(sa.select(User).where(User.username == "karim"))
+    assert teacher.role is Role.TEACHER
+    assert [g.name for g in teacher.groups] == ["Cohorte A"]
+    phrase = re.search(r'class="login-card__secret">([a-z-]+)</dd>\s*</dl>', response.text).group(1)
+    assert passphrases.verify(teacher.password_hash, phrase)
+
+
+def test_group_dates_must_be_ordered(client, make_user, login):
+    login(make_user(Role.ADMIN))
+    client.post("/sites", data={"name": "Amiens"})
+    site = db.session.scalar(sa.select(Site))
+    response = client.post("/groups/new", data={"site_id": site.id, "name": "B",
+                                                "starts_on": "2027-01-01", "ends_on": "2026-01-01"})
+    assert response.status_code == 200
+    assert 'id="ends_on-error"' in response.text
+    response = client.post("/groups/new", data={"site_id": site.id, "name": "B",
+                                                "starts_on": "hier", "ends_on": ""})
+    assert 'id="starts_on-error"' in response.text
+
+
+def test_duplicate_site_and_username_get_clear_messages(client, make_user, make_group, login):
+    group = make_group()
+    login(make_user(Role.ADMIN, username="boss"))
+    response = client.post("/sites", data={"name": group.site.name})
+    assert 'id="name-error"' in response.text
+    response = client.post("/staff/new", data={"display_name": "X", "username": "boss",
+                                               "role": "teacher", "site_id": group.site_id})
+    assert 'id="username-error"' in response.text
+    response = client.post("/staff/new", data={"display_name": "X", "username": "Bad Name!",
+                                               "role": "teacher", "site_id": group.site_id})
+    assert 'id="username-error"' in response.text
+
+
+def test_teacher_pastes_a_list_and_gets_cards(client, make_user, make_group, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    login(teacher)
+    names = "Aïcha Ben Ali\n\n  fatou   diallo \nAïcha Ben Ali\nOlek Wiśniewski\n"
+    response = client.post(f"/groups/{group.id}/trainees/new",
+                           data={"names": names, "request_id": "batch-1"})
+    assert response.status_code == 200
+    trainees = db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE)
+                                  .order_by(User.id)).all()
+    assert [t.username for t in trainees] == ["aicha.a", "fatou.d", "olek.w"]
+    assert all(group in t.groups for t in trainees)
+    assert response.text.count('class="login-card"') == 3
+    assert response.text.count("<svg") >= 3  # a QR code per card
+    assert "/login?u=aicha.a" in response.text
+    cards = re.findall(r'class="login-card__secret">([^<]+)</dd>', response.text)
+    assert passphrases.verify(trainees[0].password_hash, cards[1])
+    assert db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "trainee_created")
+    ) == 3
+
+
+def test_same_request_twice_creates_no_duplicates(client, make_user, make_group, login):
+    group = make_group()
+    login(make_user(Role.TEACHER, group=group))
+    data = {"names": "Samir Benali\nKevin Martin", "request_id": "tap-twice"}
+    first = client.post(f"/groups/{group.id}/trainees/new", data=data)
+    second = client.post(f"/groups/{group.id}/trainees/new", data=data)
+    assert second.status_code == 200
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == Role.TRAINEE))
+    assert count == 2
+    assert db.session.get(ProcessedRequest, "tap-twice") is not None
+    # The cards shown the second time are the ones that work.
+    samir = db.session.scalar(sa.select(User).where(User.username == "samir.b"))
+    db.session.refresh(samir)
+    phrase = re.findall(r'class="login-card__secret">([^<]+)</dd>', second.text)[1]
+    assert passphrases.verify(samir.password_hash, phrase)
+    assert first.text != second.text
+
+
+def test_usernames_stay_unique(client, make_user, make_group, login):
+    group = make_group()
+    login(make_user(Role.TEACHER, group=group))
+    client.post(f"/groups/{group.id}/trainees/new", data={"names": "Samir Benali", "request_id": "a"})
+    client.post(f"/groups/{group.id}/trainees/new", data={"names": "Samir Bouzid", "request_id": "b"})
+    names = db.session.scalars(sa.select(User.username).where(User.role == Role.TRAINEE)).all()
+    assert sorted(names) == ["samir.b", "samir.b2"]
+
+
+def test_empty_or_huge_name_list_gets_a_message(client, make_user, make_group, login):
+    group = make_group()
+    login(make_user(Role.TEACHER, group=group))
+    response = client.post(f"/groups/{group.id}/trainees/new", data={"names": "  \n "})
+    assert 'id="names-error"' in response.text
+    many = "\n".join(f"Person {n}" for n in range(61))
+    response = client.post(f"/groups/{group.id}/trainees/new", data={"names": many})
+    assert 'id="names-error"' in response.text
+
+
+def test_teacher_reissues_cards_for_ticked_trainees(client, make_user, make_group, login):
+    group = make_group()
+    login(make_user(Role.TEACHER, group=group))
+    trainee = make_user(group=group)
+    old_hash = trainee.password_hash
+    response = client.post(f"/groups/{group.id}/cards", data={"trainee": [str(trainee.id)]})
+    assert response.text.count('class="login-card"') == 1
+    db.session.refresh(trainee)
+    assert trainee.password_hash != old_hash
+    nothing = client.post(f"/groups/{group.id}/cards", data={})
+    assert nothing.status_code == 303

@@ -1,0 +1,60 @@
+"""Passerelle: the application factory."""
+
+import os
+
+from flask import Flask
+
+from webapp import config
+from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+
+HERE = os.path.dirname(__file__)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an app; test_config overrides the environment."""
+    app = Flask(
+        __name__,
+        static_folder=os.path.join(HERE, os.pardir, "static"),
+        instance_path=os.environ.get(
+            "PASSERELLE_INSTANCE", os.path.join(HERE, os.pardir, "instance")
+        ),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    from webapp.core import database, i18n, security, templating
+
+    db.init_app(app)
+    database.tune_connections(app)
+    migrate.init_app(app, db, directory=os.path.join(HERE, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=os.path.join(HERE, os.pardir, "translations"),
+    )
+    login_manager.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    i18n.init_app(app)
+
+    from webapp import accounts, core, pwa
+    from webapp.accounts import auth
+    from webapp.core import errors
+    from webapp.core import models as _core_models  # noqa: F401  (tables for migrations)
+    from webapp.privacy import models as _privacy_models  # noqa: F401
+
+    auth.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(core.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(pwa.bp)
+
+    from webapp import cli
+
+    cli.init_app(app)
+    return app

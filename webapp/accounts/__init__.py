@@ -1,0 +1,7 @@
+"""Accounts: sign-in, sites, groups, staff and trainee accounts, login cards, reset codes."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from webapp.accounts import routes, manage  # noqa: E402,F401

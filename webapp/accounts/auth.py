@@ -1,0 +1,141 @@
+"""Sign-in sessions stored server-side, staff idle timeout, throttling and access decorators."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from limits import parse
+
+from webapp.accounts.models import AuthSession, Role, User
+from webapp.core.time import as_utc, utcnow
+from webapp.extensions import db, limiter, login_manager
+
+SHORT_SESSION = timedelta(hours=12)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Sign user in on this device with a brand-new session token."""
+    token = secrets.token_urlsafe(32)
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"] if remember else SHORT_SESSION
+    db.session.add(AuthSession(token_hash=_digest(token), user=user, expires_at=utcnow() + lifetime))
+    today = utcnow().date()
+    if user.last_seen_on != today:
+        user.last_seen_on = today
+    db.session.commit()
+    session.clear()  # nothing from before sign-in survives (no session fixation)
+    session.permanent = remember
+    user.session_token = token
+    login_user(user)
+    session["seen"] = utcnow().timestamp()
+
+
+def end_session() -> None:
+    """Sign out this device: its token stops working everywhere, even if the cookie was copied."""
+    if current_user.is_authenticated and current_user.session_token:
+        db.session.execute(
+            sa.delete(AuthSession).where(AuthSession.token_hash == _digest(current_user.session_token))
+        )
+        db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign user out everywhere, e.g. after a passphrase reset."""
+    db.session.execute(sa.delete(AuthSession).where(AuthSession.user_id == user.id))
+
+
+@login_manager.user_loader
+def _load_user(token: str) -> User | None:
+    row = db.session.execute(
+        sa.select(User, AuthSession.expires_at)
+        .join(AuthSession, AuthSession.user_id == User.id)
+        .where(AuthSession.token_hash == _digest(token))
+    ).first()
+    if row is None or as_utc(row.expires_at) <= utcnow():
+        return None
+    row.User.session_token = token
+    return row.User
+
+
+def _staff_idle_timeout() -> None:
+    """Staff sessions end after 30 idle minutes: their screens show other people's data."""
+    if not current_user.is_authenticated:
+        return None
+    now = utcnow().timestamp()
+    idle = timedelta(seconds=now - session.get("seen", now))
+    if current_user.is_staff and idle > current_app.config["STAFF_IDLE_TIMEOUT"]:
+        end_session()
+        flash(_l("You were signed out after 30 minutes without activity."), "info")
+        return redirect(url_for("accounts.login", next=request.full_path))
+    # Refresh at most once a minute so most responses don't rewrite the cookie.
+    if now - session.get("seen", 0) > 60:
+        session["seen"] = now
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the server-side session row is the protection
+    app.before_request(_staff_idle_timeout)
+
+
+def roles_required(*roles: Role):
+    """Let only signed-in users with one of roles through; others get 404 (nothing to see here)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = frozenset(roles)
+        return wrapped
+
+    return decorate
+
+
+# Throttling of guesses (sign-in and reset codes). Only failures count, so a classroom that
+# signs in together from one IP is not blocked; the per-account limit is the tight one.
+def _limits():
+    config = current_app.config
+    return (
+        (parse(config["LOGIN_LIMIT_ACCOUNT"]), "account"),
+        (parse(config["LOGIN_LIMIT_IP"]), "ip"),
+    )
+
+
+def _keys(username: str) -> dict[str, str]:
+    return {"account": username.strip().lower()[:40], "ip": request.remote_addr or "unknown"}
+
+
+def blocked_until(username: str) -> datetime | None:
+    """When guessing for this account or IP may resume, or None if it may now."""
+    keys = _keys(username)
+    until = None
+    for item, kind in _limits():
+        if not limiter.limiter.test(item, "guess", kind, keys[kind]):
+            reset = limiter.limiter.get_window_stats(item, "guess", kind, keys[kind]).reset_time
+            moment = datetime.fromtimestamp(reset, tz=utcnow().tzinfo)
+            until = max(until, moment) if until else moment
+    return until
+
+
+def record_failure(username: str) -> None:
+    keys = _keys(username)
+    for item, kind in _limits():
+        limiter.limiter.hit(item, "guess", kind, keys[kind])

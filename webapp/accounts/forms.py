@@ -1,0 +1,128 @@
+"""Forms for sign-in, passphrases, and the organisation (sites, groups, staff, trainees)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
+
+from webapp.accounts import passphrases
+from webapp.accounts.models import Role
+
+USERNAME = Regexp(r"^[a-z0-9._-]+$", message=_l("Use lowercase letters, digits, dots or dashes."))
+REQUIRED = DataRequired(message=_l("Please fill in this field."))
+
+
+class PassphraseField(PasswordField):
+    """A passphrase input that keeps what was typed on error, so nothing needs typing twice."""
+
+    def _value(self):
+        return self.data or ""
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=40)])
+    passphrase = PassphraseField(_l("Passphrase"), validators=[REQUIRED, Length(max=128)])
+    remember = BooleanField(_l("Remember this phone for 30 days"))
+
+
+class NewPassphraseForm(FlaskForm):
+    passphrase = PassphraseField(_l("New passphrase"), validators=[REQUIRED])
+    confirm = PassphraseField(_l("Type it again"), validators=[REQUIRED])
+
+    def __init__(self, *args, owner: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+
+    def owner_username(self) -> str:
+        return self.owner
+
+    def validate_passphrase(self, field):
+        if message := passphrases.problem(field.data or "", self.owner_username()):
+            raise ValidationError(message)
+
+    def validate_confirm(self, field):
+        if field.data != self.passphrase.data:
+            raise ValidationError(_l("The two passphrases are not the same."))
+
+
+class ChangePassphraseForm(NewPassphraseForm):
+    current = PassphraseField(_l("Current passphrase"), validators=[REQUIRED])
+
+
+class ResetWithCodeForm(NewPassphraseForm):
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(max=40)])
+    code = StringField(_l("Reset code from your teacher"), validators=[REQUIRED, Length(max=20)])
+
+    def owner_username(self) -> str:
+        return self.username.data or ""
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Site name"), validators=[REQUIRED, Length(max=80)])
+
+
+class GroupForm(FlaskForm):
+    site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
+    name = StringField(_l("Group name"), validators=[REQUIRED, Length(max=80)])
+    starts_on = DateField(
+        _l("Start date"), validators=[InputRequired(message=_l("Enter a date."))]
+    )
+    ends_on = DateField(_l("End date"), validators=[InputRequired(message=_l("Enter a date."))])
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data <= self.starts_on.data:
+            raise ValidationError(_l("The end date must come after the start date."))
+
+
+STAFF_ROLES = [
+    SelectChoice(Role.TEACHER.value, _l("Teacher")),
+    SelectChoice(Role.VOLUNTEER.value, _l("Volunteer")),
+    SelectChoice(Role.ADMIN.value, _l("Admin")),
+]
+
+
+class StaffForm(FlaskForm):
+    display_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=80)])
+    username = StringField(_l("Username"), validators=[REQUIRED, Length(min=3, max=40), USERNAME])
+    role = SelectField(_l("Role"), choices=STAFF_ROLES, validators=[InputRequired()])
+    site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
+    group_ids = SelectMultipleField(_l("Groups"), coerce=int)
+
+
+class TraineesForm(FlaskForm):
+    names = TextAreaField(
+        _l("Names, one per line"),
+        validators=[REQUIRED, Length(max=4000)],
+        description=_l("First name and last name. You can paste a list."),
+    )
+    request_id = HiddenField()
+
+    def validate_names(self, field):
+        names = names_from(field.data)
+        if not names:
+            raise ValidationError(_l("Please fill in this field."))
+        if len(names) > 60:
+            raise ValidationError(_l("Add at most 60 people at a time."))
+        if too_long := [name for name in names if len(name) > 80]:
+            raise ValidationError(_l("This name is too long: %(name)s", name=too_long[0][:40]))
+
+
+def names_from(text: str | None) -> list[str]:
+    """Split a pasted list into names: one per line, spaces tidied, blank lines and repeats gone."""
+    seen, names = set(), []
+    for line in (text or "").splitlines():
+        name = " ".join(line.replace("\t", " ").split()).strip(" ,;")
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names

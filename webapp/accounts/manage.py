@@ -1,0 +1,143 @@
+"""Organisation pages: admin manages sites, groups and staff; teachers add trainees."""
+
+import uuid
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from webapp.accounts import bp, services
+from webapp.accounts.auth import roles_required
+from webapp.accounts.forms import GroupForm, SiteForm, StaffForm, TraineesForm, names_from
+from webapp.accounts.models import Group, Role, Site, User
+from webapp.extensions import db
+
+STAFF = (Role.TEACHER, Role.VOLUNTEER, Role.ADMIN)
+
+
+def _sites() -> list[Site]:
+    return list(db.session.scalars(sa.select(Site).order_by(Site.name)))
+
+
+@bp.get("/groups")
+@roles_required(*STAFF)
+def groups():
+    return render_template("accounts/groups.html", groups=services.groups_for(current_user))
+
+
+@bp.get("/groups/<int:group_id>")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def group(group_id: int):
+    group = services.group_for(current_user, group_id)
+    # Admins manage the organisation, not people's learning: they see staff, not trainees.
+    trainees = services.trainees_of(group) if current_user.role is Role.TEACHER else []
+    return render_template("accounts/group.html", group=group, trainees=trainees,
+                           staff=services.staff_of(group))
+
+
+@bp.route("/groups/<int:group_id>/trainees/new", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def add_trainees(group_id: int):
+    group = services.group_for(current_user, group_id)
+    form = TraineesForm(request_id=uuid.uuid4().hex)
+    if form.validate_on_submit():
+        cards = services.create_trainees(current_user, group, names_from(form.names.data),
+                                         form.request_id.data)
+        return render_template("accounts/cards.html", cards=cards, group=group)
+    return render_template("accounts/add_trainees.html", form=form, group=group)
+
+
+@bp.post("/groups/<int:group_id>/cards")
+@roles_required(Role.TEACHER)
+def reissue_cards(group_id: int):
+    group = services.group_for(current_user, group_id)
+    chosen = {int(value) for value in request.form.getlist("trainee") if value.isdigit()}
+    trainees = [trainee for trainee in services.trainees_of(group) if trainee.id in chosen]
+    if not trainees:
+        flash(_l("Tick at least one person to print a new card for."), "error")
+        return redirect(url_for("accounts.group", group_id=group.id), 303)
+    return render_template("accounts/cards.html", group=group,
+                           cards=services.reissue_cards(current_user, trainees))
+
+
+@bp.post("/trainees/<int:trainee_id>/reset-code")
+@roles_required(Role.TEACHER)
+def reset_code(trainee_id: int):
+    trainee = services.trainee_for(current_user, trainee_id)
+    code = services.issue_reset_code(current_user, trainee)
+    return render_template("accounts/reset_code.html", trainee=trainee, code=code)
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def sites():
+    form = SiteForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(sa.select(Site.id).where(Site.name == name)):
+            form.name.errors.append(_l("A site with this name already exists."))
+        else:
+            db.session.add(Site(name=name))
+            db.session.commit()
+            flash(_l("Site created."), "success")
+            return redirect(url_for("accounts.sites"), 303)
+    return render_template("accounts/sites.html", form=form, sites=_sites())
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_group():
+    form = GroupForm()
+    form.site_id.choices = [SelectChoice(site.id, site.name) for site in _sites()]
+    if not form.site_id.choices:
+        flash(_l("Create a site first."), "info")
+        return redirect(url_for("accounts.sites"), 303)
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        exists = sa.select(Group.id).where(Group.site_id == form.site_id.data, Group.name == name)
+        if db.session.scalar(exists):
+            form.name.errors.append(_l("This site already has a group with this name."))
+        else:
+            group = Group(site_id=form.site_id.data, name=name,
+                          starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+            db.session.add(group)
+            db.session.commit()
+            flash(_l("Group created."), "success")
+            return redirect(url_for("accounts.group", group_id=group.id), 303)
+    return render_template("accounts/group_form.html", form=form)
+
+
+@bp.get("/staff")
+@roles_required(Role.ADMIN)
+def staff():
+    people = db.session.scalars(
+        sa.select(User).where(User.role != Role.TRAINEE)
+        .options(sa.orm.selectinload(User.groups), sa.orm.selectinload(User.site))
+        .order_by(User.display_name)
+    )
+    return render_template("accounts/staff.html", people=list(people))
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_staff():
+    form = StaffForm()
+    form.site_id.choices = [SelectChoice(site.id, site.name) for site in _sites()]
+    all_groups = services.groups_for(current_user)
+    form.group_ids.choices = [SelectChoice(g.id, f"{g.site.name} · {g.name}") for g in all_groups]
+    if not form.site_id.choices:
+        flash(_l("Create a site first."), "info")
+        return redirect(url_for("accounts.sites"), 303)
+    if form.validate_on_submit():
+        username = form.username.data.strip().lower()
+        if services.username_taken(username):
+            form.username.errors.append(_l("This username is already taken."))
+        else:
+            site = db.session.get(Site, form.site_id.data) or abort(404)
+            chosen = [g for g in all_groups if g.id in set(form.group_ids.data or [])]
+            card = services.create_staff(current_user, form.display_name.data.strip(), username,
+                                         Role(form.role.data), site, chosen)
+            return render_template("accounts/cards.html", cards=[card], group=None)
+    return render_template("accounts/staff_form.html", form=form)

@@ -1,0 +1,40 @@
+"""Friendly error pages in the user's language; never a stack trace."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You are not allowed to open this page."),
+    404: _l("This page does not exist, or it is not yours."),
+    405: _l("This action is not possible here."),
+    413: _l("What you sent is too large."),
+    429: _l("Too many tries. Please wait a little and try again."),
+    500: _l("Something went wrong on our side. Your data is safe. Please try again."),
+    503: _l("The service is resting for a moment. Please try again soon."),
+}
+
+
+def render_error(status: int, message=None):
+    message = message or MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return render_error(400, _l("This form has expired. Please go back, reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        app.logger.exception("Unhandled error")
+        from webapp.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

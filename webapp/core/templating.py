@@ -1,0 +1,55 @@
+"""Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
+
+import segno
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+
+from webapp.accounts.models import Role
+from webapp.core.time import utcnow
+
+# (endpoint, icon, label, roles). Features add their areas here as they arrive.
+NAV_ITEMS = [
+    ("core.home", "home", _l("Home"), set(Role)),
+    ("accounts.groups", "users", _l("Groups"), {Role.TEACHER, Role.VOLUNTEER, Role.ADMIN}),
+    ("accounts.staff", "user", _l("Staff"), {Role.ADMIN}),
+    ("accounts.sites", "building", _l("Sites"), {Role.ADMIN}),
+    ("accounts.account", "settings", _l("Me"), set(Role)),
+]
+
+
+ROLE_NAMES = {
+    Role.TRAINEE.value: _l("Trainee"),
+    Role.TEACHER.value: _l("Teacher"),
+    Role.VOLUNTEER.value: _l("Volunteer"),
+    Role.ADMIN.value: _l("Admin"),
+}
+
+
+def nav_items() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    return [
+        {"endpoint": endpoint, "icon": icon, "label": label,
+         "current": request.endpoint == endpoint}
+        for endpoint, icon, label, roles in NAV_ITEMS
+        if current_user.role in roles
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(nav_items=nav_items, without_none=without_none, qr_svg=qr_svg,
+                                 role_names=ROLE_NAMES)
+    app.context_processor(lambda: {"now": utcnow()})
+
+
+def without_none(**attributes) -> dict:
+    """HTML attributes for a WTForms field, leaving out those not given."""
+    return {key: value for key, value in attributes.items() if value is not None}
+
+
+def qr_svg(text: str) -> Markup:
+    """An inline SVG QR code (segno builds it from the text; nothing of the text is markup)."""
+    return Markup(segno.make(text, error="m").svg_inline(scale=3, border=2, svgclass="qr",
+                                                          lineclass=None, omitsize=False))

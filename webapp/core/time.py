@@ -1,0 +1,13 @@
+"""Time helpers: everything is stored in UTC."""
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC, timezone-aware."""
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return moment as aware UTC (SQLite hands back naive datetimes that were stored in UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""Privacy: the audit trail of staff actions on trainees' accounts and data."""

@@ -1,0 +1,7 @@
+"""The PWA shell: manifest, service worker at root scope, offline page."""
+
+from flask import Blueprint
+
+bp = Blueprint("pwa", __name__)
+
+from webapp.pwa import routes  # noqa: E402,F401
