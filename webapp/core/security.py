@@ -51,6 +51,11 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint == "static" and response.status_code == 200:
+            # Read the (small) file now so Flask-Compress compresses it as a whole and the file
+            # is closed with the response; its streaming path would leave the file open.
+            response.direct_passthrough = False
+            response.make_sequence()
         if request.endpoint == "static" and request.args.get("v"):
             headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         elif response.mimetype == "text/html":

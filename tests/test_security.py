@@ -1,0 +1,106 @@
+"""Security baseline: headers, CSRF, friendly errors, static caching and compression."""
+
+import re
+
+from tests.conftest import PASSPHRASE, csrf_from
+from webapp.accounts.models import Role
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_no_inline_script_or_style_in_pages(client, make_user, login):
+    login(make_user())
+    for url in ("/", "/me", "/login", "/offline"):
+        html = client.get(url).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+        assert "<style" not in html and "style=" not in html
+        assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_htmx_runs_without_eval(client):
+    html = client.get("/login").text
+    assert '"allowEval": false' in html
+    assert '"includeIndicatorStyles": false' in html
+
+
+def test_csrf_is_required_on_state_changes(app, make_user):
+    trainee = make_user()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        http = app.test_client()
+        refused = http.post("/login", data={"username": trainee.username, "passphrase": PASSPHRASE})
+        assert refused.status_code == 400  # a friendly "form expired" page, not signed in
+        assert http.get("/").status_code == 302
+        token = csrf_from(http.get("/login").text)
+        signed = http.post("/login", data={"username": trainee.username, "passphrase": PASSPHRASE,
+                                           "csrf_token": token})
+        assert signed.status_code == 303
+        # htmx sends the token in a header; without it a logout is refused with a friendly page.
+        no_token = http.post("/logout", headers={"Accept-Language": "en"})
+        assert no_token.status_code == 400
+        assert "This form has expired" in no_token.text
+        page = http.get("/").text
+        header_token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+        assert http.post("/logout", headers={"X-CSRFToken": header_token}).status_code == 303
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_not_found_is_friendly_and_translated(client):
+    response = client.get("/no-such-page", headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert "does not exist" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_unexpected_error_is_friendly_500(app, client, make_user, login, monkeypatch):
+    login(make_user())
+    from webapp.core import routes
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(routes, "render_template", boom)
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "secret detail" not in response.text
+    assert "Passerelle" in response.text
+
+
+def test_static_files_have_hashed_urls_and_long_cache(client):
+    html = client.get("/login").text
+    css_url = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{10})"', html).group(1)
+    response = client.get(css_url)
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    response.close()
+
+
+def test_pages_and_scripts_are_compressed(client):
+    page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    html = client.get("/login").text
+    htmx = re.search(r'src="(/static/js/htmx[^"]+)"', html).group(1)
+    script = client.get(htmx, headers={"Accept-Encoding": "br"})
+    assert script.headers["Content-Encoding"] == "br"
+    script.close()
+
+
+def test_password_field_keeps_autocomplete_hints(client):
+    html = client.get("/login").text
+    assert 'autocomplete="current-password"' in html
+    assert 'autocomplete="username"' in html
+
+
+def test_staff_pages_are_not_cached(client, make_user, make_group, login):
+    login(make_user(Role.TEACHER, group=make_group()))
+    assert client.get("/groups").headers["Cache-Control"] == "no-store"
