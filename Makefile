@@ -6,7 +6,7 @@ PYBABEL := $(VENV)/bin/pybabel
 PORT    ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install translations extract chromium serve
+.PHONY: run test install translations extract chromium bench
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,3 +39,7 @@ chromium:
 
 test: $(VENV)/.test-deps translations chromium
 	$(PY) -m pytest
+
+# Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
+bench: $(VENV)/.test-deps translations
+	$(PY) benchmarks/pages.py

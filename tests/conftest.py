@@ -1,6 +1,5 @@
 """Fixtures: one migrated database per run, emptied after each test; factories; sign-in helper."""
 
-import contextvars
 import os
 import re
 from datetime import date, timedelta
@@ -8,9 +7,9 @@ from itertools import count
 
 import pytest
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
+from tests.measure import IsolatedClient
 from webapp import create_app
 from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
@@ -26,14 +25,6 @@ def _reset_schema(url: str) -> None:
         with engine.begin() as connection:
             connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         engine.dispose()
-
-
-class IsolatedClient(FlaskClient):
-    """Each request runs in a fresh context, as on a real server: no `g` or database session
-    leaks from the test's own app context into the request."""
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")

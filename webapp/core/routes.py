@@ -11,8 +11,7 @@ from webapp.core.database import check_database
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    template = "core/home_trainee.html" if not current_user.is_staff else "core/home_staff.html"
-    return render_template(template)
+    return render_template("core/home.html")
 
 
 @bp.get("/healthz")

@@ -1,0 +1,49 @@
+"""Fast on a cheap phone: bytes per page and SQL queries per page stay within budget."""
+
+import pytest
+
+from tests.measure import count_queries, first_load
+from webapp.accounts.models import Role
+
+HTML_BUDGET = 14 * 1024
+FIRST_LOAD_BUDGET = 60 * 1024
+
+
+def test_login_page_is_light(client):
+    html, total = first_load(client, "/login")
+    assert html < HTML_BUDGET
+    assert total < FIRST_LOAD_BUDGET
+
+
+@pytest.mark.parametrize("role", [Role.TRAINEE, Role.TEACHER, Role.ADMIN])
+def test_signed_in_pages_are_light(client, make_group, make_user, login, role):
+    group = make_group()
+    login(make_user(role, group=group))
+    for url in ("/", "/me", "/groups" if role is not Role.TRAINEE else "/"):
+        html, total = first_load(client, url)
+        assert html < HTML_BUDGET, url
+        assert total < FIRST_LOAD_BUDGET, url
+
+
+def test_group_page_queries_do_not_grow_with_trainees(app, client, make_group, make_user, login):
+    group = make_group()
+    login(make_user(Role.TEACHER, group=group))
+
+    def queries_for_group_page():
+        with count_queries() as statements:
+            assert client.get(f"/groups/{group.id}").status_code == 200
+        return len(statements)
+
+    make_user(group=group)
+    few = queries_for_group_page()
+    for _ in range(30):
+        make_user(group=group)
+    assert queries_for_group_page() == few
+    assert few <= 6
+
+
+def test_home_page_takes_a_handful_of_queries(client, make_group, make_user, login):
+    login(make_user(group=make_group()))
+    with count_queries() as statements:
+        client.get("/")
+    assert len(statements) <= 4
