@@ -25,14 +25,14 @@ translations: $(VENV)/.run-deps
 
 # Refresh the message catalogs after changing user-visible text.
 extract: $(VENV)/.run-deps
-	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --omit-header --sort-output .
-	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --omit-header
+	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --no-wrap .
+	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
 
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

@@ -38,6 +38,7 @@ ACCESS = {
     "accounts.groups": ("GET", "/groups", only({TEACHER: 200, OTHER_TEACHER: 200,
                                                 VOLUNTEER: 200, ADMIN: 200})),
     "accounts.group": ("GET", "/groups/{group}", only({TEACHER: 200, ADMIN: 200})),
+    "accounts.group_staff": ("POST", "/groups/{group}/staff?user_id={teacher}", only({ADMIN: 303})),
     "accounts.add_trainees": ("GET", "/groups/{group}/trainees/new", only({TEACHER: 200})),
     "accounts.reissue_cards": ("POST", "/groups/{group}/cards?trainee={trainee}",
                                only({TEACHER: 200})),
@@ -77,7 +78,7 @@ def world(make_group, make_user):
 def test_access_rule(app, world, login, endpoint):
     method, url, expected = ACCESS[endpoint]
     group, people = world
-    url = url.format(group=group.id, trainee=people[TRAINEE].id)
+    url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id)
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

@@ -127,3 +127,34 @@ def test_teacher_reissues_cards_for_ticked_trainees(client, make_user, make_grou
     assert trainee.password_hash != old_hash
     nothing = client.post(f"/groups/{group.id}/cards", data={})
     assert nothing.status_code == 303
+
+
+def test_admin_attaches_and_detaches_staff(app, client, make_user, make_group, login):
+    group = make_group()
+    login(make_user(Role.ADMIN))
+    teacher = make_user(Role.TEACHER, display_name="Karim Haddad")
+    trainee = make_user(display_name="Samir Benali")
+    page = client.get(f"/groups/{group.id}").text
+    assert "Karim Haddad" in page and "Samir Benali" not in page
+    response = client.post(f"/groups/{group.id}/staff", data={"user_id": teacher.id,
+                                                              "action": "attach"})
+    assert response.status_code == 303
+    db.session.refresh(group)
+    assert teacher in group.members
+    # The teacher now sees the group.
+    http = app.test_client()
+    http.post("/login", data={"username": teacher.username, "passphrase": "tulipe-orange-camion"})
+    assert http.get(f"/groups/{group.id}").status_code == 200
+    client.post(f"/groups/{group.id}/staff", data={"user_id": teacher.id, "action": "detach"})
+    assert http.get(f"/groups/{group.id}").status_code == 404
+    # Trainees are not staff: attaching one is refused.
+    refused = client.post(f"/groups/{group.id}/staff", data={"user_id": trainee.id,
+                                                             "action": "attach"})
+    assert refused.status_code == 404
+
+
+def test_distinct_users_never_compare_equal(make_user):
+    # Membership checks (`person in group.members`) rely on identity, not on session tokens.
+    first, second = make_user(), make_user()
+    assert first != second
+    assert first not in [second]

@@ -33,8 +33,26 @@ def group(group_id: int):
     group = services.group_for(current_user, group_id)
     # Admins manage the organisation, not people's learning: they see staff, not trainees.
     trainees = services.trainees_of(group) if current_user.role is Role.TEACHER else []
-    return render_template("accounts/group.html", group=group, trainees=trainees,
-                           staff=services.staff_of(group))
+    staff = services.staff_of(group)
+    others = []
+    if current_user.role is Role.ADMIN:
+        others = [person for person in services.all_staff() if person not in staff
+                  and person.role is not Role.ADMIN]
+    return render_template("accounts/group.html", group=group, trainees=trainees, staff=staff,
+                           other_staff=others)
+
+
+@bp.post("/groups/<int:group_id>/staff")
+@roles_required(Role.ADMIN)
+def group_staff(group_id: int):
+    """Attach a staff member to a group, or detach one."""
+    group = services.group_for(current_user, group_id)
+    person = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    if person is None or person.role is Role.TRAINEE:
+        abort(404)
+    attach = request.form.get("action") == "attach"
+    services.set_attachment(current_user, group, person, attach)
+    return redirect(url_for("accounts.group", group_id=group.id), 303)
 
 
 @bp.route("/groups/<int:group_id>/trainees/new", methods=["GET", "POST"])
@@ -112,12 +130,7 @@ def new_group():
 @bp.get("/staff")
 @roles_required(Role.ADMIN)
 def staff():
-    people = db.session.scalars(
-        sa.select(User).where(User.role != Role.TRAINEE)
-        .options(sa.orm.selectinload(User.groups), sa.orm.selectinload(User.site))
-        .order_by(User.display_name)
-    )
-    return render_template("accounts/staff.html", people=list(people))
+    return render_template("accounts/staff.html", people=services.all_staff())
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])

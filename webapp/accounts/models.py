@@ -6,7 +6,6 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.core.time import utcnow
@@ -57,7 +56,7 @@ class Group(db.Model):
     )
 
 
-class User(UserMixin, db.Model):
+class User(db.Model):
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -75,6 +74,11 @@ class User(UserMixin, db.Model):
 
     # Set by the user loader: the sign-in session this request belongs to.
     session_token = None
+    # What Flask-Login asks of a user. Not UserMixin: its __eq__ compares get_id(), which is
+    # the session token here, so two users without one would compare equal.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
 
     def get_id(self) -> str | None:
         """Flask-Login stores the session token, not the user id, so logout can revoke it."""

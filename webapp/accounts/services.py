@@ -71,6 +71,24 @@ def trainee_for(staff: User, trainee_id: int) -> User:
     return trainee
 
 
+def all_staff() -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).where(User.role != Role.TRAINEE)
+        .options(sa.orm.selectinload(User.groups), sa.orm.selectinload(User.site))
+        .order_by(User.display_name)
+    ))
+
+
+def set_attachment(admin: User, group: Group, person: User, attach: bool) -> None:
+    """Attach a staff member to a group (they then see it), or detach them."""
+    if attach and person not in group.members:
+        group.members.append(person)
+    elif not attach and person in group.members:
+        group.members.remove(person)
+    audit(admin, "staff_attached" if attach else "staff_detached", person, f"group={group.id}")
+    db.session.commit()
+
+
 def trainees_of(group: Group) -> list[User]:
     return [member for member in group.members if member.role is Role.TRAINEE]
 
