@@ -84,6 +84,14 @@ def test_offline_page_when_the_network_is_gone(phone, make_user, shot):
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # the worker now controls the page
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+    cached = page.evaluate(
+        """async () => { const urls = [];
+             for (const name of await caches.keys()) {
+               for (const request of await (await caches.open(name)).keys()) urls.push(request.url); }
+             return urls.map(url => new URL(url).pathname); }"""
+    )
+    assert "/offline" in cached
+    assert all(path.startswith("/static/") or path == "/offline" for path in cached), cached
     page.context.set_offline(True)
     page.goto("/me")
     assert "Pas de connexion" in page.content()
@@ -170,3 +178,19 @@ def test_touch_targets_are_at_least_44px(phone, make_group, make_user):
             "[...document.querySelectorAll('label.check')].map(e => e.getBoundingClientRect().height)"
         )
         assert all(height >= 44 for height in labels)
+
+
+def test_pages_reflow_at_320px(browser, live_server, make_group, make_user):
+    """Also what 200 % zoom on a 640 px screen gives: nothing may need sideways scrolling."""
+    group = make_group(name="Agents de restauration 2026 – Paris Aubervilliers")
+    teacher = make_user(Role.TEACHER, group=group)
+    make_user(group=group, display_name="Marie-Christine Dupont-Lefebvre")
+    context = browser.new_context(viewport={"width": 320, "height": 640}, base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    sign_in(page, teacher.username)
+    for url in ("/", f"/groups/{group.id}", "/me"):
+        page.goto(url)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, url
+    context.close()
