@@ -47,6 +47,13 @@ ACCESS = {
     "accounts.new_group": ("GET", "/groups/new", only({ADMIN: 200})),
     "accounts.staff": ("GET", "/staff", only({ADMIN: 200})),
     "accounts.new_staff": ("GET", "/staff/new", only({ADMIN: 200})),
+    "lessons.index": ("GET", "/lessons", only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200})),
+    "lessons.lesson": ("GET", "/lessons/{lesson}", only({TRAINEE: 200, TEACHER: 200,
+                                                         OTHER_TEACHER: 200})),
+    "lessons.offline_copy": ("GET", "/lessons/{lesson}/offline",
+                             only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200})),
+    "lessons.answer": ("POST", "/lessons/{lesson}/exercises/single?choice=un verre",
+                       only({TRAINEE: 303})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -62,6 +69,12 @@ def test_every_route_has_an_access_rule(app):
 
 @pytest.fixture
 def world(make_group, make_user):
+    from pathlib import Path
+
+    from webapp.lessons import content
+
+    loaded, _ = content.read_lessons(Path(__file__).parent / "fixtures" / "lessons")
+    content.load_lessons(loaded)
     group, elsewhere = make_group(), make_group()
     people = {
         TRAINEE: make_user(Role.TRAINEE, group=group),
@@ -78,7 +91,8 @@ def world(make_group, make_user):
 def test_access_rule(app, world, login, endpoint):
     method, url, expected = ACCESS[endpoint]
     group, people = world
-    url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id)
+    url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id,
+                     lesson="test-cuisine")
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

@@ -23,4 +23,8 @@ def load_demo():
 
 
 def init_app(app: Flask) -> None:
+    from webapp.lessons.cli import bank_cli, lessons_cli
+
     app.cli.add_command(demo_cli)
+    app.cli.add_command(lessons_cli)
+    app.cli.add_command(bank_cli)

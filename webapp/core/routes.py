@@ -11,7 +11,14 @@ from webapp.core.database import check_database
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return render_template("core/home.html")
+    # Imported here: feature packages import the core, so the core imports them late.
+    from webapp.lessons import services as lessons
+
+    next_lesson = lesson_progress = None
+    if not current_user.is_staff:
+        next_lesson, lesson_progress = lessons.next_lesson(current_user)
+    return render_template("core/home.html", next_lesson=next_lesson,
+                           lesson_progress=lesson_progress)
 
 
 @bp.get("/healthz")

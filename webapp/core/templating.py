@@ -12,6 +12,7 @@ from webapp.core.time import utcnow
 # (endpoint, icon, label, roles). Features add their areas here as they arrive.
 NAV_ITEMS = [
     ("core.home", "home", _l("Home"), set(Role)),
+    ("lessons.index", "book", _l("Lessons"), {Role.TRAINEE, Role.TEACHER}),
     ("accounts.groups", "users", _l("Groups"), {Role.TEACHER, Role.VOLUNTEER, Role.ADMIN}),
     ("accounts.staff", "user", _l("Staff"), {Role.ADMIN}),
     ("accounts.sites", "building", _l("Sites"), {Role.ADMIN}),

@@ -1,0 +1,235 @@
+"""Lessons: content files checked and loaded, pages, answering every exercise type, progress."""
+
+import re
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.measure import count_queries, first_load
+from webapp.accounts.models import Role
+from webapp.extensions import db
+from webapp.lessons import content
+from webapp.lessons.models import ExerciseAttempt, Lesson, LessonProgress
+
+FIXTURES = Path(__file__).parent / "fixtures"
+RIGHT = {
+    "single": {"choice": "un couteau"},
+    "multiple": {"choice": ["la casserole", "la poêle"]},
+    "blank": {"text": " FOUR "},
+    "match": {"match-0": "knife", "match-1": "saucepan", "match-2": "oven"},
+    "listen": {"choice": "la casserole"},
+    "picture": {"choice": "le four"},
+}
+
+
+def _order_form():
+    from webapp.core.grading import display_order
+
+    items = ["Je lave", "Je coupe", "Je cuis"]
+    return {f"place-{i}": str(items.index(t) + 1) for i, t in enumerate(display_order("order", items))}
+
+
+RIGHT["order"] = _order_form()
+
+
+@pytest.fixture
+def lessons(ctx):
+    loaded, problems = content.read_lessons(FIXTURES / "lessons")
+    assert problems == []
+    content.load_lessons(loaded)
+    return loaded
+
+
+@pytest.fixture
+def trainee(make_user, make_group, login, lessons):
+    user = make_user(group=make_group())
+    login(user)
+    return user
+
+
+def test_the_real_curriculum_is_valid(app):
+    result = app.test_cli_runner().invoke(args=["lessons", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_broken_files_are_rejected_with_file_line_and_reason(app):
+    result = app.test_cli_runner().invoke(args=["lessons", "check", "--root",
+                                                str(FIXTURES / "broken")])
+    assert result.exit_code == 1
+    output = result.output
+    assert re.search(r"01-bad\.yaml:4: 'level' is 'B2': expected one of A1, A2", output)
+    assert re.search(r"01-bad\.yaml:16: 'answer' 'peut-être' is not one of the choices", output)
+    assert re.search(r"01-bad\.yaml:22: 'text' must contain ___ exactly once", output)
+    assert "exercise id 'e1' is used twice" in output
+    assert "'type' is 'draw'" in output
+    assert re.search(r"02-syntax\.yaml:3: not valid YAML", output)
+    assert "unknown module folder 'cuisine'" in output
+
+
+def test_broken_question_files_are_rejected(app):
+    result = app.test_cli_runner().invoke(args=["bank", "check", "--root",
+                                                str(FIXTURES / "broken-bank")])
+    assert result.exit_code == 1
+    assert "bad.yaml:5: 'difficulty' is 4" in result.output
+    assert "bad.yaml:9: 'source' must be a source id" in result.output
+    good = app.test_cli_runner().invoke(args=["bank", "check", "--root", str(FIXTURES / "bank")])
+    assert good.exit_code == 0
+
+
+def test_stats_json_counts_per_module_level_domain_theme_and_type(app):
+    result = app.test_cli_runner().invoke(args=["lessons", "stats", "--json"])
+    assert result.exit_code == 0
+    import json
+
+    stats = json.loads(result.output)
+    assert set(stats) >= {"lessons", "exercises", "per_module", "per_level", "per_clea_domain",
+                          "per_theme", "per_exercise_type"}
+    assert stats["lessons"] == sum(stats["per_module"].values())
+
+
+def test_loading_is_idempotent_and_keeps_progress_across_edits(ctx, lessons, make_user):
+    assert content.load_lessons(lessons) == {"unchanged": 2}
+    user = make_user()
+    db.session.add(LessonProgress(user_id=user.id, lesson_id="test-cuisine", answered=3,
+                                  correct_first=2, attempts=4, seconds_spent=60))
+    db.session.commit()
+    edited = [dict(lesson) for lesson in lessons]
+    edited[0]["title"] = "Dans la cuisine du restaurant"
+    edited.reverse()  # reordering files changes positions, never ids
+    for position, lesson in enumerate(edited, start=1):
+        lesson["position"] = position
+    counts = content.load_lessons(edited)
+    assert counts["updated"] == 2
+    row = db.session.get(Lesson, "test-cuisine")
+    db.session.refresh(row)
+    assert row.title == "Dans la cuisine du restaurant"
+    assert db.session.scalar(sa.select(LessonProgress.answered)) == 3
+    assert content.load_lessons(edited[1:]) == {"unchanged": 1, "retired": 1}
+
+
+def test_lesson_page_shows_text_glossary_translations_and_every_exercise(client, trainee):
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/lessons/test-cuisine")
+    assert page.status_code == 200
+    html = page.text
+    assert "<strong>couteau</strong>" in html  # Markdown rendered
+    assert "The knife cuts the vegetables." in html
+    assert html.count('<section class="exercise') == 7
+    assert html.count('class="speak"') >= 10
+    assert 'data-say="la casserole"' in html
+    assert "saucepan" in html
+
+
+def test_teacher_html_is_escaped(ctx):
+    from webapp.lessons.render import to_html
+
+    html = to_html('Bonjour <script>alert(1)</script> **gras** [lien](https://x.org)')
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<strong>gras</strong>" in html and "<a " not in html
+
+
+@pytest.mark.parametrize("kind", sorted(RIGHT))
+def test_every_type_graded_without_javascript(client, trainee, kind):
+    response = client.post(f"/lessons/test-cuisine/exercises/{kind}",
+                           data={**RIGHT[kind], "client_id": f"c-{kind}"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/lessons/test-cuisine#ex-{kind}")
+    page = client.get("/lessons/test-cuisine").text
+    section = page.split(f'id="ex-{kind}"')[1].split("</section>")[0]
+    assert "feedback--right" in section
+
+
+def test_wrong_answer_can_be_retried_and_score_keeps_first_attempt(client, trainee):
+    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "a1"})
+    page = client.get("/lessons/test-cuisine").text
+    section = page.split('id="ex-single"')[1].split("</section>")[0]
+    assert "feedback--wrong" in section and "Le couteau sert à couper." in section
+    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un couteau", "client_id": "a2"})
+    progress = db.session.scalar(sa.select(LessonProgress))
+    assert (progress.answered, progress.correct_first, progress.attempts) == (1, 0, 2)
+
+
+def test_same_answer_sent_twice_counts_once(client, trainee):
+    for _ in range(3):
+        client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "same"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 1
+    assert db.session.scalar(sa.select(LessonProgress.attempts)) == 1
+
+
+def test_htmx_gets_the_exercise_fragment_from_the_same_template(client, trainee):
+    response = client.post("/lessons/test-cuisine/exercises/blank",
+                           data={"text": "four", "client_id": "h1"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<section")
+    assert "<html" not in response.text
+    assert "feedback--right" in response.text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_no_answer_gets_a_message_next_to_the_exercise(client, trainee):
+    response = client.post("/lessons/test-cuisine/exercises/multiple", data={"client_id": "n1"},
+                           follow_redirects=True)
+    section = response.text.split('id="ex-multiple"')[1].split("</section>")[0]
+    assert 'class="error"' in section
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 0
+
+
+def test_lesson_done_after_every_exercise_with_score_and_time(client, trainee):
+    for kind, data in RIGHT.items():
+        client.post(f"/lessons/test-cuisine/exercises/{kind}", data={**data, "client_id": kind})
+    progress = db.session.scalar(sa.select(LessonProgress))
+    assert progress.completed_at is not None
+    assert progress.correct_first == 7
+    index = client.get("/lessons").text
+    assert "status--done" in index
+
+
+def test_home_shows_the_next_lesson(client, trainee):
+    home = client.get("/").text
+    assert "/lessons/test-cuisine" in home
+    for kind, data in RIGHT.items():
+        client.post(f"/lessons/test-cuisine/exercises/{kind}", data={**data, "client_id": kind})
+    assert "/lessons/test-suite" in client.get("/").text
+
+
+def test_offline_copy_holds_no_personal_state(client, trainee):
+    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "o1"})
+    copy = client.get("/lessons/test-cuisine/offline")
+    assert copy.status_code == 200
+    assert "feedback--wrong" not in copy.text
+    assert "data-offline-badge" not in copy.text
+    page = client.get("/lessons/test-cuisine").text
+    assert 'data-offline-next="/lessons/test-suite/offline"' in page
+
+
+def test_lesson_page_is_light_and_takes_few_queries(client, trainee):
+    for kind, data in RIGHT.items():
+        client.post(f"/lessons/test-cuisine/exercises/{kind}", data={**data, "client_id": kind})
+    html, _total = first_load(client, "/lessons/test-cuisine")
+    assert html < 14 * 1024
+    with count_queries() as statements:
+        client.get("/lessons/test-cuisine")
+    assert len(statements) <= 6
+
+
+def test_teachers_read_lessons_but_do_not_answer(app, make_user, make_group, login, lessons):
+    http = app.test_client()
+    login(make_user(Role.TEACHER, group=make_group()), http=http)
+    assert http.get("/lessons/test-cuisine").status_code == 200
+    assert http.post("/lessons/test-cuisine/exercises/single", data={"choice": "un couteau"}).status_code == 404
+
+
+def test_unknown_lesson_or_exercise_is_404(client, trainee):
+    assert client.get("/lessons/nope").status_code == 404
+    assert client.post("/lessons/test-cuisine/exercises/nope", data={}).status_code == 404
+
+
+def test_a_replayed_id_from_someone_else_is_refused(app, client, trainee, make_user, login):
+    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "mine"})
+    other = make_user()
+    http = app.test_client()
+    login(other, http=http)
+    response = http.post("/lessons/test-cuisine/exercises/single",
+                         data={"choice": "un couteau", "client_id": "mine"})
+    assert response.status_code == 404

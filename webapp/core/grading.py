@@ -1,0 +1,98 @@
+"""Grading answers to exercises and questions: pure functions on plain values.
+
+An answer is always a list of texts: one choice, several choices, the typed word, the right-hand
+side chosen for each left-hand side, or the items in the order the learner put them.
+"""
+
+import random
+import re
+import unicodedata
+
+
+def fold(text: str, lenient: bool) -> str:
+    """Tidy spaces; when lenient, also ignore case and accents ("Été " == "ete")."""
+    text = " ".join(str(text).split())
+    if lenient:
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = text.casefold().replace("’", "'")
+    return text
+
+
+def expected(item: dict) -> list[str]:
+    """The right answer of an exercise or question, in the answer shape above."""
+    kind = item["type"]
+    if kind in ("single", "listen", "picture"):
+        return [item["answer"]]
+    if kind == "multiple":
+        return sorted(item["answers"])
+    if kind == "match":
+        return [right for _left, right in item["pairs"]]
+    if kind == "order":
+        return list(item["items"])
+    if kind == "truefalse":
+        return ["true" if item["answer"] else "false"]
+    if kind == "numeric":
+        return [format_number(item["answer"])]
+    if kind == "blank":
+        return [item["answers"][0]]
+    raise ValueError(f"unknown type {kind!r}")
+
+
+def is_correct(item: dict, answer: list[str]) -> bool:
+    kind = item["type"]
+    if kind == "multiple":
+        return sorted(answer) == sorted(item["answers"])
+    if kind == "blank":
+        lenient = item.get("lenient", False)
+        accepted = {fold(text, lenient) for text in item["answers"]}
+        return len(answer) == 1 and fold(answer[0], lenient) in accepted
+    if kind == "numeric":
+        number = parse_number(answer[0]) if len(answer) == 1 else None
+        return number is not None and abs(number - item["answer"]) <= item["tolerance"]
+    return answer == expected(item)
+
+
+def parse_number(text: str) -> float | None:
+    """Read "63", "63,5", "-18 °C" or "2 h" as a number; None if there is none."""
+    match = re.search(r"-?\d+(?:[.,]\d+)?", str(text).replace("−", "-"))
+    return float(match.group().replace(",", ".")) if match else None
+
+
+def format_number(number: float) -> str:
+    return f"{number:g}".replace(".", ",")
+
+
+def display_order(item_id: str, values: list[str]) -> list[str]:
+    """A stable shuffle (the same each time for one item), never the right order if avoidable."""
+    shuffled = list(values)
+    random.Random(item_id).shuffle(shuffled)
+    if shuffled == list(values) and len(values) > 1:
+        shuffled = shuffled[1:] + shuffled[:1]
+    return shuffled
+
+
+def answer_from_form(item: dict, form) -> list[str] | None:
+    """Turn submitted form fields into an answer; None when something is missing."""
+    kind = item["type"]
+    if kind == "multiple":
+        chosen = [value for value in form.getlist("choice") if value in item["choices"]]
+        return chosen or None
+    if kind in ("blank", "numeric"):
+        text = (form.get("text") or "").strip()
+        return [text[:200]] if text else None
+    if kind == "match":
+        rights = {right for _left, right in item["pairs"]}
+        picked = [form.get(f"match-{index}", "") for index in range(len(item["pairs"]))]
+        return picked if all(value in rights for value in picked) else None
+    if kind == "order":
+        shown = display_order(item["id"], item["items"])
+        places = [form.get(f"place-{index}", "") for index in range(len(shown))]
+        if not all(place.isdigit() for place in places) or \
+                sorted(map(int, places)) != list(range(1, len(shown) + 1)):
+            return None
+        return [text for _place, text in sorted(zip(map(int, places), shown, strict=True))]
+    value = form.get("choice", "")
+    allowed = {"true", "false"} if kind == "truefalse" else (
+        {choice["label"] for choice in item["choices"]} if kind == "picture"
+        else set(item["choices"]))
+    return [value] if value in allowed else None

@@ -1,0 +1,70 @@
+"""`flask --app webapp lessons check|stats|load` and `flask --app webapp bank check|stats`."""
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from webapp.lessons import content
+
+lessons_cli = AppGroup("lessons", help="Lesson content files in webapp/lessons/.")
+bank_cli = AppGroup("bank", help="The catering-title question bank in webapp/lessons/bank/.")
+
+
+def _report(problems, what: str, count: int) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {what}.", err=True)
+        sys.exit(1)
+    click.echo(f"{count} {what} checked: no problems.")
+
+
+@lessons_cli.command("check")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check another content folder (default: webapp/lessons).")
+def check_lessons(root):
+    """Check every lesson file; exit 1 and name file and line for each problem."""
+    lessons, problems = content.read_lessons(root or content.CONTENT_DIR)
+    _report(problems, "lessons", len(lessons))
+
+
+@lessons_cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def lessons_stats(as_json):
+    """Counts per module, level, CléA domain, theme and exercise type."""
+    lessons, _problems = content.read_lessons()
+    stats = content.lesson_stats(lessons)
+    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else
+               "\n".join(f"{key}: {value}" for key, value in stats.items()))
+
+
+@lessons_cli.command("load")
+def load_lessons():
+    """Load lesson files into the database (idempotent; progress is kept by stable id)."""
+    lessons, problems = content.read_lessons()
+    if problems:
+        _report(problems, "lessons", len(lessons))
+    counts = content.load_lessons(lessons)
+    click.echo("Lessons: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
+
+
+@bank_cli.command("check")
+@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check another folder of question files (default: webapp/lessons/bank).")
+def check_bank(root):
+    """Check every question file; exit 1 and name file and line for each problem."""
+    questions, problems = content.read_bank(root or content.BANK_DIR)
+    _report(problems, "questions", len(questions))
+
+
+@bank_cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def bank_stats(as_json):
+    """Counts per CCP, topic, competency, type and difficulty."""
+    questions, _problems = content.read_bank()
+    stats = content.bank_stats(questions)
+    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else
+               "\n".join(f"{key}: {value}" for key, value in stats.items()))

@@ -1,0 +1,129 @@
+"""Reading content files, checking them, counting them, and loading lessons into the database."""
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from webapp.core.time import utcnow
+from webapp.extensions import db
+from webapp.lessons.models import Lesson
+from webapp.lessons.schema import MODULES, Problem, check_bank_file, check_lesson, read_yaml
+
+CONTENT_DIR = Path(__file__).resolve().parent
+BANK_DIR = CONTENT_DIR / "bank"
+
+
+def content_hash(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(CONTENT_DIR.parent.parent))
+
+
+def read_lessons(root: Path = CONTENT_DIR) -> tuple[list[dict], list[Problem]]:
+    """Every lesson file under root's module folders, checked; lessons carry module and position."""
+    lessons, problems, seen = [], [], {}
+    for folder in sorted(path for path in root.iterdir() if path.is_dir()):
+        if folder.name == "bank" or folder.name.startswith(("_", ".")):
+            continue
+        for position, path in enumerate(sorted(folder.glob("*.yaml")), start=1):
+            name = _relative(path) if root == CONTENT_DIR else str(path)
+            if folder.name not in MODULES:
+                problems.append(Problem(name, 1, f"unknown module folder {folder.name!r}: "
+                                                 f"expected one of {', '.join(MODULES)}"))
+                continue
+            data, lines, found = read_yaml(path.read_text("utf-8"), name)
+            found = found or check_lesson(data, lines, name)
+            if not found and data["id"] in seen:
+                found = [Problem(name, lines.get(("id",), 1),
+                                 f"lesson id {data['id']!r} is already used by {seen[data['id']]}")]
+            problems.extend(found)
+            if not found:
+                seen[data["id"]] = name
+                lessons.append({**data, "module": folder.name, "position": position})
+    return lessons, problems
+
+
+def read_bank(root: Path = BANK_DIR) -> tuple[list[dict], list[Problem]]:
+    """Every question of the bank, checked; question ids are unique across files."""
+    questions, problems, seen = [], [], {}
+    for path in sorted(root.glob("*.yaml")) if root.exists() else []:
+        name = _relative(path) if root == BANK_DIR else str(path)
+        data, lines, found = read_yaml(path.read_text("utf-8"), name)
+        found = found or check_bank_file(data, lines, name)
+        problems.extend(found)
+        if found:
+            continue
+        for index, question in enumerate(data):
+            if question["id"] in seen:
+                problems.append(Problem(name, lines.get((index, "id"), 1),
+                                        f"question id {question['id']!r} is already used in "
+                                        f"{seen[question['id']]}"))
+            else:
+                seen[question["id"]] = name
+                questions.append(question)
+    return questions, problems
+
+
+def lesson_stats(lessons: list[dict]) -> dict:
+    exercises = [exercise for lesson in lessons for exercise in lesson["exercises"]]
+    return {
+        "lessons": len(lessons),
+        "exercises": len(exercises),
+        "per_module": dict(Counter(lesson["module"] for lesson in lessons)),
+        "per_level": dict(Counter(lesson.get("level") or "none" for lesson in lessons)),
+        "per_clea_domain": dict(sorted(Counter(str(lesson["clea"]) for lesson in lessons).items())),
+        "per_theme": dict(Counter(theme for lesson in lessons for theme in lesson["themes"])),
+        "per_exercise_type": dict(Counter(exercise["type"] for exercise in exercises)),
+    }
+
+
+def bank_stats(questions: list[dict]) -> dict:
+    return {
+        "questions": len(questions),
+        "per_ccp": dict(sorted(Counter(str(q["ccp"]) for q in questions if "ccp" in q).items())),
+        "per_topic": dict(Counter(q["topic"] for q in questions if "topic" in q)),
+        "per_competency": dict(Counter(q["competency"] for q in questions if "competency" in q)),
+        "per_type": dict(Counter(q["type"] for q in questions)),
+        "per_difficulty": dict(sorted(Counter(str(q["difficulty"]) for q in questions).items())),
+    }
+
+
+def _lesson_row_values(data: dict) -> dict:
+    body = {key: value for key, value in data.items() if key not in ("module", "position")}
+    return {
+        "module": data["module"], "position": data["position"], "title": data["title"],
+        "level": data.get("level"), "clea": data["clea"], "themes": " ".join(data["themes"]),
+        "minutes": data["minutes"], "picture": data.get("picture", ""), "content": body, "content_hash": content_hash(body),
+    }
+
+
+def load_lessons(lessons: list[dict]) -> Counter:
+    """Insert new lessons, update changed ones, retire those whose file is gone. Idempotent."""
+    existing = {lesson.id: lesson for lesson in db.session.scalars(
+        sa.select(Lesson).where(Lesson.module != "app"))}
+    counts = Counter()
+    for data in lessons:
+        values = _lesson_row_values(data)
+        row = existing.pop(data["id"], None)
+        if row is None:
+            db.session.add(Lesson(id=data["id"], **values))
+            counts["added"] += 1
+        elif row.content_hash != values["content_hash"] or row.position != values["position"] \
+                or row.retired:
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.retired, row.updated_at = False, utcnow()
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    for row in existing.values():
+        if not row.retired:
+            row.retired = True
+            counts["retired"] += 1
+    db.session.commit()
+    return counts

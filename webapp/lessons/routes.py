@@ -1,0 +1,89 @@
+"""Lesson pages, answering exercises (with or without JavaScript, online or replayed offline)."""
+
+import uuid
+
+from flask import make_response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role
+from webapp.core import grading
+from webapp.lessons import bp, render, services
+from webapp.lessons.schema import MODULES
+
+READERS = (Role.TRAINEE, Role.TEACHER)
+
+
+@bp.get("/lessons")
+@roles_required(*READERS)
+def index():
+    lessons, progress = services.catalogue(current_user)
+    modules = {module: [lesson for lesson in lessons if lesson.module == module]
+               for module in MODULES}
+    return render_template("lessons/index.html", modules=modules, progress=progress)
+
+
+def _page(lesson, offline=False, status=200):
+    """The lesson page; offline=True is the copy the phone keeps, with nothing personal in it."""
+    states = {} if offline else services.states(current_user, lesson)
+    progress = None if offline else services.progress_of(current_user, lesson)
+    following = services.following(lesson)
+    response = make_response(render_template(
+        "lessons/lesson.html", lesson=lesson, content=lesson.content, states=states,
+        progress=progress, following=following, offline=offline, new_id=lambda: uuid.uuid4().hex,
+    ), status)
+    if offline:
+        # Lesson text only, so the service worker may keep it (it is not personal data).
+        response.headers["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@bp.get("/lessons/<lesson_id>")
+@roles_required(*READERS)
+def lesson(lesson_id: str):
+    return _page(services.get_lesson(lesson_id))
+
+
+@bp.get("/lessons/<lesson_id>/offline")
+@roles_required(*READERS)
+def offline_copy(lesson_id: str):
+    return _page(services.get_lesson(lesson_id), offline=True)
+
+
+@bp.post("/lessons/<lesson_id>/exercises/<exercise_id>")
+@roles_required(Role.TRAINEE)
+def answer(lesson_id: str, exercise_id: str):
+    lesson = services.get_lesson(lesson_id)
+    item = services.exercise(lesson, exercise_id)
+    given = grading.answer_from_form(item, request.form)
+    client_id = (request.form.get("client_id") or "")[:64] or uuid.uuid4().hex
+    missing = given is None
+    if not missing:
+        services.record_answer(current_user, lesson, item, given, client_id)
+    if request.headers.get("HX-Request"):
+        state = services.states(current_user, lesson).get(item["id"], services.ExerciseState())
+        return render_template("lessons/_exercise.html", lesson=lesson, item=item, state=state,
+                               missing=missing, new_id=lambda: uuid.uuid4().hex, offline=False,
+                               number=lesson.content["exercises"].index(item) + 1)
+    if missing:
+        return redirect(url_for("lessons.lesson", lesson_id=lesson.id, missing=item["id"],
+                                _anchor=f"ex-{item['id']}"), 303)
+    return redirect(url_for("lessons.lesson", lesson_id=lesson.id, _anchor=f"ex-{item['id']}"), 303)
+
+
+MODULE_NAMES = {
+    "fle-a1": _l("French, level A1"),
+    "fle-a2": _l("French, level A2"),
+    "calcul": _l("Numbers and measures"),
+    "numerique": _l("Phone and internet"),
+    "travail": _l("Working together"),
+    "securite": _l("Hygiene and safety"),
+    "vie": _l("Daily life"),
+    "app": _l("From your teachers"),
+}
+bp.add_app_template_global(render.to_html, "lesson_html")
+bp.add_app_template_global(render.to_speech, "lesson_speech")
+bp.add_app_template_global(grading.display_order, "display_order")
+bp.add_app_template_global(grading.expected, "expected")
+bp.add_app_template_global(MODULE_NAMES, "module_names")

@@ -1,0 +1,303 @@
+"""Content files: YAML read with line numbers, and the rules lessons and questions must follow.
+
+Pure functions: they take text and return data and a list of problems, each naming the line.
+"""
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+THEMES = ("rights", "employment", "behaviour", "budget", "law", "basics", "health", "housing",
+          "self-esteem", "family", "social")
+MODULES = ("fle-a1", "fle-a2", "calcul", "numerique", "travail", "securite", "vie", "app")
+LEVELS = ("A1", "A2")
+EXERCISE_TYPES = ("single", "multiple", "blank", "match", "order", "listen", "picture")
+QUESTION_TYPES = ("single", "multiple", "truefalse", "picture", "order", "numeric")
+TOPICS = ("hygiene", "allergens", "safety", "customers")
+SOURCE = re.compile(r"^(S([1-9]|1[0-9]|20)|practice)$")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+def read_yaml(text: str, file: str):
+    """Parse YAML and return (data, lines, problems); lines maps a path to its line number."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        return None, {}, [Problem(file, line, f"not valid YAML: {getattr(error, 'problem', error)}")]
+    lines: dict[tuple, int] = {}
+    loader = yaml.SafeLoader("")
+    data = _to_python(node, (), lines, loader) if node is not None else None
+    return data, lines, []
+
+
+def _to_python(node, path, lines, loader):
+    """Build plain data from the YAML node tree, noting the line where each path starts."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        return {key.value: _to_python(value, (*path, key.value), lines, loader)
+                for key, value in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, index), lines, loader)
+                for index, item in enumerate(node.value)]
+    return loader.construct_object(node)
+
+
+class Checker:
+    """Collects problems for one file, each at the line of the path it is about."""
+
+    def __init__(self, file: str, lines: dict):
+        self.file, self.lines, self.problems = file, lines, []
+
+    def fail(self, path: tuple, message: str) -> None:
+        while path not in self.lines and path:
+            path = path[:-1]
+        self.problems.append(Problem(self.file, self.lines.get(path, 1), message))
+
+    def text(self, data: dict, key: str, path: tuple, required=True, max_length=400) -> bool:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(path, f"'{key}' is missing: expected a text")
+            return False
+        if not isinstance(value, str) or not value.strip():
+            self.fail((*path, key), f"'{key}' must be a non-empty text, got {value!r}")
+            return False
+        if len(value) > max_length:
+            self.fail((*path, key), f"'{key}' is too long ({len(value)} characters, at most {max_length})")
+        return True
+
+    def strings(self, data: dict, key: str, path: tuple, low: int, high: int) -> list | None:
+        value = data.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail((*path, key) if key in data else path,
+                      f"'{key}' must be a list of {low} to {high} texts (quote yes/no/numbers)")
+            return None
+        if not low <= len(value) <= high:
+            self.fail((*path, key), f"'{key}' has {len(value)} items: expected {low} to {high}")
+        if len(set(value)) != len(value):
+            self.fail((*path, key), f"'{key}' has the same item twice")
+        return value
+
+    def translations(self, data: dict, key: str, path: tuple, required=True) -> None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.fail(path, f"'{key}' is missing: expected {{en: ..., ar: ...}}")
+            return
+        if not isinstance(value, dict) or not all(
+            isinstance(value.get(lang), str) and value[lang].strip() for lang in ("en", "ar")
+        ):
+            self.fail((*path, key), f"'{key}' must give both 'en' and 'ar' texts")
+
+    def one_of(self, data: dict, key: str, path: tuple, allowed, required=True) -> bool:
+        if key not in data:
+            if required:
+                self.fail(path, f"'{key}' is missing: expected one of {', '.join(map(str, allowed))}")
+            return False
+        if data[key] not in allowed:
+            self.fail((*path, key), f"'{key}' is {data[key]!r}: expected one of "
+                                    f"{', '.join(map(str, allowed))}")
+            return False
+        return True
+
+    def picture_choices(self, data: dict, path: tuple) -> list | None:
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not 2 <= len(choices) <= 4 or not all(
+            isinstance(c, dict) and isinstance(c.get("picture"), str) and isinstance(c.get("label"), str)
+            for c in choices
+        ):
+            self.fail((*path, "choices") if "choices" in data else path,
+                      "'choices' must be 2 to 4 items, each {picture: emoji, label: text}")
+            return None
+        return [choice["label"] for choice in choices]
+
+
+def check_exercise(check: Checker, exercise, path: tuple) -> None:
+    """Check one lesson exercise against its type's fields."""
+    if not isinstance(exercise, dict):
+        check.fail(path, "an exercise must be a mapping with id, type, prompt...")
+        return
+    if not isinstance(exercise.get("id"), str) or not SLUG.match(exercise.get("id", "")):
+        check.fail((*path, "id"), "'id' must be a short lowercase id like e1")
+    check.text(exercise, "prompt", path)
+    check.translations(exercise, "prompt_tr", path)
+    check.text(exercise, "explanation", path, max_length=600)
+    if not check.one_of(exercise, "type", path, EXERCISE_TYPES):
+        return
+    kind = exercise["type"]
+    if kind in ("single", "listen"):
+        choices = check.strings(exercise, "choices", path, 2, 5 if kind == "single" else 4)
+        if kind == "listen":
+            check.text(exercise, "say", path)
+        _answer_in(check, exercise, path, choices)
+    elif kind == "multiple":
+        choices = check.strings(exercise, "choices", path, 3, 6)
+        answers = check.strings(exercise, "answers", path, 1, 6)
+        if choices and answers and not set(answers) <= set(choices):
+            check.fail((*path, "answers"), "every answer must be one of the choices")
+    elif kind == "blank":
+        if check.text(exercise, "text", path) and exercise["text"].count("___") != 1:
+            check.fail((*path, "text"), "'text' must contain ___ exactly once, where the word goes")
+        check.strings(exercise, "answers", path, 1, 10)
+        if "lenient" in exercise and not isinstance(exercise["lenient"], bool):
+            check.fail((*path, "lenient"), "'lenient' must be true or false")
+    elif kind == "match":
+        pairs = exercise.get("pairs")
+        if not isinstance(pairs, list) or not 3 <= len(pairs) <= 5 or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) and s for s in p)
+            for p in pairs
+        ):
+            check.fail((*path, "pairs") if "pairs" in exercise else path,
+                       "'pairs' must be 3 to 5 [left, right] pairs of texts")
+        elif len({p[1] for p in pairs}) != len(pairs) or len({p[0] for p in pairs}) != len(pairs):
+            check.fail((*path, "pairs"), "each left and each right text must appear once")
+    elif kind == "order":
+        check.strings(exercise, "items", path, 3, 6)
+    elif kind == "picture":
+        _answer_in(check, exercise, path, check.picture_choices(exercise, path))
+
+
+def _answer_in(check: Checker, item: dict, path: tuple, choices) -> None:
+    if not isinstance(item.get("answer"), str):
+        check.fail((*path, "answer") if "answer" in item else path,
+                   "'answer' must be a text (quote it if it is yes/no or a number)")
+    elif choices is not None and item["answer"] not in choices:
+        check.fail((*path, "answer"), f"'answer' {item['answer']!r} is not one of the choices")
+
+
+def check_lesson(data, lines: dict, file: str) -> list[Problem]:
+    """All problems of one lesson file; an empty list means it is valid."""
+    check = Checker(file, lines)
+    if not isinstance(data, dict):
+        check.fail((), "a lesson file must be a mapping (id: ..., title: ...)")
+        return check.problems
+    if not isinstance(data.get("id"), str) or not SLUG.match(data.get("id") or ""):
+        check.fail(("id",) if "id" in data else (), "'id' must be lowercase letters, digits and -")
+    check.text(data, "title", (), max_length=80)
+    check.translations(data, "title_tr", ())
+    if "level" in data:
+        check.one_of(data, "level", (), LEVELS)
+    check.one_of(data, "clea", (), range(1, 8))
+    themes = data.get("themes")
+    if not isinstance(themes, list) or not themes or not set(themes) <= set(THEMES):
+        check.fail(("themes",) if "themes" in data else (),
+                   f"'themes' must list one or more of: {', '.join(THEMES)}")
+    if not isinstance(data.get("minutes"), int) or not 3 <= data["minutes"] <= 30:
+        check.fail(("minutes",) if "minutes" in data else (), "'minutes' must be a number from 3 to 30")
+    blocks = data.get("blocks")
+    if not isinstance(blocks, list) or not 2 <= len(blocks) <= 8:
+        check.fail(("blocks",) if "blocks" in data else (), "'blocks' must be a list of 2 to 8 blocks")
+        blocks = blocks if isinstance(blocks, list) else []
+    for index, block in enumerate(blocks):
+        path = ("blocks", index)
+        if not isinstance(block, dict):
+            check.fail(path, "a block must be a mapping with 'text'")
+            continue
+        check.text(block, "text", path, max_length=700)
+        check.translations(block, "tr", path, required=False)
+    glossary = data.get("glossary", [])
+    if not isinstance(glossary, list):
+        check.fail(("glossary",), "'glossary' must be a list of words")
+        glossary = []
+    for index, entry in enumerate(glossary):
+        path = ("glossary", index)
+        if not isinstance(entry, dict):
+            check.fail(path, "a glossary entry must be {word, picture, en, ar}")
+            continue
+        for key in ("word", "en", "ar"):
+            check.text(entry, key, path, max_length=80)
+    if data.get("level") and len(glossary) < 3:
+        check.fail(("glossary",) if "glossary" in data else (),
+                   "an FLE lesson needs a glossary of at least 3 words")
+    exercises = data.get("exercises")
+    if not isinstance(exercises, list) or not 1 <= len(exercises) <= 12:
+        check.fail(("exercises",) if "exercises" in data else (),
+                   "'exercises' must be a list of 1 to 12 exercises")
+        exercises = exercises if isinstance(exercises, list) else []
+    seen = set()
+    for index, exercise in enumerate(exercises):
+        check_exercise(check, exercise, ("exercises", index))
+        if isinstance(exercise, dict):
+            if exercise.get("id") in seen:
+                check.fail(("exercises", index, "id"), f"exercise id {exercise.get('id')!r} is used twice")
+            seen.add(exercise.get("id"))
+    return check.problems
+
+
+def check_question(check: Checker, question, path: tuple) -> None:
+    """Check one question of the catering-title bank."""
+    if not isinstance(question, dict):
+        check.fail(path, "a question must be a mapping with id, type, question...")
+        return
+    if not isinstance(question.get("id"), str) or not SLUG.match(question.get("id") or ""):
+        check.fail((*path, "id"), "'id' must be lowercase letters, digits and -, like hyg-001")
+    has_ccp, has_topic = "ccp" in question, "topic" in question
+    if has_ccp == has_topic:
+        check.fail(path, "give either 'ccp' (1 to 4) or 'topic' "
+                         f"({', '.join(TOPICS)}), not both and not neither")
+    elif has_ccp:
+        check.one_of(question, "ccp", path, (1, 2, 3, 4))
+        check.text(question, "competency", path, max_length=120)
+    else:
+        check.one_of(question, "topic", path, TOPICS)
+    check.one_of(question, "difficulty", path, (1, 2, 3))
+    check.text(question, "question", path)
+    check.text(question, "explanation", path, max_length=600)
+    source = question.get("source")
+    if not isinstance(source, str) or not SOURCE.match(source):
+        check.fail((*path, "source") if "source" in question else path,
+                   "'source' must be a source id from CONTENT-FACTS.md (S1 to S20) or 'practice'")
+    if not check.one_of(question, "type", path, QUESTION_TYPES):
+        return
+    kind = question["type"]
+    if kind == "single":
+        _answer_in(check, question, path, check.strings(question, "choices", path, 2, 5))
+    elif kind == "multiple":
+        choices = check.strings(question, "choices", path, 3, 6)
+        answers = check.strings(question, "answers", path, 1, 6)
+        if choices and answers and not set(answers) <= set(choices):
+            check.fail((*path, "answers"), "every answer must be one of the choices")
+    elif kind == "truefalse":
+        if not isinstance(question.get("answer"), bool):
+            check.fail((*path, "answer") if "answer" in question else path,
+                       "'answer' must be true or false")
+    elif kind == "picture":
+        _answer_in(check, question, path, check.picture_choices(question, path))
+    elif kind == "order":
+        check.strings(question, "items", path, 3, 6)
+    elif kind == "numeric":
+        if not isinstance(question.get("answer"), int | float) or isinstance(question["answer"], bool):
+            check.fail((*path, "answer") if "answer" in question else path, "'answer' must be a number")
+        check.text(question, "unit", path, max_length=20)
+        tolerance = question.get("tolerance")
+        if not isinstance(tolerance, int | float) or tolerance < 0:
+            check.fail((*path, "tolerance") if "tolerance" in question else path,
+                       "'tolerance' must be a number, 0 or more")
+
+
+def check_bank_file(data, lines: dict, file: str) -> list[Problem]:
+    check = Checker(file, lines)
+    if not isinstance(data, list) or not data:
+        check.fail((), "a question file must be a list of questions (- id: ...)")
+        return check.problems
+    seen = set()
+    for index, question in enumerate(data):
+        check_question(check, question, (index,))
+        if isinstance(question, dict):
+            if question.get("id") in seen:
+                check.fail((index, "id"), f"question id {question.get('id')!r} is used twice")
+            seen.add(question.get("id"))
+    return check.problems

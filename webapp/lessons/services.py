@@ -1,0 +1,138 @@
+"""Rules for lessons: what a trainee sees, recording answers once, progress and the next lesson."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import abort
+
+from webapp.core import grading
+from webapp.core.time import as_utc, utcnow
+from webapp.extensions import db
+from webapp.lessons.models import ExerciseAttempt, Lesson, LessonProgress
+from webapp.lessons.schema import MODULES
+
+# Time between two answers counts as time spent, up to this (a phone left on the table doesn't).
+MAX_GAP = timedelta(minutes=5)
+MODULE_ORDER = {module: index for index, module in enumerate(MODULES)}
+
+
+@dataclass
+class ExerciseState:
+    """What the trainee did on one exercise: shown as feedback on the lesson page."""
+
+    attempts: int = 0
+    correct: bool = False  # the last attempt was right
+    first_correct: bool = False
+    last_answer: list = field(default_factory=list)
+
+
+def _ordered(lessons):
+    return sorted(lessons, key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position))
+
+
+def catalogue(user) -> tuple[list[Lesson], dict[str, LessonProgress]]:
+    """Every current lesson in teaching order, with the user's progress by lesson id."""
+    # The lesson bodies are not needed for a list: leave them in the database.
+    lessons = _ordered(db.session.scalars(
+        sa.select(Lesson).options(sa.orm.defer(Lesson.content)).where(Lesson.retired.is_(False))))
+    progress = {row.lesson_id: row for row in db.session.scalars(
+        sa.select(LessonProgress).where(LessonProgress.user_id == user.id))}
+    return lessons, progress
+
+
+def next_lesson(user) -> tuple[Lesson | None, LessonProgress | None]:
+    """The lesson to do now: one in progress, else the first not done."""
+    lessons, progress = catalogue(user)
+    started = [lesson for lesson in lessons
+               if lesson.id in progress and progress[lesson.id].completed_at is None]
+    if started:
+        return started[0], progress[started[0].id]
+    fresh = [lesson for lesson in lessons if lesson.id not in progress]
+    return (fresh[0], None) if fresh else (None, None)
+
+
+def get_lesson(lesson_id: str) -> Lesson:
+    return db.session.get(Lesson, lesson_id) or abort(404)
+
+
+def following(lesson: Lesson) -> Lesson | None:
+    """The lesson after this one in teaching order (for offline reading ahead)."""
+    return db.session.scalar(
+        sa.select(Lesson).options(sa.orm.defer(Lesson.content))
+        .where(Lesson.module == lesson.module, Lesson.retired.is_(False),
+               Lesson.position > lesson.position).order_by(Lesson.position).limit(1)
+    )
+
+
+def exercise(lesson: Lesson, exercise_id: str) -> dict:
+    for item in lesson.content["exercises"]:
+        if item["id"] == exercise_id:
+            return item
+    abort(404)
+
+
+def states(user, lesson: Lesson) -> dict[str, ExerciseState]:
+    """Each exercise's state for this user, from their attempts (one query)."""
+    result: dict[str, ExerciseState] = {}
+    attempts = db.session.scalars(
+        sa.select(ExerciseAttempt)
+        .where(ExerciseAttempt.user_id == user.id, ExerciseAttempt.lesson_id == lesson.id)
+        .order_by(ExerciseAttempt.id)
+    )
+    for attempt in attempts:
+        state = result.setdefault(attempt.exercise_id, ExerciseState())
+        state.attempts += 1
+        state.correct, state.last_answer = attempt.correct, attempt.answer
+        state.first_correct = state.first_correct or (attempt.first and attempt.correct)
+    return result
+
+
+def record_answer(user, lesson: Lesson, item: dict, answer: list[str], client_id: str) -> bool:
+    """Grade and store an answer once per client id; return whether it is right."""
+    done = db.session.scalar(sa.select(ExerciseAttempt).where(
+        ExerciseAttempt.client_id == client_id))
+    if done is not None:  # a double tap or an offline replay: nothing changes
+        if done.user_id != user.id:
+            abort(404)
+        return done.correct
+    correct = grading.is_correct(item, answer)
+    first = db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt).where(
+        ExerciseAttempt.user_id == user.id, ExerciseAttempt.lesson_id == lesson.id,
+        ExerciseAttempt.exercise_id == item["id"])) == 0
+    db.session.add(ExerciseAttempt(client_id=client_id, user_id=user.id, lesson_id=lesson.id,
+                                   exercise_id=item["id"], answer=answer, correct=correct,
+                                   first=first, content_hash=lesson.content_hash))
+    _update_progress(user, lesson, first, correct)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same answer arrived twice at once
+        db.session.rollback()
+        return record_answer(user, lesson, item, answer, client_id)
+    return correct
+
+
+def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
+    now = utcnow()
+    row = db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+    if row is None:
+        row = LessonProgress(user_id=user.id, lesson_id=lesson.id, started_at=now,
+                             last_activity_at=now, seconds_spent=0, answered=0,
+                             correct_first=0, attempts=0)
+        db.session.add(row)
+    else:
+        gap = now - as_utc(row.last_activity_at)
+        row.seconds_spent += int(min(gap, MAX_GAP).total_seconds())
+        row.last_activity_at = now
+    row.attempts += 1
+    if first:
+        row.answered += 1
+        row.correct_first += int(correct)
+    if row.answered >= len(lesson.content["exercises"]) and row.completed_at is None:
+        row.completed_at = now
+
+
+def progress_of(user, lesson: Lesson) -> LessonProgress | None:
+    return db.session.scalar(sa.select(LessonProgress).where(
+        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
