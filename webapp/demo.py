@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
+from webapp.core import grading
 from webapp.extensions import db
+from webapp.lessons import services as lesson_services
 from webapp.privacy.services import audit
 
 # username, display name, role, passphrase
@@ -54,4 +56,29 @@ def load():
     # Kevin forgot his passphrase once; the teacher gave him a reset code.
     audit(users["prof"], "reset_code_issued", users["kevin.m"])
     db.session.commit()
+    _lesson_activity(users)
     return ACCOUNTS
+
+
+# How many lessons each trainee has finished, and whether they are halfway through the next.
+LESSONS_DONE = {"samir.b": (3, True), "fatou.d": (5, False), "kevin.m": (1, True),
+                "nadia.k": (2, True), "olek.w": (0, True)}
+
+
+def _lesson_activity(users) -> None:
+    """Answers to the first lessons, some wrong at first, so progress and scores look real."""
+    lessons, _progress = lesson_services.catalogue(users["samir.b"])
+    for username, (done, halfway) in LESSONS_DONE.items():
+        for number, lesson in enumerate(lessons[: done + int(halfway)]):
+            lesson = lesson_services.get_lesson(lesson.id)
+            items = lesson.content["exercises"]
+            if number == done:  # the lesson in progress: half of it answered
+                items = items[: len(items) // 2]
+            for index, item in enumerate(items):
+                answer = grading.expected(item)
+                if (index + len(username)) % 4 == 0 and item["type"] in ("single", "listen"):
+                    wrong = [choice for choice in item["choices"] if choice != item["answer"]]
+                    lesson_services.record_answer(users[username], lesson, item, wrong[:1],
+                                                  f"demo-{username}-{lesson.id}-{index}-x")
+                lesson_services.record_answer(users[username], lesson, item, answer,
+                                              f"demo-{username}-{lesson.id}-{index}")

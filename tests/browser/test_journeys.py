@@ -83,7 +83,7 @@ def test_offline_page_when_the_network_is_gone(phone, make_user, shot):
     sign_in(page, trainee.username)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # the worker now controls the page
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
     cached = page.evaluate(
         """async () => { const urls = [];
              for (const name of await caches.keys()) {
