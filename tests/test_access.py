@@ -1,8 +1,12 @@
 """Every route has an access rule, checked for every role: what is not yours is 404."""
 
+from pathlib import Path
+
 import pytest
 
 from webapp.accounts.models import Role
+from webapp.lessons import content
+from webapp.lessons.services import save_app_lesson
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
     "anonymous", "trainee", "other_trainee", "teacher", "other_teacher", "volunteer", "admin"
@@ -54,6 +58,8 @@ ACCESS = {
                              only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200})),
     "lessons.answer": ("POST", "/lessons/{lesson}/exercises/single?choice=un verre",
                        only({TRAINEE: 303})),
+    "lessons.new": ("GET", "/lessons/new", only({TEACHER: 200, OTHER_TEACHER: 200})),
+    "lessons.edit": ("GET", "/lessons/app-by-teacher/edit", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -69,17 +75,17 @@ def test_every_route_has_an_access_rule(app):
 
 @pytest.fixture
 def world(make_group, make_user):
-    from pathlib import Path
-
-    from webapp.lessons import content
-
+    """Two groups with their people, the fixture lessons, and a lesson the teacher wrote."""
+    group, elsewhere = make_group(), make_group()
     loaded, _ = content.read_lessons(Path(__file__).parent / "fixtures" / "lessons")
     content.load_lessons(loaded)
-    group, elsewhere = make_group(), make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    by_teacher = {**loaded[0], "id": "by-teacher"}
+    save_app_lesson(teacher, by_teacher, "id: by-teacher")
     people = {
         TRAINEE: make_user(Role.TRAINEE, group=group),
         OTHER_TRAINEE: make_user(Role.TRAINEE, group=elsewhere),
-        TEACHER: make_user(Role.TEACHER, group=group),
+        TEACHER: teacher,
         OTHER_TEACHER: make_user(Role.TEACHER, group=elsewhere),
         VOLUNTEER: make_user(Role.VOLUNTEER, group=group),
         ADMIN: make_user(Role.ADMIN),

@@ -233,3 +233,55 @@ def test_a_replayed_id_from_someone_else_is_refused(app, client, trainee, make_u
     response = http.post("/lessons/test-cuisine/exercises/single",
                          data={"choice": "un couteau", "client_id": "mine"})
     assert response.status_code == 404
+
+
+def test_teacher_writes_a_lesson_in_the_app_checked_by_the_same_rules(app, make_user, make_group,
+                                                                        login, lessons):
+    from webapp.lessons.forms import STARTER
+
+    teacher = make_user(Role.TEACHER, group=make_group())
+    http = app.test_client()
+    login(teacher, http=http)
+    assert "ma-lecon" in http.get("/lessons/new").text
+    broken = STARTER.replace("answer: Réponse A", "answer: Réponse Z").replace("clea: 1", "clea: 9")
+    response = http.post("/lessons/new", data={"source": broken}, headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    assert 'id="source-error"' in response.text
+    assert "line 4:" in response.text and "not one of the choices" in response.text
+    unsafe = STARTER.replace("Une deuxième idée.", "'<img src=x onerror=alert(1)> **idée**'")
+    response = http.post("/lessons/new", data={"source": unsafe})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/lessons/app-ma-lecon"
+    page = http.get("/lessons/app-ma-lecon").text
+    assert "<img" not in page and "&lt;img" in page and "<strong>idée</strong>" in page
+    # Only its author edits it.
+    edited = STARTER.replace("Titre de la leçon", "Les couteaux")
+    assert http.post("/lessons/app-ma-lecon/edit", data={"source": edited}).status_code == 303
+    assert db.session.get(Lesson, "app-ma-lecon").title == "Les couteaux"
+    other = app.test_client()
+    login(make_user(Role.TEACHER, group=make_group()), http=other)
+    assert other.get("/lessons/app-ma-lecon/edit").status_code == 404
+    assert other.get("/lessons/test-cuisine/edit").status_code == 404  # file lessons: edit the file
+
+
+def test_the_curriculum_covers_what_the_programme_needs():
+    lessons, problems = content.read_lessons()
+    assert problems == []
+    stats = content.lesson_stats(lessons)
+    assert stats["lessons"] >= 40 and stats["exercises"] >= 300
+    assert stats["per_level"]["A1"] >= 12 and stats["per_level"]["A2"] >= 8
+    assert all(stats["per_clea_domain"].get(str(domain), 0) >= 3 for domain in range(1, 8))
+    from webapp.lessons.schema import EXERCISE_TYPES, THEMES
+
+    assert all(stats["per_theme"].get(theme, 0) >= 1 for theme in THEMES)
+    assert set(stats["per_exercise_type"]) == set(EXERCISE_TYPES)
+
+
+def test_the_question_bank_covers_the_title():
+    questions, problems = content.read_bank()
+    assert problems == []
+    stats = content.bank_stats(questions)
+    assert stats["questions"] >= 300
+    assert all(stats["per_ccp"][str(ccp)] >= 50 for ccp in range(1, 5))
+    assert stats["per_topic"]["hygiene"] >= 60
+    assert stats["per_topic"]["allergens"] >= 20 and stats["per_topic"]["safety"] >= 20

@@ -23,6 +23,7 @@ class Lesson(db.Model):
     picture: Mapped[str] = mapped_column(sa.String(16), default="")
     content: Mapped[dict] = mapped_column(sa.JSON)  # the validated file, as data
     content_hash: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str | None] = mapped_column(sa.Text)  # YAML as a teacher typed it (app lessons)
     author_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )

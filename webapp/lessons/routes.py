@@ -10,6 +10,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import grading
 from webapp.lessons import bp, render, services
+from webapp.lessons.forms import STARTER, LessonForm
 from webapp.lessons.schema import MODULES
 
 READERS = (Role.TRAINEE, Role.TEACHER)
@@ -70,6 +71,27 @@ def answer(lesson_id: str, exercise_id: str):
         return redirect(url_for("lessons.lesson", lesson_id=lesson.id, missing=item["id"],
                                 _anchor=f"ex-{item['id']}"), 303)
     return redirect(url_for("lessons.lesson", lesson_id=lesson.id, _anchor=f"ex-{item['id']}"), 303)
+
+
+@bp.route("/lessons/new", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def new():
+    form = LessonForm(source=STARTER)
+    if form.validate_on_submit():
+        lesson = services.save_app_lesson(current_user, form.lesson_data, form.source.data)
+        return redirect(url_for("lessons.lesson", lesson_id=lesson.id), 303)
+    return render_template("lessons/edit.html", form=form, lesson=None)
+
+
+@bp.route("/lessons/<lesson_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def edit(lesson_id: str):
+    lesson = services.authored_lesson(current_user, lesson_id)
+    form = LessonForm(source=lesson.source)
+    if form.validate_on_submit():
+        services.save_app_lesson(current_user, form.lesson_data, form.source.data, lesson)
+        return redirect(url_for("lessons.lesson", lesson_id=lesson.id), 303)
+    return render_template("lessons/edit.html", form=form, lesson=lesson)
 
 
 MODULE_NAMES = {

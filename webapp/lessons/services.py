@@ -136,3 +136,35 @@ def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
 def progress_of(user, lesson: Lesson) -> LessonProgress | None:
     return db.session.scalar(sa.select(LessonProgress).where(
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+
+
+def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = None) -> Lesson:
+    """Store a lesson a teacher wrote; its id gets an "app-" prefix so it never meets a file's."""
+    from webapp.lessons.content import content_hash
+
+    body = dict(data)
+    if lesson is None:
+        base = "app-" + data["id"].removeprefix("app-")
+        lesson_id, number = base, 1
+        while db.session.get(Lesson, lesson_id) is not None:
+            number += 1
+            lesson_id = f"{base}-{number}"
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)
+                                  .where(Lesson.module == "app"))
+        lesson = Lesson(id=lesson_id, module="app", position=count + 1, author_id=author.id)
+        db.session.add(lesson)
+    body["id"] = lesson.id
+    lesson.title, lesson.level, lesson.clea = data["title"], data.get("level"), data["clea"]
+    lesson.themes, lesson.minutes = " ".join(data["themes"]), data["minutes"]
+    lesson.picture, lesson.content, lesson.source = data.get("picture", ""), body, source
+    lesson.content_hash, lesson.updated_at = content_hash(body), utcnow()
+    db.session.commit()
+    return lesson
+
+
+def authored_lesson(author, lesson_id: str) -> Lesson:
+    """A lesson this teacher wrote in the app, else 404."""
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.module != "app" or lesson.author_id != author.id:
+        abort(404)
+    return lesson

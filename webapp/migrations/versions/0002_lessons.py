@@ -2,7 +2,7 @@
 
 Revision ID: 0002_lessons
 Revises: 0001_foundation
-Create Date: 2026-11-26 01:59:45.279731
+Create Date: 2026-11-26 02:03:00.261886
 
 """
 from alembic import op
@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('picture', sa.String(length=16), nullable=False),
     sa.Column('content', sa.JSON(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('source', sa.Text(), nullable=True),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('retired', sa.Boolean(), nullable=False),
