@@ -31,6 +31,7 @@ extract: $(VENV)/.run-deps
 run: translations
 	$(FLASK) db upgrade
 	$(FLASK) lessons load
+	$(FLASK) bank load
 	$(FLASK) demo load
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'

@@ -129,3 +129,25 @@ def login(client):
 
 def csrf_from(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture(scope="session")
+def bank_sample():
+    """Six questions of each CCP and two of each topic, from the real bank."""
+    from webapp.lessons import content
+
+    questions, problems = content.read_bank()
+    assert problems == []
+    sample = []
+    for scope in ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers"):
+        inside = [q for q in questions if str(q.get("ccp") or q.get("topic")) == scope]
+        sample += inside[: 6 if scope.isdigit() else 2]
+    return sample
+
+
+@pytest.fixture
+def bank(ctx, bank_sample):
+    from webapp.revision.services import load_bank
+
+    load_bank(bank_sample)
+    return bank_sample

@@ -7,6 +7,7 @@ import pytest
 from webapp.accounts.models import Role
 from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
+from webapp.revision.services import start_exam
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
     "anonymous", "trainee", "other_trainee", "teacher", "other_teacher", "volunteer", "admin"
@@ -60,6 +61,17 @@ ACCESS = {
                        only({TRAINEE: 303})),
     "lessons.new": ("GET", "/lessons/new", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "lessons.edit": ("GET", "/lessons/app-by-teacher/edit", only({TEACHER: 200})),
+    "revision.overview": ("GET", "/revision", only({TRAINEE: 200})),
+    "revision.settings": ("POST", "/revision/settings?daily_target=12", only({TRAINEE: 303})),
+    "revision.review": ("GET", "/revision/review", only({TRAINEE: 200})),
+    "revision.review_offline": ("GET", "/revision/review/offline", only({TRAINEE: 200})),
+    "revision.answer": ("POST", "/revision/answer?question_id=ccp1-001", only({TRAINEE: 303})),
+    "revision.start_practice": ("GET", "/revision/practice/hygiene", only({TRAINEE: 303})),
+    "revision.practice": ("GET", "/revision/practice/hygiene/abc/0", only({TRAINEE: 200})),
+    "revision.start_exam": ("POST", "/revision/exams?client_id=x", only({TRAINEE: 303})),
+    "revision.exam": ("GET", "/revision/exams/{exam}", only({TRAINEE: 200})),
+    "revision.exam_time": ("POST", "/revision/trainees/{trainee}/exam-time?minutes=40",
+                           only({TEACHER: 303})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -74,7 +86,7 @@ def test_every_route_has_an_access_rule(app):
 
 
 @pytest.fixture
-def world(make_group, make_user):
+def world(make_group, make_user, bank):
     """Two groups with their people, the fixture lessons, and a lesson the teacher wrote."""
     group, elsewhere = make_group(), make_group()
     loaded, _ = content.read_lessons(Path(__file__).parent / "fixtures" / "lessons")
@@ -90,6 +102,7 @@ def world(make_group, make_user):
         VOLUNTEER: make_user(Role.VOLUNTEER, group=group),
         ADMIN: make_user(Role.ADMIN),
     }
+    people["exam"] = start_exam(people[TRAINEE], "access-exam")
     return group, people
 
 
@@ -98,7 +111,7 @@ def test_access_rule(app, world, login, endpoint):
     method, url, expected = ACCESS[endpoint]
     group, people = world
     url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id,
-                     lesson="test-cuisine")
+                     lesson="test-cuisine", exam=people["exam"].id)
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

@@ -198,9 +198,9 @@ def test_offline_copy_holds_no_personal_state(client, trainee):
     copy = client.get("/lessons/test-cuisine/offline")
     assert copy.status_code == 200
     assert "feedback--wrong" not in copy.text
-    assert "data-offline-badge" not in copy.text
+    assert "data-save-offline" not in copy.text
     page = client.get("/lessons/test-cuisine").text
-    assert 'data-offline-next="/lessons/test-suite/offline"' in page
+    assert 'data-save-offline="/lessons/test-cuisine/offline /lessons/test-suite/offline"' in page
 
 
 def test_lesson_page_is_light_and_takes_few_queries(client, trainee):

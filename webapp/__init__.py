@@ -42,18 +42,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     i18n.init_app(app)
 
-    from webapp import accounts, core, lessons, pwa
+    from webapp import accounts, core, lessons, pwa, revision
     from webapp.accounts import auth
     from webapp.core import errors
     from webapp.core import models as _core_models  # noqa: F401  (tables for migrations)
     from webapp.lessons import models as _lesson_models  # noqa: F401
     from webapp.privacy import models as _privacy_models  # noqa: F401
+    from webapp.revision import models as _revision_models  # noqa: F401
 
     auth.init_app(app)
     errors.init_app(app)
     app.register_blueprint(core.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(lessons.bp)
+    app.register_blueprint(revision.bp)
     app.register_blueprint(pwa.bp)
 
     from webapp import cli

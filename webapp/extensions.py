@@ -25,7 +25,8 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after a commit: a page rendered right after a write needs no re-reads.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

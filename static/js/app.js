@@ -69,21 +69,20 @@
     });
   }
 
-  // --- Lessons saved for offline: this lesson and the next, as copies with nothing personal.
+  // --- Pages saved for offline (lesson copies, today's questions): nothing personal beyond them.
   function saveLessonsForOffline() {
-    var badge = document.querySelector("[data-offline-badge]");
-    if (!badge || !navigator.serviceWorker) return;
-    var urls = [badge.dataset.offlineBadge];
-    if (badge.dataset.offlineNext) urls.push(badge.dataset.offlineNext);
-    navigator.serviceWorker.ready.then(function (registration) {
-      var channel = new MessageChannel();
-      channel.port1.onmessage = function (event) {
-        if (!event.data || !event.data.saved) return;
-        var kb = Math.max(1, Math.round(event.data.bytes / 1024));
-        badge.querySelector("[data-size]").textContent = "(" + kb + " KB)";
-        badge.hidden = false;
-      };
-      registration.active.postMessage({ type: "save-lessons", urls: urls }, [channel.port2]);
+    document.querySelectorAll("[data-save-offline]").forEach(function (badge) {
+      var urls = badge.dataset.saveOffline.split(" ");
+      navigator.serviceWorker.ready.then(function (registration) {
+        var channel = new MessageChannel();
+        channel.port1.onmessage = function (event) {
+          if (!event.data || !event.data.saved) return;
+          var size = badge.querySelector("[data-size]");
+          if (size) size.textContent = "(" + Math.max(1, Math.round(event.data.bytes / 1024)) + " KB)";
+          badge.hidden = false;
+        };
+        registration.active.postMessage({ type: "save-pages", urls: urls }, [channel.port2]);
+      });
     });
   }
 
@@ -105,6 +104,7 @@
   function queueForm(form) {
     var fields = [];
     new FormData(form).forEach(function (value, key) { fields.push([key, value]); });
+    fields.push(["answered_at", new Date().toISOString()]);  // reviews are scheduled in answer order
     // A saved copy of a page may be answered several times: each answer gets its own id.
     var idField = form.querySelector('input[name="client_id"]');
     if (idField) idField.value = newId();
@@ -146,8 +146,11 @@
   });
   window.addEventListener("online", replay);
   replay();
-  // Signing out forgets answers that were never sent: the next person on this phone must not send them.
+  // Signing out forgets what this phone kept for the person: the next person must not see or send it.
   document.querySelectorAll('form[action$="/logout"]').forEach(function (form) {
-    form.addEventListener("submit", function () { localStorage.removeItem(QUEUE); });
+    form.addEventListener("submit", function () {
+      localStorage.removeItem(QUEUE);
+      if (window.caches) caches.delete("passerelle-saved");
+    });
   });
 })();

@@ -106,8 +106,8 @@ def test_next_lesson_offline_answer_recorded_once(phone, make_user, lessons, sho
     page = phone()
     sign_in(page, trainee.username)
     page.goto("/lessons/test-cuisine")
-    page.wait_for_selector("[data-offline-badge]:not([hidden])")
-    assert "KB" in page.locator("[data-offline-badge]").inner_text()
+    page.wait_for_selector("[data-save-offline]:not([hidden])")
+    assert "KB" in page.locator("[data-save-offline]").inner_text()
     page.context.set_offline(True)
     page.goto("/lessons/test-suite")  # never opened online: the saved copy opens
     assert "La suite" in page.locator("h1").inner_text()

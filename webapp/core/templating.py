@@ -13,6 +13,7 @@ from webapp.core.time import utcnow
 NAV_ITEMS = [
     ("core.home", "home", _l("Home"), set(Role)),
     ("lessons.index", "book", _l("Lessons"), {Role.TRAINEE, Role.TEACHER}),
+    ("revision.overview", "quiz", _l("Revision"), {Role.TRAINEE}),
     ("accounts.groups", "users", _l("Groups"), {Role.TEACHER, Role.VOLUNTEER, Role.ADMIN}),
     ("accounts.staff", "user", _l("Staff"), {Role.ADMIN}),
     ("accounts.sites", "building", _l("Sites"), {Role.ADMIN}),

@@ -68,3 +68,15 @@ def bank_stats(as_json):
     stats = content.bank_stats(questions)
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else
                "\n".join(f"{key}: {value}" for key, value in stats.items()))
+
+
+@bank_cli.command("load")
+def load_bank():
+    """Load question files into the database (idempotent; cards are kept by stable id)."""
+    from webapp.revision.services import load_bank as load
+
+    questions, problems = content.read_bank()
+    if problems:
+        _report(problems, "questions", len(questions))
+    counts = load(questions)
+    click.echo("Questions: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))

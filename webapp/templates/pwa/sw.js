@@ -2,10 +2,11 @@
 // Keeps the versioned shell files, the offline page and lesson copies saved for offline reading
 // (lesson text only). Pages with personal data always come from the network and are never stored.
 const CACHE = "passerelle-{{ version }}";
-const LESSONS = "passerelle-lessons";
+const SAVED = "passerelle-saved";
 const SHELL = {{ urls|tojson }};
 const OFFLINE = {{ offline_url|tojson }};
-const LESSON_PAGE = /^\/lessons\/([a-z0-9-]+)$/;
+// Pages that may be kept for offline use; each has a copy at <page>/offline holding no personal state.
+const SAVEABLE = /^\/(lessons\/[a-z0-9-]+|revision\/review)\/offline$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -14,18 +15,14 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE && key !== LESSONS).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE && key !== SAVED).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
 
 async function offlineFallback(url) {
-  const lesson = LESSON_PAGE.exec(url.pathname);
-  if (lesson) {
-    const copy = await caches.match(`/lessons/${lesson[1]}/offline`, { cacheName: LESSONS });
-    if (copy) return copy;
-  }
-  return caches.match(OFFLINE);
+  const copy = await caches.match(`${url.pathname}/offline`, { cacheName: SAVED });
+  return copy || caches.match(OFFLINE);
 }
 
 self.addEventListener("fetch", (event) => {
@@ -39,14 +36,14 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// A lesson page asks to keep itself and the next lesson; the reply says how many bytes that took.
+// A page asks to keep copies (a lesson and the next one, today's questions); the reply gives the size.
 self.addEventListener("message", (event) => {
   const port = event.ports && event.ports[0];
-  if (!event.data || event.data.type !== "save-lessons" || !port) return;
+  if (!event.data || event.data.type !== "save-pages" || !port) return;
   event.waitUntil((async () => {
-    const cache = await caches.open(LESSONS);
+    const cache = await caches.open(SAVED);
     let bytes = 0;
-    for (const path of event.data.urls.filter((u) => /^\/lessons\/[a-z0-9-]+\/offline$/.test(u))) {
+    for (const path of event.data.urls.filter((u) => SAVEABLE.test(u))) {
       const response = await fetch(path, { credentials: "same-origin" });
       if (!response.ok) continue;
       bytes += (await response.clone().arrayBuffer()).byteLength;

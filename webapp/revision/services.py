@@ -1,0 +1,335 @@
+"""Rules for revision: loading the bank, today's review, answering once, mastery, mock exams."""
+
+import random
+from collections import Counter, defaultdict
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort
+
+from webapp.core import grading
+from webapp.core.time import as_utc, utcnow
+from webapp.extensions import db
+from webapp.lessons.content import content_hash
+from webapp.revision import scheduler
+from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog, RevisionSettings
+
+PARIS = ZoneInfo("Europe/Paris")
+EXAM_PER_CCP = 5
+PRACTICE_SIZE = 5
+CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
+SCOPES = ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers")
+
+
+# --- the bank -------------------------------------------------------------------------------
+
+
+def load_bank(questions: list[dict]) -> Counter:
+    """Insert, update or retire questions by stable id; cards and history are kept. Idempotent."""
+    existing = {q.id: q for q in db.session.scalars(sa.select(Question))}
+    counts = Counter()
+    for data in questions:
+        values = {"ccp": data.get("ccp"), "topic": data.get("topic"),
+                  "competency": data.get("competency"), "kind": data["type"],
+                  "difficulty": data["difficulty"], "content": data,
+                  "content_hash": content_hash(data), "retired": False}
+        row = existing.pop(data["id"], None)
+        if row is None:
+            db.session.add(Question(id=data["id"], **values))
+            counts["added"] += 1
+        elif row.content_hash != values["content_hash"] or row.retired:
+            for key, value in values.items():
+                setattr(row, key, value)
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    for row in existing.values():
+        if not row.retired:
+            row.retired = True
+            counts["retired"] += 1
+    db.session.commit()
+    return counts
+
+
+def get_question(question_id: str) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.retired:
+        abort(404)
+    return question
+
+
+def in_scope(scope: str):
+    """The SQL condition for a CCP ("1".."4") or a cross-cutting topic."""
+    if scope not in SCOPES:
+        abort(404)
+    return Question.ccp == int(scope) if scope.isdigit() else Question.topic == scope
+
+
+# --- settings and today's review ------------------------------------------------------------
+
+
+def settings_for(user) -> RevisionSettings:
+    return db.session.get(RevisionSettings, user.id) or RevisionSettings(
+        user_id=user.id, daily_target=10, new_per_day=5, exam_minutes=30)
+
+
+def save_settings(user, **values) -> None:
+    row = db.session.get(RevisionSettings, user.id)
+    if row is None:
+        row = settings_for(user)
+        db.session.add(row)
+    for key, value in values.items():
+        setattr(row, key, value)
+    db.session.commit()
+
+
+def start_of_day(now: datetime) -> datetime:
+    """Midnight in Paris, in UTC: "today" is the trainee's day, not the server's."""
+    local = as_utc(now).astimezone(PARIS)
+    return datetime.combine(local.date(), time(), tzinfo=PARIS).astimezone(ZoneInfo("UTC"))
+
+
+def today(user, now: datetime) -> dict:
+    """Counts for the review screen: done today, due now, new cards still allowed today."""
+    settings = settings_for(user)
+    midnight = start_of_day(now)
+    done = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog).where(
+        ReviewLog.user_id == user.id, ReviewLog.mode == "review", ReviewLog.reviewed_at >= midnight))
+    due = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(
+        ReviewCard.user_id == user.id, ReviewCard.due <= now))
+    new_today = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(
+        ReviewCard.user_id == user.id, ReviewCard.created_at >= midnight))
+    return {"done": done, "due": due, "target": settings.daily_target,
+            "new_left": max(0, settings.new_per_day - new_today)}
+
+
+def next_review(user, now: datetime, counts: dict, more: bool = False) -> Question | None:
+    """The due card answered longest ago, else a new question, until the daily target is met."""
+    if counts["done"] >= counts["target"] and not more:
+        return None
+    due = db.session.scalar(
+        sa.select(Question).join(ReviewCard, ReviewCard.question_id == Question.id)
+        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now, Question.retired.is_(False))
+        .order_by(ReviewCard.due).limit(1))
+    if due is not None or (counts["new_left"] == 0 and not more):
+        return due
+    return _new_question(user)
+
+
+def offline_set(user, now: datetime, counts: dict) -> list[Question]:
+    """The questions today's review would ask, for answering without network."""
+    wanted = max(0, counts["target"] - counts["done"])
+    due = list(db.session.scalars(
+        sa.select(Question).join(ReviewCard, ReviewCard.question_id == Question.id)
+        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now + timedelta(hours=12),
+               Question.retired.is_(False))
+        .order_by(ReviewCard.due).limit(wanted)))
+    fresh = _new_questions(user, min(counts["new_left"], wanted - len(due)))
+    return due + fresh
+
+
+def _new_question(user) -> Question | None:
+    found = _new_questions(user, 1)
+    return found[0] if found else None
+
+
+def _new_questions(user, count: int) -> list[Question]:
+    """Unseen questions, easy ones first, mixed across CCPs and topics in a stable order."""
+    seen = sa.select(ReviewCard.question_id).where(ReviewCard.user_id == user.id)
+    query = sa.select(Question.id, Question.difficulty).where(
+        Question.retired.is_(False), Question.id.not_in(seen))
+    rows = db.session.execute(query).all()
+    if not rows or count <= 0:
+        return []
+    shuffle = random.Random(user.id)
+    order = {row.id: (row.difficulty, shuffle.random()) for row in sorted(rows)}
+    chosen = sorted(order, key=order.get)[:count]
+    found = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))}
+    return [found[qid] for qid in chosen]
+
+
+def practice_set(scope: str, seed: str) -> list[str]:
+    """A short set of questions from one CCP or topic, the same for the same seed."""
+    ids = sorted(db.session.scalars(sa.select(Question.id).where(
+        in_scope(scope), Question.retired.is_(False))))
+    if not ids:
+        abort(404)
+    return random.Random(f"{scope}-{seed}").sample(ids, min(PRACTICE_SIZE, len(ids)))
+
+
+# --- answering ------------------------------------------------------------------------------
+
+
+def _card_dict(card: ReviewCard) -> dict:
+    data = {field: getattr(card, field) for field in CARD_FIELDS}
+    for field in ("due", "last_review"):
+        data[field] = as_utc(data[field]).isoformat() if data[field] else None
+    return data
+
+
+def answer(user, question: Question, given: list[str], client_id: str, mode: str,
+           seconds: float, guessed: bool, when: datetime) -> ReviewLog:
+    """Grade, reschedule the card with FSRS and log the review, once per client id."""
+    done = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
+    if done is not None:
+        if done.user_id != user.id:
+            abort(404)
+        return done
+    correct = grading.is_correct(question.content, given)
+    rating = scheduler.rating_for(correct, seconds, guessed, question.kind)
+    card = db.session.scalar(sa.select(ReviewCard).where(
+        ReviewCard.user_id == user.id, ReviewCard.question_id == question.id))
+    if card is None:
+        card = ReviewCard(user_id=user.id, question_id=question.id,
+                          **_columns(scheduler.new_card(when)))
+        db.session.add(card)
+    before = _card_dict(card)
+    after = scheduler.review(before, rating, when, int(seconds * 1000))
+    for field, value in _columns(after).items():
+        setattr(card, field, value)
+    log = ReviewLog(client_id=client_id, user_id=user.id, question_id=question.id, mode=mode,
+                    answer=given, correct=correct, guessed=guessed, rating=int(rating),
+                    duration_ms=int(seconds * 1000), reviewed_at=when, card_before=before,
+                    card_after=after, content_hash=question.content_hash)
+    db.session.add(log)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same answer arrived twice at once
+        db.session.rollback()
+        return db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
+    return log
+
+
+def _columns(card: dict) -> dict:
+    values = {field: card[field] for field in CARD_FIELDS}
+    for field in ("due", "last_review"):
+        values[field] = datetime.fromisoformat(values[field]) if values[field] else None
+    return values
+
+
+def plausible_time(sent: str | None, now: datetime) -> datetime:
+    """When an answer was given offline (sent by the phone), kept only if it is believable."""
+    try:
+        moment = as_utc(datetime.fromisoformat(sent)) if sent else None
+    except ValueError:
+        moment = None
+    if moment is None or not now - timedelta(days=7) <= moment <= now:
+        return now
+    return moment
+
+
+# --- mastery (also read by the educator dashboard) ------------------------------------------
+
+
+def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]:
+    """Per user, per CCP or topic and per competency: (questions mastered, questions in the bank).
+
+    A question is mastered when FSRS gives a recall probability above 90 %. Two queries,
+    whatever the number of users.
+    """
+    now = now or utcnow()
+    totals, competency_totals = Counter(), Counter()
+    for row in db.session.execute(
+        sa.select(Question.ccp, Question.topic, Question.competency, sa.func.count())
+        .where(Question.retired.is_(False))
+        .group_by(Question.ccp, Question.topic, Question.competency)
+    ):
+        totals[str(row.ccp or row.topic)] += row[3]
+        if row.competency:
+            competency_totals[row.competency] += row[3]
+    result = {user_id: {"scopes": {scope: [0, totals[scope]] for scope in SCOPES if totals[scope]},
+                        "competencies": {name: [0, n] for name, n in competency_totals.items()}}
+              for user_id in user_ids}
+    rows = db.session.execute(
+        sa.select(ReviewCard, Question.ccp, Question.topic, Question.competency)
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(ReviewCard.user_id.in_(user_ids), Question.retired.is_(False)))
+    for card, ccp, topic, competency in rows:
+        if scheduler.recall_probability(_card_dict(card), now) > scheduler.MASTERED:
+            result[card.user_id]["scopes"][str(ccp or topic)][0] += 1
+            if competency:
+                result[card.user_id]["competencies"][competency][0] += 1
+    return result
+
+
+# --- mock exams -----------------------------------------------------------------------------
+
+
+def start_exam(user, client_id: str) -> MockExam:
+    """Draw questions in equal parts from the four CCPs; starting twice starts once."""
+    exam = db.session.scalar(sa.select(MockExam).where(MockExam.client_id == client_id))
+    if exam is not None:
+        if exam.user_id != user.id:
+            abort(404)
+        return exam
+    rng = random.Random(client_id)
+    chosen = []
+    for ccp in range(1, 5):
+        ids = sorted(db.session.scalars(sa.select(Question.id).where(
+            Question.ccp == ccp, Question.retired.is_(False))))
+        chosen += rng.sample(ids, min(EXAM_PER_CCP, len(ids)))
+    exam = MockExam(user_id=user.id, client_id=client_id, minutes=settings_for(user).exam_minutes,
+                    question_ids=chosen, answers={})
+    db.session.add(exam)
+    db.session.commit()
+    return exam
+
+
+def exam_for(user, exam_id: int) -> MockExam:
+    exam = db.session.get(MockExam, exam_id)
+    if exam is None or exam.user_id != user.id:
+        abort(404)
+    return exam
+
+
+def exam_questions(exam: MockExam) -> list[Question]:
+    found = {q.id: q for q in db.session.scalars(
+        sa.select(Question).where(Question.id.in_(exam.question_ids)))}
+    return [found[qid] for qid in exam.question_ids if qid in found]
+
+
+def finish_exam(exam: MockExam, answers: dict[str, list[str]], now: datetime) -> MockExam:
+    """Grade once: a second submission of the same exam changes nothing."""
+    if exam.finished_at is not None:
+        return exam
+    per_ccp = defaultdict(lambda: [0, 0])
+    for question in exam_questions(exam):
+        given = answers.get(question.id)
+        right = given is not None and grading.is_correct(question.content, given)
+        per_ccp[str(question.ccp)][0] += int(right)
+        per_ccp[str(question.ccp)][1] += 1
+    exam.answers = {qid: value for qid, value in answers.items() if value is not None}
+    exam.per_ccp = dict(per_ccp)
+    exam.score = sum(right for right, _asked in per_ccp.values())
+    exam.finished_at = now
+    db.session.commit()
+    return exam
+
+
+def exam_passed(exam: MockExam) -> bool:
+    """Our rule for a mock exam: at least half right in every CCP."""
+    return bool(exam.per_ccp) and all(2 * right >= asked for right, asked in exam.per_ccp.values())
+
+
+def exam_deadline(exam: MockExam) -> datetime:
+    return as_utc(exam.started_at) + timedelta(minutes=exam.minutes)
+
+
+def exam_history(user) -> list[MockExam]:
+    return list(db.session.scalars(sa.select(MockExam).where(
+        MockExam.user_id == user.id, MockExam.finished_at.is_not(None))
+        .order_by(MockExam.finished_at.desc()).limit(10)))
+
+
+def log_for(user, client_id: str | None) -> ReviewLog | None:
+    """The user's own review by its client id (for the feedback page), else None."""
+    if not client_id:
+        return None
+    log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
+    return log if log is not None and log.user_id == user.id else None
+
+
+def safe_path(target: str | None, default: str) -> str:
+    """Only a path on this site, never another site's address."""
+    return target if target and target.startswith("/") and not target.startswith("//") else default
