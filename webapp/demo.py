@@ -4,6 +4,7 @@ The passphrases are public (printed by `make run`): demo data is for trying the 
 real people.
 """
 
+import random
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -12,7 +13,10 @@ from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.core import grading
 from webapp.extensions import db
+from webapp.core.time import utcnow
 from webapp.lessons import services as lesson_services
+from webapp.revision import services as revision_services
+from webapp.revision.models import Question
 from webapp.privacy.services import audit
 
 # username, display name, role, passphrase
@@ -57,6 +61,7 @@ def load():
     audit(users["prof"], "reset_code_issued", users["kevin.m"])
     db.session.commit()
     _lesson_activity(users)
+    _revision_activity(users)
     return ACCOUNTS
 
 
@@ -82,3 +87,34 @@ def _lesson_activity(users) -> None:
                                                   f"demo-{username}-{lesson.id}-{index}-x")
                 lesson_services.record_answer(users[username], lesson, item, answer,
                                               f"demo-{username}-{lesson.id}-{index}")
+
+
+# Days of revision each trainee did over the last three weeks, and their mock exam (right answers
+# out of 20; None: none yet).
+REVISION_DAYS = {"samir.b": (12, 14), "fatou.d": (18, 17), "kevin.m": (3, 7), "nadia.k": (8, None),
+                 "olek.w": (0, None)}
+
+
+def _revision_activity(users) -> None:
+    """Reviews spread over past days (mostly right), so mastery bars and exams have content."""
+    questions = list(db.session.scalars(sa.select(Question).order_by(Question.id)))
+    if not questions:
+        return
+    now = utcnow()
+    for username, (days, exam_score) in REVISION_DAYS.items():
+        user = users[username]
+        rng = random.Random(username)
+        pool = rng.sample(questions, min(len(questions), 40))
+        for day in range(days):
+            when = now - timedelta(days=21 - day)
+            for number, question in enumerate(pool[day % 4 * 10: day % 4 * 10 + 6]):
+                right = rng.random() < 0.8
+                answer = grading.expected(question.content) if right else ["?"]
+                revision_services.answer(user, question, answer, f"demo-{username}-{day}-{number}",
+                                         "review", 12, False, when)
+        if exam_score is not None:
+            exam = revision_services.start_exam(user, f"demo-exam-{username}")
+            exam_questions = revision_services.exam_questions(exam)
+            answers = {q.id: grading.expected(q.content) if index * 7 % 20 < exam_score else ["?"]
+                       for index, q in enumerate(sorted(exam_questions, key=lambda q: q.id))}
+            revision_services.finish_exam(exam, answers, now - timedelta(days=2))

@@ -86,6 +86,18 @@
     });
   }
 
+  // --- Mock exam: the time left, counted down (the end time is written on the page anyway).
+  document.querySelectorAll("[data-deadline]").forEach(function (el) {
+    var end = Date.parse(el.dataset.deadline);
+    function tick() {
+      var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      el.textContent = "⏱ " + Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+    }
+    el.hidden = false;
+    tick();
+    setInterval(tick, 1000);
+  });
+
   // --- Answers given without network wait on the phone, each with its own id, and are sent once.
   var QUEUE = "passerelle.queue";
   function readQueue() {

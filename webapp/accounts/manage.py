@@ -38,8 +38,11 @@ def group(group_id: int):
     if current_user.role is Role.ADMIN:
         others = [person for person in services.all_staff() if person not in staff
                   and person.role is not Role.ADMIN]
+    # Exam-time arrangements are revision's: read through its service, one query for the group.
+    from webapp.revision.services import exam_minutes
+
     return render_template("accounts/group.html", group=group, trainees=trainees, staff=staff,
-                           other_staff=others)
+                           other_staff=others, exam_minutes=exam_minutes(trainees))
 
 
 @bp.post("/groups/<int:group_id>/staff")
