@@ -20,10 +20,14 @@ from webapp import create_app, demo  # noqa: E402
 from webapp.accounts import services  # noqa: E402
 from webapp.accounts.models import Group, User  # noqa: E402
 from webapp.extensions import db  # noqa: E402
+from webapp.lessons import content  # noqa: E402
+from webapp.revision.models import Question  # noqa: E402
+from webapp.revision.services import load_bank  # noqa: E402
 
 PAGES = {
     None: ["/login", "/reset", "/offline"],
-    "samir.b": ["/", "/me"],
+    "samir.b": ["/", "/me", "/lessons", "/lessons/fle-a1-saluer", "/lessons/vie-budget",
+                "/revision", "/revision/review", "/revision/review/offline"],
     "prof": ["/", "/groups", "/groups/{group}", "/groups/{group}/trainees/new"],
     "admin": ["/sites", "/staff", "/groups/{group}"],
 }
@@ -37,6 +41,9 @@ def main() -> None:
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
+        lessons, _ = content.read_lessons()
+        content.load_lessons(lessons)
+        load_bank(content.read_bank()[0])
         demo.load()
         group = db.session.scalar(db.select(Group))
         teacher = db.session.scalar(db.select(User).where(User.username == "prof"))
@@ -63,6 +70,42 @@ def main() -> None:
             label = f"{username or 'anonymous'} {template}"
             print(f"{label:<34}{html:>10}{total:>16}{len(statements):>9}"
                   f"{statistics.median(timings):>11.1f}")
+    answers(app, phrases)
+
+
+def _timed(app, client, method, url, data=None, runs=30):
+    """Median and 95th-percentile milliseconds, and SQL queries of the last run."""
+    timings = []
+    for number in range(runs):
+        payload = {key: (value.format(n=number) if isinstance(value, str) else value)
+                   for key, value in (data or {}).items()}
+        with app.app_context(), count_queries() as statements:
+            start = time.perf_counter()
+            client.open(url, method=method, data=payload, headers={"HX-Request": "true"})
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.95) - 1], len(statements)
+
+
+def answers(app, phrases) -> None:
+    """Answering: a lesson exercise, and a review answer followed by the next card."""
+    client = app.test_client()
+    client.post("/login", data={"username": "olek.w", "passphrase": phrases["olek.w"]})
+    with app.app_context():
+        single = db.session.scalar(db.select(Question).where(Question.kind == "single"))
+        question_id, choice = single.id, single.content["answer"]
+    print(f"\n{'answer':<40}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
+    rows = {
+        "lesson exercise (htmx)": ("POST", "/lessons/fle-a1-saluer/exercises/e1",
+                                   {"choice": "Bonjour", "client_id": "bench-l-{n}"}),
+        "review answer (htmx)": ("POST", "/revision/answer",
+                                 {"question_id": question_id, "choice": choice,
+                                  "client_id": "bench-r-{n}"}),
+        "next review card": ("GET", "/revision/review", None),
+    }
+    for label, (method, url, data) in rows.items():
+        median, p95, queries = _timed(app, client, method, url, data)
+        print(f"{label:<40}{median:>11.1f}{p95:>9.1f}{queries:>9}")
 
 
 if __name__ == "__main__":
