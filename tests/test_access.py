@@ -7,6 +7,7 @@ import pytest
 from webapp.accounts.models import Role
 from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
+from webapp.live.services import create_session
 from webapp.revision.services import start_exam
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
@@ -72,6 +73,18 @@ ACCESS = {
     "revision.exam": ("GET", "/revision/exams/{exam}", only({TRAINEE: 200})),
     "revision.exam_time": ("POST", "/revision/trainees/{trainee}/exam-time?minutes=40",
                            only({TEACHER: 303})),
+    "live.index": ("GET", "/live", only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200})),
+    "live.new": ("GET", "/live/new", only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200})),
+    "live.host": ("GET", "/live/{live}/host", only({TEACHER: 200, VOLUNTEER: 200})),
+    "live.advance": ("POST", "/live/{live}/advance?version=0", only({TEACHER: 303, VOLUNTEER: 303})),
+    "live.results": ("GET", "/live/{live}/results", only({TEACHER: 200, VOLUNTEER: 200})),
+    "live.join": ("GET", "/join", everyone(200)),
+    # A group's session: its members may join; the host and others are not players.
+    "live.join_code": ("GET", "/join/{live}", {**everyone(404), TRAINEE: 200, TEACHER: 200,
+                                                VOLUNTEER: 200}),
+    "live.play": ("GET", "/live/{live}/play", {**everyone(303)}),
+    "live.poll": ("GET", "/live/{live}/poll?v=1", everyone(204)),
+    "live.answer": ("POST", "/live/{live}/answer?index=0", {**everyone(303)}),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -103,6 +116,7 @@ def world(make_group, make_user, bank):
         ADMIN: make_user(Role.ADMIN),
     }
     people["exam"] = start_exam(people[TRAINEE], "access-exam")
+    people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
     return group, people
 
 
@@ -111,7 +125,7 @@ def test_access_rule(app, world, login, endpoint):
     method, url, expected = ACCESS[endpoint]
     group, people = world
     url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id,
-                     lesson="test-cuisine", exam=people["exam"].id)
+                     lesson="test-cuisine", exam=people["exam"].id, live=people["live"].code)
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

@@ -69,6 +69,9 @@ def _load_user(token: str) -> User | None:
 
 def _staff_idle_timeout() -> None:
     """Staff sessions end after 30 idle minutes: their screens show other people's data."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "light_request", False):  # a poll: no user lookup, and it is not activity
+        return None
     if not current_user.is_authenticated:
         return None
     now = utcnow().timestamp()

@@ -15,17 +15,7 @@ from webapp.core.time import utcnow
 from webapp.revision import bp, services
 from webapp.revision.forms import ExamTimeForm, TargetForm
 
-SCOPE_NAMES = {
-    "1": _l("CCP 1 · Starters and desserts"),
-    "2": _l("CCP 2 · Grills and reheating"),
-    "3": _l("CCP 3 · Self-service and customers"),
-    "4": _l("CCP 4 · Dishwashing and cleaning"),
-    "hygiene": _l("Hygiene and HACCP"),
-    "allergens": _l("The 14 allergens"),
-    "safety": _l("Safety at work"),
-    "customers": _l("Customer relations"),
-}
-bp.add_app_template_global(SCOPE_NAMES, "scope_names")
+bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")
 
 
 def _overview(form=None):

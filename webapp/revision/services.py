@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel import lazy_gettext as _l
 
 from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
@@ -20,6 +21,16 @@ EXAM_PER_CCP = 5
 PRACTICE_SIZE = 5
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
 SCOPES = ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers")
+SCOPE_NAMES = {
+    "1": _l("CCP 1 · Starters and desserts"),
+    "2": _l("CCP 2 · Grills and reheating"),
+    "3": _l("CCP 3 · Self-service and customers"),
+    "4": _l("CCP 4 · Dishwashing and cleaning"),
+    "hygiene": _l("Hygiene and HACCP"),
+    "allergens": _l("The 14 allergens"),
+    "safety": _l("Safety at work"),
+    "customers": _l("Customer relations"),
+}
 
 
 # --- the bank -------------------------------------------------------------------------------

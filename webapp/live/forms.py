@@ -1,0 +1,44 @@
+"""Forms for hosting and joining live sessions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, \
+    StringField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.live.services import CODE_LENGTH, clean_nickname
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NewSessionForm(FlaskForm):
+    group_id = SelectField(_l("For"), coerce=int)
+    scopes = CheckboxesField(_l("Questions about"),
+                             validators=[InputRequired(message=_l("Tick at least one part."))])
+    count = IntegerField(_l("Number of questions"), default=5, validators=[
+        InputRequired(message=_l("Enter a number.")),
+        NumberRange(min=1, max=20, message=_l("Choose between %(min)s and %(max)s."))])
+    time_limit = SelectField(_l("Time to answer"), coerce=int, default=0)
+    speed_bonus = BooleanField(_l("A few extra points for quick answers"))
+    team_mode = BooleanField(_l("Team mode: one phone per team"))
+    client_id = HiddenField()
+
+
+class JoinForm(FlaskForm):
+    code = StringField(_l("Session code"), validators=[
+        InputRequired(message=_l("Please fill in this field.")),
+        Length(min=CODE_LENGTH, max=CODE_LENGTH + 2,
+               message=_l("The code has %(count)d letters and digits.", count=CODE_LENGTH))])
+
+
+class NicknameForm(FlaskForm):
+    nickname = StringField(_l("Your nickname"), validators=[
+        InputRequired(message=_l("Please fill in this field."))])
+
+    def validate_nickname(self, field):
+        if not 2 <= len(clean_nickname(field.data)) <= 20:
+            raise ValidationError(_l("Use 2 to 20 characters."))

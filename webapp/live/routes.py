@@ -1,0 +1,211 @@
+"""Hosting (projector) and playing (phones) live sessions; phones poll a version number."""
+
+import uuid
+
+from flask import (abort, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from webapp.accounts import services as accounts
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role
+from webapp.core import grading
+from webapp.core.time import utcnow
+from webapp.live import bp, services
+from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
+from webapp.revision.services import SCOPE_NAMES, SCOPES
+
+HOSTS = (Role.VOLUNTEER, Role.TEACHER)
+TIME_LIMITS = {0: _l("No limit"), 20: _l("20 seconds"), 30: _l("30 seconds"), 60: _l("1 minute")}
+REFUSALS = {
+    "closed": _l("This question is closed. Wait for the next one."),
+    "late": _l("Time is up for this question."),
+}
+
+
+def light(view):
+    """A view that must stay cheap: no session refresh, no user lookup (see accounts.auth)."""
+    view.light_request = True
+    return view
+
+
+def _cookie(code: str) -> str:
+    return f"live-{code}"
+
+
+# --- host -----------------------------------------------------------------------------------
+
+
+@bp.get("/live")
+@roles_required(*HOSTS)
+def index():
+    return render_template("live/index.html", sessions=services.sessions_for_staff(current_user))
+
+
+@bp.route("/live/new", methods=["GET", "POST"])
+@roles_required(*HOSTS)
+def new():
+    form = NewSessionForm(client_id=uuid.uuid4().hex)
+    groups = accounts.groups_for(current_user)
+    form.group_id.choices = [SelectChoice(0, _l("Anyone with the code"))] + [
+        SelectChoice(group.id, group.name) for group in groups]
+    form.scopes.choices = [SelectChoice(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
+    form.time_limit.choices = [SelectChoice(s, label) for s, label in TIME_LIMITS.items()]
+    if form.validate_on_submit():
+        group = next((g for g in groups if g.id == form.group_id.data), None)
+        live = services.create_session(
+            current_user, group, [s for s in form.scopes.data if s in SCOPES], form.count.data,
+            form.time_limit.data or None, form.speed_bonus.data, form.team_mode.data,
+            (form.client_id.data or uuid.uuid4().hex)[:64])
+        return redirect(url_for("live.host", code=live.code), 303)
+    return render_template("live/new.html", form=form)
+
+
+@bp.get("/live/<code>/host")
+@roles_required(*HOSTS)
+def host(code: str):
+    live = services.hosted_by(current_user, code)
+    join_url = url_for("live.join_code", code=live.code, _external=True)
+    context = _host_context(live)
+    template = "live/_host_panel.html" if request.headers.get("HX-Request") else "live/host.html"
+    return render_template(template, live=live, join_url=join_url, **context)
+
+
+def _host_context(live) -> dict:
+    question = services.question_at(live)
+    counts, answered, right = services.tally(live, live.current) if question else ({}, 0, 0)
+    return {"question": question, "counts": counts, "answered": answered, "right": right,
+            "players": services.players(live), "top": services.top_players(live),
+            "results": services.results(live) if live.phase == "end" else None}
+
+
+@bp.post("/live/<code>/advance")
+@roles_required(*HOSTS)
+def advance(code: str):
+    live = services.hosted_by(current_user, code)
+    services.advance(live, request.form.get("version", type=int) or 0)
+    return redirect(url_for("live.host", code=live.code), 303)
+
+
+@bp.get("/live/<code>/results")
+@roles_required(*HOSTS)
+def results(code: str):
+    live = services.hosted_by(current_user, code)
+    return render_template("live/results.html", live=live, results=services.results(live),
+                           players=services.players(live),
+                           names=services.named_players(live, current_user))
+
+
+# --- players --------------------------------------------------------------------------------
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    form = JoinForm(code=request.args.get("code", ""))
+    if form.validate_on_submit():
+        code = form.code.data.strip().upper().replace(" ", "")
+        if services.version_of(code) is None:
+            form.code.errors.append(_l("No session has this code. Check it on the wall."))
+        else:
+            return redirect(url_for("live.join_code", code=code), 303)
+    return render_template("live/join.html", form=form)
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join_code(code: str):
+    live = services.by_code(code)
+    if services.player_for(live, request.cookies.get(_cookie(live.code)), current_user):
+        return redirect(url_for("live.play", code=live.code), 303)
+    if live.group_id and not (current_user.is_authenticated and
+                              live.group_id in {g.id for g in current_user.groups}):
+        abort(404)  # a group's session: only its members play
+    form = NicknameForm(nickname=services.remembered_nickname(current_user))
+    if live.phase == "end":
+        return render_template("live/join_nickname.html", form=None, live=live)
+    if form.validate_on_submit():
+        try:
+            _player, token = services.join(live, form.nickname.data, current_user)
+        except services.Refused:
+            form.nickname.errors.append(_l("This nickname is taken. Choose another one."))
+        else:
+            response = redirect(url_for("live.play", code=live.code), 303)
+            response.set_cookie(_cookie(live.code), token, max_age=24 * 3600, httponly=True,
+                                samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+            return response
+    return render_template("live/join_nickname.html", form=form, live=live)
+
+
+def _player_or_join(live):
+    player = services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
+    if player is None:
+        abort(redirect(url_for("live.join_code", code=live.code), 303))
+    return player
+
+
+def _play(live, player, refused=None):
+    question = services.question_at(live)
+    mine = services.my_answer(player, live.current) if question else None
+    reveal = services.tally(live, live.current) if live.phase == "reveal" else None
+    template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
+    response = make_response(render_template(
+        template, live=live, player=player, question=question, mine=mine, reveal=reveal,
+        top=services.top_players(live) if live.phase in ("scores", "end") else [],
+        refused=refused, client_id=uuid.uuid4().hex))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/live/<code>/play")
+def play(code: str):
+    live = services.by_code(code)
+    return _play(live, _player_or_join(live))
+
+
+@bp.get("/live/<code>/poll")
+@light
+def poll(code: str):
+    """Nothing new: 204 and no body, after one indexed query. Else the new phase's panel."""
+    version = services.version_of(code.upper())
+    if version is None:
+        abort(404)
+    if version == request.args.get("v", type=int):
+        response = make_response("", 204)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return play(code)
+
+
+@bp.post("/live/<code>/answer")
+def answer(code: str):
+    live = services.by_code(code)
+    player = _player_or_join(live)
+    index = request.form.get("index", type=int)
+    question = services.question_at(live, index if index is not None else -1)
+    refused = None
+    given = grading.answer_from_form(question.content, request.form) if question else None
+    if question is None or given is None:
+        refused = _l("Choose an answer first.") if question else REFUSALS["closed"]
+    else:
+        try:
+            services.answer(live, player, index, given, utcnow())
+        except services.Refused as reason:
+            refused = REFUSALS[str(reason)]
+    if request.headers.get("HX-Request"):
+        return _play(live, player, refused)
+    if refused:
+        flash(refused, "error")
+    return redirect(url_for("live.play", code=live.code), 303)
+
+
+NEXT_LABELS = {
+    "lobby": _l("Start the quiz"),
+    "question": _l("Show the answer"),
+    "reveal": _l("Show the scores"),
+    "scores": _l("Next question"),
+}
+PHASE_NAMES = {"lobby": _l("Waiting"), "question": _l("Question"), "reveal": _l("Answer"),
+               "scores": _l("Scores"), "end": _l("Ended")}
+bp.add_app_template_global(NEXT_LABELS, "next_labels")
+bp.add_app_template_global(PHASE_NAMES, "phase_names")

@@ -1,0 +1,302 @@
+"""Rules for live sessions: phases, joining, answering once, calm scoring, results."""
+
+import hashlib
+import random
+import secrets
+from collections import Counter
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import abort
+
+from webapp.accounts.models import Role
+from webapp.core import grading
+from webapp.core.time import as_utc, utcnow
+from webapp.extensions import db
+from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession
+from webapp.revision import services as revision
+from webapp.revision.models import Question
+
+# No look-alike characters (0/O, 1/I/L, 2/Z, 5/S, 8/B): a code copied from a wall works.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+POINTS = 100
+SPEED_POINTS = 50  # at most, for an instant right answer, when the session allows speed
+GRACE = timedelta(seconds=2)  # network delay after the time limit
+TOP = 5
+
+
+class Refused(Exception):
+    """An answer that the phase rules do not allow; the message says why."""
+
+
+# --- pure rules -----------------------------------------------------------------------------
+
+
+def next_phase(phase: str, current: int, count: int) -> tuple[str, int]:
+    """lobby -> question -> reveal -> scores -> next question ... -> end."""
+    if phase == "lobby":
+        return ("question", 0) if count else ("end", current)
+    if phase == "question":
+        return "reveal", current
+    if phase == "reveal":
+        return "scores", current
+    if phase == "scores" and current + 1 < count:
+        return "question", current + 1
+    return "end", current
+
+
+def points_for(correct: bool, speed_bonus: bool, seconds: float, time_limit: int | None) -> int:
+    """Right answers score; speed adds a little only where the host chose it."""
+    if not correct:
+        return 0
+    if not speed_bonus:
+        return POINTS
+    window = time_limit or 30
+    return POINTS + round(SPEED_POINTS * max(0.0, 1 - seconds / window))
+
+
+def clean_nickname(text: str) -> str:
+    return " ".join("".join(c for c in (text or "") if c.isprintable()).split())[:20]
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+def create_session(host, group, scopes: list[str], count: int, time_limit: int | None,
+                   speed_bonus: bool, team_mode: bool, client_id: str) -> LiveSession:
+    """A session drawn from the bank; the same client id creates it once."""
+    done = db.session.scalar(sa.select(LiveSession).where(LiveSession.client_id == client_id))
+    if done is not None:
+        return done
+    ids = sorted(db.session.scalars(sa.select(Question.id).where(
+        Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes]))))
+    chosen = random.Random(client_id).sample(ids, min(count, len(ids)))
+    code = new_code()
+    while db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code)):
+        code = new_code()
+    live = LiveSession(code=code, host_id=host.id, group_id=group.id if group else None,
+                       client_id=client_id, question_ids=chosen, phase="lobby", current=-1,
+                       version=1, time_limit=time_limit, speed_bonus=speed_bonus,
+                       team_mode=team_mode)
+    db.session.add(live)
+    db.session.commit()
+    return live
+
+
+def by_code(code: str) -> LiveSession:
+    live = db.session.scalar(sa.select(LiveSession).where(LiveSession.code == code.upper()))
+    return live or abort(404)
+
+
+def version_of(code: str) -> int | None:
+    """The one small indexed query a poll costs."""
+    return db.session.scalar(sa.select(LiveSession.version).where(LiveSession.code == code))
+
+
+def may_host(user, live: LiveSession) -> bool:
+    """Its host, or a teacher of its group."""
+    if not user.is_authenticated or user.role is Role.TRAINEE:
+        return False
+    if live.host_id == user.id:
+        return True
+    return user.role is Role.TEACHER and live.group_id in {group.id for group in user.groups}
+
+
+def hosted_by(user, code: str) -> LiveSession:
+    live = by_code(code)
+    if not may_host(user, live):
+        abort(404)
+    return live
+
+
+def advance(live: LiveSession, expected_version: int) -> LiveSession:
+    """Move to the next phase; a double tap on the host's button moves once."""
+    if live.version != expected_version:
+        return live
+    phase, current = next_phase(live.phase, live.current, len(live.question_ids))
+    now = utcnow()
+    changed = db.session.execute(
+        sa.update(LiveSession).where(LiveSession.id == live.id,
+                                     LiveSession.version == expected_version)
+        .values(phase=phase, current=current, version=expected_version + 1,
+                question_started_at=now if phase == "question" else LiveSession.question_started_at,
+                ended_at=now if phase == "end" else None)
+    ).rowcount
+    db.session.commit()
+    if changed:
+        db.session.refresh(live)
+    return live
+
+
+def question_at(live: LiveSession, index: int | None = None) -> Question | None:
+    index = live.current if index is None else index
+    if not 0 <= index < len(live.question_ids):
+        return None
+    return db.session.get(Question, live.question_ids[index])
+
+
+# --- players --------------------------------------------------------------------------------
+
+
+def remembered_nickname(user) -> str:
+    if not user.is_authenticated:
+        return ""
+    row = db.session.get(LiveNickname, user.id)
+    return row.nickname if row else ""
+
+
+def player_for(live: LiveSession, token: str | None, user) -> LivePlayer | None:
+    """The player on this phone (its cookie), or the signed-in person on a new phone."""
+    if token:
+        player = db.session.scalar(sa.select(LivePlayer).where(
+            LivePlayer.session_id == live.id, LivePlayer.token_hash == _digest(token)))
+        if player is not None:
+            return player
+    if user.is_authenticated:
+        return db.session.scalar(sa.select(LivePlayer).where(
+            LivePlayer.session_id == live.id, LivePlayer.user_id == user.id))
+    return None
+
+
+def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
+    """Add a player; raise Refused when the nickname is taken."""
+    nickname = clean_nickname(nickname)
+    taken = db.session.scalar(sa.select(LivePlayer.id).where(
+        LivePlayer.session_id == live.id, sa.func.lower(LivePlayer.nickname) == nickname.lower()))
+    if taken:
+        raise Refused("taken")
+    token = secrets.token_urlsafe(24)
+    signed_in = user.is_authenticated and user.role is Role.TRAINEE
+    player = LivePlayer(session_id=live.id, nickname=nickname, token_hash=_digest(token),
+                        user_id=user.id if signed_in else None, score=0, right=0)
+    db.session.add(player)
+    if signed_in:
+        memory = db.session.get(LiveNickname, user.id)
+        if memory is None:
+            db.session.add(LiveNickname(user_id=user.id, nickname=nickname))
+        else:
+            memory.nickname = nickname
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # someone took the nickname at the same moment
+        db.session.rollback()
+        raise Refused("taken") from None
+    return player, token
+
+
+def players(live: LiveSession) -> list[LivePlayer]:
+    return list(db.session.scalars(sa.select(LivePlayer).where(LivePlayer.session_id == live.id)
+                                   .order_by(LivePlayer.joined_at)))
+
+
+# --- answers --------------------------------------------------------------------------------
+
+
+def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
+           now: datetime) -> LiveAnswer:
+    """Record a player's answer to the question being asked, once; raise Refused otherwise."""
+    existing = db.session.scalar(sa.select(LiveAnswer).where(
+        LiveAnswer.player_id == player.id, LiveAnswer.question_index == index))
+    if existing is not None:
+        return existing
+    if live.phase != "question" or index != live.current:
+        raise Refused("closed")
+    seconds = (now - as_utc(live.question_started_at)).total_seconds()
+    if live.time_limit and seconds > live.time_limit + GRACE.total_seconds():
+        raise Refused("late")
+    question = question_at(live, index)
+    correct = grading.is_correct(question.content, given)
+    points = points_for(correct, live.speed_bonus, seconds, live.time_limit)
+    row = LiveAnswer(session_id=live.id, player_id=player.id, question_index=index,
+                     question_id=question.id, answer=given, correct=correct, points=points,
+                     answered_at=now)
+    db.session.add(row)
+    db.session.execute(sa.update(LivePlayer).where(LivePlayer.id == player.id).values(
+        score=LivePlayer.score + points, right=LivePlayer.right + int(correct)))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same answer arrived twice at once
+        db.session.rollback()
+        return db.session.scalar(sa.select(LiveAnswer).where(
+            LiveAnswer.player_id == player.id, LiveAnswer.question_index == index))
+    if player.user_id:
+        _feed_revision(player, question, given, row, seconds, now)
+    return row
+
+
+def _feed_revision(player, question, given, row, seconds, now) -> None:
+    """A signed-in trainee's answer counts as a review of that question in their revision."""
+    from webapp.accounts.models import User
+
+    user = db.session.get(User, player.user_id)
+    if user is not None and user.role is Role.TRAINEE:
+        revision.answer(user, question, given, f"live-{row.id}", "live", max(0, seconds), False,
+                        now)
+
+
+def my_answer(player: LivePlayer | None, index: int) -> LiveAnswer | None:
+    if player is None:
+        return None
+    return db.session.scalar(sa.select(LiveAnswer).where(
+        LiveAnswer.player_id == player.id, LiveAnswer.question_index == index))
+
+
+def tally(live: LiveSession, index: int) -> tuple[Counter, int, int]:
+    """How many chose each answer (never who), how many answered, how many were right."""
+    counts, answered, right = Counter(), 0, 0
+    for given, correct in db.session.execute(sa.select(LiveAnswer.answer, LiveAnswer.correct).where(
+            LiveAnswer.session_id == live.id, LiveAnswer.question_index == index)):
+        answered += 1
+        right += int(correct)
+        for choice in given:
+            counts[choice] += 1
+    return counts, answered, right
+
+
+def top_players(live: LiveSession) -> list[LivePlayer]:
+    """The top five only: nobody is shown at the bottom of a ranking."""
+    return list(db.session.scalars(sa.select(LivePlayer).where(LivePlayer.session_id == live.id)
+                                   .where(LivePlayer.score > 0)
+                                   .order_by(LivePlayer.score.desc(), LivePlayer.joined_at)
+                                   .limit(TOP)))
+
+
+def results(live: LiveSession) -> list[dict]:
+    """Per question: the question, how many answered and how many were right."""
+    rows = {index: (answered, right) for index, answered, right in db.session.execute(
+        sa.select(LiveAnswer.question_index, sa.func.count(),
+                  sa.func.sum(sa.case((LiveAnswer.correct, 1), else_=0)))
+        .where(LiveAnswer.session_id == live.id).group_by(LiveAnswer.question_index))}
+    questions = {q.id: q for q in db.session.scalars(
+        sa.select(Question).where(Question.id.in_(live.question_ids)))}
+    return [{"question": questions.get(qid), "answered": rows.get(i, (0, 0))[0],
+             "right": int(rows.get(i, (0, 0))[1] or 0)} for i, qid in enumerate(live.question_ids)]
+
+
+def sessions_for_staff(user) -> list[LiveSession]:
+    """Sessions this person hosted, and for teachers those of their groups."""
+    condition = LiveSession.host_id == user.id
+    if user.role is Role.TEACHER:
+        condition = sa.or_(condition, LiveSession.group_id.in_([g.id for g in user.groups]))
+    return list(db.session.scalars(sa.select(LiveSession).where(condition)
+                                   .order_by(LiveSession.created_at.desc()).limit(20)))
+
+
+def named_players(live: LiveSession, viewer) -> dict[int, str]:
+    """Who is behind each nickname: only for teachers of the session's group."""
+    if viewer.role is not Role.TEACHER or live.group_id not in {g.id for g in viewer.groups}:
+        return {}
+    from webapp.accounts.models import User
+
+    return {player_id: name for player_id, name in db.session.execute(
+        sa.select(LivePlayer.id, User.display_name).join(User, User.id == LivePlayer.user_id)
+        .where(LivePlayer.session_id == live.id))}
