@@ -6,7 +6,7 @@ PYBABEL := $(VENV)/bin/pybabel
 PORT    ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install translations extract chromium bench
+.PHONY: run test install translations extract chromium bench bench-live
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -25,7 +25,7 @@ translations: $(VENV)/.run-deps
 
 # Refresh the message catalogs after changing user-visible text.
 extract: $(VENV)/.run-deps
-	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --no-wrap .
+	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --no-wrap --ignore-dirs=".* .venv" .
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 run: translations
@@ -45,3 +45,7 @@ test: $(VENV)/.test-deps translations chromium
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
 bench: $(VENV)/.test-deps translations
 	$(PY) benchmarks/pages.py
+
+# Live quiz under load: 10 rooms x 50 players on gunicorn (see benchmarks/live.py for options).
+bench-live: $(VENV)/.test-deps translations
+	$(PY) benchmarks/live.py

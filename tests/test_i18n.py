@@ -17,9 +17,14 @@ def _messages_in_source() -> set:
     method_map = [("webapp/**.py", "python"), ("webapp/templates/**.html", "jinja2")]
     options = {"webapp/templates/**.html": {"trimmed": "true"}}
     found = set()
+    # Babel skips folders starting with "_" by default; templates/_macros/ must be read too.
+    def not_hidden(path: str) -> bool:
+        return not Path(path).name.startswith(".")
+
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
-                                             "_l": None, "lazy_gettext": None}
+                                             "_l": None, "lazy_gettext": None},
+        directory_filter=not_hidden,
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
     return found

@@ -32,5 +32,6 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 compress = Compress()
-# No default limits: throttling is applied where guessing is possible (sign-in, reset codes).
+# No default limits: throttling is applied by hand where guessing is possible (sign-in, reset
+# codes), using the limiter's storage (memory, or Redis when several instances share it).
 limiter = Limiter(key_func=get_remote_address)

@@ -55,5 +55,6 @@ def without_none(**attributes) -> dict:
 
 def qr_svg(text: str) -> Markup:
     """An inline SVG QR code (segno builds it from the text; nothing of the text is markup)."""
+    # omitsize: a viewBox instead of a fixed size, so CSS scales it (card, projector).
     return Markup(segno.make(text, error="m").svg_inline(scale=3, border=2, svgclass="qr",
-                                                          lineclass=None, omitsize=False))
+                                                          lineclass=None, omitsize=True))

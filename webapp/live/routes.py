@@ -144,9 +144,9 @@ def _player_or_join(live):
     return player
 
 
-def _play(live, player, refused=None):
+def _play(live, player, refused=None, mine=None):
     question = services.question_at(live)
-    mine = services.my_answer(player, live.current) if question else None
+    mine = mine or (services.my_answer(player, live.current) if question else None)
     reveal = services.tally(live, live.current) if live.phase == "reveal" else None
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
     response = make_response(render_template(
@@ -183,17 +183,17 @@ def answer(code: str):
     player = _player_or_join(live)
     index = request.form.get("index", type=int)
     question = services.question_at(live, index if index is not None else -1)
-    refused = None
+    refused = mine = None
     given = grading.answer_from_form(question.content, request.form) if question else None
     if question is None or given is None:
         refused = _l("Choose an answer first.") if question else REFUSALS["closed"]
     else:
         try:
-            services.answer(live, player, index, given, utcnow())
+            mine = services.answer(live, player, index, given, utcnow())
         except services.Refused as reason:
             refused = REFUSALS[str(reason)]
     if request.headers.get("HX-Request"):
-        return _play(live, player, refused)
+        return _play(live, player, refused, mine)
     if refused:
         flash(refused, "error")
     return redirect(url_for("live.play", code=live.code), 303)

@@ -204,10 +204,6 @@ def players(live: LiveSession) -> list[LivePlayer]:
 def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
            now: datetime) -> LiveAnswer:
     """Record a player's answer to the question being asked, once; raise Refused otherwise."""
-    existing = db.session.scalar(sa.select(LiveAnswer).where(
-        LiveAnswer.player_id == player.id, LiveAnswer.question_index == index))
-    if existing is not None:
-        return existing
     if live.phase != "question" or index != live.current:
         raise Refused("closed")
     seconds = (now - as_utc(live.question_started_at)).total_seconds()
@@ -220,14 +216,15 @@ def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
                      question_id=question.id, answer=given, correct=correct, points=points,
                      answered_at=now)
     db.session.add(row)
+    try:
+        # The unique (player, question) constraint is the guard: no read before the write.
+        db.session.flush()
+    except sa.exc.IntegrityError:  # a second tap or a replay: the first answer stands
+        db.session.rollback()
+        return my_answer(player, index)
     db.session.execute(sa.update(LivePlayer).where(LivePlayer.id == player.id).values(
         score=LivePlayer.score + points, right=LivePlayer.right + int(correct)))
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # the same answer arrived twice at once
-        db.session.rollback()
-        return db.session.scalar(sa.select(LiveAnswer).where(
-            LiveAnswer.player_id == player.id, LiveAnswer.question_index == index))
+    db.session.commit()
     if player.user_id:
         _feed_revision(player, question, given, row, seconds, now)
     return row
