@@ -128,8 +128,11 @@ async def player(base: str, code: str, number: int, stats: Stats, stop: asyncio.
                     await asyncio.sleep(1 + (number * 7919 + int(index.group(1))) % 40 / 10)  # reading
                     taps = 2 if number % 10 == 0 else 1  # some double taps: they must count once
                     for _tap in range(taps):
-                        sent = await stats.timed("answer", http.post(
-                            f"/live/{code}/answer", data=data, headers={"HX-Request": "true"}))
+                        for _try in range(3):  # a dropped connection: the phone sends again
+                            sent = await stats.timed("answer", http.post(
+                                f"/live/{code}/answer", data=data, headers={"HX-Request": "true"}))
+                            if sent is not None:
+                                break
                     if sent is not None and 'data-answered="1"' in sent.text:
                         answered.add(index.group(1))
                         stats.acknowledged.add((code, nickname, int(index.group(1))))
