@@ -1,10 +1,13 @@
 """Every route has an access rule, checked for every role: what is not yours is 404."""
 
+from datetime import date
+from urllib.parse import parse_qsl
 from pathlib import Path
 
 import pytest
 
 from webapp.accounts.models import Role
+from webapp.budget.services import add_entry, add_recurring
 from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
 from webapp.live.services import create_session
@@ -85,6 +88,18 @@ ACCESS = {
     "live.play": ("GET", "/live/{live}/play", {**everyone(303)}),
     "live.poll": ("GET", "/live/{live}/poll?v=1", everyone(204)),
     "live.answer": ("POST", "/live/{live}/answer?index=0", {**everyone(303)}),
+    "budget.month": ("GET", "/budget", only({TRAINEE: 200})),
+    "budget.add_entry": ("POST", "/budget/entries?amount=5&category=food", only({TRAINEE: 200})),
+    "budget.edit_entry": ("GET", "/budget/entries/{entry}", only({TRAINEE: 200})),
+    "budget.delete_entry": ("POST", "/budget/entries/{entry}/delete", only({TRAINEE: 303})),
+    "budget.recurring": ("GET", "/budget/recurring", only({TRAINEE: 200})),
+    "budget.stop_recurring": ("POST", "/budget/recurring/{recurring}/stop", only({TRAINEE: 303})),
+    "budget.add_category": ("POST", "/budget/categories?name=Cantine", only({TRAINEE: 303})),
+    "budget.compare": ("GET", "/budget/compare/food", only({TRAINEE: 200})),
+    "budget.export": ("GET", "/budget/export.csv", only({TRAINEE: 200})),
+    "budget.import_csv": ("GET", "/budget/import", only({TRAINEE: 200})),
+    "budget.share": ("POST", "/budget/share?month=2026-01-01&share=1", only({TRAINEE: 303})),
+    "budget.shared": ("GET", "/budget/shared/{trainee}", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -117,6 +132,8 @@ def world(make_group, make_user, bank):
     }
     people["exam"] = start_exam(people[TRAINEE], "access-exam")
     people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
+    people["entry"] = add_entry(people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2), "food", "")
+    people["recurring"] = add_recurring(people[TRAINEE], False, 500, 3, "rent", "", date(2026, 1, 2))
     return group, people
 
 
@@ -125,15 +142,15 @@ def test_access_rule(app, world, login, endpoint):
     method, url, expected = ACCESS[endpoint]
     group, people = world
     url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id,
-                     lesson="test-cuisine", exam=people["exam"].id, live=people["live"].code)
+                     lesson="test-cuisine", exam=people["exam"].id, live=people["live"].code,
+                     entry=people["entry"].id, recurring=people["recurring"].id)
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:
             login(people[person], http=http)
-        if "?" in url and method == "POST":
+        if "?" in url and method == "POST":  # the query holds the form fields
             path, query = url.split("?")
-            key, value = query.split("=")
-            response = http.post(path, data={key: value})
+            response = http.post(path, data=dict(parse_qsl(query)))
         else:
             response = http.open(url, method=method)
         response.close()

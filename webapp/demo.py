@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
+from webapp.budget import services as budget_services
 from webapp.core import grading
 from webapp.extensions import db
 from webapp.core.time import utcnow
@@ -62,6 +63,7 @@ def load():
     db.session.commit()
     _lesson_activity(users)
     _revision_activity(users)
+    _budget_activity(users)
     return ACCOUNTS
 
 
@@ -118,3 +120,21 @@ def _revision_activity(users) -> None:
             answers = {q.id: grading.expected(q.content) if index * 7 % 20 < exam_score else ["?"]
                        for index, q in enumerate(sorted(exam_questions, key=lambda q: q.id))}
             revision_services.finish_exam(exam, answers, now - timedelta(days=2))
+
+
+def _budget_activity(users) -> None:
+    """Samir and Fatou have set up their month: pay, benefits, rent, phone and some shopping."""
+    today = date.today()
+    for username, salary, rent in (("samir.b", 105000, 45000), ("fatou.d", 98000, 38000)):
+        user = users[username]
+        budget_services.add_recurring(user, True, salary, 5, "salary", "", today)
+        budget_services.add_recurring(user, True, 18000, 6, "activity", "", today)
+        budget_services.add_recurring(user, False, rent, 1, "rent", "", today)
+        budget_services.add_recurring(user, False, 1599, 10, "phone", "", today)
+        budget_services.add_recurring(user, False, 4320, 3, "transport", "Navigo", today)
+        for offset, (cents, category) in enumerate([(2340, "food"), (1250, "food"), (3500, "clothes"),
+                                                    (800, "leisure"), (4120, "food")]):
+            day = today - timedelta(days=offset * 3)
+            if day.month == today.month:
+                budget_services.add_entry(user, f"demo-{username}-b{offset}", False, cents, day,
+                                          category, "")

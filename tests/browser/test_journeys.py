@@ -16,7 +16,10 @@ def audit(page):
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
     width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px)"
+    wide = page.evaluate("""(limit) => [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > limit + 1)
+        .slice(0, 3).map(e => e.outerHTML.slice(0, 80))""", page.viewport_size["width"])
+    assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px): {wide}"
 
 
 def sign_in(page, username, passphrase=PASSPHRASE):

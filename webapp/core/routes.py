@@ -12,13 +12,14 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
     # Imported here: feature packages import the core, so the core imports them late.
+    from webapp.budget.routes import entry_form
     from webapp.lessons import services as lessons
 
-    next_lesson = lesson_progress = None
-    if not current_user.is_staff:
-        next_lesson, lesson_progress = lessons.next_lesson(current_user)
+    if current_user.is_staff:
+        return render_template("core/home.html")
+    next_lesson, lesson_progress = lessons.next_lesson(current_user)
     return render_template("core/home.html", next_lesson=next_lesson,
-                           lesson_progress=lesson_progress)
+                           lesson_progress=lesson_progress, form=entry_form())
 
 
 @bp.get("/healthz")

@@ -14,7 +14,7 @@ NAV_ITEMS = [
     ("core.home", "home", _l("Home"), set(Role)),
     ("lessons.index", "book", _l("Lessons"), {Role.TRAINEE, Role.TEACHER}),
     ("revision.overview", "quiz", _l("Revision"), {Role.TRAINEE}),
-    ("live.join", "users", _l("Live quiz"), {Role.TRAINEE}),
+    ("budget.month", "budget", _l("Budget"), {Role.TRAINEE}),
     ("live.index", "users", _l("Live quiz"), {Role.VOLUNTEER, Role.TEACHER}),
     ("accounts.groups", "users", _l("Groups"), {Role.TEACHER, Role.VOLUNTEER, Role.ADMIN}),
     ("accounts.staff", "user", _l("Staff"), {Role.ADMIN}),

@@ -1,0 +1,65 @@
+"""Budget forms: amounts are read by money.parse_amount, with a clear message for each refusal."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from webapp.budget import money
+
+AMOUNT_ERRORS = {
+    "empty": _l("Write an amount, for example 12,50."),
+    "negative": _l("Write the amount without a minus sign: choose “money out” instead."),
+    "not_a_number": _l("This is not an amount. Write it like 12,50 or 12."),
+    "zero": _l("The amount must be more than zero."),
+    "too_big": _l("This amount is too big (more than 1,000,000 €)."),
+}
+
+
+class AmountField(StringField):
+    """Typed as "12,50", "12.50" or "12"; kept as integer cents in .cents."""
+
+    cents = 0
+
+    def pre_validate(self, form):
+        try:
+            self.cents = money.parse_amount(self.data)
+        except money.AmountError as error:
+            raise ValidationError(AMOUNT_ERRORS[str(error)]) from None
+
+
+KIND = [SelectChoice("expense", _l("Money out")), SelectChoice("income", _l("Money in"))]
+
+
+class EntryForm(FlaskForm):
+    amount = AmountField(_l("Amount (€)"))
+    kind = RadioField(_l("Type"), choices=KIND, default="expense")
+    category = SelectField(_l("Category"), validators=[InputRequired()])
+    day = DateField(_l("Date"), default=date.today,
+                    validators=[InputRequired(message=_l("Enter a date."))])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=140)])
+    client_id = HiddenField()
+
+
+class RecurringForm(FlaskForm):
+    amount = AmountField(_l("Amount (€)"))
+    kind = RadioField(_l("Type"), choices=KIND, default="expense")
+    category = SelectField(_l("Category"), validators=[InputRequired()])
+    day_of_month = IntegerField(_l("Day of the month"), validators=[
+        InputRequired(message=_l("Enter a number.")),
+        NumberRange(min=1, max=31, message=_l("Choose between %(min)s and %(max)s."))])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=140)])
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(_l("New category"), validators=[
+        InputRequired(message=_l("Please fill in this field.")), Length(min=2, max=30)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"))
+    text = HiddenField()

@@ -1,0 +1,230 @@
+"""The month view, quick add (online or replayed offline), recurring items, CSV, sharing."""
+
+import uuid
+from datetime import date, timedelta
+from itertools import groupby
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from webapp.accounts import services as accounts
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role
+from webapp.budget import bp, money, services
+from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
+from webapp.budget.models import Entry
+from webapp.core.time import utcnow
+from webapp.extensions import db
+from webapp.privacy.services import audit
+
+IMPORT_ERRORS = {
+    "columns": _l("This line needs at least 4 columns: date; type; amount; category."),
+    "date": _l("The date must look like 31/01/2026."),
+    "type": _l("The type must be “revenu” or “dépense”."),
+    "amount": _l("The amount must look like 12,50."),
+}
+
+
+def _today() -> date:
+    """Today in Paris: the budget's days are the trainee's days."""
+    return to_user_timezone(utcnow()).date()
+
+
+def _with_categories(form):
+    names = services.categories(current_user)
+    form.category.choices = [SelectChoice(key, f"{c.picture} {c.name}") for key, c in names.items()]
+    return names
+
+
+def entry_form(**defaults) -> EntryForm:
+    """A quick-add form with its categories and a fresh client id (home screen and month)."""
+    form = EntryForm(client_id=uuid.uuid4().hex, **({"category": "food"} | defaults))
+    _with_categories(form)
+    return form
+
+
+def _month_page(month: date, form=None, status=200):
+    today = _today()
+    items = services.recurring_items(current_user)
+    services.write_recurring(current_user, month, items)
+    entries = services.month_entries(current_user, month)
+    names = services.categories(current_user)
+    form = form or entry_form()
+    if form.category.choices is None:
+        _with_categories(form)
+    previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
+    following = money.month_bounds(month)[1] + timedelta(days=1)
+    return render_template(
+        "budget/month.html", month=month, today=today, form=form, names=names,
+        figures=services.figures(entries, items, today, month),
+        days=[(day, list(items)) for day, items in groupby(entries, key=lambda e: e.day)],
+        totals=services.totals_by_category(entries), shared=services.is_shared(current_user, month),
+        previous=previous, following=following if following <= today else None,
+    ), status
+
+
+@bp.get("/budget")
+@bp.get("/budget/<int:year>-<int:number>")
+@roles_required(Role.TRAINEE)
+def month(year: int | None = None, number: int | None = None):
+    try:
+        chosen = date(year, number, 1) if year else _today().replace(day=1)
+    except ValueError:
+        abort(404)
+    return _month_page(chosen)
+
+
+@bp.post("/budget/entries")
+@roles_required(Role.TRAINEE)
+def add_entry():
+    form = entry_form()
+    if form.validate_on_submit():
+        services.add_entry(current_user, (form.client_id.data or uuid.uuid4().hex)[:64],
+                           form.kind.data == "income", form.amount.cents, form.day.data,
+                           form.category.data, form.note.data or "")
+        flash(_l("Saved."), "success")
+        return redirect(url_for("budget.month", year=form.day.data.year,
+                                number=form.day.data.month), 303)
+    return _month_page(_today().replace(day=1), form, 200)
+
+
+@bp.route("/budget/entries/<int:entry_id>", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def edit_entry(entry_id: int):
+    entry = services.own_entry(current_user, entry_id)
+    form = EntryForm(obj=entry, kind="income" if entry.income else "expense",
+                     amount=f"{entry.cents // 100},{entry.cents % 100:02d}")
+    _with_categories(form)
+    if form.validate_on_submit():
+        entry.income, entry.cents = form.kind.data == "income", form.amount.cents
+        entry.day, entry.category, entry.note = form.day.data, form.category.data, form.note.data
+        db.session.commit()
+        return redirect(url_for("budget.month", year=entry.day.year, number=entry.day.month), 303)
+    return render_template("budget/entry.html", form=form, entry=entry)
+
+
+@bp.post("/budget/entries/<int:entry_id>/delete")
+@roles_required(Role.TRAINEE)
+def delete_entry(entry_id: int):
+    entry = services.own_entry(current_user, entry_id)
+    day = entry.day
+    db.session.delete(entry)
+    db.session.commit()
+    flash(_l("Deleted."), "success")
+    return redirect(url_for("budget.month", year=day.year, number=day.month), 303)
+
+
+@bp.route("/budget/recurring", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def recurring():
+    form = RecurringForm()
+    names = _with_categories(form)
+    if form.validate_on_submit():
+        services.add_recurring(current_user, form.kind.data == "income", form.amount.cents,
+                               form.day_of_month.data, form.category.data, form.note.data or "",
+                               _today())
+        flash(_l("Saved. It is written into each month on its day."), "success")
+        return redirect(url_for("budget.recurring"), 303)
+    return render_template("budget/recurring.html", form=form, names=names,
+                           items=services.recurring_items(current_user),
+                           category_form=CategoryForm())
+
+
+@bp.post("/budget/recurring/<int:item_id>/stop")
+@roles_required(Role.TRAINEE)
+def stop_recurring(item_id: int):
+    services.stop_recurring(current_user, item_id)
+    return redirect(url_for("budget.recurring"), 303)
+
+
+@bp.post("/budget/categories")
+@roles_required(Role.TRAINEE)
+def add_category():
+    form = CategoryForm()
+    if form.validate_on_submit():
+        services.add_category(current_user, form.name.data)
+        flash(_l("Category added."), "success")
+    else:
+        flash(_l("A category name needs 2 to 30 characters."), "error")
+    return redirect(url_for("budget.recurring"), 303)
+
+
+@bp.get("/budget/compare/<category>")
+@roles_required(Role.TRAINEE)
+def compare(category: str):
+    names = services.categories(current_user)
+    if category not in names:
+        abort(404)
+    history = services.category_history(current_user, category, _today())
+    return render_template("budget/compare.html", category=names[category], history=history,
+                           top=max([cents for _m, cents in history] + [1]))
+
+
+@bp.get("/budget/export.csv")
+@roles_required(Role.TRAINEE)
+def export():
+    entries = db.session.scalars(db.select(Entry).where(Entry.user_id == current_user.id)).all()
+    body = services.to_csv(list(entries), services.categories(current_user))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=budget.csv", "Cache-Control": "no-store"})
+
+
+@bp.route("/budget/import", methods=["GET", "POST"])
+@roles_required(Role.TRAINEE)
+def import_csv():
+    form = ImportForm()
+    rows = None
+    if form.validate_on_submit():
+        names = services.categories(current_user)
+        if form.file.data:  # step 1: a file was chosen: show the preview
+            text = form.file.data.read(200_000).decode("utf-8-sig", errors="replace")
+            form.text.data = text
+            rows = services.read_csv(text, names)
+        elif form.text.data:  # step 2: confirmed
+            added = services.import_rows(current_user, services.read_csv(form.text.data, names))
+            flash(_l("%(count)d lines imported.", count=added), "success")
+            return redirect(url_for("budget.month"), 303)
+    return render_template("budget/import.html", form=form, rows=rows, errors=IMPORT_ERRORS,
+                           names=services.categories(current_user))
+
+
+@bp.post("/budget/share")
+@roles_required(Role.TRAINEE)
+def share():
+    try:
+        chosen = date.fromisoformat(request.form.get("month", ""))
+    except ValueError:
+        chosen = _today()
+    services.set_shared(current_user, chosen, request.form.get("share") == "1")
+    return redirect(url_for("budget.month", year=chosen.year, number=chosen.month), 303)
+
+
+@bp.get("/budget/shared/<int:trainee_id>")
+@roles_required(Role.TEACHER)
+def shared(trainee_id: int):
+    """A teacher sees only what the trainee chose to share: totals, never lines or notes."""
+    trainee = accounts.trainee_for(current_user, trainee_id)
+    audit(current_user, "budget_summary_viewed", trainee)
+    db.session.commit()
+    return render_template("budget/shared.html", trainee=trainee,
+                           summaries=services.shared_summaries(trainee, _today()))
+
+
+@bp.app_template_filter("euros")
+def euros(cents: int) -> str:
+    """Cents shown as money in the reader's language (12,50 € / €12.50)."""
+    from decimal import Decimal
+
+    from flask_babel import format_currency
+
+    return format_currency(Decimal(cents) / 100, "EUR")
+
+
+LEVEL_NAMES = {"ok": _l("On track"), "orange": _l("Careful: little left per day"),
+               "red": _l("Alert: almost nothing left per day")}
+LEVEL_COLOURS = {"ok": "#0b5563", "orange": "#b35c00", "red": "#a4161a"}
+bp.add_app_template_global(LEVEL_NAMES, "level_names")
+bp.add_app_template_global(LEVEL_COLOURS, "level_colours")
