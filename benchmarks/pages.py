@@ -27,7 +27,8 @@ from webapp.revision.services import load_bank  # noqa: E402
 PAGES = {
     None: ["/login", "/reset", "/offline"],
     "samir.b": ["/", "/me", "/lessons", "/lessons/fle-a1-saluer", "/lessons/vie-budget",
-                "/revision", "/revision/review", "/revision/review/offline"],
+                "/revision", "/revision/review", "/revision/review/offline", "/budget",
+                "/budget/recurring"],
     "prof": ["/", "/groups", "/groups/{group}", "/groups/{group}/trainees/new"],
     "admin": ["/sites", "/staff", "/groups/{group}"],
 }
