@@ -8,6 +8,8 @@ import pytest
 
 from webapp.accounts.models import Role
 from webapp.budget.services import add_entry, add_recurring
+from webapp.dashboard.services import assign
+from webapp.journal.services import create_goal, set_shared
 from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
 from webapp.live.services import create_session
@@ -100,6 +102,30 @@ ACCESS = {
     "budget.import_csv": ("GET", "/budget/import", only({TRAINEE: 200})),
     "budget.share": ("POST", "/budget/share?month=2026-01-01&share=1", only({TRAINEE: 303})),
     "budget.shared": ("GET", "/budget/shared/{trainee}", only({TEACHER: 200})),
+    "journal.index": ("GET", "/journal", only({TRAINEE: 200})),
+    "journal.new_goal": ("GET", "/journal/goals/new", only({TRAINEE: 200})),
+    "journal.goal": ("GET", "/journal/goals/{goal}", only({TRAINEE: 200})),
+    "journal.toggle_step": ("POST", "/journal/steps/{step}/toggle", only({TRAINEE: 303})),
+    "journal.share": ("POST", "/journal/goals/{goal}/share?share=1", only({TRAINEE: 303})),
+    "journal.write": ("GET", "/journal/write", only({TRAINEE: 200})),
+    "journal.month": ("GET", "/journal/month", only({TRAINEE: 200})),
+    "journal.assessments": ("GET", "/journal/assessment", only({TRAINEE: 200})),
+    "journal.new_assessment": ("GET", "/journal/assessment/new?stage=entry", only({TRAINEE: 200})),
+    "journal.shared": ("GET", "/journal/shared/{trainee}", only({TEACHER: 200})),
+    "journal.comment": ("POST", "/journal/shared/{trainee}/comment?kind=goal&item_id={goal}&text=x",
+                        only({TEACHER: 303})),
+    "dashboard.today": ("GET", "/dashboard", only({TEACHER: 200, OTHER_TEACHER: 200})),
+    "dashboard.grid": ("GET", "/dashboard/groups/{group}/grid", only({TEACHER: 200})),
+    "dashboard.assign": ("GET", "/dashboard/groups/{group}/assign", only({TEACHER: 200})),
+    "dashboard.change_assignment": ("POST", "/dashboard/assignments/{assignment}?action=withdraw",
+                                    only({TEACHER: 303})),
+    "dashboard.group_settings": ("POST", "/dashboard/groups/{group}/settings?inactive_days=5",
+                                 only({TEACHER: 303})),
+    "dashboard.trainee": ("GET", "/dashboard/trainees/{trainee}", only({TEACHER: 200})),
+    "dashboard.impact": ("GET", "/dashboard/impact?group={group}", only({TEACHER: 200, ADMIN: 200})),
+    "dashboard.impact_csv": ("GET", "/dashboard/impact.csv?group={group}",
+                             only({TEACHER: 200, ADMIN: 200})),
+    "dashboard.audit_log": ("GET", "/admin/audit", only({ADMIN: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -134,6 +160,10 @@ def world(make_group, make_user, bank):
     people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
     people["entry"] = add_entry(people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2), "food", "")
     people["recurring"] = add_recurring(people[TRAINEE], False, 500, 3, "rent", "", date(2026, 1, 2))
+    people["goal"] = create_goal(people[TRAINEE], "acc-goal", "Carte Vitale", ["health"], "", None,
+                                 ["Appeler la CPAM"])
+    set_shared(people["goal"], True)
+    people["assignment"] = assign(teacher, group, "acc-assign", "module", "fle-a1", None, "", [])
     return group, people
 
 
@@ -143,7 +173,9 @@ def test_access_rule(app, world, login, endpoint):
     group, people = world
     url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id,
                      lesson="test-cuisine", exam=people["exam"].id, live=people["live"].code,
-                     entry=people["entry"].id, recurring=people["recurring"].id)
+                     entry=people["entry"].id, recurring=people["recurring"].id,
+                     goal=people["goal"].id, step=people["goal"].steps[0].id,
+                     assignment=people["assignment"].id)
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

@@ -42,11 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     i18n.init_app(app)
 
-    from webapp import accounts, budget, core, lessons, live, pwa, revision
+    from webapp import accounts, budget, core, dashboard, journal, lessons, live, pwa, revision
     from webapp.accounts import auth
     from webapp.core import errors
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
     from webapp.core import models as _core_models  # noqa: F401
+    from webapp.dashboard import models as _dashboard_models  # noqa: F401
+    from webapp.journal import models as _journal_models  # noqa: F401
     from webapp.lessons import models as _lesson_models  # noqa: F401
     from webapp.live import models as _live_models  # noqa: F401
     from webapp.privacy import models as _privacy_models  # noqa: F401
@@ -60,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(revision.bp)
     app.register_blueprint(live.bp)
     app.register_blueprint(budget.bp)
+    app.register_blueprint(journal.bp)
+    app.register_blueprint(dashboard.bp)
     app.register_blueprint(pwa.bp)
 
     from webapp import cli

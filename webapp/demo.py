@@ -13,6 +13,8 @@ from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.budget import services as budget_services
 from webapp.core import grading
+from webapp.core.themes import THEME_NAMES
+from webapp.journal import services as journal_services
 from webapp.extensions import db
 from webapp.core.time import utcnow
 from webapp.lessons import services as lesson_services
@@ -64,6 +66,7 @@ def load():
     _lesson_activity(users)
     _revision_activity(users)
     _budget_activity(users)
+    _journal_activity(users)
     return ACCOUNTS
 
 
@@ -138,3 +141,27 @@ def _budget_activity(users) -> None:
             if day.month == today.month:
                 budget_services.add_entry(user, f"demo-{username}-b{offset}", False, cents, day,
                                           category, "")
+
+
+def _journal_activity(users) -> None:
+    """Goals, a few journal days (one shared, with a comment), and the entry self-assessment."""
+    today = date.today()
+    samir = users["samir.b"]
+    goal = journal_services.create_goal(samir, "demo-goal-bank", "Ouvrir un compte bancaire",
+                                        ["rights", "budget"], "Pour recevoir mon salaire.", None,
+                                        ["Prendre rendez-vous", "Apporter ma pièce d'identité"])
+    goal.steps[0].done, goal.status = True, "doing"
+    journal_services.set_shared(goal, True)
+    for offset, (mood, text) in enumerate([(4, "Bonne journée en cuisine."),
+                                           (2, "Fatigué. Dur de dormir."),
+                                           (5, "J'ai réussi le service du midi !")]):
+        entry = journal_services.write_entry(samir, f"demo-journal-{offset}",
+                                             today - timedelta(days=offset * 2), mood, text, None)
+        if offset == 2:
+            journal_services.set_shared(entry, True)
+            journal_services.add_comment(users["prof"], samir, "entry", entry.id,
+                                         "Bravo ! On en parle jeudi ?")
+    for number, username in enumerate(LAST_SEEN_DAYS_AGO):
+        ratings = {theme: 1 + (number + index) % 4 for index, theme in enumerate(THEME_NAMES)}
+        journal_services.save_assessment(users[username], f"demo-assessment-{username}", "entry",
+                                         ratings, {}, username == "samir.b")

@@ -64,6 +64,10 @@ def _load_user(token: str) -> User | None:
     if row is None or as_utc(row.expires_at) <= utcnow():
         return None
     row.User.session_token = token
+    today = utcnow().date()
+    if row.User.last_seen_on != today:  # activity for the teacher's Today list: one write a day
+        row.User.last_seen_on = today
+        db.session.commit()
     return row.User
 
 

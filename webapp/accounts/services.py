@@ -36,7 +36,7 @@ class LoginCard:
 
 def groups_for(staff: User) -> list[Group]:
     """Groups a staff member works with: all for admin, their attachments for others."""
-    query = sa.select(Group).options(sa.orm.selectinload(Group.site)).order_by(Group.starts_on)
+    query = sa.select(Group).options(sa.orm.joinedload(Group.site)).order_by(Group.starts_on)
     if staff.role is not Role.ADMIN:
         query = query.join(group_membership).where(group_membership.c.user_id == staff.id)
     return list(db.session.scalars(query))

@@ -13,13 +13,18 @@ def home():
         return redirect(url_for("accounts.login"))
     # Imported here: feature packages import the core, so the core imports them late.
     from webapp.budget.routes import entry_form
+    from webapp.dashboard import services as dashboard
+    from webapp.journal import services as journal
+    from webapp.journal.routes import _today
     from webapp.lessons import services as lessons
 
     if current_user.is_staff:
         return render_template("core/home.html")
     next_lesson, lesson_progress = lessons.next_lesson(current_user)
     return render_template("core/home.html", next_lesson=next_lesson,
-                           lesson_progress=lesson_progress, form=entry_form())
+                           lesson_progress=lesson_progress, form=entry_form(),
+                           reminders=journal.reminders(current_user, _today()),
+                           assigned=dashboard.for_trainee(current_user))
 
 
 @bp.get("/healthz")

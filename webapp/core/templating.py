@@ -12,13 +12,16 @@ from webapp.core.time import utcnow
 # (endpoint, icon, label, roles). Features add their areas here as they arrive.
 NAV_ITEMS = [
     ("core.home", "home", _l("Home"), set(Role)),
+    ("dashboard.today", "calendar", _l("Today"), {Role.TEACHER}),
     ("lessons.index", "book", _l("Lessons"), {Role.TRAINEE, Role.TEACHER}),
     ("revision.overview", "quiz", _l("Revision"), {Role.TRAINEE}),
     ("budget.month", "budget", _l("Budget"), {Role.TRAINEE}),
+    ("journal.index", "journal", _l("Journal"), {Role.TRAINEE}),
     ("live.index", "users", _l("Live quiz"), {Role.VOLUNTEER, Role.TEACHER}),
     ("accounts.groups", "users", _l("Groups"), {Role.TEACHER, Role.VOLUNTEER, Role.ADMIN}),
     ("accounts.staff", "user", _l("Staff"), {Role.ADMIN}),
     ("accounts.sites", "building", _l("Sites"), {Role.ADMIN}),
+    ("dashboard.audit_log", "shield", _l("Audit"), {Role.ADMIN}),
     ("accounts.account", "settings", _l("Me"), set(Role)),
 ]
 

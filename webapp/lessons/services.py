@@ -168,3 +168,41 @@ def authored_lesson(author, lesson_id: str) -> Lesson:
     if lesson is None or lesson.module != "app" or lesson.author_id != author.id:
         abort(404)
     return lesson
+
+
+# --- for the educator dashboard -------------------------------------------------------------
+
+
+def completed(user_ids: list[int]) -> dict[int, set[str]]:
+    """The lessons each user has finished (one query)."""
+    done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    for user_id, lesson_id in db.session.execute(sa.select(
+            LessonProgress.user_id, LessonProgress.lesson_id).where(
+            LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))):
+        done[user_id].add(lesson_id)
+    return done
+
+
+def titles(lesson_ids: list[str]) -> dict[str, str]:
+    return dict(db.session.execute(sa.select(Lesson.id, Lesson.title).where(
+        Lesson.id.in_(lesson_ids))).all())
+
+
+def completion(user_ids: list[int], modules: list[str]) -> tuple[dict[int, set[str]],
+                                                                  dict[str, list[str]]]:
+    """Lessons each user finished, and the lessons of some modules: one query, for the
+    dashboard's fixed query budget."""
+    done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    by_module: dict[str, list[str]] = {module: [] for module in modules}
+    finished = sa.select(sa.literal("done"), sa.cast(LessonProgress.user_id, sa.String),
+                         LessonProgress.lesson_id, sa.literal(0)).where(
+        LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+    listed = sa.select(sa.literal("module"), Lesson.module, Lesson.id, Lesson.position).where(
+        Lesson.module.in_(modules), Lesson.retired.is_(False))
+    rows = db.session.execute(sa.union_all(finished, listed)).all()
+    for kind, owner, lesson_id, _position in sorted(rows, key=lambda row: row[3]):
+        if kind == "done":
+            done[int(owner)].add(lesson_id)
+        else:
+            by_module[owner].append(lesson_id)
+    return done, by_module

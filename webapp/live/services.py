@@ -297,3 +297,13 @@ def named_players(live: LiveSession, viewer) -> dict[int, str]:
     return {player_id: name for player_id, name in db.session.execute(
         sa.select(LivePlayer.id, User.display_name).join(User, User.id == LivePlayer.user_id)
         .where(LivePlayer.session_id == live.id))}
+
+
+def participation(user_ids: list[int]) -> dict[int, int]:
+    """In how many live sessions each signed-in trainee played (one query)."""
+    counts = dict.fromkeys(user_ids, 0)
+    for user_id, count in db.session.execute(
+        sa.select(LivePlayer.user_id, sa.func.count(sa.distinct(LivePlayer.session_id)))
+        .where(LivePlayer.user_id.in_(user_ids)).group_by(LivePlayer.user_id)):
+        counts[user_id] = count
+    return counts

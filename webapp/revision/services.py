@@ -351,3 +351,28 @@ def log_for(user, client_id: str | None) -> ReviewLog | None:
 def safe_path(target: str | None, default: str) -> str:
     """Only a path on this site, never another site's address."""
     return target if target and target.startswith("/") and not target.startswith("//") else default
+
+
+# --- for the educator dashboard -------------------------------------------------------------
+
+
+def exams_of(user_ids: list[int]) -> dict[int, list[MockExam]]:
+    """Finished mock exams per user, newest first (one query)."""
+    found: dict[int, list[MockExam]] = {user_id: [] for user_id in user_ids}
+    for exam in db.session.scalars(sa.select(MockExam).where(
+            MockExam.user_id.in_(user_ids), MockExam.finished_at.is_not(None))
+            .order_by(MockExam.finished_at.desc())):
+        found[exam.user_id].append(exam)
+    return found
+
+
+def practised(user_ids: list[int], since: datetime) -> dict[int, Counter]:
+    """How many questions of each CCP or topic each user answered since a date (one query)."""
+    found: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
+    for user_id, ccp, topic, count in db.session.execute(
+        sa.select(ReviewLog.user_id, Question.ccp, Question.topic, sa.func.count())
+        .join(Question, Question.id == ReviewLog.question_id)
+        .where(ReviewLog.user_id.in_(user_ids), ReviewLog.reviewed_at >= since)
+        .group_by(ReviewLog.user_id, Question.ccp, Question.topic)):
+        found[user_id][str(ccp or topic)] += count
+    return found

@@ -1,0 +1,27 @@
+"""Forms for assignments and group settings."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AssignmentForm(FlaskForm):
+    target = SelectField(_l("What"), validators=[InputRequired(message=_l("Choose one."))])
+    due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
+    message = StringField(_l("A short message (optional)"),
+                          validators=[Length(max=200, message=_l("Too long: at most %(max)d characters."))])
+    trainees = Checkboxes(_l("For (nobody ticked: the whole group)"), coerce=int)
+    client_id = HiddenField()
+
+
+class SettingsForm(FlaskForm):
+    inactive_days = IntegerField(_l("Flag trainees inactive for more than (days)"), validators=[
+        InputRequired(message=_l("Enter a number.")),
+        NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s."))])

@@ -1,0 +1,241 @@
+"""Teachers: Today, the progress grid, assignments, a trainee's page, the impact report."""
+
+import csv
+import io
+import uuid
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from webapp.accounts import services as accounts
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role, Site, User
+from webapp.budget import services as budget
+from webapp.core.time import utcnow
+from webapp.dashboard import bp, services
+from webapp.dashboard.forms import AssignmentForm, SettingsForm
+from webapp.extensions import db
+from webapp.journal import services as journal
+from webapp.lessons import services as lessons
+from webapp.lessons.routes import MODULE_NAMES
+from webapp.live import services as live
+from webapp.privacy.models import AuditEvent
+from webapp.privacy.services import audit
+from webapp.revision import services as revision
+
+
+def _today() -> date:
+    return to_user_timezone(utcnow()).date()
+
+
+def _group_from_args(groups):
+    """The group asked for (404 if it is not one of this person's), else their first."""
+    chosen = request.args.get("group", type=int)
+    if chosen is None:
+        return groups[0] if groups else None
+    return next((g for g in groups if g.id == chosen), None) or abort(404)
+
+
+def _board(group):
+    trainees = accounts.trainees_of(group)
+    return (trainees, *services.board(group, trainees))
+
+
+@bp.get("/dashboard")
+@roles_required(Role.TEACHER)
+def today():
+    groups = accounts.groups_for(current_user)
+    group = _group_from_args(groups)
+    if group is None:
+        return render_template("dashboard/today.html", groups=[], group=None)
+    trainees, assignments, targets, grid, exams = _board(group)
+    lines = services.today_lines(group, trainees, assignments, targets, grid, exams, _today())
+    return render_template("dashboard/today.html", groups=groups, group=group, lines=lines,
+                           settings=SettingsForm(inactive_days=services.settings_for(group).inactive_days))
+
+
+@bp.get("/dashboard/groups/<int:group_id>/grid")
+@roles_required(Role.TEACHER)
+def grid(group_id: int):
+    group = accounts.group_for(current_user, group_id)
+    trainees, assignments, targets, statuses, _exams = _board(group)
+    modules = sorted({a.target for a in assignments if a.kind == "module"})
+    module = request.args.get("module", "")
+    if module:
+        assignments = [a for a in assignments if a.kind != "module" or a.target == module]
+    if request.args.get("sort") == "progress":
+        def progress(trainee):
+            scores = [statuses[(trainee.id, a.id)].score for a in assignments
+                      if services.concerns(a, targets, trainee.id)]
+            return sum(scores) / len(scores) if scores else 0
+        trainees = sorted(trainees, key=progress)
+    template = "dashboard/_grid.html" if request.headers.get("HX-Request") else "dashboard/grid.html"
+    return render_template(template, group=group, trainees=trainees, assignments=assignments,
+                           targets=targets, statuses=statuses, module=module,
+                           sort=request.args.get("sort", "name"), modules=modules)
+
+
+def _targets():
+    choices = [SelectChoice(f"module:{key}", f"📚 {name}") for key, name in MODULE_NAMES.items()
+               if key != "app"]
+    lessons_list, _progress = lessons.catalogue(current_user)
+    choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}") for lesson in lessons_list]
+    choices += [SelectChoice(f"practice:{scope}", f"❓ {name}")
+                for scope, name in revision.SCOPE_NAMES.items()]
+    choices.append(SelectChoice("exam:exam", "📝 " + str(_l("A mock exam"))))
+    return choices
+
+
+@bp.route("/dashboard/groups/<int:group_id>/assign", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def assign(group_id: int):
+    group = accounts.group_for(current_user, group_id)
+    form = AssignmentForm(client_id=uuid.uuid4().hex)
+    form.target.choices = _targets()
+    form.trainees.choices = [SelectChoice(t.id, t.display_name) for t in accounts.trainees_of(group)]
+    if form.validate_on_submit():
+        kind, target = form.target.data.split(":", 1)
+        services.assign(current_user, group, (form.client_id.data or uuid.uuid4().hex)[:64], kind,
+                        target, form.due_on.data, form.message.data or "", form.trainees.data or [])
+        flash(_l("Assigned. The trainees see it on their home screen."), "success")
+        return redirect(url_for("dashboard.grid", group_id=group.id), 303)
+    return render_template("dashboard/assign.html", form=form, group=group)
+
+
+@bp.route("/dashboard/assignments/<int:assignment_id>", methods=["POST"])
+@roles_required(Role.TEACHER)
+def change_assignment(assignment_id: int):
+    """Withdraw an assignment, or change its due date."""
+    assignment = services.assignment_for(current_user, assignment_id)
+    if request.form.get("action") == "withdraw":
+        assignment.withdrawn = True
+    else:
+        try:
+            assignment.due_on = date.fromisoformat(request.form.get("due_on", "")) \
+                if request.form.get("due_on") else None
+        except ValueError:
+            flash(_l("Enter a date."), "error")
+            return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
+    db.session.commit()
+    return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
+
+
+@bp.post("/dashboard/groups/<int:group_id>/settings")
+@roles_required(Role.TEACHER)
+def group_settings(group_id: int):
+    group = accounts.group_for(current_user, group_id)
+    form = SettingsForm()
+    if form.validate_on_submit():
+        services.save_inactive_days(group, form.inactive_days.data)
+    else:
+        flash(form.inactive_days.errors[0], "error")
+    return redirect(url_for("dashboard.today", group=group.id), 303)
+
+
+@bp.get("/dashboard/trainees/<int:trainee_id>")
+@roles_required(Role.TEACHER)
+def trainee(trainee_id: int):
+    """Nothing private: progress, and only what the trainee shared. Every view is audited."""
+    person = accounts.trainee_for(current_user, trainee_id)
+    audit(current_user, "trainee_page_viewed", person)
+    db.session.commit()
+    done = lessons.completed([person.id])[person.id]
+    return render_template(
+        "dashboard/trainee.html", trainee=person, lessons_done=lessons.titles(sorted(done)),
+        mastery=revision.mastery([person.id])[person.id],
+        exams=revision.exams_of([person.id])[person.id], passed=revision.exam_passed,
+        sessions=live.participation([person.id])[person.id],
+        shared=journal.shared_with_staff(person),
+        budget=budget.shared_summaries(person, _today()))
+
+
+def _impact_scope():
+    """The groups a report covers: one group, or a site's groups; staff see only theirs."""
+    mine = accounts.groups_for(current_user)
+    if site_id := request.args.get("site", type=int):
+        groups = [g for g in mine if g.site_id == site_id]
+        title = db.session.get(Site, site_id).name if groups else ""
+    else:
+        group = _group_from_args(mine)
+        groups, title = ([group], group.name) if group else ([], "")
+    if not groups:
+        abort(404)
+    end = _parse(request.args.get("end")) or _today()
+    start = _parse(request.args.get("start")) or end - timedelta(days=365)
+    return groups, title, start, end
+
+
+def _parse(text):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@bp.get("/dashboard/impact")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def impact():
+    groups, title, start, end = _impact_scope()
+    return render_template("dashboard/impact.html", report=services.impact(groups, start, end),
+                           title=title, start=start, end=end, groups=accounts.groups_for(current_user))
+
+
+@bp.get("/dashboard/impact.csv")
+@roles_required(Role.TEACHER, Role.ADMIN)
+def impact_csv():
+    groups, title, start, end = _impact_scope()
+    report = services.impact(groups, start, end)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["indicateur", "valeur"])
+    for key in ("trainees", "lessons_completed", "exams", "exams_passed", "live_players",
+                "live_sessions"):
+        writer.writerow([key, report[key]])
+    for scope, value in report["mastery"].items():
+        writer.writerow([f"mastery_ccp{scope}_percent", value])
+    for stage, totals in report["assessment"].items():
+        writer.writerow([f"assessment_{stage}_respondents", totals["respondents"]])
+        for theme, figures in totals["themes"].items():
+            writer.writerow([f"assessment_{stage}_{theme}_average",
+                             str(figures["average"]).replace(".", ",")])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=impact-{start}-{end}.csv"})
+
+
+@bp.get("/admin/audit")
+@roles_required(Role.ADMIN)
+def audit_log():
+    """Who did what to whose account, searchable by trainee and by staff member."""
+    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc()).limit(200)
+    people = {}
+    for field, column in (("trainee", AuditEvent.subject_id), ("staff", AuditEvent.actor_id)):
+        if name := (request.args.get(field) or "").strip():
+            ids = db.session.scalars(sa.select(User.id).where(sa.or_(
+                User.username.ilike(f"%{name}%"), User.display_name.ilike(f"%{name}%")))).all()
+            query = query.where(column.in_(ids))
+    events = list(db.session.scalars(query))
+    ids = {e.actor_id for e in events} | {e.subject_id for e in events}
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
+    return render_template("dashboard/audit.html", events=events, people=people,
+                           trainee=request.args.get("trainee", ""), staff=request.args.get("staff", ""))
+
+
+def assignment_names(label: str) -> str:
+    """A readable name for "kind:target" (a module, a lesson, a CCP or topic, a mock exam)."""
+    kind, _sep, target = label.partition(":")
+    if kind == "module":
+        return str(MODULE_NAMES.get(target, target))
+    if kind == "practice":
+        return str(revision.SCOPE_NAMES.get(target, target))
+    if kind == "exam":
+        return str(_l("A mock exam"))
+    return target
+
+
+bp.add_app_template_global(assignment_names, "assignment_names")
+bp.add_app_template_global(services.concerns, "concerns")

@@ -1,0 +1,238 @@
+"""Dashboard rules. Other features are read only through their service functions."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask import abort
+
+from webapp.accounts.models import Group, Role, User, group_membership
+from webapp.dashboard.models import Assignment, GroupSettings, assignment_trainee
+from webapp.extensions import db
+from webapp.journal import services as journal
+from webapp.lessons import services as lessons
+from webapp.live import services as live
+from webapp.revision import services as revision
+
+PRACTICE_DONE = 5  # questions answered in the CCP or topic since it was assigned
+KINDS = ("module", "lesson", "practice", "exam")
+
+
+@dataclass(frozen=True)
+class Status:
+    done: bool
+    label: str  # "3/8", "12/20", "" ...
+    score: float  # 0..1, for sorting by progress
+
+
+def settings_for(group: Group) -> GroupSettings:
+    return db.session.get(GroupSettings, group.id) or GroupSettings(group_id=group.id,
+                                                                     inactive_days=7)
+
+
+def save_inactive_days(group: Group, days: int) -> None:
+    row = db.session.get(GroupSettings, group.id)
+    if row is None:
+        row = GroupSettings(group_id=group.id, inactive_days=days)
+        db.session.add(row)
+    row.inactive_days = days
+    db.session.commit()
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on: date | None,
+           message: str, trainee_ids: list[int]) -> Assignment:
+    done = db.session.scalar(sa.select(Assignment).where(Assignment.client_id == client_id))
+    if done is not None:
+        return done
+    assignment = Assignment(group_id=group.id, created_by=teacher.id, client_id=client_id,
+                            kind=kind, target=target, due_on=due_on, message=message.strip()[:200])
+    db.session.add(assignment)
+    db.session.flush()
+    members = {m.id for m in group.members if m.role is Role.TRAINEE}
+    for user_id in set(trainee_ids) & members:
+        db.session.execute(assignment_trainee.insert().values(assignment_id=assignment.id,
+                                                             user_id=user_id))
+    db.session.commit()
+    return assignment
+
+
+def group_assignments(group: Group) -> tuple[list[Assignment], dict[int, set[int]]]:
+    """A group's current assignments, and for each the chosen trainees (empty: everyone)."""
+    rows, targets = [], {}
+    for assignment, user_id in db.session.execute(
+        sa.select(Assignment, assignment_trainee.c.user_id)
+        .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
+        .where(Assignment.group_id == group.id, Assignment.withdrawn.is_(False))
+        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)):
+        if assignment.id not in targets:
+            rows.append(assignment)
+            targets[assignment.id] = set()
+        if user_id is not None:
+            targets[assignment.id].add(user_id)
+    return rows, targets
+
+
+def assignment_for(teacher, assignment_id: int) -> Assignment:
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.group_id not in {g.id for g in teacher.groups}:
+        abort(404)
+    return assignment
+
+
+def concerns(assignment: Assignment, targets: dict[int, set[int]], user_id: int) -> bool:
+    chosen = targets.get(assignment.id)
+    return not chosen or user_id in chosen
+
+
+def statuses(assignments: list[Assignment], user_ids: list[int],
+             exams: dict | None = None) -> dict[tuple[int, int], Status]:
+    """Each trainee's status on each assignment, in a fixed number of queries."""
+    if not assignments or not user_ids:
+        return {}
+    wanted = sorted({a.target for a in assignments if a.kind == "module"})
+    done_lessons, modules = lessons.completion(user_ids, wanted)
+    since = min(a.created_at for a in assignments)
+    practice = revision.practised(user_ids, since) if any(a.kind == "practice" for a in assignments) \
+        else {}
+    if exams is None and any(a.kind == "exam" for a in assignments):
+        exams = revision.exams_of(user_ids)
+    result = {}
+    for assignment in assignments:
+        for user_id in user_ids:
+            result[(user_id, assignment.id)] = _status(assignment, user_id, done_lessons, modules,
+                                                       practice, exams)
+    return result
+
+
+def _status(assignment, user_id, done_lessons, modules, practice, exams) -> Status:
+    if assignment.kind == "module":
+        ids = modules.get(assignment.target, [])
+        count = len(done_lessons[user_id] & set(ids))
+        return Status(bool(ids) and count == len(ids), f"{count}/{len(ids)}",
+                      count / len(ids) if ids else 0)
+    if assignment.kind == "lesson":
+        done = assignment.target in done_lessons[user_id]
+        return Status(done, "✓" if done else "", 1.0 if done else 0)
+    if assignment.kind == "practice":
+        count = practice.get(user_id, {}).get(assignment.target, 0)
+        return Status(count >= PRACTICE_DONE, f"{min(count, PRACTICE_DONE)}/{PRACTICE_DONE}",
+                      min(count, PRACTICE_DONE) / PRACTICE_DONE)
+    created = assignment.created_at.replace(tzinfo=assignment.created_at.tzinfo or timezone.utc)
+    taken = [e for e in exams.get(user_id, [])
+             if e.finished_at.replace(tzinfo=e.finished_at.tzinfo or timezone.utc) >= created]
+    if taken:
+        exam = taken[0]
+        return Status(True, f"{exam.score}/{len(exam.question_ids)}",
+                      exam.score / max(1, len(exam.question_ids)))
+    return Status(False, "", 0)
+
+
+def board(group: Group, trainees: list[User]):
+    """Assignments, who they concern, every status, and the mock exams (shared with Today)."""
+    assignments, targets = group_assignments(group)
+    ids = [t.id for t in trainees]
+    exams = revision.exams_of(ids) if ids else {}
+    return assignments, targets, statuses(assignments, ids, exams), exams
+
+
+def for_trainee(user) -> list[tuple[Assignment, Status]]:
+    """What this trainee has been assigned, with where they are (for their home screen)."""
+    group_ids = [g.id for g in user.groups]
+    if not group_ids:
+        return []
+    rows = list(db.session.scalars(sa.select(Assignment).where(
+        Assignment.group_id.in_(group_ids), Assignment.withdrawn.is_(False))
+        .order_by(Assignment.due_on.is_(None), Assignment.due_on)))
+    chosen = {}
+    if rows:
+        for assignment_id, user_id in db.session.execute(sa.select(assignment_trainee).where(
+                assignment_trainee.c.assignment_id.in_([r.id for r in rows]))):
+            chosen.setdefault(assignment_id, set()).add(user_id)
+    mine = [r for r in rows if not chosen.get(r.id) or user.id in chosen[r.id]]
+    found = statuses(mine, [user.id])
+    return [(a, found[(user.id, a.id)]) for a in mine if not found[(user.id, a.id)].done]
+
+
+# --- who needs help today -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    trainee: User
+    kind: str  # inactive, overdue, exam, mood, assessment
+    detail: str = ""
+
+
+def today_lines(group: Group, trainees: list[User], assignments, targets, grid, exams,
+                today: date) -> list[Line]:
+    ids = [t.id for t in trainees]
+    days = settings_for(group).inactive_days
+    moods, stages = journal.flags(ids, today - timedelta(days=7))
+    lines = []
+    for trainee in trainees:
+        if trainee.last_seen_on is None or (today - trainee.last_seen_on).days > days:
+            lines.append(Line(trainee, "inactive", str((today - trainee.last_seen_on).days)
+                              if trainee.last_seen_on else ""))
+        for assignment in assignments:
+            if assignment.due_on and assignment.due_on < today and \
+                    concerns(assignment, targets, trainee.id) and \
+                    not grid[(trainee.id, assignment.id)].done:
+                lines.append(Line(trainee, "overdue", assignment_label(assignment)))
+        recent = [e for e in exams.get(trainee.id, [])
+                  if e.finished_at.date() >= today - timedelta(days=14)]
+        if recent and not revision.exam_passed(recent[0]):
+            lines.append(Line(trainee, "exam", f"{recent[0].score}/{len(recent[0].question_ids)}"))
+        if trainee.id in moods:
+            lines.append(Line(trainee, "mood", str(moods[trainee.id])))
+        if _stage_due(group, stages[trainee.id], today):
+            lines.append(Line(trainee, "assessment", _stage_due(group, stages[trainee.id], today)))
+    return lines
+
+
+def _stage_due(group: Group, done: set[str], today: date) -> str | None:
+    if "entry" not in done:
+        return "entry"
+    middle = group.starts_on + (group.ends_on - group.starts_on) / 2
+    if today >= middle and "mid" not in done:
+        return "mid"
+    if today >= group.ends_on - timedelta(days=30) and "exit" not in done:
+        return "exit"
+    return None
+
+
+def assignment_label(assignment: Assignment) -> str:
+    return f"{assignment.kind}:{assignment.target}"
+
+
+# --- the impact report ----------------------------------------------------------------------
+
+
+def impact(groups: list[Group], start: date, end: date) -> dict:
+    """Anonymous figures for a group or a site over a period; no trainee can be identified."""
+    ids = list(db.session.scalars(sa.select(User.id).join(
+        group_membership, group_membership.c.user_id == User.id).where(
+        group_membership.c.group_id.in_([g.id for g in groups]), User.role == Role.TRAINEE)
+        .distinct()))
+    since = datetime.combine(start, time(), tzinfo=timezone.utc)
+    until = datetime.combine(end + timedelta(days=1), time(), tzinfo=timezone.utc)
+    exams = [e for found in revision.exams_of(ids).values() for e in found
+             if since <= e.finished_at.replace(tzinfo=e.finished_at.tzinfo or timezone.utc) < until]
+    mastery = revision.mastery(ids) if ids else {}
+    scopes = ("1", "2", "3", "4")
+    average = {scope: round(100 * sum(m["scopes"].get(scope, [0, 1])[0] / max(1, m["scopes"].get(
+        scope, [0, 1])[1]) for m in mastery.values()) / max(1, len(mastery))) for scope in scopes}
+    completed = sum(len(done) for done in lessons.completed(ids).values())
+    played = live.participation(ids) if ids else {}
+    return {
+        "trainees": len(ids),
+        "assessment": journal.anonymous_totals(ids) if ids else {},
+        "lessons_completed": completed,
+        "mastery": average,
+        "exams": len(exams),
+        "exams_passed": sum(1 for e in exams if revision.exam_passed(e)),
+        "live_players": sum(1 for count in played.values() if count),
+        "live_sessions": sum(played.values()),
+    }

@@ -1,0 +1,79 @@
+"""Forms for goals, journal entries, comments and the eleven-theme self-assessment."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.core.themes import THEME_NAMES
+from webapp.journal.services import MOODS, SCALE
+
+REQUIRED = DataRequired(message=_l("Please fill in this field."))
+TOO_LONG = _l("Too long: at most %(max)d characters.")
+
+
+class Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def theme_choices():
+    return [SelectChoice(key, name) for key, name in THEME_NAMES.items()]
+
+
+class GoalForm(FlaskForm):
+    title = StringField(_l("My goal"), validators=[REQUIRED, Length(max=120, message=TOO_LONG)])
+    themes = Checkboxes(_l("It helps with"), choices=theme_choices)
+    why = TextAreaField(_l("Why it matters to me (optional)"),
+                        validators=[Length(max=500, message=TOO_LONG)])
+    target_on = DateField(_l("I want to reach it by (optional)"), validators=[Optional()])
+    steps = TextAreaField(_l("Small steps, one per line (optional)"),
+                          validators=[Length(max=1200, message=TOO_LONG)])
+    status = SelectField(_l("Where I am"), default="todo")
+    client_id = HiddenField()
+
+
+class StepForm(FlaskForm):
+    text = StringField(_l("A small step"), validators=[REQUIRED, Length(max=120, message=TOO_LONG)])
+    due_on = DateField(_l("By (optional)"), validators=[Optional()])
+
+
+class JournalForm(FlaskForm):
+    mood = RadioField(_l("How do I feel?"), coerce=int,
+                      choices=[SelectChoice(value, label) for value, (_pic, label) in MOODS.items()],
+                      validators=[InputRequired(message=_l("Choose a face."))])
+    text = TextAreaField(_l("A few words (optional)"),
+                         validators=[Length(max=2000, message=TOO_LONG)])
+    goal_id = SelectField(_l("About a goal (optional)"), coerce=int, default=0)
+    day = DateField(_l("Date"), default=date.today,
+                    validators=[InputRequired(message=_l("Enter a date."))])
+    client_id = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    text = TextAreaField(_l("Comment"), validators=[REQUIRED, Length(max=500, message=TOO_LONG)])
+    kind = HiddenField()
+    item_id = HiddenField()
+
+
+def assessment_form(formdata=None, **defaults):
+    """A form with a 1-to-4 scale and an optional word for each of the eleven themes."""
+
+    class AssessmentForm(FlaskForm):
+        stage = HiddenField()
+        client_id = HiddenField()
+        share = BooleanField(_l("Share these answers with my teachers"))
+
+    for theme, name in THEME_NAMES.items():
+        setattr(AssessmentForm, f"r_{theme}", RadioField(
+            name, coerce=int, choices=[SelectChoice(v, label) for v, (_p, label) in SCALE.items()],
+            validators=[InputRequired(message=_l("Choose one."))]))
+        setattr(AssessmentForm, f"w_{theme}", StringField(
+            _l("One word (optional)"), validators=[Length(max=40, message=TOO_LONG)]))
+    return AssessmentForm(formdata=formdata, **defaults) if formdata is not None else \
+        AssessmentForm(**defaults)

@@ -1,0 +1,292 @@
+"""Rules for goals, the journal and self-assessments: private by default, shared by choice."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts.models import Role, User, group_membership
+from webapp.core.themes import THEME_NAMES
+from webapp.extensions import db
+from webapp.journal.models import Comment, Goal, GoalStep, JournalEntry, SelfAssessment
+
+STATUSES = {"todo": _l("To do"), "doing": _l("In progress"), "done": _l("Done"),
+            "dropped": _l("Dropped")}
+MOODS = {1: ("😞", _l("Very bad")), 2: ("🙁", _l("Bad")), 3: ("😐", _l("So-so")),
+         4: ("🙂", _l("Good")), 5: ("😄", _l("Very good"))}
+STAGES = {"entry": _l("At the start"), "mid": _l("Mid-course"), "exit": _l("At the end"),
+          "free": _l("Any time")}
+SCALE = {1: ("🔴", _l("Hard for me")), 2: ("🟠", _l("So-so")), 3: ("🟡", _l("Quite good")),
+         4: ("🟢", _l("Good"))}
+MIN_RESPONDENTS = 5  # anonymous totals only when nobody can be singled out
+# Goals to start from, per theme: (key, theme, title).
+SUGGESTIONS = [
+    ("id-card", "rights", _l("Get an ID card")),
+    ("bank", "rights", _l("Open a bank account")),
+    ("vitale", "health", _l("Get my carte Vitale")),
+    ("doctor", "health", _l("See a doctor")),
+    ("housing", "housing", _l("Find a place to live")),
+    ("france-travail", "employment", _l("Register with France Travail")),
+    ("ccp1", "employment", _l("Pass CCP 1")),
+    ("budget", "budget", _l("Keep my budget every week")),
+    ("spip", "law", _l("Go to every probation appointment")),
+    ("family", "family", _l("Call my family every week")),
+    ("sport", "social", _l("Join a sports club")),
+    ("french", "basics", _l("Read a short text every day")),
+]
+
+
+# --- goals ----------------------------------------------------------------------------------
+
+
+def goals_of(user) -> list[Goal]:
+    return list(db.session.scalars(
+        sa.select(Goal).options(sa.orm.selectinload(Goal.steps))
+        .where(Goal.user_id == user.id).order_by(Goal.status == "done", Goal.created_at.desc())))
+
+
+def own_goal(user, goal_id: int) -> Goal:
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or goal.user_id != user.id:
+        abort(404)
+    return goal
+
+
+def create_goal(user, client_id: str, title: str, themes: list[str], why: str,
+                target_on: date | None, steps: list[str]) -> Goal:
+    done = db.session.scalar(sa.select(Goal).where(Goal.client_id == client_id))
+    if done is not None:
+        if done.user_id != user.id:
+            abort(404)
+        return done
+    goal = Goal(user_id=user.id, client_id=client_id, title=title.strip(), themes=" ".join(themes),
+                why=why.strip(), status="todo", target_on=target_on, shared=False)
+    goal.steps = [GoalStep(text=text.strip()[:120]) for text in steps if text.strip()]
+    db.session.add(goal)
+    db.session.commit()
+    return goal
+
+
+def toggle_step(user, step_id: int) -> GoalStep:
+    step = db.session.get(GoalStep, step_id)
+    if step is None or step.goal.user_id != user.id:
+        abort(404)
+    step.done = not step.done
+    if step.done and step.goal.status == "todo":
+        step.goal.status = "doing"
+    db.session.commit()
+    return step
+
+
+# --- journal --------------------------------------------------------------------------------
+
+
+def write_entry(user, client_id: str, day: date, mood: int, text: str,
+                goal_id: int | None) -> JournalEntry:
+    """Record an entry once per client id: a replay from a phone that was offline adds nothing."""
+    done = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.client_id == client_id))
+    if done is not None:
+        if done.user_id != user.id:
+            abort(404)
+        return done
+    if goal_id is not None:
+        own_goal(user, goal_id)
+    entry = JournalEntry(user_id=user.id, client_id=client_id, day=day, mood=mood, text=text,
+                         goal_id=goal_id, shared=False)
+    db.session.add(entry)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return db.session.scalar(sa.select(JournalEntry).where(JournalEntry.client_id == client_id))
+    return entry
+
+
+def own_entry(user, entry_id: int) -> JournalEntry:
+    entry = db.session.get(JournalEntry, entry_id)
+    if entry is None or entry.user_id != user.id:
+        abort(404)
+    return entry
+
+
+def entries_in_month(user, month: date) -> list[JournalEntry]:
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return list(db.session.scalars(sa.select(JournalEntry).where(
+        JournalEntry.user_id == user.id, JournalEntry.day >= first, JournalEntry.day < following)
+        .order_by(JournalEntry.day.desc(), JournalEntry.id.desc())))
+
+
+def comments_for(goal_ids: list[int], entry_ids: list[int]) -> dict[tuple[str, int], list]:
+    """Comments by ("goal", id) or ("entry", id), with their authors' names (one query)."""
+    found = defaultdict(list)
+    if not goal_ids and not entry_ids:
+        return found
+    rows = db.session.execute(
+        sa.select(Comment, User.display_name).outerjoin(User, User.id == Comment.author_id)
+        .where(sa.or_(Comment.goal_id.in_(goal_ids), Comment.entry_id.in_(entry_ids)))
+        .order_by(Comment.id))
+    for comment, author in rows:
+        key = ("goal", comment.goal_id) if comment.goal_id else ("entry", comment.entry_id)
+        found[key].append((comment, author))
+    return found
+
+
+def set_shared(item, shared: bool) -> None:
+    item.shared = shared
+    db.session.commit()
+
+
+def readers(user) -> list[User]:
+    """Who can see what this trainee shares: the teachers of their groups."""
+    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user.id)
+    return list(db.session.scalars(
+        sa.select(User).join(group_membership, group_membership.c.user_id == User.id)
+        .where(group_membership.c.group_id.in_(groups), User.role == Role.TEACHER)
+        .order_by(User.display_name).distinct()))
+
+
+# --- self-assessment ------------------------------------------------------------------------
+
+
+def save_assessment(user, client_id: str, stage: str, ratings: dict, words: dict,
+                    shared: bool) -> SelfAssessment:
+    done = db.session.scalar(sa.select(SelfAssessment).where(SelfAssessment.client_id == client_id))
+    if done is not None:
+        if done.user_id != user.id:
+            abort(404)
+        return done
+    row = SelfAssessment(user_id=user.id, client_id=client_id, stage=stage, ratings=ratings,
+                         words={k: v.strip()[:40] for k, v in words.items() if v and v.strip()},
+                         shared=shared)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def assessments_of(user) -> list[SelfAssessment]:
+    return list(db.session.scalars(sa.select(SelfAssessment).where(
+        SelfAssessment.user_id == user.id).order_by(SelfAssessment.created_at)))
+
+
+def own_assessment(user, assessment_id: int) -> SelfAssessment:
+    row = db.session.get(SelfAssessment, assessment_id)
+    if row is None or row.user_id != user.id:
+        abort(404)
+    return row
+
+
+def anonymous_totals(user_ids: list[int]) -> dict[str, dict]:
+    """For the impact report: per stage, per theme, the average and the 1-4 distribution.
+
+    Every trainee's latest answer at each stage counts, shared or not, without names; a stage
+    is reported only when at least five trainees answered it, so no one can be singled out.
+    """
+    latest: dict[tuple[int, str], SelfAssessment] = {}
+    for row in db.session.scalars(sa.select(SelfAssessment).where(
+            SelfAssessment.user_id.in_(user_ids), SelfAssessment.stage != "free")
+            .order_by(SelfAssessment.created_at)):
+        latest[(row.user_id, row.stage)] = row
+    by_stage: dict[str, list[SelfAssessment]] = defaultdict(list)
+    for (_user, stage), row in latest.items():
+        by_stage[stage].append(row)
+    totals = {}
+    for stage, rows in by_stage.items():
+        if len(rows) < MIN_RESPONDENTS:
+            continue
+        themes = {}
+        for theme in THEME_NAMES:
+            values = [row.ratings[theme] for row in rows if theme in row.ratings]
+            themes[theme] = {"average": round(sum(values) / len(values), 2) if values else None,
+                             "distribution": [values.count(level) for level in (1, 2, 3, 4)]}
+        totals[stage] = {"respondents": len(rows), "themes": themes}
+    return totals
+
+
+# --- what staff may see ---------------------------------------------------------------------
+
+
+def shared_with_staff(trainee) -> dict:
+    goals = list(db.session.scalars(sa.select(Goal).options(sa.orm.selectinload(Goal.steps))
+                                    .where(Goal.user_id == trainee.id, Goal.shared.is_(True))))
+    entries = list(db.session.scalars(sa.select(JournalEntry).where(
+        JournalEntry.user_id == trainee.id, JournalEntry.shared.is_(True))
+        .order_by(JournalEntry.day.desc()).limit(50)))
+    assessments = list(db.session.scalars(sa.select(SelfAssessment).where(
+        SelfAssessment.user_id == trainee.id, SelfAssessment.shared.is_(True))
+        .order_by(SelfAssessment.created_at)))
+    return {"goals": goals, "entries": entries, "assessments": assessments,
+            "comments": comments_for([g.id for g in goals], [e.id for e in entries])}
+
+
+def add_comment(teacher, trainee, kind: str, item_id: int, text: str) -> None:
+    """Comment on a shared goal or entry of this trainee; anything else is 404."""
+    model = Goal if kind == "goal" else JournalEntry
+    item = db.session.get(model, item_id)
+    if item is None or item.user_id != trainee.id or not item.shared:
+        abort(404)
+    db.session.add(Comment(author_id=teacher.id, text=text.strip()[:500],
+                           goal_id=item.id if kind == "goal" else None,
+                           entry_id=item.id if kind == "entry" else None))
+    db.session.commit()
+
+
+# --- reminders for the home screen ----------------------------------------------------------
+
+
+def reminders(user, today: date) -> list[str]:
+    """A step due soon, no journal entry this week, a self-assessment stage due."""
+    found = []
+    soon = db.session.scalar(
+        sa.select(GoalStep).join(Goal).where(Goal.user_id == user.id, GoalStep.done.is_(False),
+                                             GoalStep.due_on.is_not(None),
+                                             GoalStep.due_on <= today + timedelta(days=3))
+        .order_by(GoalStep.due_on).limit(1))
+    if soon is not None:
+        found.append(("step", soon))
+    monday = today - timedelta(days=today.weekday())
+    wrote = db.session.scalar(sa.select(JournalEntry.id).where(
+        JournalEntry.user_id == user.id, JournalEntry.day >= monday).limit(1))
+    if wrote is None:
+        found.append(("journal", None))
+    stages = set(db.session.scalars(sa.select(SelfAssessment.stage).where(
+        SelfAssessment.user_id == user.id)))
+    due = stage_due(user, today, stages)
+    if due:
+        found.append(("assessment", due))
+    return found
+
+
+def stage_due(user, today: date, done: set[str]) -> str | None:
+    """Entry at the start, mid-course past half of the contract, exit in its last month."""
+    if "entry" not in done:
+        return "entry"
+    group = user.groups[-1] if user.groups else None
+    if group is None:
+        return None
+    middle = group.starts_on + (group.ends_on - group.starts_on) / 2
+    if today >= middle and "mid" not in done:
+        return "mid"
+    if today >= group.ends_on - timedelta(days=30) and "exit" not in done:
+        return "exit"
+    return None
+
+
+def flags(user_ids: list[int], since: date) -> tuple[dict[int, int], dict[int, set[str]]]:
+    """For the Today list, in one query: each trainee's lowest mood among recent shared entries
+    (2 or less), and the self-assessment stages they have done."""
+    moods: dict[int, int] = {}
+    stages: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    low = sa.select(JournalEntry.user_id, sa.literal("mood"), sa.cast(JournalEntry.mood, sa.String))\
+        .where(JournalEntry.user_id.in_(user_ids), JournalEntry.shared.is_(True),
+               JournalEntry.mood <= 2, JournalEntry.day >= since)
+    done = sa.select(SelfAssessment.user_id, sa.literal("stage"), SelfAssessment.stage)\
+        .where(SelfAssessment.user_id.in_(user_ids))
+    for user_id, kind, value in db.session.execute(sa.union_all(low, done)):
+        if kind == "mood":
+            moods[user_id] = min(int(value), moods.get(user_id, 5))
+        else:
+            stages[user_id].add(value)
+    return moods, stages
