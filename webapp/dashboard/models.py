@@ -24,6 +24,7 @@ class Assignment(db.Model):
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # module, lesson, practice, exam
     target: Mapped[str] = mapped_column(sa.String(80))  # module key, lesson id, CCP/topic, "exam"
+    label: Mapped[str] = mapped_column(sa.String(120), default="")  # a lesson's title
     due_on: Mapped[date | None]
     message: Mapped[str] = mapped_column(sa.String(200), default="")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -225,17 +225,16 @@ def audit_log():
                            trainee=request.args.get("trainee", ""), staff=request.args.get("staff", ""))
 
 
-def assignment_names(label: str) -> str:
-    """A readable name for "kind:target" (a module, a lesson, a CCP or topic, a mock exam)."""
-    kind, _sep, target = label.partition(":")
-    if kind == "module":
-        return str(MODULE_NAMES.get(target, target))
-    if kind == "practice":
-        return str(revision.SCOPE_NAMES.get(target, target))
-    if kind == "exam":
+def assignment_name(assignment) -> str:
+    """A readable name: the module, the lesson's title, the CCP or topic, or "a mock exam"."""
+    if assignment.kind == "module":
+        return str(MODULE_NAMES.get(assignment.target, assignment.target))
+    if assignment.kind == "practice":
+        return str(revision.SCOPE_NAMES.get(assignment.target, assignment.target))
+    if assignment.kind == "exam":
         return str(_l("A mock exam"))
-    return target
+    return assignment.label or assignment.target
 
 
-bp.add_app_template_global(assignment_names, "assignment_names")
+bp.add_app_template_global(assignment_name, "assignment_name")
 bp.add_app_template_global(services.concerns, "concerns")

@@ -47,8 +47,10 @@ def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on
     done = db.session.scalar(sa.select(Assignment).where(Assignment.client_id == client_id))
     if done is not None:
         return done
+    label = lessons.titles([target]).get(target, "") if kind == "lesson" else ""
     assignment = Assignment(group_id=group.id, created_by=teacher.id, client_id=client_id,
-                            kind=kind, target=target, due_on=due_on, message=message.strip()[:200])
+                            kind=kind, target=target, label=label, due_on=due_on,
+                            message=message.strip()[:200])
     db.session.add(assignment)
     db.session.flush()
     members = {m.id for m in group.members if m.role is Role.TRAINEE}
@@ -163,7 +165,7 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
 class Line:
     trainee: User
     kind: str  # inactive, overdue, exam, mood, assessment
-    detail: str = ""
+    detail: object = ""  # days, the overdue assignment, a score, a mood, a stage
 
 
 def today_lines(group: Group, trainees: list[User], assignments, targets, grid, exams,
@@ -180,7 +182,7 @@ def today_lines(group: Group, trainees: list[User], assignments, targets, grid, 
             if assignment.due_on and assignment.due_on < today and \
                     concerns(assignment, targets, trainee.id) and \
                     not grid[(trainee.id, assignment.id)].done:
-                lines.append(Line(trainee, "overdue", assignment_label(assignment)))
+                lines.append(Line(trainee, "overdue", assignment))
         recent = [e for e in exams.get(trainee.id, [])
                   if e.finished_at.date() >= today - timedelta(days=14)]
         if recent and not revision.exam_passed(recent[0]):
@@ -201,10 +203,6 @@ def _stage_due(group: Group, done: set[str], today: date) -> str | None:
     if today >= group.ends_on - timedelta(days=30) and "exit" not in done:
         return "exit"
     return None
-
-
-def assignment_label(assignment: Assignment) -> str:
-    return f"{assignment.kind}:{assignment.target}"
 
 
 # --- the impact report ----------------------------------------------------------------------

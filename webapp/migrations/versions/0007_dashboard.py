@@ -2,7 +2,7 @@
 
 Revision ID: 0007_dashboard
 Revises: 0006_journal
-Create Date: 2026-11-26 02:54:29.033689
+Create Date: 2026-11-26 02:59:25.166189
 
 """
 from alembic import op
@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('client_id', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('target', sa.String(length=80), nullable=False),
+    sa.Column('label', sa.String(length=120), nullable=False),
     sa.Column('due_on', sa.Date(), nullable=True),
     sa.Column('message', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
