@@ -19,6 +19,7 @@ from tests.measure import IsolatedClient, count_queries, first_load  # noqa: E40
 from webapp import create_app, demo  # noqa: E402
 from webapp.accounts import services  # noqa: E402
 from webapp.accounts.models import Group, User  # noqa: E402
+from webapp.dashboard import services as dashboard  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.lessons import content  # noqa: E402
 from webapp.revision.models import Question  # noqa: E402
@@ -26,10 +27,12 @@ from webapp.revision.services import load_bank  # noqa: E402
 
 PAGES = {
     None: ["/login", "/reset", "/offline"],
-    "samir.b": ["/", "/me", "/lessons", "/lessons/fle-a1-saluer", "/lessons/vie-budget",
+    "samir.b": ["/", "/me", "/lessons", "/lessons/fle-a1-saluer", "/lessons/vie-budget", "/journal",
+                "/journal/month", "/journal/assessment",
                 "/revision", "/revision/review", "/revision/review/offline", "/budget",
                 "/budget/recurring"],
-    "prof": ["/", "/groups", "/groups/{group}", "/groups/{group}/trainees/new"],
+    "prof": ["/", "/groups", "/groups/{group}", "/groups/{group}/trainees/new", "/dashboard",
+             "/dashboard/groups/{group}/grid", "/dashboard/impact"],
     "admin": ["/sites", "/staff", "/groups/{group}"],
 }
 
@@ -50,6 +53,9 @@ def main() -> None:
         teacher = db.session.scalar(db.select(User).where(User.username == "prof"))
         names = [f"Stagiaire {number}" for number in range(45)]
         services.create_trainees(teacher, group, names, request_id="bench")
+        for number in range(38):  # 40 assignments with the two of the demo
+            dashboard.assign(teacher, group, f"bench-{number}", ["module", "practice", "exam"][number % 3],
+                             ["fle-a2", "hygiene", "exam"][number % 3], None, "", [])
         group_id = group.id
     phrases = {username: phrase for username, _name, _role, phrase in demo.ACCOUNTS}
     print(f"{'page':<34}{'html (B)':>10}{'first load (B)':>16}{'queries':>9}{'median ms':>11}")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.budget import services as budget_services
+from webapp.dashboard import services as dashboard_services
 from webapp.core import grading
 from webapp.core.themes import THEME_NAMES
 from webapp.journal import services as journal_services
@@ -67,6 +68,7 @@ def load():
     _revision_activity(users)
     _budget_activity(users)
     _journal_activity(users)
+    _assignments(users, group)
     return ACCOUNTS
 
 
@@ -165,3 +167,12 @@ def _journal_activity(users) -> None:
         ratings = {theme: 1 + (number + index) % 4 for index, theme in enumerate(THEME_NAMES)}
         journal_services.save_assessment(users[username], f"demo-assessment-{username}", "entry",
                                          ratings, {}, username == "samir.b")
+
+
+def _assignments(users, group) -> None:
+    """The teacher gave the group the first French module and some hygiene practice."""
+    today = date.today()
+    dashboard_services.assign(users["prof"], group, "demo-assign-fle", "module", "fle-a1",
+                              today + timedelta(days=14), "À votre rythme, une leçon par jour.", [])
+    dashboard_services.assign(users["prof"], group, "demo-assign-hygiene", "practice", "hygiene",
+                              today - timedelta(days=2), "Avant le stage en cuisine.", [])

@@ -145,15 +145,18 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
     group_ids = [g.id for g in user.groups]
     if not group_ids:
         return []
-    rows = list(db.session.scalars(sa.select(Assignment).where(
-        Assignment.group_id.in_(group_ids), Assignment.withdrawn.is_(False))
-        .order_by(Assignment.due_on.is_(None), Assignment.due_on)))
-    chosen = {}
-    if rows:
-        for assignment_id, user_id in db.session.execute(sa.select(assignment_trainee).where(
-                assignment_trainee.c.assignment_id.in_([r.id for r in rows]))):
-            chosen.setdefault(assignment_id, set()).add(user_id)
-    mine = [r for r in rows if not chosen.get(r.id) or user.id in chosen[r.id]]
+    rows, chosen = [], {}
+    for assignment, user_id in db.session.execute(
+        sa.select(Assignment, assignment_trainee.c.user_id)
+        .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
+        .where(Assignment.group_id.in_(group_ids), Assignment.withdrawn.is_(False))
+        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)):
+        if assignment.id not in chosen:
+            rows.append(assignment)
+            chosen[assignment.id] = set()
+        if user_id is not None:
+            chosen[assignment.id].add(user_id)
+    mine = [r for r in rows if not chosen[r.id] or user.id in chosen[r.id]]
     found = statuses(mine, [user.id])
     return [(a, found[(user.id, a.id)]) for a in mine if not found[(user.id, a.id)].done]
 

@@ -247,12 +247,14 @@ def reminders(user, today: date) -> list[str]:
     if soon is not None:
         found.append(("step", soon))
     monday = today - timedelta(days=today.weekday())
-    wrote = db.session.scalar(sa.select(JournalEntry.id).where(
-        JournalEntry.user_id == user.id, JournalEntry.day >= monday).limit(1))
-    if wrote is None:
+    # One query for both: an entry this week ("journal") and the stages already answered.
+    wrote = sa.select(sa.literal("journal")).where(
+        JournalEntry.user_id == user.id, JournalEntry.day >= monday).limit(1)
+    done = sa.select(SelfAssessment.stage).where(SelfAssessment.user_id == user.id)
+    seen = set(db.session.scalars(sa.union(wrote.subquery().select(), done)))
+    if "journal" not in seen:
         found.append(("journal", None))
-    stages = set(db.session.scalars(sa.select(SelfAssessment.stage).where(
-        SelfAssessment.user_id == user.id)))
+    stages = seen - {"journal"}
     due = stage_due(user, today, stages)
     if due:
         found.append(("assessment", due))
