@@ -33,16 +33,16 @@ def _today() -> date:
     return to_user_timezone(utcnow()).date()
 
 
-def _with_categories(form):
-    names = services.categories(current_user)
+def _with_categories(form, names=None):
+    names = names or services.categories(current_user)
     form.category.choices = [SelectChoice(key, f"{c.picture} {c.name}") for key, c in names.items()]
     return names
 
 
-def entry_form(**defaults) -> EntryForm:
+def entry_form(names=None, **defaults) -> EntryForm:
     """A quick-add form with its categories and a fresh client id (home screen and month)."""
     form = EntryForm(client_id=uuid.uuid4().hex, **({"category": "food"} | defaults))
-    _with_categories(form)
+    _with_categories(form, names)
     return form
 
 
@@ -52,9 +52,9 @@ def _month_page(month: date, form=None, status=200):
     services.write_recurring(current_user, month, items)
     entries = services.month_entries(current_user, month)
     names = services.categories(current_user)
-    form = form or entry_form()
+    form = form or entry_form(names)
     if form.category.choices is None:
-        _with_categories(form)
+        _with_categories(form, names)
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = money.month_bounds(month)[1] + timedelta(days=1)
     return render_template(
