@@ -42,7 +42,7 @@ def test_login_card_link_fills_username(client):
 
 
 def test_username_is_not_case_sensitive(client, make_user, login):
-    trainee = make_user(username="kevin.m")
+    make_user(username="kevin.m")
     response = client.post("/login", data={"username": " Kevin.M ", "passphrase": PASSPHRASE})
     assert response.status_code == 303
 

@@ -14,7 +14,6 @@ from webapp.dashboard import services
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import content
-from webapp.lessons import services as lessons
 from webapp.privacy.models import AuditEvent
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lessons"

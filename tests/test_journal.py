@@ -10,7 +10,7 @@ from webapp.accounts.models import Role
 from webapp.core.themes import THEME_NAMES
 from webapp.extensions import db
 from webapp.journal import services
-from webapp.journal.models import Comment, Goal, GoalStep, JournalEntry, SelfAssessment
+from webapp.journal.models import Goal, GoalStep, JournalEntry
 from webapp.privacy.models import AuditEvent
 
 

@@ -5,7 +5,6 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PASSPHRASE
 from tests.measure import count_queries
 from tests.test_revision import right_form, wrong_form
 from webapp.accounts.models import Role

@@ -5,7 +5,6 @@ import re
 import sqlalchemy as sa
 
 from tests.browser.test_journeys import audit, sign_in
-from tests.browser.test_lessons_browser import wait_until
 from tests.browser.test_revision_browser import answer_right
 from webapp.accounts.models import Role
 from webapp.extensions import db

@@ -6,7 +6,6 @@ from itertools import groupby
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +15,7 @@ from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
 from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
 from webapp.budget.models import Entry
-from webapp.core.time import utcnow
+from webapp.core.time import local_today
 from webapp.extensions import db
 from webapp.privacy.services import audit
 
@@ -28,9 +27,6 @@ IMPORT_ERRORS = {
 }
 
 
-def _today() -> date:
-    """Today in Paris: the budget's days are the trainee's days."""
-    return to_user_timezone(utcnow()).date()
 
 
 def _with_categories(form, names=None):
@@ -47,7 +43,7 @@ def entry_form(names=None, **defaults) -> EntryForm:
 
 
 def _month_page(month: date, form=None, status=200):
-    today = _today()
+    today = local_today()
     items = services.recurring_items(current_user)
     services.write_recurring(current_user, month, items)
     entries = services.month_entries(current_user, month)
@@ -71,7 +67,7 @@ def _month_page(month: date, form=None, status=200):
 @roles_required(Role.TRAINEE)
 def month(year: int | None = None, number: int | None = None):
     try:
-        chosen = date(year, number, 1) if year else _today().replace(day=1)
+        chosen = date(year, number, 1) if year else local_today().replace(day=1)
     except ValueError:
         abort(404)
     return _month_page(chosen)
@@ -88,7 +84,7 @@ def add_entry():
         flash(_l("Saved."), "success")
         return redirect(url_for("budget.month", year=form.day.data.year,
                                 number=form.day.data.month), 303)
-    return _month_page(_today().replace(day=1), form, 200)
+    return _month_page(local_today().replace(day=1), form, 200)
 
 
 @bp.route("/budget/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -125,7 +121,7 @@ def recurring():
     if form.validate_on_submit():
         services.add_recurring(current_user, form.kind.data == "income", form.amount.cents,
                                form.day_of_month.data, form.category.data, form.note.data or "",
-                               _today())
+                               local_today())
         flash(_l("Saved. It is written into each month on its day."), "success")
         return redirect(url_for("budget.recurring"), 303)
     return render_template("budget/recurring.html", form=form, names=names,
@@ -158,7 +154,7 @@ def compare(category: str):
     names = services.categories(current_user)
     if category not in names:
         abort(404)
-    history = services.category_history(current_user, category, _today())
+    history = services.category_history(current_user, category, local_today())
     return render_template("budget/compare.html", category=names[category], history=history,
                            top=max([cents for _m, cents in history] + [1]))
 
@@ -197,7 +193,7 @@ def share():
     try:
         chosen = date.fromisoformat(request.form.get("month", ""))
     except ValueError:
-        chosen = _today()
+        chosen = local_today()
     services.set_shared(current_user, chosen, request.form.get("share") == "1")
     return redirect(url_for("budget.month", year=chosen.year, number=chosen.month), 303)
 
@@ -210,7 +206,7 @@ def shared(trainee_id: int):
     audit(current_user, "budget_summary_viewed", trainee)
     db.session.commit()
     return render_template("budget/shared.html", trainee=trainee,
-                           summaries=services.shared_summaries(trainee, _today()))
+                           summaries=services.shared_summaries(trainee, local_today()))
 
 
 @bp.app_template_filter("euros")

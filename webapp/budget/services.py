@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from webapp.budget import money
 from webapp.budget.models import Entry, OwnCategory, RecurringItem, SharedMonth
+from webapp.core.records import already_sent, owned, save_once
 from webapp.extensions import db
 
 # key: (pictogram, name, for income?). Spending first: it is what people add most often.
@@ -143,27 +143,14 @@ def category_history(user, category: str, until: date, months: int = 6) -> list[
 def add_entry(user, client_id: str, income: bool, cents: int, day: date, category: str,
               note: str) -> Entry:
     """Record an entry once per client id (a double tap or an offline replay adds nothing)."""
-    done = db.session.scalar(sa.select(Entry).where(Entry.client_id == client_id))
-    if done is not None:
-        if done.user_id != user.id:
-            abort(404)
+    if done := already_sent(Entry, client_id, user):
         return done
-    entry = Entry(user_id=user.id, client_id=client_id, income=income, cents=cents, day=day,
-                  category=category, note=note.strip()[:140])
-    db.session.add(entry)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(sa.select(Entry).where(Entry.client_id == client_id))
-    return entry
+    return save_once(Entry(user_id=user.id, client_id=client_id, income=income, cents=cents,
+                           day=day, category=category, note=note.strip()[:140]), Entry, client_id)
 
 
 def own_entry(user, entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.user_id != user.id:
-        abort(404)
-    return entry
+    return owned(Entry, entry_id, user)
 
 
 def add_recurring(user, income: bool, cents: int, day_of_month: int, category: str, note: str,
@@ -182,9 +169,7 @@ def recurring_items(user) -> list[RecurringItem]:
 
 
 def stop_recurring(user, item_id: int) -> None:
-    item = db.session.get(RecurringItem, item_id)
-    if item is None or item.user_id != user.id:
-        abort(404)
+    item = owned(RecurringItem, item_id, user)
     item.active = False
     db.session.commit()
 

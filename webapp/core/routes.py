@@ -15,7 +15,7 @@ def home():
     from webapp.budget.routes import entry_form
     from webapp.dashboard import services as dashboard
     from webapp.journal import services as journal
-    from webapp.journal.routes import _today
+    from webapp.core.time import local_today
     from webapp.lessons import services as lessons
 
     if current_user.is_staff:
@@ -23,7 +23,7 @@ def home():
     next_lesson, lesson_progress = lessons.next_lesson(current_user)
     return render_template("core/home.html", next_lesson=next_lesson,
                            lesson_progress=lesson_progress, form=entry_form(),
-                           reminders=journal.reminders(current_user, _today()),
+                           reminders=journal.reminders(current_user, local_today()),
                            assigned=dashboard.for_trainee(current_user))
 
 

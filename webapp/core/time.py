@@ -11,3 +11,10 @@ def utcnow() -> datetime:
 def as_utc(moment: datetime) -> datetime:
     """Return moment as aware UTC (SQLite hands back naive datetimes that were stored in UTC)."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def local_today():
+    """Today in the user's time zone (Europe/Paris): a trainee's day, not the server's."""
+    from flask_babel import to_user_timezone
+
+    return to_user_timezone(utcnow()).date()

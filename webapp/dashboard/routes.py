@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -16,7 +15,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role, Site, User
 from webapp.budget import services as budget
-from webapp.core.time import utcnow
+from webapp.core.time import local_today
 from webapp.dashboard import bp, services
 from webapp.dashboard.forms import AssignmentForm, SettingsForm
 from webapp.extensions import db
@@ -29,8 +28,6 @@ from webapp.privacy.services import audit
 from webapp.revision import services as revision
 
 
-def _today() -> date:
-    return to_user_timezone(utcnow()).date()
 
 
 def _group_from_args(groups):
@@ -54,7 +51,7 @@ def today():
     if group is None:
         return render_template("dashboard/today.html", groups=[], group=None)
     trainees, assignments, targets, grid, exams = _board(group)
-    lines = services.today_lines(group, trainees, assignments, targets, grid, exams, _today())
+    lines = services.today_lines(group, trainees, assignments, targets, grid, exams, local_today())
     return render_template("dashboard/today.html", groups=groups, group=group, lines=lines,
                            settings=SettingsForm(inactive_days=services.settings_for(group).inactive_days))
 
@@ -151,7 +148,7 @@ def trainee(trainee_id: int):
         exams=revision.exams_of([person.id])[person.id], passed=revision.exam_passed,
         sessions=live.participation([person.id])[person.id],
         shared=journal.shared_with_staff(person),
-        budget=budget.shared_summaries(person, _today()))
+        budget=budget.shared_summaries(person, local_today()))
 
 
 def _impact_scope():
@@ -165,7 +162,7 @@ def _impact_scope():
         groups, title = ([group], group.name) if group else ([], "")
     if not groups:
         abort(404)
-    end = _parse(request.args.get("end")) or _today()
+    end = _parse(request.args.get("end")) or local_today()
     start = _parse(request.args.get("start")) or end - timedelta(days=365)
     return groups, title, start, end
 

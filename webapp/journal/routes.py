@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,7 +13,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
-from webapp.core.time import utcnow
+from webapp.core.time import local_today
 from webapp.extensions import db
 from webapp.journal import bp, services
 from webapp.journal.forms import CommentForm, GoalForm, JournalForm, StepForm, assessment_form
@@ -22,15 +21,13 @@ from webapp.journal.models import GoalStep
 from webapp.privacy.services import audit
 
 
-def _today() -> date:
-    return to_user_timezone(utcnow()).date()
 
 
 @bp.get("/journal")
 @roles_required(Role.TRAINEE)
 def index():
     goals = services.goals_of(current_user)
-    month = services.entries_in_month(current_user, _today())
+    month = services.entries_in_month(current_user, local_today())
     comments = services.comments_for([g.id for g in goals], [e.id for e in month])
     return render_template("journal/index.html", goals=goals, entries=month[:5],
                            comments=comments, readers=services.readers(current_user),
@@ -118,7 +115,7 @@ def write():
 @roles_required(Role.TRAINEE)
 def month(year: int | None = None, number: int | None = None):
     try:
-        chosen = date(year, number, 1) if year else _today().replace(day=1)
+        chosen = date(year, number, 1) if year else local_today().replace(day=1)
     except ValueError:
         abort(404)
     entries = services.entries_in_month(current_user, chosen)
@@ -127,7 +124,7 @@ def month(year: int | None = None, number: int | None = None):
     comments = services.comments_for([], [e.id for e in entries])
     return render_template("journal/month.html", month=chosen, entries=entries,
                            comments=comments, previous=previous,
-                           following=following if following <= _today() else None,
+                           following=following if following <= local_today() else None,
                            points=mood_points(entries, chosen))
 
 
@@ -148,7 +145,7 @@ def assessments():
                            radar=[(stage, radar_polygon(row.ratings)) for stage, row in
                                   sorted(latest.items(), key=lambda kv: list(services.STAGES).index(kv[0]))],
                            axes=radar_axes(), due=services.stage_due(
-                               current_user, _today(), {r.stage for r in rows}))
+                               current_user, local_today(), {r.stage for r in rows}))
 
 
 @bp.route("/journal/assessment/new", methods=["GET", "POST"])

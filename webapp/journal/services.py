@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Role, User, group_membership
+from webapp.core.records import already_sent, owned, save_once
 from webapp.core.themes import THEME_NAMES
 from webapp.extensions import db
 from webapp.journal.models import Comment, Goal, GoalStep, JournalEntry, SelfAssessment
@@ -48,25 +49,17 @@ def goals_of(user) -> list[Goal]:
 
 
 def own_goal(user, goal_id: int) -> Goal:
-    goal = db.session.get(Goal, goal_id)
-    if goal is None or goal.user_id != user.id:
-        abort(404)
-    return goal
+    return owned(Goal, goal_id, user)
 
 
 def create_goal(user, client_id: str, title: str, themes: list[str], why: str,
                 target_on: date | None, steps: list[str]) -> Goal:
-    done = db.session.scalar(sa.select(Goal).where(Goal.client_id == client_id))
-    if done is not None:
-        if done.user_id != user.id:
-            abort(404)
+    if done := already_sent(Goal, client_id, user):
         return done
     goal = Goal(user_id=user.id, client_id=client_id, title=title.strip(), themes=" ".join(themes),
                 why=why.strip(), status="todo", target_on=target_on, shared=False)
     goal.steps = [GoalStep(text=text.strip()[:120]) for text in steps if text.strip()]
-    db.session.add(goal)
-    db.session.commit()
-    return goal
+    return save_once(goal, Goal, client_id)
 
 
 def toggle_step(user, step_id: int) -> GoalStep:
@@ -86,29 +79,17 @@ def toggle_step(user, step_id: int) -> GoalStep:
 def write_entry(user, client_id: str, day: date, mood: int, text: str,
                 goal_id: int | None) -> JournalEntry:
     """Record an entry once per client id: a replay from a phone that was offline adds nothing."""
-    done = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.client_id == client_id))
-    if done is not None:
-        if done.user_id != user.id:
-            abort(404)
+    if done := already_sent(JournalEntry, client_id, user):
         return done
     if goal_id is not None:
         own_goal(user, goal_id)
-    entry = JournalEntry(user_id=user.id, client_id=client_id, day=day, mood=mood, text=text,
-                         goal_id=goal_id, shared=False)
-    db.session.add(entry)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        return db.session.scalar(sa.select(JournalEntry).where(JournalEntry.client_id == client_id))
-    return entry
+    return save_once(JournalEntry(user_id=user.id, client_id=client_id, day=day, mood=mood,
+                                  text=text, goal_id=goal_id, shared=False),
+                     JournalEntry, client_id)
 
 
 def own_entry(user, entry_id: int) -> JournalEntry:
-    entry = db.session.get(JournalEntry, entry_id)
-    if entry is None or entry.user_id != user.id:
-        abort(404)
-    return entry
+    return owned(JournalEntry, entry_id, user)
 
 
 def entries_in_month(user, month: date) -> list[JournalEntry]:
@@ -153,17 +134,12 @@ def readers(user) -> list[User]:
 
 def save_assessment(user, client_id: str, stage: str, ratings: dict, words: dict,
                     shared: bool) -> SelfAssessment:
-    done = db.session.scalar(sa.select(SelfAssessment).where(SelfAssessment.client_id == client_id))
-    if done is not None:
-        if done.user_id != user.id:
-            abort(404)
+    if done := already_sent(SelfAssessment, client_id, user):
         return done
-    row = SelfAssessment(user_id=user.id, client_id=client_id, stage=stage, ratings=ratings,
-                         words={k: v.strip()[:40] for k, v in words.items() if v and v.strip()},
-                         shared=shared)
-    db.session.add(row)
-    db.session.commit()
-    return row
+    return save_once(SelfAssessment(
+        user_id=user.id, client_id=client_id, stage=stage, ratings=ratings,
+        words={k: v.strip()[:40] for k, v in words.items() if v and v.strip()}, shared=shared),
+        SelfAssessment, client_id)
 
 
 def assessments_of(user) -> list[SelfAssessment]:
@@ -172,10 +148,7 @@ def assessments_of(user) -> list[SelfAssessment]:
 
 
 def own_assessment(user, assessment_id: int) -> SelfAssessment:
-    row = db.session.get(SelfAssessment, assessment_id)
-    if row is None or row.user_id != user.id:
-        abort(404)
-    return row
+    return owned(SelfAssessment, assessment_id, user)
 
 
 def anonymous_totals(user_ids: list[int]) -> dict[str, dict]:
