@@ -15,7 +15,7 @@ from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
 from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
 from webapp.budget.models import Entry
-from webapp.core.time import local_today
+from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
 from webapp.privacy.services import audit
 
@@ -66,10 +66,7 @@ def _month_page(month: date, form=None, status=200):
 @bp.get("/budget/<int:year>-<int:number>")
 @roles_required(Role.TRAINEE)
 def month(year: int | None = None, number: int | None = None):
-    try:
-        chosen = date(year, number, 1) if year else local_today().replace(day=1)
-    except ValueError:
-        abort(404)
+    chosen = first_of_month(year, number) or abort(404)
     return _month_page(chosen)
 
 

@@ -1,6 +1,6 @@
 """Time helpers: everything is stored in UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utcnow() -> datetime:
@@ -18,3 +18,13 @@ def local_today():
     from flask_babel import to_user_timezone
 
     return to_user_timezone(utcnow()).date()
+
+
+def first_of_month(year: int | None, number: int | None) -> date | None:
+    """The month asked for in an address (None if there is no such month), else this month."""
+    if year is None:
+        return local_today().replace(day=1)
+    try:
+        return date(year, number, 1)
+    except ValueError:
+        return None

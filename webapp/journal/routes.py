@@ -13,7 +13,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
-from webapp.core.time import local_today
+from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
 from webapp.journal import bp, services
 from webapp.journal.forms import CommentForm, GoalForm, JournalForm, StepForm, assessment_form
@@ -114,10 +114,7 @@ def write():
 @bp.get("/journal/month/<int:year>-<int:number>")
 @roles_required(Role.TRAINEE)
 def month(year: int | None = None, number: int | None = None):
-    try:
-        chosen = date(year, number, 1) if year else local_today().replace(day=1)
-    except ValueError:
-        abort(404)
+    chosen = first_of_month(year, number) or abort(404)
     entries = services.entries_in_month(current_user, chosen)
     previous = (chosen - timedelta(days=1)).replace(day=1)
     following = (chosen + timedelta(days=32)).replace(day=1)

@@ -106,18 +106,25 @@ def load_lessons(lessons: list[dict]) -> Counter:
     """Insert new lessons, update changed ones, retire those whose file is gone. Idempotent."""
     existing = {lesson.id: lesson for lesson in db.session.scalars(
         sa.select(Lesson).where(Lesson.module != "app"))}
+    return sync_rows(Lesson, {data["id"]: _lesson_row_values(data) for data in lessons}, existing)
+
+
+def sync_rows(model, wanted: dict[str, dict], existing: dict) -> Counter:
+    """Make content rows match the files: add, update what changed (hash or position), retire
+    what is gone. Rows are never deleted: progress and history point at their stable ids."""
     counts = Counter()
-    for data in lessons:
-        values = _lesson_row_values(data)
-        row = existing.pop(data["id"], None)
+    for row_id, values in wanted.items():
+        row = existing.pop(row_id, None)
         if row is None:
-            db.session.add(Lesson(id=data["id"], **values))
+            db.session.add(model(id=row_id, **values))
             counts["added"] += 1
-        elif row.content_hash != values["content_hash"] or row.position != values["position"] \
-                or row.retired:
+        elif row.retired or any(getattr(row, key) != values[key]
+                                for key in ("content_hash", "position") if key in values):
             for key, value in values.items():
                 setattr(row, key, value)
-            row.retired, row.updated_at = False, utcnow()
+            row.retired = False
+            if hasattr(row, "updated_at"):
+                row.updated_at = utcnow()
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1

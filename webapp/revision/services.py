@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
-from webapp.lessons.content import content_hash
+from webapp.lessons.content import content_hash, sync_rows
 from webapp.revision import scheduler
 from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog, RevisionSettings
 
@@ -39,28 +39,11 @@ SCOPE_NAMES = {
 def load_bank(questions: list[dict]) -> Counter:
     """Insert, update or retire questions by stable id; cards and history are kept. Idempotent."""
     existing = {q.id: q for q in db.session.scalars(sa.select(Question))}
-    counts = Counter()
-    for data in questions:
-        values = {"ccp": data.get("ccp"), "topic": data.get("topic"),
-                  "competency": data.get("competency"), "kind": data["type"],
-                  "difficulty": data["difficulty"], "content": data,
-                  "content_hash": content_hash(data), "retired": False}
-        row = existing.pop(data["id"], None)
-        if row is None:
-            db.session.add(Question(id=data["id"], **values))
-            counts["added"] += 1
-        elif row.content_hash != values["content_hash"] or row.retired:
-            for key, value in values.items():
-                setattr(row, key, value)
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
-    for row in existing.values():
-        if not row.retired:
-            row.retired = True
-            counts["retired"] += 1
-    db.session.commit()
-    return counts
+    wanted = {data["id"]: {"ccp": data.get("ccp"), "topic": data.get("topic"),
+                           "competency": data.get("competency"), "kind": data["type"],
+                           "difficulty": data["difficulty"], "content": data,
+                           "content_hash": content_hash(data)} for data in questions}
+    return sync_rows(Question, wanted, existing)
 
 
 def get_question(question_id: str) -> Question:
