@@ -136,10 +136,12 @@ def test_answers_once_only_during_the_question(app, room, login):
     late.close() if hasattr(late, "close") else None
 
 
-def _member(room, login):
+def _member(room, login=None, name="Nadia Kaci"):
+    """Another trainee of the room's group."""
     from webapp.accounts.models import User
 
-    user = User(username=f"member{room['live'].id}", display_name="Nadia Kaci", role=Role.TRAINEE,
+    number = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    user = User(username=f"member{number}", display_name=name, role=Role.TRAINEE,
                 password_hash=room["trainee"].password_hash, site_id=room["group"].site_id)
     user.groups.append(db.session.get(type(room["group"]), room["group"].id))
     db.session.add(user)
@@ -162,7 +164,7 @@ def test_poll_with_nothing_new_is_one_query_and_no_body(app, room, login):
 
 def test_reveal_counts_choices_never_who_and_top_five_only(app, room, login):
     live = room["live"]
-    members = [room["trainee"]] + [_member_n(room, n) for n in range(6)]
+    members = [room["trainee"]] + [_member(room, name=f"Member {n}") for n in range(6)]
     phones = [player(app, live, f"P{n}", login, user) for n, user in enumerate(members)]
     live = advance(room)
     question = db.session.get(Question, live.question_ids[0])
@@ -179,16 +181,6 @@ def test_reveal_counts_choices_never_who_and_top_five_only(app, room, login):
     assert top == ["P0", "P2", "P4", "P6"]  # only those who scored, at most five
     assert "P1" in page.split('<ol class="top">')[0]  # each player still sees their own line
 
-
-def _member_n(room, n):
-    from webapp.accounts.models import User
-
-    user = User(username=f"m{n}-{room['live'].id}", display_name=f"Member {n}", role=Role.TRAINEE,
-                password_hash=room["trainee"].password_hash, site_id=room["group"].site_id)
-    user.groups.append(db.session.get(type(room["group"]), room["group"].id))
-    db.session.add(user)
-    db.session.commit()
-    return user
 
 
 def test_reconnect_on_a_new_phone_and_late_join(app, room, login):

@@ -17,7 +17,7 @@ from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringFo
 from webapp.budget.models import Entry
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
-from webapp.privacy.services import audit
+from webapp.privacy.services import audit_read
 
 IMPORT_ERRORS = {
     "columns": _l("This line needs at least 4 columns: date; type; amount; category."),
@@ -200,8 +200,7 @@ def share():
 def shared(trainee_id: int):
     """A teacher sees only what the trainee chose to share: totals, never lines or notes."""
     trainee = accounts.trainee_for(current_user, trainee_id)
-    audit(current_user, "budget_summary_viewed", trainee)
-    db.session.commit()
+    audit_read(current_user, "budget_summary_viewed", trainee)
     return render_template("budget/shared.html", trainee=trainee,
                            summaries=services.shared_summaries(trainee, local_today()))
 

@@ -24,7 +24,7 @@ from webapp.lessons import services as lessons
 from webapp.lessons.routes import MODULE_NAMES
 from webapp.live import services as live
 from webapp.privacy.models import AuditEvent
-from webapp.privacy.services import audit
+from webapp.privacy.services import audit_read
 from webapp.revision import services as revision
 
 
@@ -139,8 +139,7 @@ def group_settings(group_id: int):
 def trainee(trainee_id: int):
     """Nothing private: progress, and only what the trainee shared. Every view is audited."""
     person = accounts.trainee_for(current_user, trainee_id)
-    audit(current_user, "trainee_page_viewed", person)
-    db.session.commit()
+    audit_read(current_user, "trainee_page_viewed", person)
     done = lessons.completed([person.id])[person.id]
     return render_template(
         "dashboard/trainee.html", trainee=person, lessons_done=lessons.titles(sorted(done)),

@@ -18,7 +18,7 @@ from webapp.extensions import db
 from webapp.journal import bp, services
 from webapp.journal.forms import CommentForm, GoalForm, JournalForm, StepForm, assessment_form
 from webapp.journal.models import GoalStep
-from webapp.privacy.services import audit
+from webapp.privacy.services import audit_read
 
 
 
@@ -171,8 +171,7 @@ def new_assessment():
 def shared(trainee_id: int):
     """Only what the trainee shared; every look is written in the audit log."""
     trainee = accounts.trainee_for(current_user, trainee_id)
-    audit(current_user, "journal_shared_viewed", trainee)
-    db.session.commit()
+    audit_read(current_user, "journal_shared_viewed", trainee)
     return render_template("journal/shared.html", trainee=trainee,
                            form=CommentForm(), axes=radar_axes(),
                            **services.shared_with_staff(trainee))

@@ -14,3 +14,9 @@ def audit(actor, action: str, subject=None, detail: str = "") -> None:
             detail=detail[:200],
         )
     )
+
+
+def audit_read(actor, action: str, subject) -> None:
+    """Record at once that a staff member looked at a trainee's data (a read has no other write)."""
+    audit(actor, action, subject)
+    db.session.commit()
