@@ -88,7 +88,7 @@ def test_same_request_twice_creates_no_duplicates(client, make_user, make_group,
     assert second.status_code == 200
     count = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == Role.TRAINEE))
     assert count == 2
-    assert db.session.get(ProcessedRequest, "tap-twice") is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProcessedRequest)) == 1
     # The cards shown the second time are the ones that work.
     samir = db.session.scalar(sa.select(User).where(User.username == "samir.b"))
     db.session.refresh(samir)
@@ -158,3 +158,96 @@ def test_distinct_users_never_compare_equal(make_user):
     first, second = make_user(), make_user()
     assert first != second
     assert first not in [second]
+
+
+# --- issue 11, hole 2: staff powers are checked against current attachments ------------------
+
+
+def _create(http, group, names, request_id):
+    return http.post(f"/groups/{group.id}/trainees/new",
+                     data={"names": names, "request_id": request_id})
+
+
+def test_detached_teacher_cannot_replay_a_creation_on_another_group(
+        app, client, make_user, make_group, login):
+    """The attack: detached from group A, replay A's request id on group B's form."""
+    group_a, group_b = make_group(), make_group()
+    teacher = make_user(Role.TEACHER, group=group_a)
+    group_b.members.append(teacher)
+    db.session.commit()
+    login(teacher)
+    _create(client, group_a, "Samir Benali", "creation-1")
+    samir = db.session.scalar(sa.select(User).where(User.username == "samir.b"))
+    hash_before = samir.password_hash
+    group_a.members.remove(teacher)  # the admin detaches the teacher from group A
+    db.session.commit()
+
+    replay = _create(client, group_b, "Anyone", "creation-1")
+    assert "samir.b" not in replay.text
+    db.session.refresh(samir)
+    assert samir.password_hash == hash_before  # no card reissued
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "card_reissued")) == 0
+
+
+def test_replay_on_the_same_group_after_detachment_is_refused(
+        app, client, make_user, make_group, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    login(teacher)
+    _create(client, group, "Samir Benali", "creation-2")
+    samir = db.session.scalar(sa.select(User).where(User.username == "samir.b"))
+    hash_before = samir.password_hash
+    # Samir moves to another group; the teacher is no longer his teacher.
+    other = make_group()
+    samir.groups = [other]
+    db.session.commit()
+    replay = _create(client, group, "Samir Benali", "creation-2")
+    assert replay.status_code == 404
+    db.session.refresh(samir)
+    assert samir.password_hash == hash_before
+
+
+def test_request_ids_are_scoped_to_user_and_target_group(client, make_user, make_group, login):
+    group_a, group_b = make_group(), make_group()
+    teacher = make_user(Role.TEACHER, group=group_a)
+    group_b.members.append(teacher)
+    db.session.commit()
+    login(teacher)
+    _create(client, group_a, "Samir Benali", "same-id")
+    second = _create(client, group_b, "Kevin Martin", "same-id")
+    assert "kevin.m" in second.text and "samir.b" not in second.text
+    kevin = db.session.scalar(sa.select(User).where(User.username == "kevin.m"))
+    assert [g.id for g in kevin.groups] == [group_b.id]
+    # The raw request id is not a key anyone else can look up.
+    assert db.session.get(ProcessedRequest, "same-id") is None
+
+
+def test_request_ids_expire_after_a_day(client, make_user, make_group, login):
+    from datetime import timedelta
+
+    from webapp.core.time import utcnow
+
+    group = make_group()
+    login(make_user(Role.TEACHER, group=group))
+    _create(client, group, "Samir Benali", "old-id")
+    db.session.execute(sa.update(ProcessedRequest).values(created_at=utcnow() - timedelta(hours=25)))
+    db.session.commit()
+    again = _create(client, group, "Kevin Martin", "old-id")
+    assert "kevin.m" in again.text  # handled as a new request, not a replay of Samir's cards
+    assert 'samir.b' not in again.text
+
+
+def test_card_reissue_and_reset_code_use_current_attachments(
+        app, client, make_user, make_group, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    trainee = make_user(group=group)
+    login(teacher)
+    group.members.remove(teacher)
+    db.session.commit()
+    assert client.post(f"/groups/{group.id}/cards",
+                       data={"trainee": [str(trainee.id)]}).status_code == 404
+    assert client.post(f"/trainees/{trainee.id}/reset-code").status_code == 404
+    assert client.post(f"/revision/trainees/{trainee.id}/exam-time",
+                       data={"minutes": 40}).status_code == 404

@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp import config
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -23,6 +24,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind nginx (README): the client's address and https come from the trusted proxies'
+        # X-Forwarded-For / -Proto. The host is not taken from them: links use PUBLIC_URL.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from webapp.core import database, i18n, security, templating
 

@@ -21,9 +21,18 @@ def _secret_key(instance_path: str) -> str:
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping for create_app."""
     default_db = "sqlite:///" + str(Path(instance_path) / "passerelle.db")
+    # The address printed on login cards and shown on the projector; never the Host header.
+    public_url = os.environ.get("PUBLIC_URL", "").strip()
+    secure = os.environ.get("SESSION_COOKIE_SECURE", "") == "1" or public_url.startswith("https:")
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        # A failed statement's parameters (journal text, names) never reach the logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        "PUBLIC_URL": public_url,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
+        "HSTS_MAX_AGE": 31_536_000,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "fr",
@@ -31,7 +40,10 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("fr", "en", "ar"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "") == "1",
+        # Secure when configured or PUBLIC_URL is https; any request over https gets it too.
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
         # "Remember this phone" keeps the session for 30 days; otherwise it ends with the browser.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
@@ -43,7 +55,14 @@ def from_environment(instance_path: str) -> dict:
         ],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 256,
-        # Throttling of sign-in: a classroom shares one IP, so the account limit is the tight one.
-        "LOGIN_LIMIT_ACCOUNT": "8 per 15 minutes",
-        "LOGIN_LIMIT_IP": "120 per 15 minutes",
+        # Guessing is slowed, never locked (see accounts/throttle.py): after LOGIN_FREE_TRIES
+        # failures in a row the next try waits 1 s, 2 s, 4 s... up to LOGIN_MAX_WAIT seconds.
+        "LOGIN_FREE_TRIES": 5,
+        "LOGIN_MAX_WAIT": 900,
+        "LOGIN_FORGET_AFTER": 24 * 3600,
+        # One address (a classroom behind NAT) gets many more; known devices do not count.
+        "LOGIN_IP_FREE_TRIES": 100,
+        "LOGIN_IP_FORGET_AFTER": 15 * 60,
+        # A device that signed in to an account is known to it for a year (signed cookie).
+        "KNOWN_DEVICE_LIFETIME": timedelta(days=365),
     }

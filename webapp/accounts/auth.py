@@ -1,19 +1,18 @@
-"""Sign-in sessions stored server-side, staff idle timeout, throttling and access decorators."""
+"""Sign-in sessions stored server-side, staff idle timeout and access decorators."""
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import wraps
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from limits import parse
 
 from webapp.accounts.models import AuthSession, Role, User
 from webapp.core.time import as_utc, utcnow
-from webapp.extensions import db, limiter, login_manager
+from webapp.extensions import db, login_manager
 
 SHORT_SESSION = timedelta(hours=12)
 
@@ -52,6 +51,14 @@ def end_session() -> None:
 def end_all_sessions(user: User) -> None:
     """Sign user out everywhere, e.g. after a passphrase reset."""
     db.session.execute(sa.delete(AuthSession).where(AuthSession.user_id == user.id))
+
+
+def end_other_sessions(user: User) -> None:
+    """Sign user out on every other device; this one (the current request's) stays signed in."""
+    query = sa.delete(AuthSession).where(AuthSession.user_id == user.id)
+    if user.session_token:
+        query = query.where(AuthSession.token_hash != _digest(user.session_token))
+    db.session.execute(query)
 
 
 @login_manager.user_loader
@@ -96,6 +103,10 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the server-side session row is the protection
     app.before_request(_staff_idle_timeout)
+    from webapp.accounts import passphrases
+
+    with app.app_context():
+        passphrases.warm_up()
 
 
 def roles_required(*roles: Role):
@@ -114,35 +125,3 @@ def roles_required(*roles: Role):
         return wrapped
 
     return decorate
-
-
-# Throttling of guesses (sign-in and reset codes). Only failures count, so a classroom that
-# signs in together from one IP is not blocked; the per-account limit is the tight one.
-def _limits():
-    config = current_app.config
-    return (
-        (parse(config["LOGIN_LIMIT_ACCOUNT"]), "account"),
-        (parse(config["LOGIN_LIMIT_IP"]), "ip"),
-    )
-
-
-def _keys(username: str) -> dict[str, str]:
-    return {"account": username.strip().lower()[:40], "ip": request.remote_addr or "unknown"}
-
-
-def blocked_until(username: str) -> datetime | None:
-    """When guessing for this account or IP may resume, or None if it may now."""
-    keys = _keys(username)
-    until = None
-    for item, kind in _limits():
-        if not limiter.limiter.test(item, "guess", kind, keys[kind]):
-            reset = limiter.limiter.get_window_stats(item, "guess", kind, keys[kind]).reset_time
-            moment = datetime.fromtimestamp(reset, tz=utcnow().tzinfo)
-            until = max(until, moment) if until else moment
-    return until
-
-
-def record_failure(username: str) -> None:
-    keys = _keys(username)
-    for item, kind in _limits():
-        limiter.limiter.hit(item, "guess", kind, keys[kind])

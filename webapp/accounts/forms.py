@@ -39,15 +39,19 @@ class NewPassphraseForm(FlaskForm):
     passphrase = PassphraseField(_l("New passphrase"), validators=[REQUIRED])
     confirm = PassphraseField(_l("Type it again"), validators=[REQUIRED])
 
-    def __init__(self, *args, owner: str = "", **kwargs):
+    def __init__(self, *args, owner: str = "", owner_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
+        self.owner_name = owner_name
 
     def owner_username(self) -> str:
         return self.owner
 
     def validate_passphrase(self, field):
-        if message := passphrases.problem(field.data or "", self.owner_username()):
+        # The reset form knows only the username typed: the display name is checked once the
+        # code has proved who this is (naming it here would tell anyone whose account it is).
+        if message := passphrases.problem(field.data or "", self.owner_username(),
+                                          self.owner_name):
             raise ValidationError(message)
 
     def validate_confirm(self, field):

@@ -67,6 +67,9 @@ class User(db.Model):
     site_id: Mapped[int | None] = mapped_column(sa.ForeignKey("site.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     last_seen_on: Mapped[date | None]
+    # Account notices (card renewed, passphrase reset by a teacher's code) up to this moment
+    # have been shown at sign-in; None until the first sign-in.
+    notices_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     site: Mapped[Site | None] = relationship()
     groups: Mapped[list[Group]] = relationship(
         secondary=group_membership, back_populates="members", order_by="Group.starts_on"
@@ -117,3 +120,16 @@ class ResetCode(db.Model):
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class SignInThrottle(db.Model):
+    """Tries counted for one account, device or address (NIST SP 800-63B 5.2.2): after a few
+    failures each try must wait longer. The key is a keyed hash, so neither usernames typed nor
+    addresses are stored. Times are Unix seconds, so one UPDATE can count atomically on SQLite
+    and PostgreSQL alike."""
+
+    __tablename__ = "sign_in_throttle"
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_at: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    not_before: Mapped[int] = mapped_column(sa.BigInteger, default=0)

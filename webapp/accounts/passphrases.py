@@ -1,6 +1,10 @@
 """Passphrases: generation for login cards, the acceptance rule, and argon2id hashing."""
 
+import gzip
+import re
 import secrets
+import string
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -11,6 +15,13 @@ from flask_babel import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
+APP_NAMES = ("passerelle",)
+# What people add around a weak word to pass a rule: "Passerelle2026!", "soleil123456".
+_EDGES = string.digits + string.punctuation + string.whitespace + "€£§°"
+_SEPARATORS = re.compile(r"[\s._\-+*/\\|,;:]+")
+# Left after taking the user's names and the app's name out, a passphrase must keep this many
+# letters of its own.
+MIN_OWN_LETTERS = 6
 
 
 @cache
@@ -25,7 +36,9 @@ def words() -> tuple[str, ...]:
 
 @cache
 def common_passwords() -> frozenset[str]:
-    return frozenset(_lines("common_passwords.txt"))
+    """About 415,000 common passwords (see data/README.md), loaded once, when first needed."""
+    packed = resources.files("webapp.accounts").joinpath("data", "common_passwords.txt.gz")
+    return frozenset(gzip.decompress(packed.read_bytes()).decode("utf-8").split("\n")) - {""}
 
 
 def generate(word_count: int = 3) -> str:
@@ -36,24 +49,78 @@ def generate(word_count: int = 3) -> str:
             return phrase
 
 
-def problem(passphrase: str, username: str = "") -> str | None:
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def _letters(text: str) -> str:
+    """Only the letters, accents removed: "Aïcha Ben-Ali" -> "aichabenali"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z]+", "", ascii_text)
+
+
+def variants(passphrase: str) -> set[str]:
+    """The forms checked against the list: as typed (case folded), without what is stuck
+    around it (digits, punctuation), and without separators."""
+    folded = _fold(passphrase)
+    compact = _SEPARATORS.sub("", folded)
+    forms = {folded, compact}
+    for form in (folded, compact):
+        forms |= {form.rstrip(_EDGES), form.lstrip(_EDGES), form.strip(_EDGES)}
+    return {form for form in forms if form}
+
+
+def _name_parts(username: str, display_name: str) -> list[str]:
+    parts = {_letters(part) for part in re.split(r"[\s._\-']+", f"{username} {display_name}")}
+    parts |= {_letters(display_name), _letters(username), *APP_NAMES}
+    return sorted((part for part in parts if len(part) >= 3), key=len, reverse=True)
+
+
+def problem(passphrase: str, username: str = "", display_name: str = "") -> str | None:
     """Return why a chosen passphrase is refused, or None. No composition rules, on purpose."""
     if len(passphrase) < MIN_LENGTH:
         return _l("Use at least %(count)d characters, for example three words.", count=MIN_LENGTH)
     if len(passphrase) > MAX_LENGTH:
         return _l("Use at most %(count)d characters.", count=MAX_LENGTH)
-    folded = passphrase.strip().lower()
-    if folded in common_passwords() or len(set(folded)) < 4:
+    folded = _fold(passphrase)
+    common = common_passwords()
+    if len(set(folded)) < 4 or any(form in common for form in variants(passphrase)):
         return _l("This passphrase is too common. Choose words that only you would put together.")
-    if username and username.lower() in folded:
+    if username and _fold(username) in folded:
         return _l("Do not put your username in your passphrase.")
+    letters, taken = _letters(passphrase), set()
+    for part in _name_parts(username, display_name):
+        if part in letters:
+            letters = letters.replace(part, "")
+            taken.add(part)
+    if taken and len(letters) < MIN_OWN_LETTERS:
+        if taken <= set(APP_NAMES):
+            return _l(
+                "This passphrase is too common. Choose words that only you would put together."
+            )
+        return _l("Do not build your passphrase from your name. Add words of your own.")
     return None
+
+
+def _profile() -> str:
+    return current_app.config.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
 
 
 def _hasher() -> PasswordHasher:
     """argon2id; the profile is configurable so the test suite can use the cheapest one."""
-    profile = current_app.config.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
-    return PasswordHasher.from_parameters(getattr(profiles, profile))
+    return PasswordHasher.from_parameters(getattr(profiles, _profile()))
+
+
+@cache
+def _dummy_hash(profile: str) -> str:
+    """A hash of a random secret, made once: an unknown username is verified against it, so it
+    costs exactly what a known one costs (one verification, no hashing)."""
+    return PasswordHasher.from_parameters(getattr(profiles, profile)).hash(secrets.token_hex(16))
+
+
+def warm_up() -> None:
+    """Make the dummy hash at start-up, not during someone's sign-in."""
+    _dummy_hash(_profile())
 
 
 def hash_passphrase(passphrase: str) -> str:
@@ -61,11 +128,10 @@ def hash_passphrase(passphrase: str) -> str:
 
 
 def verify(stored_hash: str | None, passphrase: str) -> bool:
-    """Check a passphrase; with no stored hash, spend the same time and fail."""
+    """Check a passphrase; with no stored hash, do the same work against the dummy and fail."""
     hasher = _hasher()
     try:
-        return hasher.verify(stored_hash or hasher.hash("not-an-account"), passphrase) and bool(
-            stored_hash
-        )
+        matched = hasher.verify(stored_hash or _dummy_hash(_profile()), passphrase)
     except (VerificationError, InvalidHashError):
         return False
+    return matched and bool(stored_hash)

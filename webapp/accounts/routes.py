@@ -1,15 +1,18 @@
 """Sign-in, sign-out, reset with a code, the account page and the language switch."""
 
+from contextlib import nullcontext
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_time
+from flask_babel import force_locale, format_date, format_time, format_timedelta
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from webapp.accounts import auth, bp, passphrases, services
+from webapp.accounts import auth, bp, devices, passphrases, services, throttle
 from webapp.accounts.forms import ChangePassphraseForm, LoginForm, ResetWithCodeForm
 from webapp.core.i18n import LANGUAGE_COOKIE
+from webapp.core.security import cookie_secure
 from webapp.extensions import db
 
 
@@ -21,9 +24,34 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.home")
 
 
-def _throttled_message(until) -> str:
-    return _l("Too many tries for this account. Try again at %(time)s.",
-              time=format_time(until, "short"))
+def _throttled_message(until: int) -> str:
+    wait = timedelta(seconds=max(1, until - throttle.now_seconds()))
+    return _l("Too many wrong tries. Try again in %(wait)s, at %(time)s.",
+              wait=format_timedelta(wait, threshold=1), time=format_time(
+                  datetime.fromtimestamp(until, tz=UTC), "HH:mm:ss"))
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"  # the client's, via ProxyFix behind TRUSTED_PROXIES
+
+
+def _tell_about_account_actions(user) -> None:
+    """Once, at sign-in: who renewed the card or reset the passphrase since last time."""
+    notices = services.take_notices(user)
+    if not notices:
+        return
+    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else None
+    with force_locale(locale) if locale else nullcontext():
+        for notice in notices:
+            name = notice.by or _l("a staff member")
+            when = format_date(notice.at, "long")
+            if notice.action == "card_reissued":
+                message = _l("Your card was renewed by %(name)s on %(date)s. Not you? "
+                             "Tell the workshop.", name=name, date=when)
+            else:
+                message = _l("Your passphrase was changed with a code from %(name)s on %(date)s. "
+                             "Not you? Tell the workshop.", name=name, date=when)
+            flash(str(message), "warning")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,19 +60,21 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm(username=request.args.get("u", ""))
     if form.validate_on_submit():
-        username = form.username.data.strip().lower()
-        if until := auth.blocked_until(username):
-            form.username.errors.append(_throttled_message(until))
+        attempt = services.sign_in(form.username.data, form.passphrase.data, devices.known(),
+                                   _address())
+        if attempt.wait_until is not None:
+            form.username.errors.append(_throttled_message(attempt.wait_until))
             return render_template("accounts/login.html", form=form), 429
-        user = services.authenticate(username, form.passphrase.data)
-        if user is None:
-            auth.record_failure(username)
+        if attempt.user is None:
             form.passphrase.errors.append(
                 _l("This username and passphrase do not match. Check them and try again.")
             )
         else:
-            auth.start_session(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")), 303)
+            auth.start_session(attempt.user, remember=form.remember.data)
+            _tell_about_account_actions(attempt.user)
+            response = redirect(_safe_next(request.args.get("next")), 303)
+            devices.remember(response, attempt.user.id)
+            return response
     return render_template("accounts/login.html", form=form)
 
 
@@ -61,30 +91,33 @@ def reset():
     form = ResetWithCodeForm(username=request.args.get("u", ""))
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        if until := auth.blocked_until(username):
-            form.code.errors.append(_throttled_message(until))
+        attempt = services.reset_with_code(username, form.code.data, form.passphrase.data,
+                                           devices.known(), _address())
+        if attempt.wait_until is not None:
+            form.code.errors.append(_throttled_message(attempt.wait_until))
             return render_template("accounts/reset.html", form=form), 429
-        if services.redeem_reset_code(username, form.code.data, form.passphrase.data):
+        if attempt.user is not None:
             flash(_l("Your new passphrase is ready. Sign in with it."), "success")
             return redirect(url_for("accounts.login", u=username), 303)
-        auth.record_failure(username)
-        form.code.errors.append(
-            _l("This code is not valid. It works once, for 15 minutes. Ask your teacher for a new one.")
-        )
+        if attempt.problem:
+            form.passphrase.errors.append(attempt.problem)
+        else:
+            form.code.errors.append(_l(
+                "This code is not valid. It works once, for 15 minutes. Ask your teacher for a "
+                "new one."))
     return render_template("accounts/reset.html", form=form)
 
 
 @bp.route("/me", methods=["GET", "POST"])
 @login_required
 def account():
-    form = ChangePassphraseForm(owner=current_user.username)
+    form = ChangePassphraseForm(owner=current_user.username, owner_name=current_user.display_name)
     if form.validate_on_submit():
         if not passphrases.verify(current_user.password_hash, form.current.data):
             form.current.errors.append(_l("This is not your current passphrase."))
         else:
-            current_user.password_hash = passphrases.hash_passphrase(form.passphrase.data)
-            db.session.commit()
-            flash(_l("Your passphrase is changed."), "success")
+            services.change_passphrase(current_user, form.passphrase.data)
+            flash(_l("Your passphrase is changed. Your other devices are signed out."), "success")
             return redirect(url_for("accounts.account"), 303)
     return render_template("accounts/account.html", form=form)
 
@@ -97,7 +130,7 @@ def language():
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600,
                             samesite="Lax", httponly=True,
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+                            secure=cookie_secure())
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()

@@ -6,20 +6,23 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort
 
-from webapp.accounts import passphrases
-from webapp.accounts.auth import end_all_sessions
+from webapp.accounts import passphrases, throttle
+from webapp.accounts.auth import end_all_sessions, end_other_sessions
 from webapp.accounts.models import Group, ResetCode, Role, Site, User, group_membership
 from webapp.core.models import ProcessedRequest
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
+from webapp.privacy.models import AuditEvent
 from webapp.privacy.services import audit
 
 RESET_CODE_LIFETIME = timedelta(minutes=15)
+# A request id answers a double tap or an offline replay, not a replay a day later.
+REQUEST_ID_LIFETIME = timedelta(hours=24)
 # No look-alike characters (0/O, 1/I/L), so a code read aloud or copied by hand works.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -52,21 +55,30 @@ def group_for(staff: User, group_id: int) -> Group:
     return group
 
 
-def trainee_for(staff: User, trainee_id: int) -> User:
-    """A trainee in one of the teacher's groups, else 404. Volunteers and admins get 404."""
-    if staff.role is not Role.TEACHER:
-        abort(404)
+def may_act_on(staff_id: int | None, trainee_id: int) -> bool:
+    """True if a teacher shares a group with the trainee *now* (read from the database at the
+    moment of use, never from what was true when a request id, code or link was made)."""
+    if staff_id is None:
+        return False
+    staff = db.session.get(User, staff_id)
+    if staff is None or staff.role is not Role.TEACHER:
+        return False
     shared_group = (
         sa.select(group_membership.c.group_id)
-        .where(group_membership.c.user_id == staff.id)
+        .where(group_membership.c.user_id == staff_id)
         .intersect(
             sa.select(group_membership.c.group_id).where(group_membership.c.user_id == trainee_id)
         )
     )
+    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(shared_group.subquery())))
+
+
+def trainee_for(staff: User, trainee_id: int) -> User:
+    """A trainee in one of the teacher's groups, else 404. Volunteers and admins get 404."""
+    if staff.role is not Role.TEACHER:
+        abort(404)
     trainee = db.session.get(User, trainee_id)
-    if trainee is None or trainee.role is not Role.TRAINEE or db.session.scalar(
-        sa.select(sa.func.count()).select_from(shared_group.subquery())
-    ) == 0:
+    if trainee is None or trainee.role is not Role.TRAINEE or not may_act_on(staff.id, trainee_id):
         abort(404)
     return trainee
 
@@ -128,11 +140,18 @@ def create_trainees(teacher: User, group: Group, names: list[str], request_id: s
     """Create trainee accounts in group and return their login cards.
 
     The request id makes a double tap or a replay safe: the same accounts are returned (with
-    fresh passphrases, since the first ones were never stored) instead of new duplicates.
+    fresh passphrases, since the first ones were never stored) instead of new duplicates. It
+    counts only for the same teacher, the same action and the same group, for a day, and only
+    while the teacher may still act on those trainees: anything else is a 404.
     """
-    done = _processed(request_id, teacher)
+    key = _request_key(request_id, teacher, "create_trainees", f"group={group.id}")
+    done = _processed(key)
     if done is not None:
-        return reissue_cards(teacher, _users_by_id(json.loads(done.result)))
+        trainees = _users_by_id(json.loads(done.result))
+        if not all(group in trainee.groups and may_act_on(teacher.id, trainee.id)
+                   for trainee in trainees):
+            abort(404)
+        return reissue_cards(teacher, trainees)
     cards, users = [], []
     for name in names:
         phrase = passphrases.generate()
@@ -149,7 +168,7 @@ def create_trainees(teacher: User, group: Group, names: list[str], request_id: s
         users.append(user)
         cards.append(LoginCard(user.username, user.display_name, phrase))
         audit(teacher, "trainee_created", user, f"group={group.id}")
-    _remember(request_id, teacher, [user.id for user in users])
+    _remember(key, teacher, [user.id for user in users])
     db.session.commit()
     return cards
 
@@ -174,7 +193,7 @@ def create_staff(admin: User, display_name: str, username: str, role: Role, site
 
 def reissue_cards(teacher: User, trainees: list[User]) -> list[LoginCard]:
     """New passphrases for trainees who lost their card; the old cards stop working."""
-    cards = [_new_card(teacher, trainee, "login_card_reissued") for trainee in trainees]
+    cards = [_new_card(teacher, trainee, "card_reissued") for trainee in trainees]
     db.session.commit()
     return cards
 
@@ -192,15 +211,27 @@ def _users_by_id(ids: list[int]) -> list[User]:
     return [found[user_id] for user_id in ids if user_id in found]
 
 
-def _processed(request_id: str, user: User) -> ProcessedRequest | None:
-    row = db.session.get(ProcessedRequest, request_id) if request_id else None
-    return row if row is not None and row.user_id == user.id else None
+def _request_key(request_id: str, user: User, action: str, target: str) -> str | None:
+    """The stored key of a request id: scoped to (user, action, target), so the same id sent by
+    someone else, for another action or on another group's form is a different request."""
+    if not request_id:
+        return None
+    return hashlib.sha256(f"{user.id}|{action}|{target}|{request_id}".encode()).hexdigest()
 
 
-def _remember(request_id: str, user: User, result) -> None:
-    if request_id:
-        db.session.add(ProcessedRequest(client_id=request_id, user_id=user.id,
-                                        result=json.dumps(result)))
+def _processed(key: str | None) -> ProcessedRequest | None:
+    """The stored result of a request seen in the last REQUEST_ID_LIFETIME; older ones go."""
+    row = db.session.get(ProcessedRequest, key) if key else None
+    if row is not None and as_utc(row.created_at) <= utcnow() - REQUEST_ID_LIFETIME:
+        db.session.delete(row)
+        db.session.flush()
+        return None
+    return row
+
+
+def _remember(key: str | None, user: User, result) -> None:
+    if key:
+        db.session.add(ProcessedRequest(client_id=key, user_id=user.id, result=json.dumps(result)))
 
 
 # --- reset codes ----------------------------------------------------------------------------
@@ -226,8 +257,12 @@ def issue_reset_code(teacher: User, trainee: User) -> str:
     return code
 
 
-def redeem_reset_code(username: str, code: str, new_passphrase: str) -> User | None:
-    """Set a new passphrase if the code is valid for username; the code is then spent."""
+def redeem_reset_code(username: str, code: str, new_passphrase: str) -> User | str | None:
+    """Set a new passphrase if the code is valid for username; the code is then spent.
+
+    Returns the user, None for a wrong code, or the reason the new passphrase is refused (the
+    code is then kept). A code works only while its teacher may still act on the trainee.
+    """
     user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
     if user is None:
         return None
@@ -238,18 +273,130 @@ def redeem_reset_code(username: str, code: str, new_passphrase: str) -> User | N
             ResetCode.used_at.is_(None),
         )
     )
-    if row is None or as_utc(row.expires_at) <= utcnow():
+    if (row is None or as_utc(row.expires_at) <= utcnow()
+            or not may_act_on(row.issued_by_id, user.id)):
         return None
+    if problem := passphrases.problem(new_passphrase, user.username, user.display_name):
+        return str(problem)
     row.used_at = utcnow()
     user.password_hash = passphrases.hash_passphrase(new_passphrase)
     end_all_sessions(user)
-    audit(user, "reset_code_used", user)
+    # The teacher's power was used: the trainee is told whose code it was at next sign-in.
+    audit(db.session.get(User, row.issued_by_id), "reset_code_used", user)
     db.session.commit()
     return user
 
 
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
 def authenticate(username: str, passphrase: str) -> User | None:
-    user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    """The user if the passphrase is theirs. Known or unknown username, the work is the same:
+    one lookup and one argon2 verification (against a dummy hash for an unknown name)."""
+    user = find_user(username)
     if passphrases.verify(user.password_hash if user else None, passphrase):
         return user
     return None
+
+
+# --- signing in, slowed down but never locked -----------------------------------------------
+
+
+@dataclass
+class Attempt:
+    user: User | None = None
+    wait_until: int | None = None  # set when the try was not checked: slow down until then
+    problem: str | None = None  # reset: why the new passphrase was refused (code kept)
+
+
+def _audit_failure(user: User | None, action: str, gate: throttle.Gate) -> None:
+    # Never the passphrase or the code; for an unknown name, not the name either.
+    audit(None, action, user, "" if user else "unknown_account")
+    for count in gate.failed():
+        audit(None, "sign_in_slowed_down", user, f"count={count}")
+
+
+def sign_in(username: str, passphrase: str, devices: dict[int, str], address: str) -> Attempt:
+    """Check a sign-in try through the throttle; audit it (never the passphrase)."""
+    username = username.strip().lower()
+    user = find_user(username)
+    gate = throttle.Gate("login", username, devices.get(user.id) if user else None, address)
+    if (until := gate.enter()) is not None:
+        return Attempt(wait_until=until)
+    if user is not None and passphrases.verify(user.password_hash, passphrase):
+        gate.passed()
+        audit(user, "sign_in", user, "known_device" if gate.device else "")
+        db.session.commit()
+        return Attempt(user=user)
+    if user is None:
+        passphrases.verify(None, passphrase)  # the same work as for a known name
+    _audit_failure(user, "sign_in_failed", gate)
+    db.session.commit()
+    return Attempt()
+
+
+def reset_with_code(username: str, code: str, new_passphrase: str, devices: dict[int, str],
+                    address: str) -> Attempt:
+    """Use a teacher's reset code through the throttle (its own count, not the sign-in one)."""
+    username = username.strip().lower()
+    user = find_user(username)
+    gate = throttle.Gate("reset", username, devices.get(user.id) if user else None, address)
+    if (until := gate.enter()) is not None:
+        return Attempt(wait_until=until)
+    result = redeem_reset_code(username, code, new_passphrase)
+    if isinstance(result, User):
+        gate.passed()
+        db.session.commit()
+        return Attempt(user=result)
+    if isinstance(result, str):
+        throttle.refund(*(("reset-device", gate.device) if gate.device else ("reset", username)))
+        db.session.commit()
+        return Attempt(problem=result)
+    _audit_failure(user, "reset_code_failed", gate)
+    db.session.commit()
+    return Attempt()
+
+
+def change_passphrase(user: User, new_passphrase: str) -> None:
+    """Set a new passphrase; every other device is signed out, this one stays."""
+    user.password_hash = passphrases.hash_passphrase(new_passphrase)
+    end_other_sessions(user)
+    audit(user, "passphrase_changed", user)
+    db.session.commit()
+
+
+# --- what a trainee is told at sign-in ------------------------------------------------------
+
+# Account actions a staff member took that let someone else sign in as the user.
+NOTICE_ACTIONS = ("card_reissued", "reset_code_used")
+
+
+@dataclass(frozen=True)
+class Notice:
+    action: str
+    by: str  # the staff member's display name, "" if their account is gone
+    at: datetime
+
+
+def take_notices(user: User) -> list[Notice]:
+    """Account actions by staff since the user's last sign-in, each returned once.
+
+    Before a first sign-in there is nothing to tell: the card the user holds is the one the
+    staff gave them, and there was no private data yet.
+    """
+    now, since = utcnow(), user.notices_seen_at
+    user.notices_seen_at = now
+    if since is None:
+        db.session.commit()
+        return []
+    actor = sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.at, actor.display_name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == user.id, AuditEvent.action.in_(NOTICE_ACTIONS),
+               AuditEvent.at > as_utc(since))
+        .order_by(AuditEvent.at)
+    ).all()
+    db.session.commit()
+    return [Notice(row.action, row.display_name or "", as_utc(row.at)) for row in rows]

@@ -3,7 +3,10 @@
 import hashlib
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, current_app, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
+
+from webapp.core.urls import public_url
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,6 +26,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 ONE_YEAR = 31_536_000
 
 
+def cookie_secure() -> bool:
+    """Cookies are Secure when configured so (or PUBLIC_URL is https), or the request is https
+    (request.is_secure sees X-Forwarded-Proto only from TRUSTED_PROXIES, via ProxyFix)."""
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        return True
+    return has_request_context() and request.is_secure
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, marked Secure whenever the request came over https."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return cookie_secure()
+
+
 def static_hashes(static_folder: str) -> dict[str, str]:
     """Map each static file to a short hash of its content, for cache-busting URLs."""
     root = Path(static_folder)
@@ -34,6 +52,8 @@ def static_hashes(static_folder: str) -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
+    app.jinja_env.globals["public_url"] = public_url
     hashes = static_hashes(app.static_folder)
     app.extensions["static_hashes"] = hashes
 
@@ -51,6 +71,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.is_secure and (max_age := app.config["HSTS_MAX_AGE"]):
+            headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
         if request.endpoint == "static" and response.status_code == 200:
             # Read the (small) file now so Flask-Compress compresses it as a whole and the file
             # is closed with the response; its streaming path would leave the file open.
