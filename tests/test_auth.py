@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import PASSPHRASE
-from webapp.accounts.models import AuthSession, ResetCode, Role
+from webapp.accounts.models import AuthSession, ResetCode, Role, User
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.privacy.models import AuditEvent
@@ -170,3 +170,311 @@ def test_next_parameter_cannot_leave_the_site(client, make_user):
     response = client.post("/login?next=https://evil.example/x",
                            data={"username": trainee.username, "passphrase": PASSPHRASE})
     assert response.headers["Location"] == "/"
+
+
+# --- issue 11, hole 4: guessing is slowed down per account, never locks the owner out ---------
+
+WRONG = "wrong-guess-xyz"
+
+
+def _try(http, username, passphrase=WRONG, **headers):
+    return http.post("/login", data={"username": username, "passphrase": passphrase},
+                     headers={"Accept-Language": "en", **headers})
+
+
+def test_slowdown_grows_after_five_failures_and_says_when(app, make_user, monkeypatch):
+    from webapp.accounts import throttle
+
+    clock = [1_000_000]
+    monkeypatch.setattr(throttle, "now_seconds", lambda: clock[0])
+    trainee = make_user()
+    guesser = app.test_client()
+    for _ in range(5):
+        assert _try(guesser, trainee.username).status_code == 200  # wrong, said next to the field
+    slowed = _try(guesser, trainee.username)
+    assert slowed.status_code == 429
+    assert re.search(r"Try again in 1 second, at \d\d:\d\d:\d\d", slowed.text)
+    clock[0] += 1
+    assert _try(guesser, trainee.username).status_code == 200  # checked again, and wrong
+    assert "Try again in 2 seconds" in _try(guesser, trainee.username).text
+    clock[0] += 2
+    _try(guesser, trainee.username)
+    assert "Try again in 4 seconds" in _try(guesser, trainee.username).text
+
+
+def test_wait_grows_and_is_capped(app):
+    from webapp.accounts.throttle import Rule, wait_after
+
+    rule = Rule(free=5, cap=900, forget=86400)
+    assert [wait_after(n, rule) for n in range(9)] == [0, 0, 0, 0, 0, 1, 2, 4, 8]
+    assert wait_after(14, rule) == 512 and wait_after(15, rule) == 900
+    assert wait_after(10_000, rule) == 900
+
+
+def test_owner_on_a_known_device_gets_in_after_20_wrong_guesses_elsewhere(
+        app, make_user, login, monkeypatch):
+    from webapp.accounts import throttle
+
+    clock = [2_000_000]
+    monkeypatch.setattr(throttle, "now_seconds", lambda: clock[0])
+    trainee = make_user(username="samir.b")  # a predictable username
+    phone = app.test_client()
+    login(trainee, http=phone)
+    phone.post("/logout")
+    guesser = app.test_client()
+    for _ in range(20):
+        _try(guesser, "samir.b")
+        clock[0] += 1
+    assert _try(guesser, "samir.b").status_code == 429  # the guesser is slowed down
+    assert _try(phone, "samir.b", PASSPHRASE).status_code == 303  # the owner is not
+
+
+def test_owner_with_a_reset_code_gets_in_from_a_known_device_while_someone_guesses(
+        app, client, make_group, make_user, login, monkeypatch):
+    from webapp.accounts import throttle
+
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 3_000_000)
+    teacher, trainee = _teacher_and_trainee(make_group, make_user)
+    phone = app.test_client()
+    login(trainee, http=phone)
+    phone.post("/logout")
+    guesser = app.test_client()
+    for _ in range(10):
+        _try(guesser, "nadia.k")
+        guesser.post("/reset", data={"username": "nadia.k", "code": "AAAAAAAA",
+                                     "passphrase": "velo-rouge-fromage",
+                                     "confirm": "velo-rouge-fromage"})
+    assert _try(guesser, "nadia.k").status_code == 429
+    login(teacher)
+    page = client.post(f"/trainees/{trainee.id}/reset-code")
+    code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
+    new = "velo-rouge-fromage"
+    done = phone.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": new,
+                                      "confirm": new})
+    assert done.status_code == 303
+    assert _try(phone, "nadia.k", new).status_code == 303
+
+
+def test_classroom_behind_one_address_keeps_signing_in_while_one_device_guesses(
+        app, make_user, login, monkeypatch):
+    from webapp.accounts import throttle
+
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 4_000_000)
+    app.config["LOGIN_IP_FREE_TRIES"] = 10
+    try:
+        classroom = [make_user() for _ in range(4)]
+        phones = {}
+        for trainee in classroom:  # each has signed in on their phone before
+            phones[trainee.id] = app.test_client()
+            login(trainee, http=phones[trainee.id])
+            phones[trainee.id].post("/logout")
+        guesser = app.test_client()  # same address: every test client is 127.0.0.1
+        for number in range(30):
+            _try(guesser, classroom[number % 4].username)
+            _try(guesser, f"nobody{number}")
+        assert _try(guesser, "someone.else").status_code == 429  # the address is slowed down
+        for trainee in classroom:
+            assert _try(phones[trainee.id], trainee.username, PASSPHRASE).status_code == 303
+    finally:
+        app.config["LOGIN_IP_FREE_TRIES"] = 100
+
+
+def test_unknown_and_known_usernames_are_slowed_alike(app, make_user, monkeypatch):
+    from webapp.accounts import throttle
+
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 5_000_000)
+    make_user(username="real.one")
+    answers = {}
+    for name in ("real.one", "made.up"):
+        http = app.test_client()
+        answers[name] = [_try(http, name).status_code for _ in range(7)]
+    assert answers["real.one"] == answers["made.up"] == [200] * 5 + [429] * 2
+
+
+def test_concurrent_guesses_are_all_counted(app, make_user, monkeypatch):
+    """24 guesses at once: exactly the 5 free ones are checked, none slips past the count."""
+    import threading
+
+    from argon2 import PasswordHasher
+
+    from webapp.accounts import throttle
+    from webapp.accounts.models import SignInThrottle
+
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 6_000_000)
+    trainee = make_user()
+    checked, lock = [], threading.Lock()
+    real_verify = PasswordHasher.verify
+
+    def counting_verify(self, stored, passphrase):
+        with lock:
+            checked.append(passphrase)
+        return real_verify(self, stored, passphrase)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    start, statuses = threading.Barrier(24), []
+
+    def guess(number):
+        http = app.test_client()
+        start.wait()
+        statuses.append(_try(http, trainee.username, f"{WRONG}-{number}").status_code)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200] * 5 + [429] * 19
+    assert len(checked) == 5
+    counts = db.session.scalars(sa.select(SignInThrottle.failures)).all()
+    assert sorted(counts) == [5, 5]  # the account's count and the address's: all 5 checked
+
+
+def test_sign_ins_failures_and_slowdowns_are_audited_without_passphrase(
+        app, make_user, login, monkeypatch):
+    from webapp.accounts import throttle
+
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 7_000_000)
+    trainee = make_user()
+    login(trainee, http=app.test_client())
+    guesser = app.test_client()
+    for _ in range(6):
+        _try(guesser, trainee.username, "secret-guess-123")
+    _try(guesser, "nobody.here", "secret-guess-123")
+    events = db.session.execute(sa.select(AuditEvent.action, AuditEvent.subject_id,
+                                          AuditEvent.detail).order_by(AuditEvent.id)).all()
+    actions = [event.action for event in events]
+    assert actions.count("sign_in") == 1
+    assert actions.count("sign_in_failed") == 6  # 5 for the account, 1 for the unknown name
+    slowed = [event for event in events if event.action == "sign_in_slowed_down"]
+    assert [(event.subject_id, event.detail) for event in slowed] == [(trainee.id, "count=login")]
+    assert not any("secret" in event.detail or "nobody" in event.detail for event in events)
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_address(app, make_user, monkeypatch):
+    from webapp import create_app
+    from webapp.accounts import throttle
+
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 8_000_000)
+    proxied = create_app({**app.config, "TRUSTED_PROXIES": 1, "LOGIN_IP_FREE_TRIES": 3})
+    http = proxied.test_client()
+    for number in range(5):
+        _try(http, f"nobody{number}", **{"X-Forwarded-For": "203.0.113.7"})
+    assert _try(http, "nobody9", **{"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+    assert _try(http, "nobody9", **{"X-Forwarded-For": "198.51.100.2"}).status_code == 200
+
+
+# --- hole 5: the same work for known and unknown usernames -----------------------------------
+
+
+def test_unknown_username_costs_the_same_hashing_as_a_known_one(client, make_user, monkeypatch):
+    from argon2 import PasswordHasher
+
+    make_user(username="known.person")
+    calls = []
+    real_verify, real_hash = PasswordHasher.verify, PasswordHasher.hash
+    monkeypatch.setattr(PasswordHasher, "verify",
+                        lambda self, *a: calls.append("verify") or real_verify(self, *a))
+    monkeypatch.setattr(PasswordHasher, "hash",
+                        lambda self, *a, **k: calls.append("hash") or real_hash(self, *a, **k))
+    work = {}
+    for name in ("known.person", "unknown.person"):
+        calls.clear()
+        _try(client, name)
+        work[name] = list(calls)
+    assert work["known.person"] == work["unknown.person"] == ["verify"]
+
+
+# --- hole 9: a new passphrase signs out the other devices ------------------------------------
+
+
+def test_changing_passphrase_signs_out_other_devices_and_keeps_this_one(app, client, make_user,
+                                                                        login):
+    trainee = make_user()
+    other_phone = app.test_client()
+    login(trainee, http=other_phone)
+    login(trainee)
+    assert other_phone.get("/").status_code == 200
+    new = "nouveau-chemin-vert"
+    assert client.post("/me", data={"current": PASSPHRASE, "passphrase": new,
+                                    "confirm": new}).status_code == 303
+    assert client.get("/").status_code == 200  # this device stays signed in
+    assert other_phone.get("/").status_code == 302  # the other one is signed out
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuthSession)) == 1
+    assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())) == (
+        "passphrase_changed")
+
+
+def test_new_passphrase_cannot_be_built_from_the_users_name(client, make_user, login):
+    trainee = make_user(username="samir.b", display_name="Samir Benali")
+    login(trainee)
+    response = client.post("/me", data={"current": PASSPHRASE, "passphrase": "Benali Samir 2026!",
+                                        "confirm": "Benali Samir 2026!"},
+                           headers={"Accept-Language": "en"})
+    assert 'id="passphrase-error"' in response.text
+    assert "from your name" in response.text
+
+
+# --- hole 3: a renewed card or a used reset code ends sessions and is told once --------------
+
+
+def _sign_in_page(http, user, passphrase):
+    response = _try(http, user.username, passphrase)
+    assert response.status_code == 303
+    return http.get("/", headers={"Accept-Language": "en"}).text
+
+
+def test_card_reissue_ends_sessions_and_the_trainee_is_told_once(app, client, make_group,
+                                                                 make_user, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group, display_name="Karima Haddad")
+    trainee = make_user(group=group, locale="en")
+    phone = app.test_client()
+    assert "renewed" not in _sign_in_page(phone, trainee, PASSPHRASE)  # first sign-in: nothing
+    login(teacher)
+    cards = client.post(f"/groups/{group.id}/cards", data={"trainee": [str(trainee.id)]})
+    new = re.findall(r'class="login-card__secret">([^<]+)</dd>', cards.text)[1]
+    assert phone.get("/").status_code == 302  # all the trainee's sessions ended
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "card_reissued"))
+    assert (event.actor_id, event.subject_id) == (teacher.id, trainee.id)
+
+    page = _sign_in_page(phone, trainee, new)
+    assert re.search(r"Your card was renewed by Karima Haddad on \w+ \d+, \d{4}\. Not you\? "
+                     r"Tell the workshop\.", page)
+    phone.post("/logout")
+    assert "renewed" not in _sign_in_page(phone, trainee, new)  # told once
+
+
+def test_used_reset_code_is_told_with_the_teachers_name(app, client, make_group, make_user,
+                                                        login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group, display_name="Karima Haddad")
+    trainee = make_user(group=group, username="nadia.k", locale="fr")
+    phone = app.test_client()
+    _sign_in_page(phone, trainee, PASSPHRASE)
+    login(teacher)
+    page = client.post(f"/trainees/{trainee.id}/reset-code")
+    code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
+    new = "velo-rouge-fromage"
+    thief = app.test_client()
+    assert thief.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": new,
+                                      "confirm": new}).status_code == 303
+    assert phone.get("/").status_code == 302
+    page = _sign_in_page(phone, trainee, new)
+    assert "Karima Haddad" in page and "atelier" in page  # in the trainee's language
+
+
+def test_reset_code_stops_working_when_its_teacher_is_detached(app, client, make_group,
+                                                                make_user, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    make_user(group=group, username="nadia.k")
+    trainee = db.session.scalar(sa.select(User).where(User.username == "nadia.k"))
+    login(teacher)
+    page = client.post(f"/trainees/{trainee.id}/reset-code")
+    code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
+    group.members.remove(teacher)
+    db.session.commit()
+    new = "velo-rouge-fromage"
+    response = app.test_client().post("/reset", data={"username": "nadia.k", "code": code,
+                                                      "passphrase": new, "confirm": new})
+    assert 'id="code-error"' in response.text

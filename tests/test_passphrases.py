@@ -34,8 +34,8 @@ def test_length_and_variety_rule(ctx, phrase, accepted):
 
 
 def test_common_passwords_are_refused(ctx):
-    common = sorted(passphrases.common_passwords())[0]
-    assert len(common) >= 12
+    common = next(word for word in sorted(passphrases.common_passwords())
+                  if len(word) >= 12 and len(set(word)) >= 4)
     assert passphrases.problem(common) is not None
     assert passphrases.problem(common.upper()) is not None
 
@@ -51,3 +51,39 @@ def test_hash_is_argon2id_and_verifies(ctx):
     assert not passphrases.verify(stored, "tulipe-orange-camio")
     assert not passphrases.verify(None, "tulipe-orange-camion")
     assert not passphrases.verify("not a hash", "tulipe-orange-camion")
+
+
+# --- issue 11, hole 9: a real blocklist, normalised forms, the user's names, the app's name ---
+
+
+def test_blocklist_is_a_real_list_of_at_least_100000_passwords(ctx):
+    common = passphrases.common_passwords()
+    assert len(common) >= 100_000
+    assert {"123456", "password", "azerty", "motdepasse"} <= common
+
+
+@pytest.mark.parametrize("phrase", [
+    "password12345", "Passerelle2026!", "123456789abc", "PASSWORD12345", "azertyuiop2026",
+    "motdepasse123!", "soleil123456", "  Password12345  ", "2026!!passerelle",
+])
+def test_common_passwords_and_their_variants_are_refused(ctx, phrase):
+    assert passphrases.problem(phrase) is not None
+
+
+@pytest.mark.parametrize("phrase", [
+    "samir.b-2026!!", "Samir Benali 2026", "benali-samir-123", "SAMIRBENALI!!!",
+    "Samir.Benali.2026.ok",
+])
+def test_the_users_own_names_are_refused(ctx, phrase):
+    assert passphrases.problem(phrase, "samir.b", "Samir Benali") is not None
+
+
+def test_names_inside_a_real_passphrase_are_fine(ctx):
+    assert passphrases.problem("samir aime la cuisine du sud", "samir.b", "Samir Benali") is None
+    assert passphrases.problem("velo-rouge-fromage", "nadia.k", "Nadia Kaci") is None
+
+
+def test_variants_strip_what_is_stuck_around_a_word(ctx):
+    assert "passerelle" in passphrases.variants("Passerelle2026!")
+    assert "password" in passphrases.variants("!!Password12345")
+    assert "motdepasse" in passphrases.variants("mot de passe")

@@ -104,3 +104,91 @@ def test_password_field_keeps_autocomplete_hints(client):
 def test_staff_pages_are_not_cached(client, make_user, make_group, login):
     login(make_user(Role.TEACHER, group=make_group()))
     assert client.get("/groups").headers["Cache-Control"] == "no-store"
+
+
+# --- issue 11, hole 10: HSTS, Secure cookies, the public URL, hidden SQL parameters ------------
+
+
+def _set_cookie(response, name):
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{name}="))
+
+
+def test_hsts_only_over_https(app):
+    http = app.test_client()
+    assert "Strict-Transport-Security" not in http.get("/login").headers
+    secure = http.get("/login", base_url="https://passerelle.example")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_cookies_are_secure_when_the_request_is_https(app, make_user):
+    trainee = make_user()
+    data = {"username": trainee.username, "passphrase": PASSPHRASE}
+    over_https = app.test_client().post("/login", data=data,
+                                        base_url="https://passerelle.example")
+    assert "Secure" in _set_cookie(over_https, "session")
+    assert "Secure" in _set_cookie(over_https, "passerelle_device")
+    over_http = app.test_client().post("/login", data=data)
+    assert "Secure" not in _set_cookie(over_http, "session")
+
+
+def test_https_public_url_makes_cookies_secure_by_default(monkeypatch, tmp_path):
+    from webapp import config
+
+    monkeypatch.setenv("PUBLIC_URL", "https://passerelle.example.org")
+    settings = config.from_environment(str(tmp_path))
+    assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.setenv("PUBLIC_URL", "")
+    assert not config.from_environment(str(tmp_path))["SESSION_COOKIE_SECURE"]
+
+
+def test_forwarded_proto_is_believed_only_from_trusted_proxies(app):
+    from webapp import create_app
+
+    untrusted = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" not in untrusted.headers
+    proxied = create_app({**app.config, "TRUSTED_PROXIES": 1})
+    trusted = proxied.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in trusted.headers
+
+
+def test_login_card_links_use_the_public_url_not_the_host_header(app, client, make_user,
+                                                                  make_group, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    evil = "http://evil.example"  # the attacker's Host header, on every request
+    client.post("/login", data={"username": teacher.username, "passphrase": PASSPHRASE},
+                base_url=evil)
+    app.config["PUBLIC_URL"] = "https://passerelle.example.org"
+    try:
+        cards = client.post(f"/groups/{group.id}/trainees/new",
+                            data={"names": "Samir Benali", "request_id": "host"}, base_url=evil)
+    finally:
+        app.config["PUBLIC_URL"] = ""
+    assert "evil.example" not in cards.text
+    assert "https://passerelle.example.org/login?u=samir.b" in cards.text
+
+
+def test_public_url_defaults_to_the_dev_server_never_the_host_header(app):
+    from webapp.core.urls import public_url
+
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        assert public_url("accounts.login", u="a") == "http://127.0.0.1:5000/login?u=a"
+    app.config["PUBLIC_URL"] = "https://example.org/passerelle/"
+    try:
+        with app.test_request_context("/", headers={"Host": "evil.example"}):
+            assert public_url("accounts.login") == "https://example.org/passerelle/login"
+    finally:
+        app.config["PUBLIC_URL"] = ""
+
+
+def test_database_errors_do_not_log_sql_parameters(ctx):
+    import pytest
+    import sqlalchemy as sa
+
+    from webapp.extensions import db
+
+    with pytest.raises(sa.exc.StatementError) as error:
+        db.session.execute(sa.text("SELECT * FROM no_such_table WHERE note = :note"),
+                           {"note": "private journal text"})
+    db.session.rollback()
+    assert "private journal text" not in str(error.value)
