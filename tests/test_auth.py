@@ -356,11 +356,15 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_address(app, make_user, 
 
     monkeypatch.setattr(throttle, "now_seconds", lambda: 8_000_000)
     proxied = create_app({**app.config, "TRUSTED_PROXIES": 1, "LOGIN_IP_FREE_TRIES": 3})
-    http = proxied.test_client()
-    for number in range(5):
-        _try(http, f"nobody{number}", **{"X-Forwarded-For": "203.0.113.7"})
-    assert _try(http, "nobody9", **{"X-Forwarded-For": "203.0.113.7"}).status_code == 429
-    assert _try(http, "nobody9", **{"X-Forwarded-For": "198.51.100.2"}).status_code == 200
+    try:
+        http = proxied.test_client()
+        for number in range(5):
+            _try(http, f"nobody{number}", **{"X-Forwarded-For": "203.0.113.7"})
+        assert _try(http, "nobody9", **{"X-Forwarded-For": "203.0.113.7"}).status_code == 429
+        assert _try(http, "nobody9", **{"X-Forwarded-For": "198.51.100.2"}).status_code == 200
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()
 
 
 # --- hole 5: the same work for known and unknown usernames -----------------------------------

@@ -231,7 +231,8 @@ def test_request_ids_expire_after_a_day(client, make_user, make_group, login):
     group = make_group()
     login(make_user(Role.TEACHER, group=group))
     _create(client, group, "Samir Benali", "old-id")
-    db.session.execute(sa.update(ProcessedRequest).values(created_at=utcnow() - timedelta(hours=25)))
+    day_ago = utcnow() - timedelta(hours=25)
+    db.session.execute(sa.update(ProcessedRequest).values(created_at=day_ago))
     db.session.commit()
     again = _create(client, group, "Kevin Martin", "old-id")
     assert "kevin.m" in again.text  # handled as a new request, not a replay of Samir's cards

@@ -146,9 +146,15 @@ def test_forwarded_proto_is_believed_only_from_trusted_proxies(app):
 
     untrusted = app.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in untrusted.headers
+    from webapp.extensions import db
+
     proxied = create_app({**app.config, "TRUSTED_PROXIES": 1})
-    trusted = proxied.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
-    assert "Strict-Transport-Security" in trusted.headers
+    try:
+        trusted = proxied.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+        assert "Strict-Transport-Security" in trusted.headers
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()
 
 
 def test_login_card_links_use_the_public_url_not_the_host_header(app, client, make_user,
