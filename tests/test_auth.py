@@ -482,3 +482,21 @@ def test_reset_code_stops_working_when_its_teacher_is_detached(app, client, make
     response = app.test_client().post("/reset", data={"username": "nadia.k", "code": code,
                                                       "passphrase": new, "confirm": new})
     assert 'id="code-error"' in response.text
+
+
+def test_reset_refuses_a_passphrase_made_of_the_name_and_keeps_the_code(
+        app, client, make_group, make_user, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group)
+    trainee = make_user(group=group, username="nadia.k", display_name="Nadia Kaci")
+    login(teacher)
+    page = client.post(f"/trainees/{trainee.id}/reset-code")
+    code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
+    phone = app.test_client()
+    weak = "Kaci Nadia 2026!"
+    refused = phone.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": weak,
+                                         "confirm": weak}, headers={"Accept-Language": "en"})
+    assert 'id="passphrase-error"' in refused.text and "from your name" in refused.text
+    new = "velo-rouge-fromage"
+    assert phone.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": new,
+                                      "confirm": new}).status_code == 303

@@ -349,8 +349,8 @@ def reset_with_code(username: str, code: str, new_passphrase: str, devices: dict
         gate.passed()
         db.session.commit()
         return Attempt(user=result)
-    if isinstance(result, str):
-        throttle.refund(*(("reset-device", gate.device) if gate.device else ("reset", username)))
+    if isinstance(result, str):  # the code was right: only the new passphrase is refused
+        gate.passed()
         db.session.commit()
         return Attempt(problem=result)
     _audit_failure(user, "reset_code_failed", gate)
