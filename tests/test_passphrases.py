@@ -34,7 +34,7 @@ def test_length_and_variety_rule(ctx, phrase, accepted):
 
 
 def test_common_passwords_are_refused(ctx):
-    common = next(word for word in sorted(passphrases.common_passwords())
+    common = next(word for word in passphrases.common_password_lines()
                   if len(word) >= 12 and len(set(word)) >= 4)
     assert passphrases.problem(common) is not None
     assert passphrases.problem(common.upper()) is not None
@@ -59,7 +59,8 @@ def test_hash_is_argon2id_and_verifies(ctx):
 def test_blocklist_is_a_real_list_of_at_least_100000_passwords(ctx):
     common = passphrases.common_passwords()
     assert len(common) >= 100_000
-    assert {"123456", "password", "azerty", "motdepasse"} <= common
+    assert all(word in common for word in ("123456", "password", "azerty", "motdepasse"))
+    assert "tulipe-orange-camion" not in common
 
 
 @pytest.mark.parametrize("phrase", [

@@ -1,10 +1,13 @@
 """Passphrases: generation for login cards, the acceptance rule, and argon2id hashing."""
 
 import gzip
+import hashlib
 import re
 import secrets
 import string
 import unicodedata
+from array import array
+from bisect import bisect_left
 from functools import cache
 from importlib import resources
 
@@ -34,11 +37,36 @@ def words() -> tuple[str, ...]:
     return _lines("passphrase_words.txt")
 
 
-@cache
-def common_passwords() -> frozenset[str]:
-    """About 415,000 common passwords (see data/README.md), loaded once, when first needed."""
+class Blocklist:
+    """A set of words held as sorted 64-bit hashes: 415,000 entries in 3.3 MB instead of 40 MB
+    of Python strings in every worker. A false positive needs a 64-bit collision."""
+
+    def __init__(self, words) -> None:
+        self._hashes = array("Q", sorted({_hash64(word) for word in words if word}))
+
+    def __contains__(self, word: str) -> bool:
+        target = _hash64(word)
+        index = bisect_left(self._hashes, target)
+        return index < len(self._hashes) and self._hashes[index] == target
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+
+def _hash64(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def common_password_lines() -> list[str]:
+    """The shipped list of about 415,000 common passwords (see data/README.md)."""
     packed = resources.files("webapp.accounts").joinpath("data", "common_passwords.txt.gz")
-    return frozenset(gzip.decompress(packed.read_bytes()).decode("utf-8").split("\n")) - {""}
+    return gzip.decompress(packed.read_bytes()).decode("utf-8").split("\n")
+
+
+@cache
+def common_passwords() -> Blocklist:
+    """The blocklist, built once per process, when a passphrase is first chosen."""
+    return Blocklist(common_password_lines())
 
 
 def generate(word_count: int = 3) -> str:
