@@ -46,4 +46,8 @@ def from_environment(instance_path: str) -> dict:
         # Throttling of sign-in: a classroom shares one IP, so the account limit is the tight one.
         "LOGIN_LIMIT_ACCOUNT": "8 per 15 minutes",
         "LOGIN_LIMIT_IP": "120 per 15 minutes",
+        # Retention (`flask --app webapp privacy purge`): trainees' accounts are erased this long
+        # after their last group ended; audit events are kept this long.
+        "RETENTION_AFTER_GROUP_MONTHS": int(os.environ.get("RETENTION_AFTER_GROUP_MONTHS", "12")),
+        "AUDIT_RETENTION_MONTHS": int(os.environ.get("AUDIT_RETENTION_MONTHS", "24")),
     }

@@ -1,0 +1,32 @@
+"""rights: account erasure requests
+
+Revision ID: 0008_rights
+Revises: 0007_dashboard
+Create Date: 2026-11-30 11:40:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008_rights'
+down_revision = '0007_dashboard'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'erasure_request',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('requested_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['user_account.id'],
+                                name=op.f('fk_erasure_request_user_id_user_account'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_request')),
+        sa.UniqueConstraint('user_id', name=op.f('uq_erasure_request_user_id')),
+    )
+
+
+def downgrade():
+    op.drop_table('erasure_request')
