@@ -1,4 +1,4 @@
-"""rights: account erasure requests
+"""rights: account erasure requests, audit events searchable by action
 
 Revision ID: 0008_rights
 Revises: 0007_dashboard
@@ -26,7 +26,11 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_erasure_request')),
         sa.UniqueConstraint('user_id', name=op.f('uq_erasure_request_user_id')),
     )
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_event_action'))
     op.drop_table('erasure_request')
