@@ -439,3 +439,14 @@ def test_erasure_clears_audit_subjects_of_group_reads(people, make_user):
     assert db.session.scalar(sa.select(AuditEvent.detail).where(
         AuditEvent.action == "account_erased")) == f"ref={reference} reason=request"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Group)) == 1
+
+
+def test_home_offers_the_export_once_the_group_has_ended(client, people):
+    assert "sera effacé le" not in client.get("/").text
+    group = people["group"]
+    group.starts_on, group.ends_on = date.today() - timedelta(days=300), date.today() - timedelta(
+        days=2)
+    db.session.commit()
+    home = client.get("/").text
+    assert "Votre groupe est terminé" in home and "/privacy/me" in home
+    assert "sera effacé le" in client.get("/privacy/me").text

@@ -328,6 +328,16 @@ def erasure_date(user, today: date) -> date | None:
     return months_before(max(group.ends_on for group in user.groups), -months) + timedelta(days=1)
 
 
+def ended_group_notice(user, today: date) -> date | None:
+    """For the home screen, once every group of the trainee has ended: the erasure date, so
+    they are offered to save their data in time."""
+    if user.role is not Role.TRAINEE or not user.groups:
+        return None
+    if max(group.ends_on for group in user.groups) >= today:
+        return None
+    return erasure_date(user, today)
+
+
 # --- the admin's audit search ---------------------------------------------------------------
 
 
