@@ -235,6 +235,16 @@ def test_erasure_asked_by_the_trainee_confirmed_by_an_admin_leaves_no_personal_r
     assert erased.detail.startswith("ref=")
 
 
+def test_erasure_forgets_the_teachers_request_that_created_the_account(people):
+    cards = people["staff"].post(f"/groups/{people['group'].id}/trainees/new",
+                                 data={"names": "Nadia Kaci\nOmar Sy", "request_id": "add-1"})
+    assert cards.status_code == 200
+    nadia = db.session.scalar(sa.select(User).where(User.display_name == "Nadia Kaci"))
+    services.erase_user(nadia.id, people["admin"])
+    assert db.session.get(ProcessedRequest, "add-1") is None
+    assert _rows_mentioning(nadia.id, ["Nadia", "nadia.k"]) == []
+
+
 def test_erasure_request_can_be_cancelled(client, people):
     client.post("/privacy/erase", data={"understood": "y"})
     assert "Annuler ma demande" in client.get("/privacy/erase").text

@@ -5,6 +5,7 @@ used below is imported late, inside the function that needs it.
 """
 
 import calendar
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -224,6 +225,22 @@ def _pointing_at_users():
                 yield table, column
 
 
+def _forget_requests_naming(user_id: int) -> None:
+    """A staff member's remembered request (e.g. "add trainees") lists the accounts it made:
+    forget those that list this one (they live a day at most anyway)."""
+    for row in db.session.scalars(sa.select(ProcessedRequest).where(
+            ProcessedRequest.result.contains(str(user_id)))):
+        try:
+            result = json.loads(row.result or "null")
+        except ValueError:
+            continue
+        values = result if isinstance(result, list) else \
+            list(result.values()) if isinstance(result, dict) else [result]
+        if user_id in values:
+            db.session.delete(row)
+    db.session.flush()
+
+
 def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     """Erase an account and every personal row about it, in one transaction.
 
@@ -240,6 +257,7 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
 
     for feature in (journal, budget, lessons, revision, live):
         feature.erase_user(user_id)
+    _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
         if column.nullable and not column.primary_key:
             db.session.execute(sa.update(table).where(column == user_id)
