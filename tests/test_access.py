@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from webapp.accounts.models import Role
-from webapp.budget.services import add_entry, add_recurring
+from webapp.budget.services import add_category, add_entry, add_recurring
 from webapp.dashboard.services import assign
-from webapp.journal.services import create_goal, set_shared
+from webapp.journal.services import create_goal, save_assessment, set_shared, write_entry
 from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
 from webapp.live.services import create_session
+from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
@@ -125,7 +126,22 @@ ACCESS = {
     "dashboard.impact": ("GET", "/dashboard/impact?group={group}", only({TEACHER: 200, ADMIN: 200})),
     "dashboard.impact_csv": ("GET", "/dashboard/impact.csv?group={group}",
                              only({TEACHER: 200, ADMIN: 200})),
-    "dashboard.audit_log": ("GET", "/admin/audit", only({ADMIN: 200})),
+    "privacy.audit_log": ("GET", "/admin/audit", only({ADMIN: 200})),
+    "privacy.erasures": ("GET", "/admin/erasures", only({ADMIN: 200})),
+    "privacy.confirm_erasure": ("POST", "/admin/erasures/{erasure}", only({ADMIN: 303})),
+    "privacy.notice": ("GET", "/privacy", everyone(200)),
+    "privacy.mine": ("GET", "/privacy/me", only({TRAINEE: 200})),
+    "privacy.my_data": ("GET", "/privacy/my-data", only({TRAINEE: 200})),
+    "privacy.my_data_json": ("GET", "/privacy/my-data.json", only({TRAINEE: 200})),
+    "privacy.seen": ("GET", "/privacy/seen", only({TRAINEE: 200})),
+    "privacy.erase": ("GET", "/privacy/erase", only({TRAINEE: 200})),
+    "journal.delete_goal": ("POST", "/journal/goals/{goal}/delete", only({TRAINEE: 303})),
+    "journal.delete_entry": ("POST", "/journal/entries/{journal_entry}/delete",
+                             only({TRAINEE: 303})),
+    "journal.delete_assessment": ("POST", "/journal/assessment/{assessment}/delete",
+                                  only({TRAINEE: 303})),
+    "budget.delete_category": ("POST", "/budget/categories/{category}/delete",
+                               only({TRAINEE: 303})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -164,6 +180,12 @@ def world(make_group, make_user, bank):
                                  ["Appeler la CPAM"])
     set_shared(people["goal"], True)
     people["assignment"] = assign(teacher, group, "acc-assign", "module", "fle-a1", None, "", [])
+    people["journal_entry"] = write_entry(people[TRAINEE], "acc-journal", date(2026, 1, 2), 3,
+                                          "", None)
+    people["assessment"] = save_assessment(people[TRAINEE], "acc-assess", "free", {}, {}, False)
+    people["category"] = add_category(people[TRAINEE], "Cantine")
+    # A request of a trainee of another group: the admin confirms it (and erases them).
+    people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
 
 
@@ -175,7 +197,10 @@ def test_access_rule(app, world, login, endpoint):
                      lesson="test-cuisine", exam=people["exam"].id, live=people["live"].code,
                      entry=people["entry"].id, recurring=people["recurring"].id,
                      goal=people["goal"].id, step=people["goal"].steps[0].id,
-                     assignment=people["assignment"].id)
+                     assignment=people["assignment"].id,
+                     journal_entry=people["journal_entry"].id,
+                     assessment=people["assessment"].id, category=people["category"].id,
+                     erasure=people["erasure"].id)
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

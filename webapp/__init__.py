@@ -47,7 +47,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     i18n.init_app(app)
 
-    from webapp import accounts, budget, core, dashboard, journal, lessons, live, pwa, revision
+    from webapp import (
+        accounts, budget, core, dashboard, journal, lessons, live, privacy, pwa, revision,
+    )
     from webapp.accounts import auth
     from webapp.core import errors
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
@@ -70,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(journal.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(pwa.bp)
+    app.register_blueprint(privacy.bp)
 
     from webapp import cli
 

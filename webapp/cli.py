@@ -24,7 +24,9 @@ def load_demo():
 
 def init_app(app: Flask) -> None:
     from webapp.lessons.cli import bank_cli, lessons_cli
+    from webapp.privacy.cli import privacy_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(lessons_cli)
     app.cli.add_command(bank_cli)
+    app.cli.add_command(privacy_cli)

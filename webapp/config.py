@@ -65,4 +65,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_IP_FORGET_AFTER": 15 * 60,
         # A device that signed in to an account is known to it for a year (signed cookie).
         "KNOWN_DEVICE_LIFETIME": timedelta(days=365),
+        # Retention (`flask --app webapp privacy purge`): trainees' accounts are erased this long
+        # after their last group ended; audit events are kept this long.
+        "RETENTION_AFTER_GROUP_MONTHS": int(os.environ.get("RETENTION_AFTER_GROUP_MONTHS", "12")),
+        "AUDIT_RETENTION_MONTHS": int(os.environ.get("AUDIT_RETENTION_MONTHS", "24")),
     }

@@ -13,6 +13,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.forms import GroupForm, SiteForm, StaffForm, TraineesForm, names_from
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.extensions import db
+from webapp.privacy.services import audit_reads
 
 STAFF = (Role.TEACHER, Role.VOLUNTEER, Role.ADMIN)
 
@@ -41,6 +42,8 @@ def group(group_id: int):
     # Exam-time arrangements are revision's: read through its service, one query for the group.
     from webapp.revision.services import exam_minutes
 
+    # The page names the trainees and their exam times: each of them sees this look.
+    audit_reads(current_user, "group_page_viewed", trainees, f"group={group.id}")
     return render_template("accounts/group.html", group=group, trainees=trainees, staff=staff,
                            other_staff=others, exam_minutes=exam_minutes(trainees))
 

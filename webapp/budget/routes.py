@@ -123,6 +123,7 @@ def recurring():
         return redirect(url_for("budget.recurring"), 303)
     return render_template("budget/recurring.html", form=form, names=names,
                            items=services.recurring_items(current_user),
+                           own_categories=services.own_categories(current_user),
                            category_form=CategoryForm())
 
 
@@ -142,6 +143,15 @@ def add_category():
         flash(_l("Category added."), "success")
     else:
         flash(_l("A category name needs 2 to 30 characters."), "error")
+    return redirect(url_for("budget.recurring"), 303)
+
+
+@bp.post("/budget/categories/<int:category_id>/delete")
+@roles_required(Role.TRAINEE)
+def delete_category(category_id: int):
+    """Its entries and recurring items move to "Other"; nothing else is lost."""
+    services.delete_category(current_user, category_id)
+    flash(_l("Category deleted. Its lines are now in “Other”."), "success")
     return redirect(url_for("budget.recurring"), 303)
 
 

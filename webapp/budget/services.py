@@ -289,3 +289,59 @@ def shared_summaries(trainee, today: date) -> list[dict]:
         summaries.append({"month": month, "figures": summary,
                           "totals": [(names.get(key), cents) for key, cents in totals.most_common()]})
     return summaries
+
+
+# --- data rights: export, delete, erase -----------------------------------------------------
+
+
+def export_for(user) -> dict:
+    """Everything the budget holds about user, as plain values (for "My data")."""
+    names = categories(user)
+
+    def name(key):
+        return str(names[key].name) if key in names else key
+
+    entries = db.session.scalars(sa.select(Entry).where(Entry.user_id == user.id)
+                                 .order_by(Entry.day, Entry.id))
+    items = db.session.scalars(sa.select(RecurringItem).where(RecurringItem.user_id == user.id)
+                               .order_by(RecurringItem.id))
+    own = db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)
+                             .order_by(OwnCategory.id))
+    shared = db.session.scalars(sa.select(SharedMonth.month).where(SharedMonth.user_id == user.id)
+                                .order_by(SharedMonth.month))
+    return {
+        "entries": [{"day": e.day.isoformat(), "income": e.income, "cents": e.cents,
+                     "category": name(e.category), "note": e.note,
+                     "recurring": e.recurring_id is not None} for e in entries],
+        "recurring": [{"income": i.income, "cents": i.cents, "day_of_month": i.day_of_month,
+                       "category": name(i.category), "note": i.note, "active": i.active,
+                       "starts_on": i.starts_on.isoformat()} for i in items],
+        "own_categories": [{"name": c.name, "picture": c.picture} for c in own],
+        "shared_months": [month.strftime("%Y-%m") for month in shared],
+    }
+
+
+def own_categories(user) -> list[OwnCategory]:
+    return list(db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)
+                                   .order_by(OwnCategory.name)))
+
+
+def own_category(user, category_id: int) -> OwnCategory:
+    return owned(OwnCategory, category_id, user)
+
+
+def delete_category(user, category_id: int) -> None:
+    """Delete an own category; its entries and recurring items move to "Other"."""
+    own = own_category(user, category_id)
+    key = f"c{own.id}"
+    for model in (Entry, RecurringItem):
+        db.session.execute(sa.update(model).where(model.user_id == user.id, model.category == key)
+                           .values(category="other"))
+    db.session.delete(own)
+    db.session.commit()
+
+
+def erase_user(user_id: int) -> None:
+    """Remove every budget row of user_id (no commit: the caller erases in one transaction)."""
+    for model in (Entry, RecurringItem, OwnCategory, SharedMonth):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))

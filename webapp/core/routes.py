@@ -17,6 +17,7 @@ def home():
     from webapp.journal import services as journal
     from webapp.core.time import local_today
     from webapp.lessons import services as lessons
+    from webapp.privacy import services as privacy
 
     if current_user.is_staff:
         return render_template("core/home.html")
@@ -24,7 +25,8 @@ def home():
     return render_template("core/home.html", next_lesson=next_lesson,
                            lesson_progress=lesson_progress, form=entry_form(),
                            reminders=journal.reminders(current_user, local_today()),
-                           assigned=dashboard.for_trainee(current_user))
+                           assigned=dashboard.for_trainee(current_user),
+                           erasure_on=privacy.ended_group_notice(current_user, local_today()))
 
 
 @bp.get("/healthz")

@@ -21,7 +21,7 @@ NAV_ITEMS = [
     ("accounts.groups", "users", _l("Groups"), {Role.TEACHER, Role.VOLUNTEER, Role.ADMIN}),
     ("accounts.staff", "user", _l("Staff"), {Role.ADMIN}),
     ("accounts.sites", "building", _l("Sites"), {Role.ADMIN}),
-    ("dashboard.audit_log", "shield", _l("Audit"), {Role.ADMIN}),
+    ("privacy.audit_log", "shield", _l("Audit"), {Role.ADMIN}),
     ("accounts.account", "settings", _l("Me"), set(Role)),
 ]
 

@@ -5,7 +5,6 @@ import io
 import uuid
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
-from webapp.accounts.models import Role, Site, User
+from webapp.accounts.models import Role, Site
 from webapp.budget import services as budget
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
@@ -23,8 +22,7 @@ from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.lessons.routes import MODULE_NAMES
 from webapp.live import services as live
-from webapp.privacy.models import AuditEvent
-from webapp.privacy.services import audit_read
+from webapp.privacy.services import audit_read, audit_reads
 from webapp.revision import services as revision
 
 
@@ -52,6 +50,8 @@ def today():
         return render_template("dashboard/today.html", groups=[], group=None)
     trainees, assignments, targets, grid, exams = _board(group)
     lines = services.today_lines(group, trainees, assignments, targets, grid, exams, local_today())
+    # Each trainee the page names (low mood, overdue, failed exam...) sees this look.
+    audit_reads(current_user, "today_viewed", [line.trainee for line in lines], f"group={group.id}")
     return render_template("dashboard/today.html", groups=groups, group=group, lines=lines,
                            settings=SettingsForm(inactive_days=services.settings_for(group).inactive_days))
 
@@ -71,6 +71,7 @@ def grid(group_id: int):
                       if services.concerns(a, targets, trainee.id)]
             return sum(scores) / len(scores) if scores else 0
         trainees = sorted(trainees, key=progress)
+    audit_reads(current_user, "grid_viewed", trainees, f"group={group.id}")
     template = "dashboard/_grid.html" if request.headers.get("HX-Request") else "dashboard/grid.html"
     return render_template(template, group=group, trainees=trainees, assignments=assignments,
                            targets=targets, statuses=statuses, module=module,
@@ -201,24 +202,6 @@ def impact_csv():
                              str(figures["average"]).replace(".", ",")])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=impact-{start}-{end}.csv"})
-
-
-@bp.get("/admin/audit")
-@roles_required(Role.ADMIN)
-def audit_log():
-    """Who did what to whose account, searchable by trainee and by staff member."""
-    query = sa.select(AuditEvent).order_by(AuditEvent.at.desc()).limit(200)
-    people = {}
-    for field, column in (("trainee", AuditEvent.subject_id), ("staff", AuditEvent.actor_id)):
-        if name := (request.args.get(field) or "").strip():
-            ids = db.session.scalars(sa.select(User.id).where(sa.or_(
-                User.username.ilike(f"%{name}%"), User.display_name.ilike(f"%{name}%")))).all()
-            query = query.where(column.in_(ids))
-    events = list(db.session.scalars(query))
-    ids = {e.actor_id for e in events} | {e.subject_id for e in events}
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
-    return render_template("dashboard/audit.html", events=events, people=people,
-                           trainee=request.args.get("trainee", ""), staff=request.args.get("staff", ""))
 
 
 def assignment_name(assignment) -> str:

@@ -163,6 +163,35 @@ def new_assessment():
     return render_template("journal/assessment_form.html", form=form, stage=stage)
 
 
+# --- deleting (data rights): POST with CSRF after a confirmation; 404 for what is not yours ---
+
+
+@bp.post("/journal/goals/<int:goal_id>/delete")
+@roles_required(Role.TRAINEE)
+def delete_goal(goal_id: int):
+    services.delete_goal(current_user, goal_id)
+    flash(_l("Deleted."), "success")
+    return redirect(url_for("journal.index"), 303)
+
+
+@bp.post("/journal/entries/<int:entry_id>/delete")
+@roles_required(Role.TRAINEE)
+def delete_entry(entry_id: int):
+    services.delete_entry(current_user, entry_id)
+    flash(_l("Deleted."), "success")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//")
+                    else url_for("journal.index"), 303)
+
+
+@bp.post("/journal/assessment/<int:assessment_id>/delete")
+@roles_required(Role.TRAINEE)
+def delete_assessment(assessment_id: int):
+    services.delete_assessment(current_user, assessment_id)
+    flash(_l("Deleted."), "success")
+    return redirect(url_for("journal.assessments"), 303)
+
+
 # --- teachers -------------------------------------------------------------------------------
 
 

@@ -265,3 +265,68 @@ def flags(user_ids: list[int], since: date) -> tuple[dict[int, int], dict[int, s
         else:
             stages[user_id].add(value)
     return moods, stages
+
+
+# --- data rights: export, delete, erase -----------------------------------------------------
+
+
+def _comments_export(found, key) -> list[dict]:
+    return [{"by": author or "", "text": comment.text, "at": comment.created_at.isoformat()}
+            for comment, author in found.get(key, [])]
+
+
+def export_for(user) -> dict:
+    """Everything the journal holds about user, as plain values (for "My data")."""
+    goals = goals_of(user)
+    entries = list(db.session.scalars(sa.select(JournalEntry).where(
+        JournalEntry.user_id == user.id).order_by(JournalEntry.day, JournalEntry.id)))
+    found = comments_for([g.id for g in goals], [e.id for e in entries])
+    return {
+        "goals": [{"title": g.title, "themes": g.themes.split(), "why": g.why,
+                   "status": g.status, "target_on": g.target_on and g.target_on.isoformat(),
+                   "shared": g.shared, "created_at": g.created_at.isoformat(),
+                   "steps": [{"text": s.text, "due_on": s.due_on and s.due_on.isoformat(),
+                              "done": s.done} for s in g.steps],
+                   "comments": _comments_export(found, ("goal", g.id))} for g in goals],
+        "entries": [{"day": e.day.isoformat(), "mood": e.mood, "text": e.text,
+                     "shared": e.shared, "created_at": e.created_at.isoformat(),
+                     "comments": _comments_export(found, ("entry", e.id))} for e in entries],
+        "assessments": [{"stage": a.stage, "ratings": a.ratings, "words": a.words,
+                         "shared": a.shared, "created_at": a.created_at.isoformat()}
+                        for a in assessments_of(user)],
+    }
+
+
+def delete_goal(user, goal_id: int) -> None:
+    """Delete a goal, its steps and the teachers' comments on it; entries lose the link."""
+    goal = own_goal(user, goal_id)
+    db.session.execute(sa.delete(Comment).where(Comment.goal_id == goal.id))
+    db.session.execute(sa.update(JournalEntry).where(JournalEntry.goal_id == goal.id)
+                       .values(goal_id=None))
+    db.session.delete(goal)
+    db.session.commit()
+
+
+def delete_entry(user, entry_id: int) -> None:
+    """Delete an entry and the teachers' comments on it: it is gone from every staff view."""
+    entry = own_entry(user, entry_id)
+    db.session.execute(sa.delete(Comment).where(Comment.entry_id == entry.id))
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def delete_assessment(user, assessment_id: int) -> None:
+    db.session.delete(own_assessment(user, assessment_id))
+    db.session.commit()
+
+
+def erase_user(user_id: int) -> None:
+    """Remove every goal, entry, assessment of user_id and the comments on them (no commit)."""
+    goals = sa.select(Goal.id).where(Goal.user_id == user_id)
+    entries = sa.select(JournalEntry.id).where(JournalEntry.user_id == user_id)
+    db.session.execute(sa.delete(Comment).where(sa.or_(Comment.goal_id.in_(goals),
+                                                       Comment.entry_id.in_(entries))))
+    db.session.execute(sa.delete(JournalEntry).where(JournalEntry.user_id == user_id))
+    db.session.execute(sa.delete(GoalStep).where(GoalStep.goal_id.in_(goals)))
+    db.session.execute(sa.delete(Goal).where(Goal.user_id == user_id))
+    db.session.execute(sa.delete(SelfAssessment).where(SelfAssessment.user_id == user_id))

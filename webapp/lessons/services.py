@@ -206,3 +206,34 @@ def completion(user_ids: list[int], modules: list[str]) -> tuple[dict[int, set[s
         else:
             by_module[owner].append(lesson_id)
     return done, by_module
+
+
+# --- data rights: export and erase ----------------------------------------------------------
+
+
+def export_for(user) -> dict:
+    """A trainee's lesson progress and answers, as plain values (for "My data")."""
+    progress = list(db.session.scalars(sa.select(LessonProgress).where(
+        LessonProgress.user_id == user.id).order_by(LessonProgress.started_at)))
+    attempts = list(db.session.scalars(sa.select(ExerciseAttempt).where(
+        ExerciseAttempt.user_id == user.id).order_by(ExerciseAttempt.answered_at)))
+    names = titles(sorted({p.lesson_id for p in progress} | {a.lesson_id for a in attempts}))
+
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    return {
+        "progress": [{"lesson": names.get(p.lesson_id, p.lesson_id),
+                      "started_at": when(p.started_at), "completed_at": when(p.completed_at),
+                      "seconds_spent": p.seconds_spent, "answered": p.answered,
+                      "correct_first": p.correct_first} for p in progress],
+        "answers": [{"lesson": names.get(a.lesson_id, a.lesson_id), "exercise": a.exercise_id,
+                     "answer": a.answer, "correct": a.correct, "at": when(a.answered_at)}
+                    for a in attempts],
+    }
+
+
+def erase_user(user_id: int) -> None:
+    """Remove a trainee's progress and answers (no commit: the caller erases in one go)."""
+    for model in (ExerciseAttempt, LessonProgress):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))

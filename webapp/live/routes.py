@@ -15,6 +15,7 @@ from webapp.core import grading
 from webapp.core.time import utcnow
 from webapp.live import bp, services
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
+from webapp.privacy.services import audit_reads
 from webapp.revision.services import SCOPE_NAMES, SCOPES
 
 HOSTS = (Role.VOLUNTEER, Role.TEACHER)
@@ -93,9 +94,12 @@ def advance(code: str):
 @roles_required(*HOSTS)
 def results(code: str):
     live = services.hosted_by(current_user, code)
+    names = services.named_players(live, current_user)
+    if names:  # real names are shown: each trainee named sees this look
+        audit_reads(current_user, "live_results_viewed", services.named_user_ids(live),
+                    f"live={live.id}")
     return render_template("live/results.html", live=live, results=services.results(live),
-                           players=services.players(live),
-                           names=services.named_players(live, current_user))
+                           players=services.players(live), names=names)
 
 
 # --- players --------------------------------------------------------------------------------

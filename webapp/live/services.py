@@ -299,6 +299,12 @@ def named_players(live: LiveSession, viewer) -> dict[int, str]:
         .where(LivePlayer.session_id == live.id))}
 
 
+def named_user_ids(live: LiveSession) -> list[int]:
+    """The signed-in trainees who played in a session (whose real names a teacher may see)."""
+    return list(db.session.scalars(sa.select(LivePlayer.user_id).where(
+        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None))))
+
+
 def participation(user_ids: list[int]) -> dict[int, int]:
     """In how many live sessions each signed-in trainee played (one query)."""
     counts = dict.fromkeys(user_ids, 0)
@@ -307,3 +313,53 @@ def participation(user_ids: list[int]) -> dict[int, int]:
         .where(LivePlayer.user_id.in_(user_ids)).group_by(LivePlayer.user_id)):
         counts[user_id] = count
     return counts
+
+
+# --- data rights: export, erase, retention --------------------------------------------------
+
+
+def export_for(user) -> dict:
+    """The live sessions a trainee played, with their nickname and answers (for "My data")."""
+    rows = db.session.execute(
+        sa.select(LivePlayer, LiveSession.created_at).join(
+            LiveSession, LiveSession.id == LivePlayer.session_id)
+        .where(LivePlayer.user_id == user.id).order_by(LivePlayer.joined_at)).all()
+    answers: dict[int, list] = {}
+    for row in db.session.scalars(sa.select(LiveAnswer).where(
+            LiveAnswer.player_id.in_([player.id for player, _at in rows]))
+            .order_by(LiveAnswer.question_index)):
+        answers.setdefault(row.player_id, []).append(
+            {"question": row.question_id, "answer": row.answer, "correct": row.correct,
+             "points": row.points})
+    return {
+        "remembered_nickname": remembered_nickname(user),
+        "sessions": [{"date": at.isoformat(), "nickname": player.nickname, "score": player.score,
+                      "right": player.right, "answers": answers.get(player.id, [])}
+                     for player, at in rows],
+    }
+
+
+def anonymous_nickname(player_id: int) -> str:
+    return f"~{player_id}"
+
+
+def erase_user(user_id: int) -> None:
+    """Unlink a trainee from the sessions they played: scores stay, under no name (no commit)."""
+    for player in db.session.scalars(sa.select(LivePlayer).where(LivePlayer.user_id == user_id)):
+        player.user_id = None
+        player.nickname = anonymous_nickname(player.id)
+    db.session.execute(sa.delete(LiveNickname).where(LiveNickname.user_id == user_id))
+    db.session.flush()
+
+
+def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
+    """Replace the nicknames of guests in ended sessions (or older than a day) by a number."""
+    over = sa.select(LiveSession.id).where(sa.or_(LiveSession.ended_at.is_not(None),
+                                                  LiveSession.created_at < now - timedelta(days=1)))
+    found = list(db.session.scalars(sa.select(LivePlayer).where(
+        LivePlayer.session_id.in_(over), LivePlayer.user_id.is_(None),
+        LivePlayer.nickname != sa.literal("~") + sa.cast(LivePlayer.id, sa.String))))
+    if not dry_run:
+        for player in found:
+            player.nickname = anonymous_nickname(player.id)
+    return len(found)

@@ -13,6 +13,7 @@ from webapp.accounts.models import Role
 from webapp.core import grading
 from webapp.core.time import utcnow
 from webapp.revision import bp, services
+from webapp.privacy.services import audit
 from webapp.revision.forms import ExamTimeForm, TargetForm
 
 bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")
@@ -161,7 +162,8 @@ def exam_time(trainee_id: int):
     trainee = accounts.trainee_for(current_user, trainee_id)
     form = ExamTimeForm()
     if form.validate_on_submit():
-        services.save_settings(trainee, exam_minutes=form.minutes.data)
+        audit(current_user, "exam_time_changed", trainee, f"minutes={form.minutes.data}")
+        services.save_settings(trainee, exam_minutes=form.minutes.data)  # commits both
         flash(_l("Mock exam time saved for %(name)s.", name=trainee.display_name), "success")
     else:
         flash(form.minutes.errors[0], "error")

@@ -359,3 +359,33 @@ def practised(user_ids: list[int], since: datetime) -> dict[int, Counter]:
         .group_by(ReviewLog.user_id, Question.ccp, Question.topic)):
         found[user_id][str(ccp or topic)] += count
     return found
+
+
+# --- data rights: export and erase ----------------------------------------------------------
+
+
+def export_for(user) -> dict:
+    """A trainee's revision settings, answers and mock exams, as plain values (for "My data")."""
+    settings = settings_for(user)
+    logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.user_id == user.id)
+                              .order_by(ReviewLog.reviewed_at))
+    cards = db.session.scalar(sa.select(sa.func.count()).where(ReviewCard.user_id == user.id))
+    exams = db.session.scalars(sa.select(MockExam).where(MockExam.user_id == user.id)
+                               .order_by(MockExam.started_at))
+    return {
+        "settings": {"daily_target": settings.daily_target, "new_per_day": settings.new_per_day,
+                     "exam_minutes": settings.exam_minutes},
+        "cards": cards,
+        "answers": [{"question": log.question_id, "mode": log.mode, "answer": log.answer,
+                     "correct": log.correct, "at": log.reviewed_at.isoformat()} for log in logs],
+        "mock_exams": [{"started_at": e.started_at.isoformat(), "minutes": e.minutes,
+                        "finished_at": e.finished_at and e.finished_at.isoformat(),
+                        "score": e.score, "questions": len(e.question_ids),
+                        "per_ccp": e.per_ccp} for e in exams],
+    }
+
+
+def erase_user(user_id: int) -> None:
+    """Remove a trainee's cards, answers, settings and exams (no commit)."""
+    for model in (ReviewLog, ReviewCard, RevisionSettings, MockExam):
+        db.session.execute(sa.delete(model).where(model.user_id == user_id))
