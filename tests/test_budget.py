@@ -167,8 +167,9 @@ def test_share_summary_with_teacher_and_withdraw(app, client, trainee, make_user
     client.post("/budget/share", data={"month": TODAY.replace(day=1).isoformat(), "share": "1"})
     page = staff.get(f"/budget/shared/{trainee.id}").text
     assert "27,00" in page and "dentiste" not in page
-    assert db.session.scalar(sa.select(AuditEvent.action).where(
-        AuditEvent.subject_id == trainee.id)) == "budget_summary_viewed"
+    assert db.session.scalar(sa.select(AuditEvent.actor_id).where(
+        AuditEvent.subject_id == trainee.id, AuditEvent.action == "budget_summary_viewed")) \
+        == teacher.id
     client.post("/budget/share", data={"month": TODAY.replace(day=1).isoformat(), "share": "0"})
     assert "27,00" not in staff.get(f"/budget/shared/{trainee.id}").text
 

@@ -129,8 +129,8 @@ def test_trainee_page_is_audited_and_shows_nothing_private(school):
     journal.set_shared(shown, True)
     page = staff.get(f"/dashboard/trainees/{trainee.id}").text
     assert "Ceci est partagé" in page and "Ceci est privé" not in page and private.id
-    assert db.session.scalar(sa.select(AuditEvent.action).where(
-        AuditEvent.actor_id == school["teacher"].id)) == "trainee_page_viewed"
+    assert db.session.scalar(sa.select(AuditEvent.subject_id).where(
+        AuditEvent.actor_id == school["teacher"].id, AuditEvent.action == "trainee_page_viewed")) == trainee.id
 
 
 def test_volunteer_and_admin_cannot_read_trainee_pages_or_journals(app, school, make_user, login):

@@ -84,8 +84,8 @@ def test_sharing_is_per_item_and_teachers_see_only_shared(client, people):
     staff = people["staff"]
     view = staff.get(f"/journal/shared/{people['trainee'].id}").text
     assert "Je veux parler du logement" in view and "Secret du jour" not in view
-    assert db.session.scalar(sa.select(AuditEvent.action).where(
-        AuditEvent.actor_id == people["teacher"].id)) == "journal_shared_viewed"
+    assert db.session.scalar(sa.select(AuditEvent.subject_id).where(
+        AuditEvent.actor_id == people["teacher"].id, AuditEvent.action == "journal_shared_viewed")) == people['trainee'].id
     staff.post(f"/journal/shared/{people['trainee'].id}/comment",
                data={"kind": "entry", "item_id": shown.id, "text": "On en parle jeudi ?"})
     assert "On en parle jeudi ?" in client.get("/journal").text
