@@ -24,7 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    from webapp.core import database, i18n, security, templating
+    from webapp.core import database, i18n, inputs, security, templating
 
     db.init_app(app)
     database.tune_connections(app)
@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     i18n.init_app(app)
+    inputs.init_app(app)
 
     from webapp import accounts, budget, core, dashboard, journal, lessons, live, pwa, revision
     from webapp.accounts import auth
