@@ -361,3 +361,38 @@ def test_an_unexpected_error_never_prints_the_private_text_in_the_log(app, clien
                                  "/journal/goals/99999999999999999999999"])
 def test_a_huge_id_in_an_address_is_not_found(client, trainee, url):
     assert client.get(url).status_code == 404
+
+
+def test_every_form_cleans_its_text_and_checks_its_dates(app):
+    """A new form cannot forget: every form class of the app derives from the core Form."""
+    from flask_wtf import FlaskForm
+
+    from webapp.core.forms import Form
+    from webapp.journal.forms import assessment_form
+
+    with app.test_request_context():
+        assessment_form()
+    found, todo = set(), [FlaskForm]
+    while todo:
+        for child in todo.pop().__subclasses__():
+            found.add(child)
+            todo.append(child)
+    mine = {form for form in found if form.__module__.startswith("webapp.")}
+    assert len(mine) > 15
+    assert [form.__qualname__ for form in mine if not issubclass(form, Form)] == []
+
+
+def test_json_sent_to_the_app_is_cleaned_too(app):
+    from flask import request
+
+    with app.test_request_context("/", method="POST", json={"t\x00": ["a\x00b", {"c": "d\x1b"}]}):
+        assert request.get_json() == {"t": ["ab", {"c": "d"}]}
+
+
+def test_a_revision_answer_dated_year_9999_in_another_time_zone_is_not_a_500(
+        client, make_user, make_group, login, bank):
+    login(make_user(group=make_group()))
+    response = client.post("/revision/answer", data={
+        "question_id": bank[0]["id"], "choice": "x", "mode": "practice", "client_id": "r1",
+        "answered_at": "9999-12-31T23:59:59-05:00"})
+    assert response.status_code in (200, 303)
