@@ -159,7 +159,8 @@ def test_an_entry_already_stored_in_9999_breaks_no_page(client, trainee):
 
 
 def test_sharing_a_far_month_is_not_found(client, trainee):
-    assert client.post("/budget/share", data={"month": "9999-12-01", "share": "1"}).status_code == 404
+    response = client.post("/budget/share", data={"month": "9999-12-01", "share": "1"})
+    assert response.status_code == 404
 
 
 # --- amounts ---------------------------------------------------------------------------------
@@ -404,3 +405,11 @@ def test_a_revision_answer_dated_year_9999_in_another_time_zone_is_not_a_500(
         "question_id": bank[0]["id"], "choice": "x", "mode": "practice", "client_id": "r1",
         "answered_at": "9999-12-31T23:59:59-05:00"})
     assert response.status_code in (200, 303)
+
+
+def test_a_huge_number_in_a_form_field_is_not_a_500(make_group, make_user, login, client):
+    group = make_group()
+    login(make_user(Role.ADMIN))
+    response = client.post(f"/groups/{group.id}/staff", data={"user_id": "9" * 30,
+                                                               "action": "attach"})
+    assert response.status_code == 404

@@ -3,7 +3,8 @@
 - Form fields and address parameters lose their control characters (webapp.core.text), so no
   route can store a NUL byte, whether it uses a form class, request.form, htmx or JSON.
 - Numbers in addresses are ids: larger than a database integer, they match no route (404) instead
-  of failing in the database driver.
+  of failing in the database driver; request.args/form.get(..., type=int) gives the default for a
+  number no database column can hold.
 """
 
 from flask import Flask, Request
@@ -13,6 +14,7 @@ from werkzeug.routing import IntegerConverter
 from webapp.core import text
 
 LARGEST_ID = 2**31 - 1  # a PostgreSQL integer
+LARGEST_INT = 2**63 - 1  # SQLite's and PostgreSQL's largest integer (bigint)
 
 
 def _clean(value):
@@ -28,6 +30,12 @@ class CleanMultiDict(ImmutableMultiDict):
         else:
             super().__init__([(_clean(key), _clean(value))
                               for key, value in iter_multi_items(mapping)])
+
+    def get(self, key, default=None, type=None):  # noqa: A002 (werkzeug's signature)
+        value = super().get(key, default, type)
+        if type is int and isinstance(value, int) and abs(value) > LARGEST_INT:
+            return default
+        return value
 
 
 class CleanRequest(Request):

@@ -53,7 +53,8 @@ class StepForm(Form):
 
 class JournalForm(Form):
     mood = RadioField(_l("How do I feel?"), coerce=int,
-                      choices=[SelectChoice(value, label) for value, (_pic, label) in MOODS.items()],
+                      choices=[SelectChoice(value, label)
+                               for value, (_pic, label) in MOODS.items()],
                       validators=[InputRequired(message=_l("Choose a face."))])
     text = TextAreaField(_l("A few words (optional)"),
                          validators=[Length(max=2000, message=TOO_LONG)])
