@@ -230,13 +230,15 @@ MAX_IMPORT_LINES = 1_000
 
 
 def export_rows(user, names: dict[str, "Category"], today: date) -> list[list]:
-    """Every entry and the recurring lines up to today, as rows of a French spreadsheet (decimal
-    commas); webapp.core.spreadsheet writes them with every cell made safe."""
+    """Every entry and the recurring lines up to the end of this month (as the month shows them;
+    never later), as rows of a French spreadsheet (decimal commas): webapp.core.spreadsheet
+    writes them with every cell made safe."""
     entries = list(db.session.scalars(sa.select(Entry).where(Entry.user_id == user.id)))
     items = recurring_items(user)
     if items:
         first = min(item.starts_on for item in items)
-        entries += planned(items, first, today, {e.client_id for e in entries})
+        entries += planned(items, first, money.month_bounds(today)[1],
+                           {e.client_id for e in entries})
     rows = [CSV_HEADER]
     for entry in sorted(entries, key=lambda e: (e.day, e.id or 0)):
         category = names.get(entry.category)
