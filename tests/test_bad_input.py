@@ -65,7 +65,18 @@ def test_months_outside_2000_to_2100_in_an_address_are_not_found(client, trainee
 @pytest.mark.parametrize("month", ["2000-1", "2100-12"])
 @pytest.mark.parametrize("page", ["/budget", "/journal/month"])
 def test_first_and_last_plausible_months_open(client, trainee, page, month):
-    assert client.get(f"{page}/{month}").status_code == 200
+    html = client.get(f"{page}/{month}").text
+    assert f'href="{page}/1999-12"' not in html  # no link to a month that is not found
+
+
+def test_a_csv_line_dated_9999_is_a_line_with_a_problem(client, trainee):
+    text = "31/12/9999;dépense;5;food;\n01/01/1999;dépense;5;food;\n02/05/2026;dépense;3;food;\n"
+    preview = client.post("/budget/import", data={"text": text, "file": ""},
+                          headers={"Accept-Language": "en"})
+    assert preview.status_code == 303
+    assert list(db.session.scalars(sa.select(Entry.cents))) == [300]
+    preview = upload(client, text.encode(), **{"Accept-Language": "en"})
+    assert preview.text.count("Choose a date between") == 2
 
 
 def test_the_shared_date_rules_as_pure_functions():

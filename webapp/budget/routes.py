@@ -14,7 +14,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
 from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
-from webapp.core.dates import parse_day
+from webapp.core.dates import out_of_range, parse_day, plausible
 from webapp.core.spreadsheet import csv_response
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
@@ -61,7 +61,8 @@ def _month_page(month: date, form=None, status=200):
         figures=services.figures(entries, items, today, month),
         days=[(day, list(items)) for day, items in groupby(entries, key=lambda e: e.day)],
         totals=services.totals_by_category(entries), shared=services.is_shared(current_user, month),
-        previous=previous, following=following if following <= today else None,
+        previous=previous if plausible(previous) else None,
+        following=following if following <= today else None,
     ), status
 
 
@@ -191,8 +192,8 @@ def import_csv():
                 added = services.import_rows(current_user, rows)
                 flash(_l("%(count)d lines imported.", count=added), "success")
                 return redirect(url_for("budget.month"), 303)
-    return render_template("budget/import.html", form=form, rows=rows, errors=IMPORT_ERRORS,
-                           names=names)
+    return render_template("budget/import.html", form=form, rows=rows, names=names,
+                           errors=IMPORT_ERRORS | {"date_range": out_of_range()})
 
 
 @bp.post("/budget/share")

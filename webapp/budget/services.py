@@ -307,7 +307,7 @@ def _read_row(number: int, fields: list[str], by_name: dict[str, str]) -> Import
         row.error = "date"
         return row
     if not plausible(row.day):
-        row.day, row.error = None, "date"
+        row.day, row.error = None, "date_range"
         return row
     kind = fields[1].strip().casefold()
     if kind not in ("revenu", "dépense", "depense", "income", "expense"):
