@@ -378,7 +378,8 @@ def test_an_unexpected_error_never_prints_the_private_text_in_the_log(app, clien
 
 
 @pytest.mark.parametrize("url", ["/budget/entries/99999999999999999999999",
-                                 "/journal/goals/99999999999999999999999"])
+                                 "/journal/goals/99999999999999999999999",
+                                 f"/budget/entries/{HUGE}", f"/budget/{HUGE}-1"])
 def test_a_huge_id_in_an_address_is_not_found(client, trainee, url):
     assert client.get(url).status_code == 404
 
