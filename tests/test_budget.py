@@ -25,7 +25,8 @@ def test_amounts_typed_the_french_or_english_way(text, cents):
     assert money.parse_amount(text) == cents
 
 
-@pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("-5", "negative"), ("abc", "not_a_number"),
+@pytest.mark.parametrize(("text", "reason"), [("", "empty"), ("-5", "negative"),
+                                              ("abc", "not_a_number"),
                                               ("12,505", "not_a_number"), ("0", "zero"),
                                               ("1000000,01", "too_big"), ("1e5", "not_a_number")])
 def test_bad_amounts_are_refused_with_a_reason(text, reason):
@@ -42,8 +43,8 @@ lines = st.lists(st.builds(money.Line, day=days_in_may, cents=st.integers(1, 500
 @given(lines, days_in_may, st.one_of(st.none(), days_in_may))
 def test_reste_a_vivre_and_per_day_add_up(entries, today, next_income):
     figures = money.month_figures(entries, today, next_income)
-    income = sum(l.cents for l in entries if l.income)
-    fixed = sum(l.cents for l in entries if not l.income and l.fixed)
+    income = sum(e.cents for e in entries if e.income)
+    fixed = sum(e.cents for e in entries if not e.income and e.fixed)
     assert figures.income == income
     assert figures.reste_a_vivre == income - fixed
     assert figures.days >= 1
@@ -106,17 +107,36 @@ def test_bad_amount_gets_a_message_next_to_the_field(client, trainee, amount, me
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
 
 
-def test_recurring_items_are_written_into_each_month_once(client, trainee):
+def test_recurring_items_count_in_each_month_without_being_written_by_a_view(client, trainee):
     client.post("/budget/recurring", data={"amount": "900", "kind": "income", "category": "salary",
                                            "day_of_month": "5"})
     client.post("/budget/recurring", data={"amount": "400", "kind": "expense", "category": "rent",
                                            "day_of_month": "31"})
     for _ in range(2):
         page = client.get("/budget").text
-    rows = db.session.scalars(sa.select(Entry).order_by(Entry.cents)).all()
-    assert [(r.cents, r.income) for r in rows] == [(40000, False), (90000, True)]
-    assert rows[0].day.day == money.month_bounds(TODAY)[1].day  # the 31st becomes the last day
+    # A GET writes nothing.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
     assert "500,00" in page  # reste à vivre: 900 - 400
+    assert page.count("tous les mois") == 2
+    last = money.month_bounds(TODAY)[1]
+    lines = services.month_lines(trainee, TODAY, services.recurring_items(trainee))
+    assert sorted((line.cents, line.income, line.day) for line in lines) == \
+        [(40000, False, last), (90000, True, TODAY.replace(day=5))]  # the 31st: the last day
+
+
+def test_stopping_a_recurring_item_writes_its_past_lines_once(client, trainee):
+    client.post("/budget/recurring", data={"amount": "400", "kind": "expense", "category": "rent",
+                                           "day_of_month": "1"})
+    item = services.recurring_items(trainee)[0]
+    item.starts_on = (TODAY.replace(day=1) - timedelta(days=40)).replace(day=1)  # 2 months ago
+    db.session.commit()
+    for _ in range(2):
+        client.post(f"/budget/recurring/{item.id}/stop")
+    days = sorted(db.session.scalars(sa.select(Entry.day).where(Entry.recurring_id == item.id)))
+    assert days == [item.starts_on, (item.starts_on + timedelta(days=31)).replace(day=1),
+                    TODAY.replace(day=1)]
+    assert services.recurring_items(trainee) == []
+    assert "400,00" in client.get("/budget").text  # this month's rent stays in its history
 
 
 def test_month_view_fast_and_light_with_a_year_of_entries(client, trainee):
@@ -157,7 +177,8 @@ def test_csv_export_reads_as_a_french_spreadsheet_and_imports_back_once(client, 
 def test_share_summary_with_teacher_and_withdraw(app, client, trainee, make_user, login):
     add(client, amount="20", client_id="s1", day=TODAY)
     add(client, amount="7", client_id="s2", day=TODAY)
-    db.session.execute(sa.update(Entry).where(Entry.client_id == "s2").values(note="chez le dentiste"))
+    db.session.execute(sa.update(Entry).where(Entry.client_id == "s2")
+                       .values(note="chez le dentiste"))
     db.session.commit()
     teacher = make_user(Role.TEACHER, group=trainee.groups[0])
     staff = app.test_client()

@@ -48,6 +48,7 @@ def from_environment(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
         "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # larger requests get a friendly 413 page
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
         "COMPRESS_MIMETYPES": [
             "text/html", "text/css", "text/javascript", "application/javascript",

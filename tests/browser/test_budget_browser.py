@@ -55,13 +55,14 @@ def test_budget_month_offline_expense_export_and_share(phone, make_user, make_gr
     wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
     page.reload()
     assert db_count(trainee, 450) == 1
+    assert db_count(trainee, 45000) == 0  # the rent is computed for the month, not written by a GET
     # Export, read as a French spreadsheet would.
     with page.expect_download() as download:
         page.locator("a[href='/budget/export.csv']").click()
     with open(download.value.path(), encoding="utf-8-sig") as exported:
         text = exported.read()
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert {"23,40", "4,50", "1050,00"} <= {row[2] for row in rows[1:]}
+    assert {"23,40", "4,50", "1050,00", "450,00"} <= {row[2] for row in rows[1:]}
     # Share the summary; the teacher sees it; withdrawn, it disappears.
     page.locator("button[name=share][value='1']").click()
     staff = phone()

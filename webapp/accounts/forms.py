@@ -1,7 +1,6 @@
 """Forms for sign-in, passphrases, and the organisation (sites, groups, staff, trainees)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 
 from webapp.accounts import passphrases
 from webapp.accounts.models import Role
+from webapp.core.forms import Form
 
 USERNAME = Regexp(r"^[a-z0-9._-]+$", message=_l("Use lowercase letters, digits, dots or dashes."))
 REQUIRED = DataRequired(message=_l("Please fill in this field."))
@@ -29,13 +29,13 @@ class PassphraseField(PasswordField):
         return self.data or ""
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=40)])
     passphrase = PassphraseField(_l("Passphrase"), validators=[REQUIRED, Length(max=128)])
     remember = BooleanField(_l("Remember this phone for 30 days"))
 
 
-class NewPassphraseForm(FlaskForm):
+class NewPassphraseForm(Form):
     passphrase = PassphraseField(_l("New passphrase"), validators=[REQUIRED])
     confirm = PassphraseField(_l("Type it again"), validators=[REQUIRED])
 
@@ -71,11 +71,11 @@ class ResetWithCodeForm(NewPassphraseForm):
         return self.username.data or ""
 
 
-class SiteForm(FlaskForm):
+class SiteForm(Form):
     name = StringField(_l("Site name"), validators=[REQUIRED, Length(max=80)])
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     name = StringField(_l("Group name"), validators=[REQUIRED, Length(max=80)])
     starts_on = DateField(
@@ -95,7 +95,7 @@ STAFF_ROLES = [
 ]
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     display_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=80)])
     username = StringField(_l("Username"), validators=[REQUIRED, Length(min=3, max=40), USERNAME])
     role = SelectField(_l("Role"), choices=STAFF_ROLES, validators=[InputRequired()])
@@ -103,7 +103,7 @@ class StaffForm(FlaskForm):
     group_ids = SelectMultipleField(_l("Groups"), coerce=int)
 
 
-class TraineesForm(FlaskForm):
+class TraineesForm(Form):
     names = TextAreaField(
         _l("Names, one per line"),
         validators=[REQUIRED, Length(max=4000)],

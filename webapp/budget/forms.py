@@ -3,13 +3,13 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from webapp.budget import money
+from webapp.core.forms import Form
 
 AMOUNT_ERRORS = {
     "empty": _l("Write an amount, for example 12,50."),
@@ -35,7 +35,7 @@ class AmountField(StringField):
 KIND = [SelectChoice("expense", _l("Money out")), SelectChoice("income", _l("Money in"))]
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     amount = AmountField(_l("Amount (€)"))
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
     category = SelectField(_l("Category"), validators=[InputRequired()])
@@ -45,7 +45,7 @@ class EntryForm(FlaskForm):
     client_id = HiddenField()
 
 
-class RecurringForm(FlaskForm):
+class RecurringForm(Form):
     amount = AmountField(_l("Amount (€)"))
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
     category = SelectField(_l("Category"), validators=[InputRequired()])
@@ -55,11 +55,11 @@ class RecurringForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Length(max=140)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     name = StringField(_l("New category"), validators=[
         InputRequired(message=_l("Please fill in this field.")), Length(min=2, max=30)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV file"))
     text = HiddenField()

@@ -28,7 +28,10 @@ def parse_amount(text: str | None) -> int:
     match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", cleaned)
     if match is None:
         raise AmountError("not_a_number")
-    cents = int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    euros = match.group(1).lstrip("0") or "0"
+    if len(euros) > len(str(MAX_CENTS // 100)):  # before int(): 5,000 digits are not a number
+        raise AmountError("too_big")
+    cents = int(euros) * 100 + int((match.group(2) or "0").ljust(2, "0"))
     if cents == 0:
         raise AmountError("zero")
     if cents > MAX_CENTS:
@@ -77,15 +80,15 @@ def month_figures(lines: list[Line], today: date, next_income: date | None,
     """
     first, last = month_bounds(month or today)
     today = min(max(today, first), last)
-    income_received = sum(l.cents for l in lines if l.income and l.day <= today)
-    income_expected = sum(l.cents for l in lines if l.income and l.day > today)
-    fixed = sum(l.cents for l in lines if not l.income and l.fixed)
-    spent = sum(l.cents for l in lines if not l.income and not l.fixed and l.day <= today)
+    income_received = sum(e.cents for e in lines if e.income and e.day <= today)
+    income_expected = sum(e.cents for e in lines if e.income and e.day > today)
+    fixed = sum(e.cents for e in lines if not e.income and e.fixed)
+    spent = sum(e.cents for e in lines if not e.income and not e.fixed and e.day <= today)
     reste = income_received + income_expected - fixed
     # Until the next income only what has arrived counts, and every expense dated before that
     # income (fixed charges still to pay included) must come out of it.
     horizon = next_income if next_income and next_income > today else None
-    due = sum(l.cents for l in lines if not l.income and (l.day < horizon if horizon else True))
+    due = sum(e.cents for e in lines if not e.income and (e.day < horizon if horizon else True))
     left = income_received - due
     days = max(1, (horizon - today).days if horizon else (last - today).days + 1)
     per_day = left // days if left > 0 else left

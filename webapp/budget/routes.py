@@ -4,7 +4,7 @@ import uuid
 from datetime import date, timedelta
 from itertools import groupby
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,11 +14,15 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
 from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
-from webapp.budget.models import Entry
+from webapp.core.dates import out_of_range, parse_day, plausible
+from webapp.core.spreadsheet import csv_response
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
 from webapp.privacy.services import audit_read
 
+TOO_MANY_LINES = _l("This file is too long: at most 1,000 lines at a time. Split it into smaller "
+                    "files and import them one after the other.")
+NOT_CSV = _l("This file cannot be read. Choose a CSV file exported by the app or a spreadsheet.")
 IMPORT_ERRORS = {
     "columns": _l("This line needs at least 4 columns: date; type; amount; category."),
     "date": _l("The date must look like 31/01/2026."),
@@ -45,8 +49,7 @@ def entry_form(names=None, **defaults) -> EntryForm:
 def _month_page(month: date, form=None, status=200):
     today = local_today()
     items = services.recurring_items(current_user)
-    services.write_recurring(current_user, month, items)
-    entries = services.month_entries(current_user, month)
+    entries = services.month_lines(current_user, month, items)  # nothing written on a GET
     names = services.categories(current_user)
     form = form or entry_form(names)
     if form.category.choices is None:
@@ -58,7 +61,8 @@ def _month_page(month: date, form=None, status=200):
         figures=services.figures(entries, items, today, month),
         days=[(day, list(items)) for day, items in groupby(entries, key=lambda e: e.day)],
         totals=services.totals_by_category(entries), shared=services.is_shared(current_user, month),
-        previous=previous, following=following if following <= today else None,
+        previous=previous if plausible(previous) else None,
+        following=following if following <= today else None,
     ), status
 
 
@@ -130,7 +134,7 @@ def recurring():
 @bp.post("/budget/recurring/<int:item_id>/stop")
 @roles_required(Role.TRAINEE)
 def stop_recurring(item_id: int):
-    services.stop_recurring(current_user, item_id)
+    services.stop_recurring(current_user, item_id, local_today())
     return redirect(url_for("budget.recurring"), 303)
 
 
@@ -169,10 +173,8 @@ def compare(category: str):
 @bp.get("/budget/export.csv")
 @roles_required(Role.TRAINEE)
 def export():
-    entries = db.session.scalars(db.select(Entry).where(Entry.user_id == current_user.id)).all()
-    body = services.to_csv(list(entries), services.categories(current_user))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=budget.csv", "Cache-Control": "no-store"})
+    rows = services.export_rows(current_user, services.categories(current_user), local_today())
+    return csv_response(rows, "budget.csv")
 
 
 @bp.route("/budget/import", methods=["GET", "POST"])
@@ -180,27 +182,34 @@ def export():
 def import_csv():
     form = ImportForm()
     rows = None
+    names = services.categories(current_user)
     if form.validate_on_submit():
-        names = services.categories(current_user)
-        if form.file.data:  # step 1: a file was chosen: show the preview
-            text = form.file.data.read(200_000).decode("utf-8-sig", errors="replace")
-            form.text.data = text
-            rows = services.read_csv(text, names)
-        elif form.text.data:  # step 2: confirmed
-            added = services.import_rows(current_user, services.read_csv(form.text.data, names))
-            flash(_l("%(count)d lines imported.", count=added), "success")
-            return redirect(url_for("budget.month"), 303)
-    return render_template("budget/import.html", form=form, rows=rows, errors=IMPORT_ERRORS,
-                           names=services.categories(current_user))
+        # The whole file is read: MAX_CONTENT_LENGTH (2 MB) bounds it, and the line count is
+        # checked before anything is shown or imported (never a silent cut).
+        step = "preview" if form.file.data else "import" if form.text.data else None
+        text = form.file.data.read().decode("utf-8-sig", errors="replace") \
+            if step == "preview" else form.text.data
+        try:
+            rows = services.read_csv(text, names) if step else None
+        except services.TooManyLines:
+            form.file.errors.append(TOO_MANY_LINES)
+        except services.NotCsv:
+            form.file.errors.append(NOT_CSV)
+        else:
+            if step == "preview":
+                form.text.data = text
+            elif step == "import":
+                added = services.import_rows(current_user, rows)
+                flash(_l("%(count)d lines imported.", count=added), "success")
+                return redirect(url_for("budget.month"), 303)
+    return render_template("budget/import.html", form=form, rows=rows, names=names,
+                           errors=IMPORT_ERRORS | {"date_range": out_of_range()})
 
 
 @bp.post("/budget/share")
 @roles_required(Role.TRAINEE)
 def share():
-    try:
-        chosen = date.fromisoformat(request.form.get("month", ""))
-    except ValueError:
-        chosen = local_today()
+    chosen = parse_day(request.form.get("month")) or abort(404)
     services.set_shared(current_user, chosen, request.form.get("share") == "1")
     return redirect(url_for("budget.month", year=chosen.year, number=chosen.month), 303)
 

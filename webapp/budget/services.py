@@ -1,4 +1,4 @@
-"""Rules for the budget: categories, the month (recurring items written in), CSV, sharing."""
+"""Rules for the budget: categories, the month (recurring items computed in), CSV, sharing."""
 
 import csv
 import hashlib
@@ -13,7 +13,10 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.budget import money
 from webapp.budget.models import Entry, OwnCategory, RecurringItem, SharedMonth
+from webapp.core import text as clean_text
+from webapp.core.dates import plausible
 from webapp.core.records import already_sent, owned, save_once
+from webapp.core.spreadsheet import read_cell
 from webapp.extensions import db
 
 # key: (pictogram, name, for income?). Spending first: it is what people add most often.
@@ -48,7 +51,8 @@ class Category:
 
 def categories(user) -> dict[str, Category]:
     """The built-in categories and the user's own (one query)."""
-    found = {key: Category(key, pic, name, income) for key, (pic, name, income) in CATEGORIES.items()}
+    found = {key: Category(key, pic, name, income)
+             for key, (pic, name, income) in CATEGORIES.items()}
     for own in db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)):
         found[f"c{own.id}"] = Category(f"c{own.id}", own.picture, own.name, False)
     return found
@@ -64,24 +68,60 @@ def add_category(user, name: str) -> OwnCategory:
 # --- the month ------------------------------------------------------------------------------
 
 
-def write_recurring(user, month: date, items: list[RecurringItem]) -> None:
-    """Write each recurring item into the month once (its client id is per item and month)."""
+@dataclass(frozen=True)
+class Planned:
+    """A recurring item's line in a month, computed for display: a GET never writes it.
+
+    It has the attributes of an Entry that the month, the figures and the export read.
+    """
+
+    day: date
+    cents: int
+    income: bool
+    category: str
+    note: str
+    recurring_id: int
+    client_id: str
+    id: None = None
+
+
+def _months(first: date, last: date):
+    current = first.replace(day=1)
+    while current <= last:
+        yield current
+        current = money.month_bounds(current)[1] + timedelta(days=1)
+
+
+def planned(items: list[RecurringItem], first: date, last: date,
+            stored_ids: set[str]) -> list[Planned]:
+    """Each item's line in each month from first to last that is not stored yet."""
+    lines = []
+    for item in items:
+        for month in _months(max(first, item.starts_on), last):
+            client_id = f"rec-{item.id}-{month:%Y-%m}"
+            day = month.replace(day=min(item.day_of_month, money.month_bounds(month)[1].day))
+            if client_id not in stored_ids and first <= day <= last:
+                lines.append(Planned(day, item.cents, item.income, item.category, item.note,
+                                     item.id, client_id))
+    return lines
+
+
+def month_lines(user, month: date, items: list[RecurringItem]) -> list[Entry | Planned]:
+    """The month's entries and the recurring lines still to be stored, newest first."""
+    entries = month_entries(user, month)
     first, last = money.month_bounds(month)
-    items = [item for item in items if item.starts_on <= last]
-    if not items:
-        return
-    wanted = {f"rec-{item.id}-{first:%Y-%m}": item for item in items}
-    done = set(db.session.scalars(sa.select(Entry.client_id).where(Entry.client_id.in_(wanted))))
-    for client_id, item in wanted.items():
-        if client_id not in done:
-            db.session.add(Entry(user_id=user.id, client_id=client_id, income=item.income,
-                                 cents=item.cents, day=first.replace(day=min(item.day_of_month,
-                                                                             last.day)),
-                                 category=item.category, note=item.note, recurring_id=item.id))
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # another request wrote them at the same moment
-        db.session.rollback()
+    lines = entries + planned(items, first, last, {e.client_id for e in entries})
+    return sorted(lines, key=lambda e: (e.day, e.id or 0), reverse=True)
+
+
+def _store_planned(user, item: RecurringItem, until: date) -> None:
+    """Write the item's lines up to a day (called by a POST, never by a page view)."""
+    stored = set(db.session.scalars(sa.select(Entry.client_id).where(
+        Entry.recurring_id == item.id)))
+    for line in planned([item], item.starts_on, until, stored):
+        db.session.add(Entry(user_id=user.id, client_id=line.client_id, income=line.income,
+                             cents=line.cents, day=line.day, category=line.category,
+                             note=line.note, recurring_id=item.id))
 
 
 def month_entries(user, month: date) -> list[Entry]:
@@ -128,12 +168,18 @@ def category_history(user, category: str, until: date, months: int = 6) -> list[
         firsts.append(current)
         current = (current - timedelta(days=1)).replace(day=1)
     firsts.reverse()
-    rows = db.session.execute(sa.select(Entry.day, Entry.cents).where(
+    last = money.month_bounds(until)[1]
+    rows = db.session.execute(sa.select(Entry.day, Entry.cents, Entry.client_id).where(
         Entry.user_id == user.id, Entry.category == category, Entry.day >= firsts[0],
-        Entry.day <= money.month_bounds(until)[1]))
+        Entry.day <= last))
     totals = dict.fromkeys(firsts, 0)
-    for day, cents in rows:
+    stored = set()
+    for day, cents, client_id in rows:
         totals[day.replace(day=1)] += cents
+        stored.add(client_id)
+    items = [item for item in recurring_items(user) if item.category == category]
+    for line in planned(items, firsts[0], last, stored):
+        totals[line.day.replace(day=1)] += line.cents
     return list(totals.items())
 
 
@@ -168,28 +214,46 @@ def recurring_items(user) -> list[RecurringItem]:
         .order_by(RecurringItem.day_of_month)))
 
 
-def stop_recurring(user, item_id: int) -> None:
+def stop_recurring(user, item_id: int, today: date) -> None:
+    """Stop an item; the months it was paid in keep their line (written now, once)."""
     item = owned(RecurringItem, item_id, user)
-    item.active = False
-    db.session.commit()
+    if item.active:
+        _store_planned(user, item, today)
+        item.active = False
+        db.session.commit()
 
 
 # --- CSV, as a French spreadsheet reads it --------------------------------------------------
 
 CSV_HEADER = ["date", "type", "montant", "categorie", "note"]
+MAX_IMPORT_LINES = 1_000
 
 
-def to_csv(entries: list[Entry], names: dict[str, "Category"]) -> str:
-    """UTF-8 with a BOM, semicolons and decimal commas: what a French spreadsheet expects."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for entry in sorted(entries, key=lambda e: (e.day, e.id)):
+def export_rows(user, names: dict[str, "Category"], today: date) -> list[list]:
+    """Every entry and the recurring lines up to the end of this month (as the month shows them;
+    never later), as rows of a French spreadsheet (decimal commas): webapp.core.spreadsheet
+    writes them with every cell made safe."""
+    entries = list(db.session.scalars(sa.select(Entry).where(Entry.user_id == user.id)))
+    items = recurring_items(user)
+    if items:
+        first = min(item.starts_on for item in items)
+        entries += planned(items, first, money.month_bounds(today)[1],
+                           {e.client_id for e in entries})
+    rows = [CSV_HEADER]
+    for entry in sorted(entries, key=lambda e: (e.day, e.id or 0)):
         category = names.get(entry.category)
-        writer.writerow([entry.day.strftime("%d/%m/%Y"), "revenu" if entry.income else "dépense",
-                         f"{entry.cents // 100},{entry.cents % 100:02d}",
-                         str(category.name) if category else entry.category, entry.note])
-    return "\ufeff" + out.getvalue()
+        rows.append([entry.day.strftime("%d/%m/%Y"), "revenu" if entry.income else "dépense",
+                     f"{entry.cents // 100},{entry.cents % 100:02d}",
+                     str(category.name) if category else entry.category, entry.note])
+    return rows
+
+
+class TooManyLines(ValueError):
+    """A file with more lines than one import takes (nothing of it is imported)."""
+
+
+class NotCsv(ValueError):
+    """A file the CSV reader cannot read (e.g. a cell of many thousand characters)."""
 
 
 @dataclass
@@ -204,7 +268,10 @@ class ImportRow:
 
 
 def read_csv(text: str, names: dict[str, "Category"]) -> list[ImportRow]:
-    """Each line of an export-format CSV, with what is wrong with it, if anything."""
+    """Each line of an export-format CSV, with what is wrong with it, if anything.
+
+    Raises TooManyLines beyond MAX_IMPORT_LINES, NotCsv if the text is not CSV at all.
+    """
     by_name = {key: key for key in names}
     # A file exported in another language (or by another trainee) still finds its categories.
     for language in ("fr", "en", "ar"):
@@ -212,51 +279,75 @@ def read_csv(text: str, names: dict[str, "Category"]) -> list[ImportRow]:
             by_name.update({str(c.name).casefold().replace("’", "'"): key
                             for key, c in names.items()})
     rows = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
-    for number, fields in enumerate(reader, start=1):
-        if number == 1 and [f.strip().lower() for f in fields[:3]] == CSV_HEADER[:3]:
-            continue
-        if not any(field.strip() for field in fields):
-            continue
-        row = ImportRow(line=number)
-        rows.append(row)
-        if len(fields) < 4:
-            row.error = "columns"
-            continue
-        try:
-            day, month_, year = (int(part) for part in fields[0].strip().split("/"))
-            row.day = date(year, month_, day)
-        except ValueError:
-            row.error = "date"
-            continue
-        kind = fields[1].strip().casefold()
-        if kind not in ("revenu", "dépense", "depense", "income", "expense"):
-            row.error = "type"
-            continue
-        row.income = kind in ("revenu", "income")
-        try:
-            row.cents = money.parse_amount(fields[2])
-        except money.AmountError:
-            row.error = "amount"
-            continue
-        row.category = by_name.get(fields[3].strip().casefold().replace("’", "'"), "other")
-        row.note = (fields[4] if len(fields) > 4 else "").strip()[:140]
+    reader = csv.reader(io.StringIO(clean_text.multiline(text).lstrip("\ufeff")), delimiter=";")
+    try:
+        for number, fields in enumerate(reader, start=1):
+            fields = [read_cell(clean_text.single_line(field)) for field in fields]
+            if number == 1 and [f.strip().lower() for f in fields[:3]] == CSV_HEADER[:3]:
+                continue
+            if not any(field.strip() for field in fields):
+                continue
+            if len(rows) == MAX_IMPORT_LINES:
+                raise TooManyLines(number)
+            rows.append(_read_row(number, fields, by_name))
+    except csv.Error as error:
+        raise NotCsv() from error
     return rows
 
 
+def _read_row(number: int, fields: list[str], by_name: dict[str, str]) -> ImportRow:
+    row = ImportRow(line=number)
+    if len(fields) < 4:
+        row.error = "columns"
+        return row
+    try:
+        day, month_, year = (int(part) for part in fields[0].strip().split("/"))
+        row.day = date(year, month_, day)
+    except (ValueError, OverflowError):
+        row.error = "date"
+        return row
+    if not plausible(row.day):
+        row.day, row.error = None, "date_range"
+        return row
+    kind = fields[1].strip().casefold()
+    if kind not in ("revenu", "dépense", "depense", "income", "expense"):
+        row.error = "type"
+        return row
+    row.income = kind in ("revenu", "income")
+    try:
+        row.cents = money.parse_amount(fields[2])
+    except money.AmountError:
+        row.error = "amount"
+        return row
+    row.category = by_name.get(fields[3].strip().casefold().replace("’", "'"), "other")
+    row.note = (fields[4] if len(fields) > 4 else "").strip()[:140]
+    return row
+
+
 def import_rows(user, rows: list[ImportRow]) -> int:
-    """Add the valid rows; a row imported twice (same content, same line) is added once."""
-    added = 0
+    """Add the valid rows in one transaction; a row imported twice (same content, same line) is
+    added once."""
+    wanted = {}
     for row in rows:
-        if row.error:
-            continue
-        key = hashlib.sha256(f"{user.id}|{row.line}|{row.day}|{row.income}|{row.cents}|"
-                             f"{row.category}|{row.note}".encode()).hexdigest()[:40]
-        before = db.session.scalar(sa.select(Entry.id).where(Entry.client_id == f"csv-{key}"))
-        if before is None:
-            add_entry(user, f"csv-{key}", row.income, row.cents, row.day, row.category, row.note)
-            added += 1
-    return added
+        if not row.error:
+            key = hashlib.sha256(f"{user.id}|{row.line}|{row.day}|{row.income}|{row.cents}|"
+                                 f"{row.category}|{row.note}".encode()).hexdigest()[:40]
+            wanted[f"csv-{key}"] = row
+    for _attempt in range(2):
+        done = set()
+        for chunk in range(0, len(wanted), 500):
+            done.update(db.session.scalars(sa.select(Entry.client_id).where(
+                Entry.client_id.in_(list(wanted)[chunk:chunk + 500]))))
+        new = {client_id: row for client_id, row in wanted.items() if client_id not in done}
+        db.session.add_all([Entry(user_id=user.id, client_id=client_id, income=row.income,
+                                  cents=row.cents, day=row.day, category=row.category,
+                                  note=row.note) for client_id, row in new.items()])
+        try:
+            db.session.commit()
+            return len(new)
+        except sa.exc.IntegrityError:  # the same file confirmed twice at once: count again
+            db.session.rollback()
+    return 0
 
 
 # --- sharing a month's summary with the teachers --------------------------------------------
@@ -283,11 +374,11 @@ def shared_summaries(trainee, today: date) -> list[dict]:
     names = categories(trainee)
     items = recurring_items(trainee)
     for month in months:
-        entries = month_entries(trainee, month)
+        entries = month_lines(trainee, month, items)
         summary = figures(entries, items, today, month)
         totals = totals_by_category(entries)
-        summaries.append({"month": month, "figures": summary,
-                          "totals": [(names.get(key), cents) for key, cents in totals.most_common()]})
+        summaries.append({"month": month, "figures": summary, "totals": [
+            (names.get(key), cents) for key, cents in totals.most_common()]})
     return summaries
 
 

@@ -1,5 +1,7 @@
 """Friendly error pages in the user's language; never a stack trace."""
 
+import traceback
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -10,7 +12,7 @@ MESSAGES = {
     403: _l("You are not allowed to open this page."),
     404: _l("This page does not exist, or it is not yours."),
     405: _l("This action is not possible here."),
-    413: _l("What you sent is too large."),
+    413: _l("What you sent is too large (at most 2 MB). Send a smaller file."),
     429: _l("Too many tries. Please wait a little and try again."),
     500: _l("Something went wrong on our side. Your data is safe. Please try again."),
     503: _l("The service is resting for a moment. Please try again soon."),
@@ -25,7 +27,8 @@ def render_error(status: int, message=None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error):
-        return render_error(400, _l("This form has expired. Please go back, reload the page and try again."))
+        return render_error(400, _l("This form has expired. Please go back, reload the page and "
+                                    "try again."))
 
     @app.errorhandler(HTTPException)
     def _http(error):
@@ -33,8 +36,25 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error):
-        app.logger.exception("Unhandled error")
+        app.logger.error("Unhandled error\n%s", traceback_without_messages(error))
         from webapp.extensions import db
 
         db.session.rollback()
         return render_error(500)
+
+
+def traceback_without_messages(error: BaseException) -> str:
+    """Where it failed (frames and exception types), never what failed: an exception's message
+    can hold what a person wrote (e.g. a database error quotes the values it could not store)."""
+    chain, current = [], error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or (None if current.__suppress_context__
+                                         else current.__context__)
+    lines = []
+    for exception in reversed(chain):
+        kind = type(exception)
+        lines += ["Traceback (most recent call last):\n",
+                  *traceback.format_tb(exception.__traceback__),
+                  f"{kind.__module__}.{kind.__qualname__} (message hidden)\n"]
+    return "".join(lines)

@@ -21,6 +21,11 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def read_cell(text: str) -> str:
+    """A cell as it was before safe_cell, when a file the app wrote is read back (import)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def to_csv(rows) -> str:
     """Semicolon-separated text (what French spreadsheets expect), every cell made safe."""
     out = io.StringIO()

@@ -21,10 +21,10 @@ def local_today():
 
 
 def first_of_month(year: int | None, number: int | None) -> date | None:
-    """The month asked for in an address (None if there is no such month), else this month."""
+    """The month asked for in an address (None if there is no such plausible month), else this
+    month."""
+    from webapp.core.dates import parse_month
+
     if year is None:
         return local_today().replace(day=1)
-    try:
-        return date(year, number, 1)
-    except ValueError:
-        return None
+    return parse_month(year, number)

@@ -1,10 +1,11 @@
 """Forms for assignments and group settings."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp.core.forms import Form
 
 
 class Checkboxes(SelectMultipleField):
@@ -12,7 +13,7 @@ class Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     target = SelectField(_l("What"), validators=[InputRequired(message=_l("Choose one."))])
     due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
     message = StringField(_l("A short message (optional)"),
@@ -21,7 +22,7 @@ class AssignmentForm(FlaskForm):
     client_id = HiddenField()
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     inactive_days = IntegerField(_l("Flag trainees inactive for more than (days)"), validators=[
         InputRequired(message=_l("Enter a number.")),
         NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s."))])

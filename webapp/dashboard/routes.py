@@ -14,6 +14,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role, Site
 from webapp.budget import services as budget
+from webapp.core.dates import out_of_range, parse_day
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
 from webapp.dashboard.forms import AssignmentForm, SettingsForm
@@ -113,12 +114,11 @@ def change_assignment(assignment_id: int):
     if request.form.get("action") == "withdraw":
         assignment.withdrawn = True
     else:
-        try:
-            assignment.due_on = date.fromisoformat(request.form.get("due_on", "")) \
-                if request.form.get("due_on") else None
-        except ValueError:
-            flash(_l("Enter a date."), "error")
+        due_on = request.form.get("due_on")
+        if due_on and parse_day(due_on) is None:
+            flash(out_of_range(), "error")
             return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
+        assignment.due_on = parse_day(due_on)
     db.session.commit()
     return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
 

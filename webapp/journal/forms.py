@@ -3,13 +3,21 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.core.forms import Form
 from webapp.core.themes import THEME_NAMES
 from webapp.journal.services import MOODS, SCALE
 
@@ -26,7 +34,7 @@ def theme_choices():
     return [SelectChoice(key, name) for key, name in THEME_NAMES.items()]
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     title = StringField(_l("My goal"), validators=[REQUIRED, Length(max=120, message=TOO_LONG)])
     themes = Checkboxes(_l("It helps with"), choices=theme_choices)
     why = TextAreaField(_l("Why it matters to me (optional)"),
@@ -38,14 +46,15 @@ class GoalForm(FlaskForm):
     client_id = HiddenField()
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     text = StringField(_l("A small step"), validators=[REQUIRED, Length(max=120, message=TOO_LONG)])
     due_on = DateField(_l("By (optional)"), validators=[Optional()])
 
 
-class JournalForm(FlaskForm):
+class JournalForm(Form):
     mood = RadioField(_l("How do I feel?"), coerce=int,
-                      choices=[SelectChoice(value, label) for value, (_pic, label) in MOODS.items()],
+                      choices=[SelectChoice(value, label)
+                               for value, (_pic, label) in MOODS.items()],
                       validators=[InputRequired(message=_l("Choose a face."))])
     text = TextAreaField(_l("A few words (optional)"),
                          validators=[Length(max=2000, message=TOO_LONG)])
@@ -55,7 +64,7 @@ class JournalForm(FlaskForm):
     client_id = HiddenField()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     text = TextAreaField(_l("Comment"), validators=[REQUIRED, Length(max=500, message=TOO_LONG)])
     kind = HiddenField()
     item_id = HiddenField()
@@ -64,7 +73,7 @@ class CommentForm(FlaskForm):
 def assessment_form(formdata=None, **defaults):
     """A form with a 1-to-4 scale and an optional word for each of the eleven themes."""
 
-    class AssessmentForm(FlaskForm):
+    class AssessmentForm(Form):
         stage = HiddenField()
         client_id = HiddenField()
         share = BooleanField(_l("Share these answers with my teachers"))

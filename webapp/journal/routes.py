@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
+from webapp.core.dates import plausible
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
@@ -120,7 +121,7 @@ def month(year: int | None = None, number: int | None = None):
     following = (chosen + timedelta(days=32)).replace(day=1)
     comments = services.comments_for([], [e.id for e in entries])
     return render_template("journal/month.html", month=chosen, entries=entries,
-                           comments=comments, previous=previous,
+                           comments=comments, previous=previous if plausible(previous) else None,
                            following=following if following <= local_today() else None,
                            points=mood_points(entries, chosen))
 

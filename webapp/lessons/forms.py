@@ -1,10 +1,10 @@
 """A lesson written in the app: the same YAML format and rules as the files."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from webapp.core.forms import Form
 from webapp.lessons.schema import check_lesson, read_yaml
 
 STARTER = """id: ma-lecon
@@ -28,7 +28,7 @@ exercises:
 """
 
 
-class LessonForm(FlaskForm):
+class LessonForm(Form):
     source = TextAreaField(_l("The lesson, in the lesson format"),
                            validators=[DataRequired(message=_l("Please fill in this field.")),
                                        Length(max=30_000)])

@@ -1,12 +1,12 @@
 """Forms for hosting and joining live sessions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, \
     StringField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.core.forms import Form
 from webapp.live.services import CODE_LENGTH, clean_nickname
 
 
@@ -15,7 +15,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class NewSessionForm(FlaskForm):
+class NewSessionForm(Form):
     group_id = SelectField(_l("For"), coerce=int)
     scopes = CheckboxesField(_l("Questions about"),
                              validators=[InputRequired(message=_l("Tick at least one part."))])
@@ -28,14 +28,14 @@ class NewSessionForm(FlaskForm):
     client_id = HiddenField()
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     code = StringField(_l("Session code"), validators=[
         InputRequired(message=_l("Please fill in this field.")),
         Length(min=CODE_LENGTH, max=CODE_LENGTH + 2,
                message=_l("The code has %(count)d letters and digits.", count=CODE_LENGTH))])
 
 
-class NicknameForm(FlaskForm):
+class NicknameForm(Form):
     nickname = StringField(_l("Your nickname"), validators=[
         InputRequired(message=_l("Please fill in this field."))])
 

@@ -213,7 +213,7 @@ def plausible_time(sent: str | None, now: datetime) -> datetime:
     """When an answer was given offline (sent by the phone), kept only if it is believable."""
     try:
         moment = as_utc(datetime.fromisoformat(sent)) if sent else None
-    except ValueError:
+    except (ValueError, OverflowError):  # year 1 or 9999 in another time zone
         moment = None
     if moment is None or not now - timedelta(days=7) <= moment <= now:
         return now
