@@ -28,7 +28,8 @@ class ExerciseState:
 
 
 def _ordered(lessons):
-    return sorted(lessons, key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position))
+    return sorted(lessons,
+                  key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position))
 
 
 def catalogue(user) -> tuple[list[Lesson], dict[str, LessonProgress]]:
