@@ -104,3 +104,77 @@ def test_every_field_is_checked_against_its_column_with_its_line(teacher_http):
                              .where(Lesson.module == "app")) == 0
     # The starter itself still passes.
     assert teacher_http.post("/lessons/new", data={"source": STARTER}).status_code == 303
+
+
+# --- who sees a teacher's lesson ------------------------------------------------------------
+
+
+@pytest.fixture
+def two_sites(app, make_user, make_group, login, lessons):  # noqa: F811
+    """A teacher of a Paris group writes a lesson; a trainee there and a trainee of another
+    site (Amiens) each have a phone."""
+    paris, amiens = make_group(), make_group()
+    teacher = make_user(Role.TEACHER, group=paris)
+    phones = {}
+    for name, user in (("teacher", teacher), ("here", make_user(group=paris)),
+                       ("elsewhere", make_user(group=amiens)),
+                       ("other_teacher", make_user(Role.TEACHER, group=amiens)),
+                       ("admin", make_user(Role.ADMIN))):
+        phones[name] = app.test_client()
+        login(user, http=phones[name])
+    assert phones["teacher"].post("/lessons/new", data={"source": STARTER}).status_code == 303
+    return {"paris": paris, "author": teacher, **phones}
+
+
+def test_a_teachers_lesson_is_for_their_groups_only(two_sites):
+    here, elsewhere = two_sites["here"], two_sites["elsewhere"]
+    assert "/lessons/app-ma-lecon" in here.get("/lessons").text
+    assert here.get("/lessons/app-ma-lecon").status_code == 200
+    assert "/lessons/app-ma-lecon" not in elsewhere.get("/lessons").text
+    for phone in (elsewhere, two_sites["other_teacher"]):
+        assert phone.get("/lessons/app-ma-lecon").status_code == 404
+        assert phone.get("/lessons/app-ma-lecon/offline").status_code == 404
+    answer = elsewhere.post("/lessons/app-ma-lecon/exercises/e1", data={"choice": "Réponse A"})
+    assert answer.status_code == 404
+    # Not on the other trainee's home either.
+    assert "app-ma-lecon" not in elsewhere.get("/").text
+
+
+def test_the_scope_follows_the_authors_current_groups(two_sites):
+    from webapp.accounts.models import Group, User
+    from webapp.accounts.services import set_attachment
+
+    admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN))
+    set_attachment(admin, db.session.get(Group, two_sites["paris"].id),
+                   db.session.get(User, two_sites["author"].id), attach=False)
+    assert two_sites["here"].get("/lessons/app-ma-lecon").status_code == 404
+    assert "/lessons/app-ma-lecon" not in two_sites["here"].get("/lessons").text
+    # Its author still reads and edits it.
+    assert two_sites["teacher"].get("/lessons/app-ma-lecon").status_code == 200
+
+
+def test_an_admin_publishes_a_teachers_lesson_to_every_site(two_sites):
+    elsewhere, admin = two_sites["elsewhere"], two_sites["admin"]
+    listing = admin.get("/lessons", headers=EN).text
+    assert "Show to all sites" in listing and two_sites["author"].display_name in listing
+    assert admin.post("/lessons/app-ma-lecon/publish", data={"publish": "1"}).status_code == 303
+    assert elsewhere.get("/lessons/app-ma-lecon").status_code == 200
+    assert "/lessons/app-ma-lecon" in elsewhere.get("/lessons").text
+    assert admin.post("/lessons/app-ma-lecon/publish", data={"publish": "0"}).status_code == 303
+    assert elsewhere.get("/lessons/app-ma-lecon").status_code == 404
+    # Only admins publish, and only teachers' lessons.
+    assert two_sites["teacher"].post("/lessons/app-ma-lecon/publish",
+                                     data={"publish": "1"}).status_code == 404
+    assert admin.post("/lessons/test-cuisine/publish", data={"publish": "1"}).status_code == 404
+    assert admin.post("/lessons/app-ma-lecon/publish", data={"publish": "x"}).status_code == 400
+
+
+def test_reading_ahead_offline_never_points_at_a_lesson_one_may_not_read(app, two_sites, make_user,
+                                                                         make_group, login):
+    other = make_user(Role.TEACHER, group=make_group())
+    http = app.test_client()
+    login(other, http=http)
+    second = STARTER.replace("id: ma-lecon", "id: autre")
+    assert http.post("/lessons/new", data={"source": second}).status_code == 303
+    page = two_sites["here"].get("/lessons/app-ma-lecon").text
+    assert "app-autre" not in page

@@ -46,4 +46,10 @@ def from_environment(instance_path: str) -> dict:
         # Throttling of sign-in: a classroom shares one IP, so the account limit is the tight one.
         "LOGIN_LIMIT_ACCOUNT": "8 per 15 minutes",
         "LOGIN_LIMIT_IP": "120 per 15 minutes",
+        # Live quiz: a session left open ends after this many hours; a room holds this many
+        # players; joins and wrong codes per device (signed in) or per IP (guests).
+        "LIVE_SESSION_HOURS": float(os.environ.get("LIVE_SESSION_HOURS", "4")),
+        "LIVE_MAX_PLAYERS": int(os.environ.get("LIVE_MAX_PLAYERS", "80")),
+        "LIVE_JOIN_LIMIT": os.environ.get("LIVE_JOIN_LIMIT", "30 per 10 minutes"),
+        "LIVE_CODE_LIMIT": os.environ.get("LIVE_CODE_LIMIT", "20 per 10 minutes"),
     }
