@@ -1,5 +1,4 @@
-"""content: teacher lessons scoped to their author's groups (published by an admin), live
-rooms with a player count and nicknames compared by confusable skeleton
+"""content: teacher lessons scoped, live rooms capped, nicknames by confusable skeleton
 
 Revision ID: 0008_content
 Revises: 0007_dashboard
