@@ -155,6 +155,7 @@ def test_the_scope_follows_the_authors_current_groups(two_sites):
 
 def test_an_admin_publishes_a_teachers_lesson_to_every_site(two_sites):
     elsewhere, admin = two_sites["elsewhere"], two_sites["admin"]
+    assert 'href="/lessons"' in admin.get("/").text  # a tile on the admin's home
     listing = admin.get("/lessons", headers=EN).text
     assert "Show to all sites" in listing and two_sites["author"].display_name in listing
     assert admin.post("/lessons/app-ma-lecon/publish", data={"publish": "1"}).status_code == 303
