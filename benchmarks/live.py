@@ -42,8 +42,9 @@ PLACE = re.compile(r'name="(place-\d+)"')
 
 def prepare(folder: str) -> tuple[dict, list[str]]:
     """A fresh database with the bank, a volunteer and the rooms; returns env and room codes."""
+    # Every simulated phone comes from 127.0.0.1: lift the per-IP join rate for the run.
     env = {**os.environ, "PASSERELLE_INSTANCE": folder, "SECRET_KEY": "bench-live-secret",
-           "RATELIMIT_STORAGE_URI": "memory://"}
+           "RATELIMIT_STORAGE_URI": "memory://", "LIVE_JOIN_LIMIT": "100000 per minute"}
     env.setdefault("DATABASE_URL", f"sqlite:///{folder}/live.db")
     os.environ.update(env)
     from flask_migrate import upgrade

@@ -70,4 +70,10 @@ def from_environment(instance_path: str) -> dict:
         # after their last group ended; audit events are kept this long.
         "RETENTION_AFTER_GROUP_MONTHS": int(os.environ.get("RETENTION_AFTER_GROUP_MONTHS", "12")),
         "AUDIT_RETENTION_MONTHS": int(os.environ.get("AUDIT_RETENTION_MONTHS", "24")),
+        # Live quiz: a session left open ends after this many hours; a room holds this many
+        # players; joins and wrong codes per device (signed in) or per IP (guests).
+        "LIVE_SESSION_HOURS": float(os.environ.get("LIVE_SESSION_HOURS", "4")),
+        "LIVE_MAX_PLAYERS": int(os.environ.get("LIVE_MAX_PLAYERS", "80")),
+        "LIVE_JOIN_LIMIT": os.environ.get("LIVE_JOIN_LIMIT", "30 per 10 minutes"),
+        "LIVE_CODE_LIMIT": os.environ.get("LIVE_CODE_LIMIT", "20 per 10 minutes"),
     }

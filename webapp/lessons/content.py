@@ -98,7 +98,8 @@ def _lesson_row_values(data: dict) -> dict:
     return {
         "module": data["module"], "position": data["position"], "title": data["title"],
         "level": data.get("level"), "clea": data["clea"], "themes": " ".join(data["themes"]),
-        "minutes": data["minutes"], "picture": data.get("picture", ""), "content": body, "content_hash": content_hash(body),
+        "minutes": data["minutes"], "picture": data.get("picture", ""), "content": body,
+        "content_hash": content_hash(body),
     }
 
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from webapp.core.forms import Form
 from webapp.lessons.schema import check_lesson, read_yaml
@@ -28,14 +28,19 @@ exercises:
 """
 
 
+MAX_SOURCE = 50_000  # characters: a long lesson is about 8,000
+
+
 class LessonForm(Form):
     source = TextAreaField(_l("The lesson, in the lesson format"),
-                           validators=[DataRequired(message=_l("Please fill in this field.")),
-                                       Length(max=30_000)])
+                           validators=[DataRequired(message=_l("Please fill in this field."))])
     lesson_data = None  # the checked lesson, once valid
 
     def validate_source(self, field):
-        data, lines, problems = read_yaml(field.data, "lesson")
+        if len(field.data) > MAX_SOURCE:
+            raise ValidationError(_l("This lesson is too long: %(count)d characters, at most "
+                                     "%(max)d.", count=len(field.data), max=MAX_SOURCE))
+        data, lines, problems = read_yaml(field.data, "lesson", max_length=MAX_SOURCE)
         problems = problems or check_lesson(data, lines, "lesson")
         if problems:
             raise ValidationError(" · ".join(

@@ -29,6 +29,8 @@ class Lesson(db.Model):
     )
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     retired: Mapped[bool] = mapped_column(default=False)  # file removed: kept for progress
+    # A teacher's lesson is read in its author's groups only, unless an admin publishes it.
+    published: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
 
 class LessonProgress(db.Model):

@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -13,7 +13,8 @@ from webapp.lessons import bp, render, services
 from webapp.lessons.forms import STARTER, LessonForm
 from webapp.lessons.schema import MODULES
 
-READERS = (Role.TRAINEE, Role.TEACHER)
+# Admins read lessons too: they decide which teachers' lessons every site sees.
+READERS = (Role.TRAINEE, Role.TEACHER, Role.ADMIN)
 
 
 @bp.get("/lessons")
@@ -22,14 +23,16 @@ def index():
     lessons, progress = services.catalogue(current_user)
     modules = {module: [lesson for lesson in lessons if lesson.module == module]
                for module in MODULES}
-    return render_template("lessons/index.html", modules=modules, progress=progress)
+    authors = services.authors(modules["app"]) if current_user.role is Role.ADMIN else {}
+    return render_template("lessons/index.html", modules=modules, progress=progress,
+                           authors=authors)
 
 
 def _page(lesson, offline=False, status=200):
     """The lesson page; offline=True is the copy the phone keeps, with nothing personal in it."""
     states = {} if offline else services.states(current_user, lesson)
     progress = None if offline else services.progress_of(current_user, lesson)
-    following = services.following(lesson)
+    following = services.following(lesson, current_user)
     response = make_response(render_template(
         "lessons/lesson.html", lesson=lesson, content=lesson.content, states=states,
         progress=progress, following=following, offline=offline, new_id=lambda: uuid.uuid4().hex,
@@ -43,19 +46,19 @@ def _page(lesson, offline=False, status=200):
 @bp.get("/lessons/<lesson_id>")
 @roles_required(*READERS)
 def lesson(lesson_id: str):
-    return _page(services.get_lesson(lesson_id))
+    return _page(services.lesson_for(current_user, lesson_id))
 
 
 @bp.get("/lessons/<lesson_id>/offline")
 @roles_required(*READERS)
 def offline_copy(lesson_id: str):
-    return _page(services.get_lesson(lesson_id), offline=True)
+    return _page(services.lesson_for(current_user, lesson_id), offline=True)
 
 
 @bp.post("/lessons/<lesson_id>/exercises/<exercise_id>")
 @roles_required(Role.TRAINEE)
 def answer(lesson_id: str, exercise_id: str):
-    lesson = services.get_lesson(lesson_id)
+    lesson = services.lesson_for(current_user, lesson_id)
     item = services.exercise(lesson, exercise_id)
     given = grading.answer_from_form(item, request.form)
     client_id = (request.form.get("client_id") or "")[:64] or uuid.uuid4().hex
@@ -92,6 +95,16 @@ def edit(lesson_id: str):
         services.save_app_lesson(current_user, form.lesson_data, form.source.data, lesson)
         return redirect(url_for("lessons.lesson", lesson_id=lesson.id), 303)
     return render_template("lessons/edit.html", form=form, lesson=lesson)
+
+
+@bp.post("/lessons/<lesson_id>/publish")
+@roles_required(Role.ADMIN)
+def publish(lesson_id: str):
+    """Show a teacher's lesson to every site (publish=1), or only to its author's groups."""
+    if request.form.get("publish") not in ("0", "1"):
+        abort(400)
+    services.set_published(current_user, lesson_id, request.form["publish"] == "1")
+    return redirect(url_for("lessons.index", _anchor=f"lesson-{lesson_id}"), 303)
 
 
 MODULE_NAMES = {

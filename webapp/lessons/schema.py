@@ -3,6 +3,7 @@
 Pure functions: they take text and return data and a list of problems, each naming the line.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -29,30 +30,97 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
-def read_yaml(text: str, file: str):
-    """Parse YAML and return (data, lines, problems); lines maps a path to its line number."""
+# Teacher input is bounded before it is parsed: size, nesting, and no anchors or aliases (an
+# alias is a pointer, so a few hundred bytes can expand to billions of nodes: "billion laughs").
+MAX_DEPTH = 12
+ID_LENGTH = 60  # an app lesson's id gets "app-" and maybe "-2": the column holds 80
+PICTURE_LENGTH = 16  # one emoji, maybe with modifiers: the column holds 16
+PLAIN_TYPES = (str, int, float, bool, type(None))
+MAP_TAG, SEQ_TAG = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """The safe loader, refusing anchors, aliases and deep nesting before any node is built."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(line, "'&' and '*' (anchors and aliases) are not allowed: "
+                                 "write the text again instead")
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(line, "too many levels one inside another")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def read_yaml(text: str, file: str, max_length: int | None = None):
+    """Parse YAML and return (data, lines, problems); lines maps a path to its line number.
+
+    Refuses anchors and aliases, deep nesting, non-text keys and values other than text,
+    numbers, true/false and null (a date or a tagged value must be quoted)."""
+    if max_length is not None and len(text) > max_length:
+        return None, {}, [Problem(file, 1, f"too long: {len(text)} characters, at most "
+                                              f"{max_length}")]
+    lines: dict[tuple, int] = {}
+    loader = _StrictLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        data = _to_python(node, (), lines, loader) if node is not None else None
+    except _Refused as refused:
+        return None, {}, [Problem(file, refused.line, refused.message)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
-        return None, {}, [Problem(file, line, f"not valid YAML: {getattr(error, 'problem', error)}")]
-    lines: dict[tuple, int] = {}
-    loader = yaml.SafeLoader("")
-    data = _to_python(node, (), lines, loader) if node is not None else None
+        problem = getattr(error, "problem", error)
+        return None, {}, [Problem(file, line, f"not valid YAML: {problem}")]
+    finally:
+        loader.dispose()
     return data, lines, []
 
 
 def _to_python(node, path, lines, loader):
     """Build plain data from the YAML node tree, noting the line where each path starts."""
-    lines[path] = node.start_mark.line + 1
+    line = lines[path] = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in (MAP_TAG, SEQ_TAG):
+        raise _Refused(line, f"{node.tag[:40]!r} is not allowed: write plain lists and texts")
     if isinstance(node, yaml.MappingNode):
-        return {key.value: _to_python(value, (*path, key.value), lines, loader)
-                for key, value in node.value}
+        result = {}
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                raise _Refused(key.start_mark.line + 1, "a key must be a plain word")
+            result[key.value] = _to_python(value, (*path, key.value), lines, loader)
+        return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, (*path, index), lines, loader)
                 for index, item in enumerate(node.value)]
-    return loader.construct_object(node)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError):
+        value = None
+        plain = False
+    else:
+        plain = isinstance(value, PLAIN_TYPES) and not (
+            isinstance(value, float) and not math.isfinite(value))
+    if not plain:
+        raise _Refused(line, f"{node.value[:40]!r} is read as a special value (a date, a tag...): "
+                             "put it between quotes")
+    return value
+
+
+def _too_long(key: str, count: int, most: int) -> str:
+    return f"'{key}' is too long: {count} characters, at most {most}"
 
 
 class Checker:
@@ -76,22 +144,38 @@ class Checker:
             self.fail((*path, key), f"'{key}' must be a non-empty text, got {value!r}")
             return False
         if len(value) > max_length:
-            self.fail((*path, key), f"'{key}' is too long ({len(value)} characters, at most {max_length})")
+            self.fail((*path, key), _too_long(key, len(value), max_length))
         return True
 
-    def strings(self, data: dict, key: str, path: tuple, low: int, high: int) -> list | None:
+    def picture(self, data: dict, path: tuple, required=False) -> None:
+        """An emoji: a short text (it goes into a 16-character column)."""
+        if "picture" not in data and not required:
+            return
+        value = data.get("picture")
+        if not isinstance(value, str) or not value.strip():
+            self.fail((*path, "picture") if "picture" in data else path,
+                      "'picture' must be an emoji, like \"📘\"")
+        elif len(value) > PICTURE_LENGTH:
+            self.fail((*path, "picture"), _too_long("picture", len(value), PICTURE_LENGTH))
+
+    def strings(self, data: dict, key: str, path: tuple, low: int, high: int,
+                max_length=200) -> list | None:
         value = data.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             self.fail((*path, key) if key in data else path,
                       f"'{key}' must be a list of {low} to {high} texts (quote yes/no/numbers)")
             return None
+        for index, item in enumerate(value):
+            if len(item) > max_length:
+                self.fail((*path, key, index), _too_long(key, len(item), max_length))
         if not low <= len(value) <= high:
             self.fail((*path, key), f"'{key}' has {len(value)} items: expected {low} to {high}")
         if len(set(value)) != len(value):
             self.fail((*path, key), f"'{key}' has the same item twice")
         return value
 
-    def translations(self, data: dict, key: str, path: tuple, required=True) -> None:
+    def translations(self, data: dict, key: str, path: tuple, required=True,
+                     max_length=700) -> None:
         value = data.get(key)
         if value is None:
             if required:
@@ -101,13 +185,21 @@ class Checker:
             isinstance(value.get(lang), str) and value[lang].strip() for lang in ("en", "ar")
         ):
             self.fail((*path, key), f"'{key}' must give both 'en' and 'ar' texts")
+            return
+        for lang in ("en", "ar"):
+            if len(value[lang]) > max_length:
+                self.fail((*path, key), _too_long(f"{key}.{lang}", len(value[lang]), max_length))
 
     def one_of(self, data: dict, key: str, path: tuple, allowed, required=True) -> bool:
         if key not in data:
             if required:
-                self.fail(path, f"'{key}' is missing: expected one of {', '.join(map(str, allowed))}")
+                self.fail(path, f"'{key}' is missing: expected one of "
+                                f"{', '.join(map(str, allowed))}")
             return False
-        if data[key] not in allowed:
+        value = data[key]
+        # True == 1 in Python: a yes/no is not a number (and would not fit a number column).
+        if value not in allowed or (isinstance(value, bool) and not any(
+                isinstance(item, bool) for item in allowed)):
             self.fail((*path, key), f"'{key}' is {data[key]!r}: expected one of "
                                     f"{', '.join(map(str, allowed))}")
             return False
@@ -116,12 +208,15 @@ class Checker:
     def picture_choices(self, data: dict, path: tuple) -> list | None:
         choices = data.get("choices")
         if not isinstance(choices, list) or not 2 <= len(choices) <= 4 or not all(
-            isinstance(c, dict) and isinstance(c.get("picture"), str) and isinstance(c.get("label"), str)
-            for c in choices
+            isinstance(c, dict) and isinstance(c.get("picture"), str)
+            and isinstance(c.get("label"), str) for c in choices
         ):
             self.fail((*path, "choices") if "choices" in data else path,
                       "'choices' must be 2 to 4 items, each {picture: emoji, label: text}")
             return None
+        for index, choice in enumerate(choices):
+            self.picture(choice, (*path, "choices", index))
+            self.text(choice, "label", (*path, "choices", index), max_length=200)
         return [choice["label"] for choice in choices]
 
 
@@ -130,7 +225,8 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
     if not isinstance(exercise, dict):
         check.fail(path, "an exercise must be a mapping with id, type, prompt...")
         return
-    if not isinstance(exercise.get("id"), str) or not SLUG.match(exercise.get("id", "")):
+    if not isinstance(exercise.get("id"), str) or not SLUG.match(exercise.get("id", "")) \
+            or len(exercise["id"]) > 40:
         check.fail((*path, "id"), "'id' must be a short lowercase id like e1")
     check.text(exercise, "prompt", path)
     check.translations(exercise, "prompt_tr", path)
@@ -157,11 +253,13 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
     elif kind == "match":
         pairs = exercise.get("pairs")
         if not isinstance(pairs, list) or not 3 <= len(pairs) <= 5 or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) and s for s in p)
+            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) and 0 < len(s) <= 200
+                                                         for s in p)
             for p in pairs
         ):
             check.fail((*path, "pairs") if "pairs" in exercise else path,
-                       "'pairs' must be 3 to 5 [left, right] pairs of texts")
+                       "'pairs' must be 3 to 5 [left, right] pairs of texts (200 characters each "
+                       "at most)")
         elif len({p[1] for p in pairs}) != len(pairs) or len({p[0] for p in pairs}) != len(pairs):
             check.fail((*path, "pairs"), "each left and each right text must appear once")
     elif kind == "order":
@@ -186,20 +284,28 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
         return check.problems
     if not isinstance(data.get("id"), str) or not SLUG.match(data.get("id") or ""):
         check.fail(("id",) if "id" in data else (), "'id' must be lowercase letters, digits and -")
+    elif len(data["id"]) > ID_LENGTH:
+        check.fail(("id",), _too_long("id", len(data["id"]), ID_LENGTH))
     check.text(data, "title", (), max_length=80)
-    check.translations(data, "title_tr", ())
+    check.translations(data, "title_tr", (), max_length=80)
+    check.picture(data, ())
     if "level" in data:
         check.one_of(data, "level", (), LEVELS)
     check.one_of(data, "clea", (), range(1, 8))
     themes = data.get("themes")
-    if not isinstance(themes, list) or not themes or not set(themes) <= set(THEMES):
+    if not isinstance(themes, list) or not themes or not all(
+            isinstance(theme, str) for theme in themes) or not set(themes) <= set(THEMES):
         check.fail(("themes",) if "themes" in data else (),
                    f"'themes' must list one or more of: {', '.join(THEMES)}")
+    elif len(set(themes)) != len(themes):
+        check.fail(("themes",), "'themes' has the same theme twice")
     if not isinstance(data.get("minutes"), int) or not 3 <= data["minutes"] <= 30:
-        check.fail(("minutes",) if "minutes" in data else (), "'minutes' must be a number from 3 to 30")
+        check.fail(("minutes",) if "minutes" in data else (),
+                   "'minutes' must be a number from 3 to 30")
     blocks = data.get("blocks")
     if not isinstance(blocks, list) or not 2 <= len(blocks) <= 8:
-        check.fail(("blocks",) if "blocks" in data else (), "'blocks' must be a list of 2 to 8 blocks")
+        check.fail(("blocks",) if "blocks" in data else (),
+                   "'blocks' must be a list of 2 to 8 blocks")
         blocks = blocks if isinstance(blocks, list) else []
     for index, block in enumerate(blocks):
         path = ("blocks", index)
@@ -208,6 +314,7 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
             continue
         check.text(block, "text", path, max_length=700)
         check.translations(block, "tr", path, required=False)
+        check.picture(block, path)
     glossary = data.get("glossary", [])
     if not isinstance(glossary, list):
         check.fail(("glossary",), "'glossary' must be a list of words")
@@ -219,6 +326,7 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
             continue
         for key in ("word", "en", "ar"):
             check.text(entry, key, path, max_length=80)
+        check.picture(entry, path)
     if data.get("level") and len(glossary) < 3:
         check.fail(("glossary",) if "glossary" in data else (),
                    "an FLE lesson needs a glossary of at least 3 words")
@@ -232,7 +340,8 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
         check_exercise(check, exercise, ("exercises", index))
         if isinstance(exercise, dict):
             if exercise.get("id") in seen:
-                check.fail(("exercises", index, "id"), f"exercise id {exercise.get('id')!r} is used twice")
+                check.fail(("exercises", index, "id"),
+                           f"exercise id {exercise.get('id')!r} is used twice")
             seen.add(exercise.get("id"))
     return check.problems
 
@@ -279,8 +388,10 @@ def check_question(check: Checker, question, path: tuple) -> None:
     elif kind == "order":
         check.strings(question, "items", path, 3, 6)
     elif kind == "numeric":
-        if not isinstance(question.get("answer"), int | float) or isinstance(question["answer"], bool):
-            check.fail((*path, "answer") if "answer" in question else path, "'answer' must be a number")
+        answer = question.get("answer")
+        if not isinstance(answer, int | float) or isinstance(answer, bool):
+            check.fail((*path, "answer") if "answer" in question else path,
+                       "'answer' must be a number")
         check.text(question, "unit", path, max_length=20)
         tolerance = question.get("tolerance")
         if not isinstance(tolerance, int | float) or tolerance < 0:

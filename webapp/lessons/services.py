@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import abort
 
+from webapp.accounts.models import Role, group_membership
 from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
@@ -28,14 +29,52 @@ class ExerciseState:
 
 
 def _ordered(lessons):
-    return sorted(lessons, key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position))
+    return sorted(lessons,
+                  key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position))
+
+
+# --- who reads which lesson -----------------------------------------------------------------
+
+
+def readable_by(user):
+    """SQL condition: the lessons this person may read. Every file lesson; a teacher's lesson
+    only by its author and the people of the groups its author is attached to now (read at
+    the moment of use, never remembered), unless an admin published it to every site."""
+    if user.role is Role.ADMIN:
+        return sa.true()
+    mine = group_membership.alias("mine")
+    theirs = group_membership.alias("theirs")
+    colleagues = sa.select(theirs.c.user_id).where(theirs.c.group_id.in_(
+        sa.select(mine.c.group_id).where(mine.c.user_id == user.id)))
+    return sa.or_(Lesson.module != "app", Lesson.published.is_(True),
+                  Lesson.author_id == user.id, Lesson.author_id.in_(colleagues))
+
+
+def may_read(user, lesson: Lesson) -> bool:
+    """readable_by for one lesson already loaded: file lessons cost no query."""
+    if (lesson.module != "app" or lesson.published or user.role is Role.ADMIN
+            or lesson.author_id == user.id):
+        return True
+    if lesson.author_id is None:
+        return False
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Lesson).where(
+        Lesson.id == lesson.id, readable_by(user))) > 0
+
+
+def lesson_for(user, lesson_id: str) -> Lesson:
+    """A lesson this person may read, else 404 (the same as a lesson that does not exist)."""
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or not may_read(user, lesson):
+        abort(404)
+    return lesson
 
 
 def catalogue(user) -> tuple[list[Lesson], dict[str, LessonProgress]]:
-    """Every current lesson in teaching order, with the user's progress by lesson id."""
+    """Every current lesson this person may read, in teaching order, with their progress."""
     # The lesson bodies are not needed for a list: leave them in the database.
     lessons = _ordered(db.session.scalars(
-        sa.select(Lesson).options(sa.orm.defer(Lesson.content)).where(Lesson.retired.is_(False))))
+        sa.select(Lesson).options(sa.orm.defer(Lesson.content))
+        .where(Lesson.retired.is_(False), readable_by(user))))
     progress = {row.lesson_id: row for row in db.session.scalars(
         sa.select(LessonProgress).where(LessonProgress.user_id == user.id))}
     return lessons, progress
@@ -53,15 +92,18 @@ def next_lesson(user) -> tuple[Lesson | None, LessonProgress | None]:
 
 
 def get_lesson(lesson_id: str) -> Lesson:
+    """Any lesson, for scripts (the demo data); pages use lesson_for, which checks the reader."""
     return db.session.get(Lesson, lesson_id) or abort(404)
 
 
-def following(lesson: Lesson) -> Lesson | None:
-    """The lesson after this one in teaching order (for offline reading ahead)."""
+def following(lesson: Lesson, user) -> Lesson | None:
+    """The lesson after this one in teaching order that this person may read (offline
+    reading ahead)."""
     return db.session.scalar(
         sa.select(Lesson).options(sa.orm.defer(Lesson.content))
         .where(Lesson.module == lesson.module, Lesson.retired.is_(False),
-               Lesson.position > lesson.position).order_by(Lesson.position).limit(1)
+               Lesson.position > lesson.position, readable_by(user))
+        .order_by(Lesson.position).limit(1)
     )
 
 
@@ -160,6 +202,29 @@ def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = Non
     lesson.content_hash, lesson.updated_at = content_hash(body), utcnow()
     db.session.commit()
     return lesson
+
+
+def set_published(admin, lesson_id: str, published: bool) -> Lesson:
+    """An admin shows a teacher's lesson to every site, or back to its author's groups only."""
+    if admin.role is not Role.ADMIN:
+        abort(404)
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None or lesson.module != "app":
+        abort(404)
+    lesson.published = published
+    db.session.commit()
+    return lesson
+
+
+def authors(lessons: list[Lesson]) -> dict[int, str]:
+    """The display names of the staff who wrote these lessons (one query)."""
+    from webapp.accounts.models import User
+
+    ids = {lesson.author_id for lesson in lessons if lesson.author_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(sa.select(User.id, User.display_name)
+                                   .where(User.id.in_(ids))).all())
 
 
 def authored_lesson(author, lesson_id: str) -> Lesson:

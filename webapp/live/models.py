@@ -1,12 +1,23 @@
 """Live sessions, their players and answers: all state in the database, none in memory."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
-from webapp.core.time import utcnow
+from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
+
+
+def is_over(phase: str, ended_at: datetime | None, created_at: datetime,
+            now: datetime | None = None) -> bool:
+    """Ended by its host, or left open longer than LIVE_SESSION_HOURS: then a session is over,
+    computed on reading (a GET never writes)."""
+    if ended_at is not None or phase == "end":
+        return True
+    lifetime = timedelta(hours=current_app.config["LIVE_SESSION_HOURS"])
+    return as_utc(created_at) + lifetime <= (now or utcnow())
 
 
 class LiveSession(db.Model):
@@ -26,12 +37,26 @@ class LiveSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     question_started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Players so far, counted up atomically: the room's cap holds under concurrent joins.
+    player_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        return is_over(self.phase, self.ended_at, self.created_at, now)
+
+    @property
+    def state(self) -> str:
+        """The phase as people see it: "end" once the session is over."""
+        return "end" if self.is_over() else self.phase
 
 
 class LivePlayer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("live_session.id", ondelete="CASCADE"))
     nickname: Mapped[str] = mapped_column(sa.String(24))
+    # Digests of the nickname's confusable skeleton (see live.nicknames): case-insensitive,
+    # and case-sensitive. Unique per session, so lookalike nicknames cannot sit side by side.
+    nickname_key: Mapped[str] = mapped_column(sa.String(64))
+    skeleton_key: Mapped[str] = mapped_column(sa.String(64))
     user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -40,6 +65,8 @@ class LivePlayer(db.Model):
     right: Mapped[int] = mapped_column(default=0)
     __table_args__ = (
         sa.UniqueConstraint("session_id", "nickname"),
+        sa.UniqueConstraint("session_id", "nickname_key", name="uq_live_player_nickname_key"),
+        sa.UniqueConstraint("session_id", "skeleton_key", name="uq_live_player_skeleton_key"),
         sa.Index("ix_live_player_session_user", "session_id", "user_id"),
     )
 

@@ -1,9 +1,19 @@
 """Hosting (projector) and playing (phones) live sessions; phones poll a version number."""
 
+import hashlib
 import uuid
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template,
-                   request, url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -24,6 +34,13 @@ REFUSALS = {
     "closed": _l("This question is closed. Wait for the next one."),
     "late": _l("Time is up for this question."),
 }
+NO_SESSION = _l("No session has this code. Check it on the wall.")
+TOO_MANY_CODES = _l("Too many wrong codes. Wait a few minutes, then try again.")
+JOIN_REFUSALS = {
+    "taken": _l("This nickname is taken. Choose another one."),
+    "full": _l("This room is full."),
+    "too_many": _l("Too many players joined from here. Wait a few minutes."),
+}
 
 
 def light(view):
@@ -34,6 +51,36 @@ def light(view):
 
 def _cookie(code: str) -> str:
     return f"live-{code}"
+
+
+def _client() -> str:
+    """Who is trying codes and joining: a signed-in device (its sign-in token, read from the
+    signed session cookie: no query), else the IP address. So a classroom behind one IP
+    keeps playing while one anonymous device there guesses codes."""
+    if token := session.get("_user_id"):
+        return "device:" + hashlib.sha256(str(token).encode()).hexdigest()[:32]
+    return "ip:" + (request.remote_addr or "unknown")
+
+
+def _session_and_player(code: str):
+    """The session behind a code and this phone's player in it. Unknown, over (ended or
+    expired) for someone who did not play, or not theirs to see: one answer for all (the
+    same 404), counted as a wrong guess; too many wrong guesses: 429 for any code, except
+    for the players of that session."""
+    client = _client()
+    live = services.find(code)
+    player = (services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
+              if live else None)
+    if player is None and services.guessing_blocked(client):
+        abort(429)
+    if live is None or (player is None and live.is_over()):
+        _no_session(client)
+    return live, player
+
+
+def _no_session(client: str):
+    services.record_wrong_code(client)
+    abort(404)
 
 
 # --- host -----------------------------------------------------------------------------------
@@ -79,7 +126,7 @@ def _host_context(live) -> dict:
     counts, answered, right = services.tally(live, live.current) if question else ({}, 0, 0)
     return {"question": question, "counts": counts, "answered": answered, "right": right,
             "players": services.players(live), "top": services.top_players(live),
-            "results": services.results(live) if live.phase == "end" else None}
+            "results": services.results(live) if live.state == "end" else None}
 
 
 @bp.post("/live/<code>/advance")
@@ -108,31 +155,40 @@ def results(code: str):
 @bp.route("/join", methods=["GET", "POST"])
 def join():
     form = JoinForm(code=request.args.get("code", ""))
+    status = 200
     if form.validate_on_submit():
         code = form.code.data.strip().upper().replace(" ", "")
-        if services.version_of(code) is None:
-            form.code.errors.append(_l("No session has this code. Check it on the wall."))
+        client = _client()
+        live = services.find(code)
+        player = (services.player_for(live, request.cookies.get(_cookie(live.code)),
+                                      current_user) if live else None)
+        if player is None and services.guessing_blocked(client):
+            form.code.errors.append(TOO_MANY_CODES)
+            status = 429
+        elif live is None or (player is None and live.is_over()):
+            services.record_wrong_code(client)  # unknown and ended codes: the same answer
+            form.code.errors.append(NO_SESSION)
         else:
-            return redirect(url_for("live.join_code", code=code), 303)
-    return render_template("live/join.html", form=form)
+            return redirect(url_for("live.join_code", code=live.code), 303)
+    return render_template("live/join.html", form=form), status
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join_code(code: str):
-    live = services.by_code(code)
-    if services.player_for(live, request.cookies.get(_cookie(live.code)), current_user):
+    live, player = _session_and_player(code)
+    if player:
         return redirect(url_for("live.play", code=live.code), 303)
     if live.group_id and not (current_user.is_authenticated and
                               live.group_id in {g.id for g in current_user.groups}):
-        abort(404)  # a group's session: only its members play
+        _no_session(_client())  # a group's session: only its members play
     form = NicknameForm(nickname=services.remembered_nickname(current_user))
-    if live.phase == "end":
-        return render_template("live/join_nickname.html", form=None, live=live)
     if form.validate_on_submit():
         try:
+            if not services.may_join_now(_client()):
+                raise services.Refused("too_many")
             _player, token = services.join(live, form.nickname.data, current_user)
-        except services.Refused:
-            form.nickname.errors.append(_l("This nickname is taken. Choose another one."))
+        except services.Refused as reason:
+            form.nickname.errors.append(JOIN_REFUSALS[str(reason)])
         else:
             response = redirect(url_for("live.play", code=live.code), 303)
             response.set_cookie(_cookie(live.code), token, max_age=24 * 3600, httponly=True,
@@ -141,21 +197,21 @@ def join_code(code: str):
     return render_template("live/join_nickname.html", form=form, live=live)
 
 
-def _player_or_join(live):
-    player = services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
+def _player_or_join(code: str):
+    live, player = _session_and_player(code)
     if player is None:
         abort(redirect(url_for("live.join_code", code=live.code), 303))
-    return player
+    return live, player
 
 
 def _play(live, player, refused=None, mine=None):
     question = services.question_at(live)
     mine = mine or (services.my_answer(player, live.current) if question else None)
-    reveal = services.tally(live, live.current) if live.phase == "reveal" else None
+    reveal = services.tally(live, live.current) if live.state == "reveal" else None
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
     response = make_response(render_template(
         template, live=live, player=player, question=question, mine=mine, reveal=reveal,
-        top=services.top_players(live) if live.phase in ("scores", "end") else [],
+        top=services.top_players(live) if live.state in ("scores", "end") else [],
         refused=refused, client_id=uuid.uuid4().hex))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -163,18 +219,18 @@ def _play(live, player, refused=None, mine=None):
 
 @bp.get("/live/<code>/play")
 def play(code: str):
-    live = services.by_code(code)
-    return _play(live, _player_or_join(live))
+    return _play(*_player_or_join(code))
 
 
 @bp.get("/live/<code>/poll")
 @light
 def poll(code: str):
-    """Nothing new: 204 and no body, after one indexed query. Else the new phase's panel."""
-    version = services.version_of(code.upper())
-    if version is None:
-        abort(404)
-    if version == request.args.get("v", type=int):
+    """Nothing new: 204 and no body, after one indexed query. Else the new phase's panel.
+    Unknown, over or blocked: the full checks of the play page (same answers as there)."""
+    found = services.poll_state(code.upper())
+    if found is None or found[1] or services.guessing_blocked(_client()):
+        return play(code)
+    if found[0] == request.args.get("v", type=int):
         response = make_response("", 204)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -183,8 +239,7 @@ def poll(code: str):
 
 @bp.post("/live/<code>/answer")
 def answer(code: str):
-    live = services.by_code(code)
-    player = _player_or_join(live)
+    live, player = _player_or_join(code)
     index = request.form.get("index", type=int)
     question = services.question_at(live, index if index is not None else -1)
     refused = mine = None

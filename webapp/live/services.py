@@ -7,13 +7,15 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
+from limits import parse
 
 from webapp.accounts.models import Role
 from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
-from webapp.extensions import db
-from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession
+from webapp.extensions import db, limiter
+from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession, is_over
+from webapp.live.nicknames import nickname_keys
 from webapp.revision import services as revision
 from webapp.revision.models import Question
 
@@ -92,14 +94,51 @@ def create_session(host, group, scopes: list[str], count: int, time_limit: int |
     return live
 
 
+def find(code: str) -> LiveSession | None:
+    return db.session.scalar(sa.select(LiveSession).where(LiveSession.code == code.upper()))
+
+
 def by_code(code: str) -> LiveSession:
-    live = db.session.scalar(sa.select(LiveSession).where(LiveSession.code == code.upper()))
-    return live or abort(404)
+    return find(code) or abort(404)
 
 
-def version_of(code: str) -> int | None:
-    """The one small indexed query a poll costs."""
-    return db.session.scalar(sa.select(LiveSession.version).where(LiveSession.code == code))
+def poll_state(code: str) -> tuple[int, bool] | None:
+    """(version, over) of a session, or None: the one small indexed query a poll costs."""
+    row = db.session.execute(sa.select(LiveSession.version, LiveSession.phase,
+                                       LiveSession.ended_at, LiveSession.created_at)
+                             .where(LiveSession.code == code)).first()
+    if row is None:
+        return None
+    return row.version, is_over(row.phase, row.ended_at, row.created_at)
+
+
+def over_clause(now: datetime):
+    """SQL condition: sessions that are over at `now` (ended, or past LIVE_SESSION_HOURS);
+    for purges, which must treat an expired session as ended."""
+    lifetime = timedelta(hours=current_app.config["LIVE_SESSION_HOURS"])
+    return sa.or_(LiveSession.ended_at.is_not(None), LiveSession.phase == "end",
+                  LiveSession.created_at <= now - lifetime)
+
+
+# --- throttling: wrong codes and joins, in the limiter's storage (Redis when shared) ---------
+
+
+def _limit(name: str):
+    return parse(current_app.config[name])
+
+
+def guessing_blocked(client: str) -> bool:
+    """Too many wrong codes from this device or IP: it must wait before trying any code."""
+    return not limiter.limiter.test(_limit("LIVE_CODE_LIMIT"), "live-code", client)
+
+
+def record_wrong_code(client: str) -> None:
+    limiter.limiter.hit(_limit("LIVE_CODE_LIMIT"), "live-code", client)
+
+
+def may_join_now(client: str) -> bool:
+    """Count one join from this device or IP; False once it joined too often (atomic)."""
+    return limiter.limiter.hit(_limit("LIVE_JOIN_LIMIT"), "live-join", client)
 
 
 def may_host(user, live: LiveSession) -> bool:
@@ -119,8 +158,9 @@ def hosted_by(user, code: str) -> LiveSession:
 
 
 def advance(live: LiveSession, expected_version: int) -> LiveSession:
-    """Move to the next phase; a double tap on the host's button moves once."""
-    if live.version != expected_version:
+    """Move to the next phase; a double tap on the host's button moves once. A session that
+    is over (ended, or expired) does not move."""
+    if live.version != expected_version or live.is_over():
         return live
     phase, current = next_phase(live.phase, live.current, len(live.question_ids))
     now = utcnow()
@@ -168,15 +208,28 @@ def player_for(live: LiveSession, token: str | None, user) -> LivePlayer | None:
 
 
 def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
-    """Add a player; raise Refused when the nickname is taken."""
+    """Add a player; raise Refused("taken") when the nickname looks like one already in the
+    room (same confusable skeleton), Refused("full") when the room has its maximum."""
     nickname = clean_nickname(nickname)
+    case_key, skeleton_key = nickname_keys(nickname)
     taken = db.session.scalar(sa.select(LivePlayer.id).where(
-        LivePlayer.session_id == live.id, sa.func.lower(LivePlayer.nickname) == nickname.lower()))
+        LivePlayer.session_id == live.id,
+        sa.or_(LivePlayer.nickname_key == case_key, LivePlayer.skeleton_key == skeleton_key)))
     if taken:
         raise Refused("taken")
+    # Take a seat: one atomic conditional update, so concurrent joins never pass the cap.
+    seated = db.session.execute(
+        sa.update(LiveSession).where(LiveSession.id == live.id,
+                                     LiveSession.player_count < current_app.config[
+                                         "LIVE_MAX_PLAYERS"])
+        .values(player_count=LiveSession.player_count + 1)).rowcount
+    if not seated:
+        db.session.rollback()
+        raise Refused("full")
     token = secrets.token_urlsafe(24)
     signed_in = user.is_authenticated and user.role is Role.TRAINEE
     player = LivePlayer(session_id=live.id, nickname=nickname, token_hash=_digest(token),
+                        nickname_key=case_key, skeleton_key=skeleton_key,
                         user_id=user.id if signed_in else None, score=0, right=0)
     db.session.add(player)
     if signed_in:
@@ -204,7 +257,7 @@ def players(live: LiveSession) -> list[LivePlayer]:
 def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
            now: datetime) -> LiveAnswer:
     """Record a player's answer to the question being asked, once; raise Refused otherwise."""
-    if live.phase != "question" or index != live.current:
+    if live.state != "question" or index != live.current:
         raise Refused("closed")
     seconds = (now - as_utc(live.question_started_at)).total_seconds()
     if live.time_limit and seconds > live.time_limit + GRACE.total_seconds():
