@@ -1,22 +1,23 @@
 """Teachers: Today, the progress grid, assignments, a trainee's page, the impact report."""
 
-import csv
-import io
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
-from webapp.accounts.models import Role, Site, User
+from webapp.accounts.models import Role, User
 from webapp.budget import services as budget
+from webapp.core.spreadsheet import csv_response
+from webapp.core.themes import THEME_NAMES
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
+from webapp.dashboard import impact as impact_rules
 from webapp.dashboard.forms import AssignmentForm, SettingsForm
 from webapp.extensions import db
 from webapp.journal import services as journal
@@ -24,7 +25,7 @@ from webapp.lessons import services as lessons
 from webapp.lessons.routes import MODULE_NAMES
 from webapp.live import services as live
 from webapp.privacy.models import AuditEvent
-from webapp.privacy.services import audit_read
+from webapp.privacy.services import audit, audit_read
 from webapp.revision import services as revision
 
 
@@ -151,56 +152,81 @@ def trainee(trainee_id: int):
 
 
 def _impact_scope():
-    """The groups a report covers: one group, or a site's groups; staff see only theirs."""
-    mine = accounts.groups_for(current_user)
-    if site_id := request.args.get("site", type=int):
+    """The groups a report covers (one group, or the site's groups this person may see), and
+    the fixed period asked for. Free dates are gone: a period is a quarter or a year."""
+    mine = accounts.groups_for(current_user)  # attachments now, not when a link was made
+    if "start" in request.args or "end" in request.args:
+        abort(404)
+    if "site" in request.args:
+        site_id = request.args.get("site", type=int)
         groups = [g for g in mine if g.site_id == site_id]
-        title = db.session.get(Site, site_id).name if groups else ""
+        scope, title = {"site": site_id}, groups[0].site.name if groups else ""
     else:
         group = _group_from_args(mine)
         groups, title = ([group], group.name) if group else ([], "")
-    if not groups:
+        scope = {"group": group.id} if group else {}
+    period = impact_rules.parse_period(request.args.get("period"), request.args.get("year"),
+                                       local_today())
+    if not groups or period is None:
         abort(404)
-    end = _parse(request.args.get("end")) or local_today()
-    start = _parse(request.args.get("start")) or end - timedelta(days=365)
-    return groups, title, start, end
+    return groups, title, scope, period
 
 
-def _parse(text):
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def _impact_read(groups, title, scope, period):
+    report = services.impact_report(groups, period, local_today())
+    where = " ".join(f"{key}={value}" for key, value in scope.items())
+    audit(current_user, "impact_viewed", None, f"{where} period={period.label}")
+    db.session.commit()
+    return report
 
 
 @bp.get("/dashboard/impact")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def impact():
-    groups, title, start, end = _impact_scope()
-    return render_template("dashboard/impact.html", report=services.impact(groups, start, end),
-                           title=title, start=start, end=end, groups=accounts.groups_for(current_user))
+    groups, title, scope, period = _impact_scope()
+    report = _impact_read(groups, title, scope, period)
+    names = {g.id: g.name for g in groups}
+    return render_template(
+        "dashboard/impact.html", report=report, title=title, scope=scope, names=names,
+        minimum=impact_rules.MIN_PEOPLE, families=impact_rules.FAMILIES,
+        choices=impact_rules.choices([(g.starts_on, g.ends_on) for g in groups], local_today()))
 
 
 @bp.get("/dashboard/impact.csv")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def impact_csv():
-    groups, title, start, end = _impact_scope()
-    report = services.impact(groups, start, end)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["indicateur", "valeur"])
-    for key in ("trainees", "lessons_completed", "exams", "exams_passed", "live_players",
-                "live_sessions"):
-        writer.writerow([key, report[key]])
-    for scope, value in report["mastery"].items():
-        writer.writerow([f"mastery_ccp{scope}_percent", value])
-    for stage, totals in report["assessment"].items():
-        writer.writerow([f"assessment_{stage}_respondents", totals["respondents"]])
-        for theme, figures in totals["themes"].items():
-            writer.writerow([f"assessment_{stage}_{theme}_average",
-                             str(figures["average"]).replace(".", ",")])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=impact-{start}-{end}.csv"})
+    groups, title, scope, period = _impact_scope()
+    report = _impact_read(groups, title, scope, period)
+    names = {g.id: g.name for g in groups}
+    rows = [["perimetre", "periode", "indicateur", "valeur"]]
+    for family, figure in report.figures.items():
+        rows += [[title, period.label, key, value] for key, value in _csv_figures(family, figure)]
+    several = len({(cell.group_id, cell.quarter) for cell in report.cells}) > 1
+    for cell in report.cells if several else []:  # what a site or a year is made of
+        figure = impact_rules.combine([cell])[cell.family]
+        rows += [[names[cell.group_id], cell.quarter, key, value]
+                 for key, value in _csv_figures(cell.family, figure)]
+    return csv_response(rows, f"impact-{'-'.join(map(str, scope.values()))}-{period.label}.csv")
+
+
+def _csv_figures(family: str, figure) -> list[tuple[str, object]]:
+    """One figure as (indicator, value) lines; a figure made of no shown cell says "<5"."""
+    prefix = "activity" if family == impact_rules.ACTIVITY else f"assessment_{family}"
+    if not figure.shown:
+        return [(f"{prefix}_people", f"<{impact_rules.MIN_PEOPLE}")]
+    lines = [(f"{prefix}_people", figure.people)]
+    if family == impact_rules.ACTIVITY:
+        lines += [(key, figure.sums[key]) for key in ("lessons", "exams", "passed", "players",
+                                                     "sessions")]
+        lines += [(f"mastery_{scope}_percent", value) for scope, value in figure.mastery().items()]
+        return lines
+    for theme in THEME_NAMES:
+        average = figure.average(theme)
+        lines.append((f"{prefix}_{theme}_average",
+                      "" if average is None else str(average).replace(".", ",")))
+        lines += [(f"{prefix}_{theme}_level{level}", count)
+                  for level, count in zip(impact_rules.LEVELS, figure.levels(theme), strict=True)]
+    return lines
 
 
 @bp.get("/admin/audit")
