@@ -6,6 +6,7 @@ of cells (group x ended quarter), frozen when published; a site or a year is a s
 """
 
 import itertools
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -36,13 +37,14 @@ def test_quarters_and_periods_are_fixed_and_checked():
     assert rules.Quarter(2026, 1).previous == rules.Quarter(2025, 4)
     assert rules.Quarter(2026, 3).closed(date(2026, 10, 1))
     assert not rules.Quarter(2026, 3).closed(date(2026, 9, 30))
-    for bad in ("2026-Q5", "2026-q3", "2026-Q0", "1999-Q1", "9999-Q4", "2026-07-01", "", "2026"):
+    for bad in ("2026-Q5", "2026-q3", "2026-Q0", "1999-Q1", "9999-Q4", "2026-07-01", "", "x"):
         assert rules.Quarter.parse(bad) is None
         assert rules.parse_period(bad, None, date(2026, 11, 30)) is None
     for bad in ("9999", "1999", "20x6", "-2026", "2026-Q3"):
         assert rules.parse_period(None, bad, date(2026, 11, 30)) is None
     assert rules.parse_period(None, None, date(2026, 11, 30)).label == "2026-Q3"
     year = rules.parse_period(None, "2026", date(2026, 11, 30))
+    assert rules.parse_period("2026", None, date(2026, 11, 30)) == year  # the menu's choice
     assert [str(q) for q in year.closed_quarters(date(2026, 11, 30))] == [
         "2026-Q1", "2026-Q2", "2026-Q3"]
     found = rules.choices([(date(2026, 3, 1), date(2027, 1, 31))], date(2026, 11, 30))
@@ -338,8 +340,10 @@ def test_a_year_is_the_sum_of_its_shown_quarters(app, world, make_user):
     assert f"Groupe A;{year}-Q4;assessment_mid_people;<5" in total
     q1 = figure_lines(csv_of(admin, f"group={a.id}&period={year}-Q1"))
     assert "assessment_mid_housing_average;1,0" in q1
-    page = admin.get(f"/dashboard/impact?group={a.id}&year={year}").text
+    page = admin.get(f"/dashboard/impact?group={a.id}&period={year}").text  # from the menu
     assert f"{year}-Q4" in page  # the table of cells: which quarters count, which are hidden
+    link = re.search(r'href="(/dashboard/impact\.csv[^"]+)"', page)[1].replace("&amp;", "&")
+    assert admin.get(link).data.decode("utf-8-sig") == total
 
 
 def test_teachers_see_only_the_groups_they_are_attached_to_now(world):

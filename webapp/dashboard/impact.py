@@ -77,19 +77,19 @@ class Period:
 
 
 def parse_period(period: str | None, year: str | None, today: date) -> Period | None:
-    """The period asked for ("2026-Q3" or a year "2026"); by default the last ended quarter.
-
-    None when the text is not a quarter or a plausible year.
+    """The period asked for: a quarter ("2026-Q3") or a year ("2026", as `period` or `year`);
+    by default the last ended quarter. None when the text is neither, or not a plausible year.
     """
-    if period is not None:
-        quarter = Quarter.parse(period)
-        return Period(str(quarter), (quarter,)) if quarter else None
-    if year is not None:
-        if not re.fullmatch(r"\d{4}", year) or not FIRST_YEAR <= int(year) <= LAST_YEAR:
-            return None
-        return Period(year, tuple(Quarter(int(year), n) for n in (1, 2, 3, 4)))
-    last = Quarter.of(today).previous
-    return Period(str(last), (last,))
+    text = period if period is not None else year
+    if text is None:
+        last = Quarter.of(today).previous
+        return Period(str(last), (last,))
+    quarter = Quarter.parse(text) if period is not None else None
+    if quarter:
+        return Period(str(quarter), (quarter,))
+    if not re.fullmatch(r"\d{4}", text) or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        return None
+    return Period(text, tuple(Quarter(int(text), n) for n in (1, 2, 3, 4)))
 
 
 def choices(spans: Iterable[tuple[date, date]], today: date) -> list[Period]:

@@ -14,7 +14,6 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role, User
 from webapp.budget import services as budget
 from webapp.core.spreadsheet import csv_response
-from webapp.core.themes import THEME_NAMES
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
 from webapp.dashboard import impact as impact_rules
@@ -172,7 +171,7 @@ def _impact_scope():
     return groups, title, scope, period
 
 
-def _impact_read(groups, title, scope, period):
+def _impact_read(groups, scope, period):
     report = services.impact_report(groups, period, local_today())
     where = " ".join(f"{key}={value}" for key, value in scope.items())
     audit(current_user, "impact_viewed", None, f"{where} period={period.label}")
@@ -184,49 +183,23 @@ def _impact_read(groups, title, scope, period):
 @roles_required(Role.TEACHER, Role.ADMIN)
 def impact():
     groups, title, scope, period = _impact_scope()
-    report = _impact_read(groups, title, scope, period)
-    names = {g.id: g.name for g in groups}
+    report = _impact_read(groups, scope, period)
+    choices = impact_rules.choices([(g.starts_on, g.ends_on) for g in groups], local_today())
+    if period not in choices:
+        choices.insert(0, period)
     return render_template(
-        "dashboard/impact.html", report=report, title=title, scope=scope, names=names,
-        minimum=impact_rules.MIN_PEOPLE, families=impact_rules.FAMILIES,
-        choices=impact_rules.choices([(g.starts_on, g.ends_on) for g in groups], local_today()))
+        "dashboard/impact.html", report=report, title=title, scope=scope, choices=choices,
+        names={g.id: g.name for g in groups}, minimum=impact_rules.MIN_PEOPLE,
+        families=impact_rules.FAMILIES)
 
 
 @bp.get("/dashboard/impact.csv")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def impact_csv():
     groups, title, scope, period = _impact_scope()
-    report = _impact_read(groups, title, scope, period)
-    names = {g.id: g.name for g in groups}
-    rows = [["perimetre", "periode", "indicateur", "valeur"]]
-    for family, figure in report.figures.items():
-        rows += [[title, period.label, key, value] for key, value in _csv_figures(family, figure)]
-    several = len({(cell.group_id, cell.quarter) for cell in report.cells}) > 1
-    for cell in report.cells if several else []:  # what a site or a year is made of
-        figure = impact_rules.combine([cell])[cell.family]
-        rows += [[names[cell.group_id], cell.quarter, key, value]
-                 for key, value in _csv_figures(cell.family, figure)]
+    report = _impact_read(groups, scope, period)
+    rows = services.impact_rows(report, title, {g.id: g.name for g in groups})
     return csv_response(rows, f"impact-{'-'.join(map(str, scope.values()))}-{period.label}.csv")
-
-
-def _csv_figures(family: str, figure) -> list[tuple[str, object]]:
-    """One figure as (indicator, value) lines; a figure made of no shown cell says "<5"."""
-    prefix = "activity" if family == impact_rules.ACTIVITY else f"assessment_{family}"
-    if not figure.shown:
-        return [(f"{prefix}_people", f"<{impact_rules.MIN_PEOPLE}")]
-    lines = [(f"{prefix}_people", figure.people)]
-    if family == impact_rules.ACTIVITY:
-        lines += [(key, figure.sums[key]) for key in ("lessons", "exams", "passed", "players",
-                                                     "sessions")]
-        lines += [(f"mastery_{scope}_percent", value) for scope, value in figure.mastery().items()]
-        return lines
-    for theme in THEME_NAMES:
-        average = figure.average(theme)
-        lines.append((f"{prefix}_{theme}_average",
-                      "" if average is None else str(average).replace(".", ",")))
-        lines += [(f"{prefix}_{theme}_level{level}", count)
-                  for level, count in zip(impact_rules.LEVELS, figure.levels(theme), strict=True)]
-    return lines
 
 
 @bp.get("/admin/audit")

@@ -226,6 +226,12 @@ class ImpactReport:
     figures: dict[str, impact_rules.Figure]
 
     @property
+    def several(self) -> bool:
+        """A site or a year: more than one group or quarter, so its cells are listed too (and
+        its head counts count a trainee once per cell, not once)."""
+        return len({(cell.group_id, cell.quarter) for cell in self.cells}) > 1
+
+    @property
     def open(self) -> bool:
         """Nothing of the period has ended yet: nothing is published."""
         return not self.quarters
@@ -317,6 +323,39 @@ def publish_ended(today: date) -> int:
         sa.select(ImpactCell.group_id, ImpactCell.quarter).distinct())}
     missing = wanted - published
     return publish_cells(missing) if missing else 0
+
+
+def impact_rows(report: ImpactReport, title: str, names: dict[int, str]) -> list[list]:
+    """The CSV: the report's figures, then (for a site or a year) each cell it adds up."""
+    rows = [["perimetre", "periode", "indicateur", "valeur"]]
+    for family, figure in report.figures.items():
+        rows += [[title, report.period.label, key, value]
+                 for key, value in _figure_lines(family, figure)]
+    for cell in report.cells if report.several else []:
+        figure = impact_rules.combine([cell])[cell.family]
+        rows += [[names[cell.group_id], cell.quarter, key, value]
+                 for key, value in _figure_lines(cell.family, figure)]
+    return rows
+
+
+def _figure_lines(family: str, figure: impact_rules.Figure) -> list[tuple[str, object]]:
+    """One figure as (indicator, value) lines; a figure made of no shown cell says "<5"."""
+    prefix = "activity" if family == impact_rules.ACTIVITY else f"assessment_{family}"
+    if not figure.shown:
+        return [(f"{prefix}_people", f"<{impact_rules.MIN_PEOPLE}")]
+    lines: list[tuple[str, object]] = [(f"{prefix}_people", figure.people)]
+    if family == impact_rules.ACTIVITY:
+        lines += [(key, figure.sums[key]) for key in ("lessons", "exams", "passed", "players",
+                                                     "sessions")]
+        lines += [(f"mastery_{scope}_percent", value) for scope, value in figure.mastery().items()]
+        return lines
+    for theme in THEME_NAMES:
+        average = figure.average(theme)
+        lines.append((f"{prefix}_{theme}_average",
+                      "" if average is None else str(average).replace(".", ",")))
+        lines += [(f"{prefix}_{theme}_level{level}", count)
+                  for level, count in zip(impact_rules.LEVELS, figure.levels(theme), strict=True)]
+    return lines
 
 
 def _paris_midnight(day: date) -> datetime:
