@@ -155,6 +155,7 @@ def test_no_pair_of_reports_singles_anyone_out(world):
     facts, site_of = world
     cells = [c for q in QUARTERS for c in rules.build_cells(q, facts, THEMES)]
     by_key = {(c.group_id, c.quarter, c.family): c for c in cells}
+    names = {g: f"Group {g}" for g in facts.members}
     reports = []
     for scope, period in _obtainable(site_of):
         chosen = [by_key[(g, str(q), f)] for g in scope for q in period for f in rules.FAMILIES]
@@ -185,6 +186,11 @@ def test_no_pair_of_reports_singles_anyone_out(world):
                 assert {t: figure.sums["themes"][t]["sum"] for t in THEMES} == expected_sum
             contributors[family] = triples
         reports.append((scope, period, figures, contributors))
+        # The CSV carries the same figures: no head count under 5 anywhere in it.
+        report = services.ImpactReport(rules.Period("p", period), period, chosen, figures)
+        for _where, _when, key, value in services.impact_rows(report, "t", names)[1:]:
+            if key.endswith("_people"):
+                assert value == "<5" or value >= rules.MIN_PEOPLE
     lone = max(facts.members)
     for (_s1, _p1, one, mine), (_s2, _p2, other, theirs) in itertools.combinations(reports, 2):
         for family in rules.FAMILIES:
