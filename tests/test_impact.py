@@ -412,3 +412,20 @@ def test_two_readers_publishing_at_once_keep_the_first_cells(world):
     assert services.publish_cells(wanted) == len(rules.FAMILIES)
     assert services.publish_cells(wanted) == 0  # the second insert loses the race quietly
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ImpactCell)) == 4
+
+
+def test_quarters_start_at_midnight_in_paris(world):
+    """00:30 in Paris on the first day is still the day before in UTC: it counts in the quarter."""
+    quarter, lone = world["quarter"], world["lone"]
+
+    def paris(day):
+        return datetime.combine(day, time(0, 30), tzinfo=services.PARIS).astimezone(UTC)
+
+    for number, user in enumerate(world["five"]):
+        answer(user, "exit", 3, quarter.first_day, f"m{number}").created_at = \
+            paris(quarter.first_day)
+    answer(lone, "exit", 1, quarter.first_day, "after").created_at = paris(quarter.next.first_day)
+    world["a"].members.append(lone)  # in the group, but answered in the next quarter
+    db.session.commit()
+    lines = figure_lines(csv_of(world["admin"], f"group={world['a'].id}&period={quarter}"))
+    assert "assessment_exit_people;5" in lines and "assessment_exit_law_level1;0" in lines
