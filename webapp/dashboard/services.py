@@ -283,7 +283,10 @@ def publish_cells(wanted: set[tuple[int, str]]) -> int:
     ids = sorted(set().union(*members.values()))
     since = _paris_midnight(quarters[0].first_day)
     until = _paris_midnight(quarters[-1].next.first_day)
-    inside = lambda moment: moment is not None and since <= as_utc(moment) < until  # noqa: E731
+
+    def inside(moment: datetime | None) -> bool:
+        return moment is not None and since <= as_utc(moment) < until
+
     facts = impact_rules.Facts(
         members={g: frozenset(found) for g, found in members.items()},
         answers=[impact_rules.Answer(user, stage, _paris_day(at), ratings)
@@ -322,8 +325,10 @@ def publish_ended(today: date) -> int:
             quarter = quarter.next
     published = {tuple(row) for row in db.session.execute(
         sa.select(ImpactCell.group_id, ImpactCell.quarter).distinct())}
-    missing = wanted - published
-    return publish_cells(missing) if missing else 0
+    written = 0
+    for quarter in sorted({q for _g, q in wanted - published}):  # one quarter at a time
+        written += publish_cells({(g, q) for g, q in wanted - published if q == quarter})
+    return written
 
 
 def impact_rows(report: ImpactReport, title: str, names: dict[int, str]) -> list[list]:
