@@ -192,6 +192,20 @@ def test_no_pair_of_reports_singles_anyone_out(world):
             if key.endswith("_people"):
                 assert value == "<5" or value >= rules.MIN_PEOPLE
     lone = max(facts.members)
+    # Concretely: change everything the lone trainee did, and no report moves at all.
+    alone = next(iter(facts.members[lone]))
+    other = rules.Facts(
+        members=facts.members, mastery={**facts.mastery, alone: {s: (6, 6) for s in SCOPES}},
+        answers=[a if a.user_id != alone else rules.Answer(alone, a.stage, a.day,
+                                                           dict.fromkeys(THEMES, 4))
+                 for a in facts.answers] + [rules.Answer(alone, "entry", QUARTERS[0].first_day,
+                                                         dict.fromkeys(THEMES, 1))],
+        lessons=[*facts.lessons, (alone, QUARTERS[1].first_day)],
+        exams=[*facts.exams, (alone, QUARTERS[2].first_day, True)],
+        live=[*facts.live, (alone, 99, QUARTERS[3].first_day)])
+    changed = [c for q in QUARTERS for c in rules.build_cells(q, other, THEMES)]
+    assert [c for c in changed if c.group_id != lone] == [c for c in cells if c.group_id != lone]
+    assert [c for c in changed if c.group_id == lone] == [c for c in cells if c.group_id == lone]
     for (_s1, _p1, one, mine), (_s2, _p2, other, theirs) in itertools.combinations(reports, 2):
         for family in rules.FAMILIES:
             differ = mine[family] ^ theirs[family]
