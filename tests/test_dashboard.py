@@ -141,24 +141,6 @@ def test_volunteer_and_admin_cannot_read_trainee_pages_or_journals(app, school, 
         assert http.get(f"/journal/shared/{school['trainee'].id}").status_code == 404
 
 
-def test_impact_report_is_anonymous_and_needs_five_answers(app, school, make_user, login):
-    group, staff = school["group"], school["staff"]
-    trainees = [school["trainee"]] + [make_user(group=group) for _ in range(3)]
-    for number, user in enumerate(trainees):
-        journal.save_assessment(user, f"i{number}", "entry", dict.fromkeys(THEME_NAMES, 3), {}, False)
-    page = staff.get(f"/dashboard/impact?group={group.id}", headers={"Accept-Language": "en"}).text
-    assert "five trainees or more" in page and "Samir" not in page
-    fifth = make_user(group=group)
-    journal.save_assessment(fifth, "i5", "entry", dict.fromkeys(THEME_NAMES, 1), {}, False)
-    page = staff.get(f"/dashboard/impact?group={group.id}").text
-    assert "2.6" in page or "2,6" in page
-    csv_text = staff.get(f"/dashboard/impact.csv?group={group.id}").data.decode("utf-8-sig")
-    assert "assessment_entry_respondents;5" in csv_text and "Samir" not in csv_text
-    admin = app.test_client()
-    login(make_user(Role.ADMIN), http=admin)
-    assert admin.get(f"/dashboard/impact?site={group.site_id}").status_code == 200
-
-
 def test_admin_searches_the_audit_log(app, school, make_user, login):
     school["staff"].get(f"/dashboard/trainees/{school['trainee'].id}")
     admin = app.test_client()

@@ -121,19 +121,6 @@ def test_self_assessment_stages_radar_and_sharing(client, people):
     assert missing.status_code == 200 and 'class="error"' in missing.text
 
 
-def test_anonymous_totals_need_five_respondents(ctx, make_user, make_group):
-    group = make_group()
-    trainees = [make_user(group=group) for _ in range(5)]
-    for number, trainee in enumerate(trainees[:4]):
-        services.save_assessment(trainee, f"t{number}", "entry", dict.fromkeys(THEME_NAMES, 2), {}, False)
-    assert services.anonymous_totals([t.id for t in trainees]) == {}
-    services.save_assessment(trainees[4], "t4", "entry", dict.fromkeys(THEME_NAMES, 4), {}, False)
-    totals = services.anonymous_totals([t.id for t in trainees])
-    assert totals["entry"]["respondents"] == 5
-    assert totals["entry"]["themes"]["housing"] == {"average": 2.4, "distribution": [0, 4, 0, 1]}
-    assert "mid" not in totals
-
-
 def test_reminders_on_the_home_screen(client, people):
     home = client.get("/").text
     assert "/journal/write" in home and "/journal/assessment/new?stage=entry" in home

@@ -35,3 +35,21 @@ class GroupSettings(db.Model):
     group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"),
                                           primary_key=True)
     inactive_days: Mapped[int] = mapped_column(default=7)
+
+
+class ImpactCell(db.Model):
+    """A frozen cell of the impact report: one group's anonymous totals for an ended quarter.
+
+    Written once, the first time the quarter is published (by `flask impact publish` or the
+    first read after it ended), then never changed: later answers, moves between groups and
+    erased accounts leave published totals as they were, so no two reports differ by one person.
+    A hidden cell (fewer than 5 people) keeps no figures and no head count.
+    """
+
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    quarter: Mapped[str] = mapped_column(sa.String(7), primary_key=True)  # "2026-Q3"
+    family: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # activity, entry...
+    people: Mapped[int] = mapped_column(default=0)
+    figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

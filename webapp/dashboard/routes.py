@@ -1,32 +1,29 @@
 """Teachers: Today, the progress grid, assignments, a trainee's page, the impact report."""
 
-import csv
-import io
 import uuid
-from datetime import date, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
-from webapp.accounts.models import Role, Site
+from webapp.accounts.models import Role
 from webapp.budget import services as budget
 from webapp.core.dates import out_of_range, parse_day
+from webapp.core.spreadsheet import csv_response
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
+from webapp.dashboard import impact as impact_rules
 from webapp.dashboard.forms import AssignmentForm, SettingsForm
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.lessons.routes import MODULE_NAMES
 from webapp.live import services as live
-from webapp.privacy.services import audit_read, audit_reads
+from webapp.privacy.services import audit, audit_read, audit_reads
 from webapp.revision import services as revision
-
-
 
 
 def _group_from_args(groups):
@@ -152,56 +149,55 @@ def trainee(trainee_id: int):
 
 
 def _impact_scope():
-    """The groups a report covers: one group, or a site's groups; staff see only theirs."""
-    mine = accounts.groups_for(current_user)
-    if site_id := request.args.get("site", type=int):
+    """The groups a report covers (one group, or the site's groups this person may see), and
+    the fixed period asked for. Free dates are gone: a period is a quarter or a year."""
+    mine = accounts.groups_for(current_user)  # attachments now, not when a link was made
+    if "start" in request.args or "end" in request.args:
+        abort(404)
+    if "site" in request.args:
+        site_id = request.args.get("site", type=int)
         groups = [g for g in mine if g.site_id == site_id]
-        title = db.session.get(Site, site_id).name if groups else ""
+        scope, title = {"site": site_id}, groups[0].site.name if groups else ""
     else:
         group = _group_from_args(mine)
         groups, title = ([group], group.name) if group else ([], "")
-    if not groups:
+        scope = {"group": group.id} if group else {}
+    period = impact_rules.parse_period(request.args.get("period"), request.args.get("year"),
+                                       local_today())
+    if not groups or period is None:
         abort(404)
-    end = _parse(request.args.get("end")) or local_today()
-    start = _parse(request.args.get("start")) or end - timedelta(days=365)
-    return groups, title, start, end
+    return groups, title, scope, period
 
 
-def _parse(text):
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+def _impact_read(groups, scope, period):
+    report = services.impact_report(groups, period, local_today())
+    where = " ".join(f"{key}={value}" for key, value in scope.items())
+    audit(current_user, "impact_viewed", None, f"{where} period={period.label}")
+    db.session.commit()
+    return report
 
 
 @bp.get("/dashboard/impact")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def impact():
-    groups, title, start, end = _impact_scope()
-    return render_template("dashboard/impact.html", report=services.impact(groups, start, end),
-                           title=title, start=start, end=end, groups=accounts.groups_for(current_user))
+    groups, title, scope, period = _impact_scope()
+    report = _impact_read(groups, scope, period)
+    choices = impact_rules.choices([(g.starts_on, g.ends_on) for g in groups], local_today())
+    if period not in choices:
+        choices.insert(0, period)
+    return render_template(
+        "dashboard/impact.html", report=report, title=title, scope=scope, choices=choices,
+        names={g.id: g.name for g in groups}, minimum=impact_rules.MIN_PEOPLE,
+        families=impact_rules.FAMILIES)
 
 
 @bp.get("/dashboard/impact.csv")
 @roles_required(Role.TEACHER, Role.ADMIN)
 def impact_csv():
-    groups, title, start, end = _impact_scope()
-    report = services.impact(groups, start, end)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["indicateur", "valeur"])
-    for key in ("trainees", "lessons_completed", "exams", "exams_passed", "live_players",
-                "live_sessions"):
-        writer.writerow([key, report[key]])
-    for scope, value in report["mastery"].items():
-        writer.writerow([f"mastery_ccp{scope}_percent", value])
-    for stage, totals in report["assessment"].items():
-        writer.writerow([f"assessment_{stage}_respondents", totals["respondents"]])
-        for theme, figures in totals["themes"].items():
-            writer.writerow([f"assessment_{stage}_{theme}_average",
-                             str(figures["average"]).replace(".", ",")])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=impact-{start}-{end}.csv"})
+    groups, title, scope, period = _impact_scope()
+    report = _impact_read(groups, scope, period)
+    rows = services.impact_rows(report, title, {g.id: g.name for g in groups})
+    return csv_response(rows, f"impact-{'-'.join(map(str, scope.values()))}-{period.label}.csv")
 
 
 def assignment_name(assignment) -> str:

@@ -1,19 +1,24 @@
 """Dashboard rules. Other features are read only through their service functions."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort
 
 from webapp.accounts.models import Group, Role, User, group_membership
-from webapp.dashboard.models import Assignment, GroupSettings, assignment_trainee
+from webapp.core.themes import THEME_NAMES
+from webapp.core.time import as_utc
+from webapp.dashboard import impact as impact_rules
+from webapp.dashboard.models import Assignment, GroupSettings, ImpactCell, assignment_trainee
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.live import services as live
 from webapp.revision import services as revision
 
+PARIS = ZoneInfo("Europe/Paris")  # quarters start at midnight in Paris
 PRACTICE_DONE = 5  # questions answered in the CCP or topic since it was assigned
 KINDS = ("module", "lesson", "practice", "exam")
 
@@ -211,29 +216,157 @@ def _stage_due(group: Group, done: set[str], today: date) -> str | None:
 # --- the impact report ----------------------------------------------------------------------
 
 
-def impact(groups: list[Group], start: date, end: date) -> dict:
-    """Anonymous figures for a group or a site over a period; no trainee can be identified."""
-    ids = list(db.session.scalars(sa.select(User.id).join(
-        group_membership, group_membership.c.user_id == User.id).where(
-        group_membership.c.group_id.in_([g.id for g in groups]), User.role == Role.TRAINEE)
-        .distinct()))
-    since = datetime.combine(start, time(), tzinfo=timezone.utc)
-    until = datetime.combine(end + timedelta(days=1), time(), tzinfo=timezone.utc)
-    exams = [e for found in revision.exams_of(ids).values() for e in found
-             if since <= e.finished_at.replace(tzinfo=e.finished_at.tzinfo or timezone.utc) < until]
-    mastery = revision.mastery(ids) if ids else {}
-    scopes = ("1", "2", "3", "4")
-    average = {scope: round(100 * sum(m["scopes"].get(scope, [0, 1])[0] / max(1, m["scopes"].get(
-        scope, [0, 1])[1]) for m in mastery.values()) / max(1, len(mastery))) for scope in scopes}
-    completed = sum(len(done) for done in lessons.completed(ids).values())
-    played = live.participation(ids) if ids else {}
-    return {
-        "trainees": len(ids),
-        "assessment": journal.anonymous_totals(ids) if ids else {},
-        "lessons_completed": completed,
-        "mastery": average,
-        "exams": len(exams),
-        "exams_passed": sum(1 for e in exams if revision.exam_passed(e)),
-        "live_players": sum(1 for count in played.values() if count),
-        "live_sessions": sum(played.values()),
-    }
+@dataclass(frozen=True)
+class ImpactReport:
+    """One report: the cells it is made of (each group x ended quarter) and their sums."""
+
+    period: impact_rules.Period
+    quarters: tuple[impact_rules.Quarter, ...]  # the ended quarters of the period
+    cells: list[impact_rules.Cell]
+    figures: dict[str, impact_rules.Figure]
+
+    @property
+    def several(self) -> bool:
+        """A site or a year: more than one group or quarter, so its cells are listed too (and
+        its head counts count a trainee once per cell, not once)."""
+        return len({(cell.group_id, cell.quarter) for cell in self.cells}) > 1
+
+    @property
+    def open(self) -> bool:
+        """Nothing of the period has ended yet: nothing is published."""
+        return not self.quarters
+
+
+def impact_report(groups: list[Group], period: impact_rules.Period, today: date) -> ImpactReport:
+    """The report for these groups: frozen cells of the period's ended quarters, summed.
+
+    A handful of queries whatever the size: one to read the cells, and the first time a quarter
+    is asked for after it ended, a few more to publish its cells.
+    """
+    quarters = period.closed_quarters(today)
+    wanted = {(g.id, str(q)) for g in groups for q in quarters
+              if q.overlaps(g.starts_on, g.ends_on)}
+    for _attempt in range(3):  # another reader may publish some of them at the same moment
+        cells = _stored_cells(wanted)
+        missing = wanted - {(c.group_id, c.quarter) for c in cells}
+        if not missing:
+            break
+        publish_cells(missing)
+    cells.sort(key=lambda c: (c.quarter, c.group_id, impact_rules.FAMILIES.index(c.family)))
+    return ImpactReport(period, quarters, cells, impact_rules.combine(cells))
+
+
+def _stored_cells(wanted: set[tuple[int, str]]) -> list[impact_rules.Cell]:
+    if not wanted:
+        return []
+    rows = db.session.scalars(sa.select(ImpactCell).where(
+        ImpactCell.group_id.in_({g for g, _q in wanted}),
+        ImpactCell.quarter.in_({q for _g, q in wanted})))
+    return [impact_rules.Cell(row.group_id, row.quarter, row.family, row.people, row.figures)
+            for row in rows if (row.group_id, row.quarter) in wanted]
+
+
+def publish_cells(wanted: set[tuple[int, str]]) -> int:
+    """Compute and freeze the cells of these (group, ended quarter) pairs; return how many.
+
+    Anonymous totals, not user data: a GET that publishes writes no one's data. Two readers
+    publishing at once: the first wins, the second reads what it wrote.
+    """
+    quarters = sorted({impact_rules.Quarter.parse(q) for _g, q in wanted})
+    group_ids = {g for g, _q in wanted}
+    members: dict[int, set[int]] = {g: set() for g in group_ids}
+    for group_id, user_id in db.session.execute(
+            sa.select(group_membership.c.group_id, User.id)
+            .join(User, User.id == group_membership.c.user_id)
+            .where(group_membership.c.group_id.in_(group_ids), User.role == Role.TRAINEE)):
+        members[group_id].add(user_id)
+    ids = sorted(set().union(*members.values()))
+    since = _paris_midnight(quarters[0].first_day)
+    until = _paris_midnight(quarters[-1].next.first_day)
+
+    def inside(moment: datetime | None) -> bool:
+        return moment is not None and since <= as_utc(moment) < until
+
+    facts = impact_rules.Facts(
+        members={g: frozenset(found) for g, found in members.items()},
+        answers=[impact_rules.Answer(user, stage, _paris_day(at), ratings)
+                 for user, stage, at, ratings in journal.stage_answers(ids, since, until)],
+        lessons=[(user, _paris_day(at)) for user, at in lessons.completions(ids, since, until)],
+        exams=[(exam.user_id, _paris_day(exam.finished_at), revision.exam_passed(exam))
+               for found in (revision.exams_of(ids) if ids else {}).values() for exam in found
+               if inside(exam.finished_at)],
+        live=[(user, session, _paris_day(at))
+              for user, session, at in live.plays(ids, since, until)],
+        mastery={user: {scope: tuple(pair) for scope, pair in found["scopes"].items()}
+                 for user, found in (revision.mastery(ids) if ids else {}).items()})
+    written = 0
+    for quarter in quarters:
+        for cell in impact_rules.build_cells(quarter, facts, list(THEME_NAMES)):
+            if (cell.group_id, cell.quarter) in wanted:
+                db.session.add(ImpactCell(group_id=cell.group_id, quarter=cell.quarter,
+                                          family=cell.family, people=cell.people,
+                                          figures=dict(cell.figures)))
+                written += 1
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # someone published them a moment ago: theirs stand
+        return 0
+    return written
+
+
+def publish_ended(today: date) -> int:
+    """Freeze every cell of every ended quarter not published yet (`flask impact publish`)."""
+    wanted = set()
+    for group in db.session.scalars(sa.select(Group)):
+        quarter = impact_rules.Quarter.of(group.starts_on)
+        while quarter.overlaps(group.starts_on, group.ends_on) and quarter.closed(today):
+            wanted.add((group.id, str(quarter)))
+            quarter = quarter.next
+    published = {tuple(row) for row in db.session.execute(
+        sa.select(ImpactCell.group_id, ImpactCell.quarter).distinct())}
+    written = 0
+    for quarter in sorted({q for _g, q in wanted - published}):  # one quarter at a time
+        written += publish_cells({(g, q) for g, q in wanted - published if q == quarter})
+    return written
+
+
+def impact_rows(report: ImpactReport, title: str, names: dict[int, str]) -> list[list]:
+    """The CSV: the report's figures, then (for a site or a year) each cell it adds up."""
+    rows = [["perimetre", "periode", "indicateur", "valeur"]]
+    for family, figure in report.figures.items():
+        rows += [[title, report.period.label, key, value]
+                 for key, value in _figure_lines(family, figure)]
+    for cell in report.cells if report.several else []:
+        figure = impact_rules.combine([cell])[cell.family]
+        rows += [[names[cell.group_id], cell.quarter, key, value]
+                 for key, value in _figure_lines(cell.family, figure)]
+    return rows
+
+
+def _figure_lines(family: str, figure: impact_rules.Figure) -> list[tuple[str, object]]:
+    """One figure as (indicator, value) lines; a figure made of no shown cell says "<5"."""
+    prefix = "activity" if family == impact_rules.ACTIVITY else f"assessment_{family}"
+    if not figure.shown:
+        return [(f"{prefix}_people", f"<{impact_rules.MIN_PEOPLE}")]
+    lines: list[tuple[str, object]] = [(f"{prefix}_people", figure.people)]
+    if family == impact_rules.ACTIVITY:
+        lines += [(key, figure.sums[key]) for key in ("lessons", "exams", "passed", "players",
+                                                     "sessions")]
+        lines += [(f"mastery_{scope}_percent", value) for scope, value in figure.mastery().items()]
+        return lines
+    for theme in THEME_NAMES:
+        average = figure.average(theme)
+        lines.append((f"{prefix}_{theme}_average",
+                      "" if average is None else str(average).replace(".", ",")))
+        lines += [(f"{prefix}_{theme}_level{level}", count)
+                  for level, count in zip(impact_rules.LEVELS, figure.levels(theme), strict=True)]
+    return lines
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=PARIS).astimezone(UTC)
+
+
+def _paris_day(moment: datetime) -> date:
+    return as_utc(moment).astimezone(PARIS).date()

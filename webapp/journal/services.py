@@ -1,7 +1,7 @@
 """Rules for goals, the journal and self-assessments: private by default, shared by choice."""
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort
@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Role, User, group_membership
 from webapp.core.records import already_sent, owned, save_once
-from webapp.core.themes import THEME_NAMES
 from webapp.extensions import db
 from webapp.journal.models import Comment, Goal, GoalStep, JournalEntry, SelfAssessment
 
@@ -21,7 +20,6 @@ STAGES = {"entry": _l("At the start"), "mid": _l("Mid-course"), "exit": _l("At t
           "free": _l("Any time")}
 SCALE = {1: ("🔴", _l("Hard for me")), 2: ("🟠", _l("So-so")), 3: ("🟡", _l("Quite good")),
          4: ("🟢", _l("Good"))}
-MIN_RESPONDENTS = 5  # anonymous totals only when nobody can be singled out
 # Goals to start from, per theme: (key, theme, title).
 SUGGESTIONS = [
     ("id-card", "rights", _l("Get an ID card")),
@@ -151,31 +149,21 @@ def own_assessment(user, assessment_id: int) -> SelfAssessment:
     return owned(SelfAssessment, assessment_id, user)
 
 
-def anonymous_totals(user_ids: list[int]) -> dict[str, dict]:
-    """For the impact report: per stage, per theme, the average and the 1-4 distribution.
+def stage_answers(user_ids: list[int], since: datetime, until: datetime) -> list[tuple]:
+    """For the impact report: (user id, stage, when, ratings) of the stage answers given in
+    [since, until), oldest first; shared or not, never a name, a word or a free answer.
 
-    Every trainee's latest answer at each stage counts, shared or not, without names; a stage
-    is reported only when at least five trainees answered it, so no one can be singled out.
+    The report adds them up per group and quarter (webapp/dashboard/impact.py), where the rule
+    "fewer than five people: not shown" is applied to whole cells.
     """
-    latest: dict[tuple[int, str], SelfAssessment] = {}
-    for row in db.session.scalars(sa.select(SelfAssessment).where(
-            SelfAssessment.user_id.in_(user_ids), SelfAssessment.stage != "free")
-            .order_by(SelfAssessment.created_at)):
-        latest[(row.user_id, row.stage)] = row
-    by_stage: dict[str, list[SelfAssessment]] = defaultdict(list)
-    for (_user, stage), row in latest.items():
-        by_stage[stage].append(row)
-    totals = {}
-    for stage, rows in by_stage.items():
-        if len(rows) < MIN_RESPONDENTS:
-            continue
-        themes = {}
-        for theme in THEME_NAMES:
-            values = [row.ratings[theme] for row in rows if theme in row.ratings]
-            themes[theme] = {"average": round(sum(values) / len(values), 2) if values else None,
-                             "distribution": [values.count(level) for level in (1, 2, 3, 4)]}
-        totals[stage] = {"respondents": len(rows), "themes": themes}
-    return totals
+    if not user_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        sa.select(SelfAssessment.user_id, SelfAssessment.stage, SelfAssessment.created_at,
+                  SelfAssessment.ratings)
+        .where(SelfAssessment.user_id.in_(user_ids), SelfAssessment.stage != "free",
+               SelfAssessment.created_at >= since, SelfAssessment.created_at < until)
+        .order_by(SelfAssessment.created_at, SelfAssessment.id))]
 
 
 # --- what staff may see ---------------------------------------------------------------------

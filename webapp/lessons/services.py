@@ -302,3 +302,14 @@ def erase_user(user_id: int) -> None:
     """Remove a trainee's progress and answers (no commit: the caller erases in one go)."""
     for model in (ExerciseAttempt, LessonProgress):
         db.session.execute(sa.delete(model).where(model.user_id == user_id))
+
+
+def completions(user_ids: list[int], since, until) -> list[tuple[int, object]]:
+    """(user id, when) of each lesson finished in [since, until), for the anonymous impact report
+    (one query)."""
+    if not user_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(sa.select(
+        LessonProgress.user_id, LessonProgress.completed_at).where(
+        LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at >= since,
+        LessonProgress.completed_at < until))]

@@ -416,3 +416,14 @@ def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
         for player in found:
             player.nickname = anonymous_nickname(player.id)
     return len(found)
+
+
+def plays(user_ids: list[int], since: datetime, until: datetime) -> list[tuple[int, int, datetime]]:
+    """(user id, session id, when joined) of each live session a signed-in trainee joined in
+    [since, until), for the anonymous impact report (one query)."""
+    if not user_ids:
+        return []
+    return [tuple(row) for row in db.session.execute(sa.select(
+        LivePlayer.user_id, LivePlayer.session_id, LivePlayer.joined_at).where(
+        LivePlayer.user_id.in_(user_ids), LivePlayer.joined_at >= since,
+        LivePlayer.joined_at < until))]
