@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from webapp.accounts import throttle
 from webapp.accounts.models import AuthSession, Group, ResetCode, Role, User
 from webapp.budget import services as budget
 from webapp.core.models import ProcessedRequest
@@ -277,6 +278,10 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
         AuditEvent(at=now - timedelta(days=800), action="trainee_page_viewed"),
         AuditEvent(at=now - timedelta(days=30), action="trainee_page_viewed"),
     ])
+    # A guessing count from two days ago is forgotten; one from a minute ago is kept.
+    for key, ago in (("old", 2 * 86400), ("recent", 60)):
+        db.session.execute(sa.insert(throttle.TABLE).values(
+            key=key, failures=3, last_at=int(now.timestamp()) - ago, not_before=0))
     room = live.create_session(people["teacher"], people["group"], ["1"], 2, None, False, False,
                                "r")
     live.join(room, "Invité Momo", _Guest())
@@ -287,7 +292,7 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
     dry = runner.invoke(args=["privacy", "purge", "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output
     expected = {"sessions": 1, "reset_codes": 2, "request_ids": 1, "guest_nicknames": 1,
-                "accounts": 1, "audit_events": 1}
+                "sign_in_counts": 1, "accounts": 1, "audit_events": 1}
     assert json.loads(dry.output) == {"dry_run": True, "counts": expected}
     assert db.session.get(User, gone.id) is not None  # a dry run removes nothing
 
@@ -298,6 +303,8 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
     assert db.session.get(User, trainee.id) is not None  # their group is running
     assert "Invité Momo" not in [p.nickname for p in live.players(room)]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ResetCode)) == 1
+    keys = set(db.session.scalars(sa.select(throttle.TABLE.c.key)))
+    assert "recent" in keys and "old" not in keys
     again = runner.invoke(args=["privacy", "purge", "--dry-run", "--json"])
     assert set(json.loads(again.output)["counts"].values()) == {0}
 
@@ -460,3 +467,27 @@ def test_home_offers_the_export_once_the_group_has_ended(client, people):
     home = client.get("/").text
     assert "Votre groupe est terminé" in home and "/privacy/me" in home
     assert "sera effacé le" in client.get("/privacy/me").text
+
+
+def test_erasure_forgets_the_sign_in_counts_kept_under_the_username(app, people):
+    trainee = people["trainee"]
+    gate = throttle.Gate("login", trainee.username, None, "203.0.113.9")
+    assert gate.enter() is None
+    db.session.commit()
+    rows = db.session.scalar(sa.select(sa.func.count()).select_from(throttle.TABLE))
+    services.erase_user(trainee.id)
+    left = db.session.scalar(sa.select(sa.func.count()).select_from(throttle.TABLE))
+    assert left == rows - 1  # the account's count is gone; the address's is not personal
+
+
+def test_erased_or_forgotten_players_keep_no_key_derived_from_their_nickname(app, people):
+    room = live.create_session(people["teacher"], people["group"], ["1"], 2, None, False, False,
+                               "k")
+    guest, _token = live.join(room, "Momo du 93", _Guest())
+    room.ended_at = utcnow()
+    db.session.commit()
+    before = (guest.nickname_key, guest.skeleton_key)
+    services.purge()
+    db.session.refresh(guest)
+    assert guest.nickname == f"~{guest.id}"
+    assert not {guest.nickname_key, guest.skeleton_key} & set(before)

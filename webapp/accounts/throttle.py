@@ -107,15 +107,23 @@ def refund(kind: str, value: str) -> None:
                        .values(failures=TABLE.c.failures - 1))
 
 
-def forget_old(now: int | None = None) -> int:
+def forget_old(now: int | None = None, dry_run: bool = False) -> int:
     """Delete counts nobody needs any more (for the daily purge); returns how many."""
     now = now_seconds() if now is None else now
     longest = max(current_app.config["LOGIN_FORGET_AFTER"],
                   current_app.config["LOGIN_IP_FORGET_AFTER"])
-    result = db.session.execute(sa.delete(TABLE).where(TABLE.c.last_at < now - longest,
-                                                       TABLE.c.not_before < now))
+    condition = sa.and_(TABLE.c.last_at < now - longest, TABLE.c.not_before < now)
+    if dry_run:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(TABLE).where(condition))
+    result = db.session.execute(sa.delete(TABLE).where(condition))
     db.session.commit()
     return result.rowcount
+
+
+def forget_account(username: str) -> None:
+    """An erased account leaves no count under its name (no commit: part of the erasure)."""
+    for purpose in ("login", "reset"):
+        clear(purpose, username)
 
 
 @dataclass

@@ -5,7 +5,6 @@ import uuid
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -22,7 +21,9 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import grading
+from webapp.core.security import cookie_secure
 from webapp.core.time import utcnow
+from webapp.core.urls import public_url
 from webapp.live import bp, services
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
 from webapp.privacy.services import audit_reads
@@ -115,7 +116,7 @@ def new():
 @roles_required(*HOSTS)
 def host(code: str):
     live = services.hosted_by(current_user, code)
-    join_url = url_for("live.join_code", code=live.code, _external=True)
+    join_url = public_url("live.join_code", code=live.code)
     context = _host_context(live)
     template = "live/_host_panel.html" if request.headers.get("HX-Request") else "live/host.html"
     return render_template(template, live=live, join_url=join_url, **context)
@@ -192,7 +193,7 @@ def join_code(code: str):
         else:
             response = redirect(url_for("live.play", code=live.code), 303)
             response.set_cookie(_cookie(live.code), token, max_age=24 * 3600, httponly=True,
-                                samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+                                samesite="Lax", secure=cookie_secure())
             return response
     return render_template("live/join_nickname.html", form=form, live=live)
 

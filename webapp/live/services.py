@@ -400,21 +400,27 @@ def erase_user(user_id: int) -> None:
     """Unlink a trainee from the sessions they played: scores stay, under no name (no commit)."""
     for player in db.session.scalars(sa.select(LivePlayer).where(LivePlayer.user_id == user_id)):
         player.user_id = None
-        player.nickname = anonymous_nickname(player.id)
+        _anonymise(player)
     db.session.execute(sa.delete(LiveNickname).where(LiveNickname.user_id == user_id))
     db.session.flush()
 
 
+def _anonymise(player: LivePlayer) -> None:
+    """The nickname becomes a number; its lookalike keys too (a digest of a short nickname can
+    be guessed back)."""
+    player.nickname = anonymous_nickname(player.id)
+    player.nickname_key = player.skeleton_key = player.nickname
+
+
 def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
-    """Replace the nicknames of guests in ended sessions (or older than a day) by a number."""
-    over = sa.select(LiveSession.id).where(sa.or_(LiveSession.ended_at.is_not(None),
-                                                  LiveSession.created_at < now - timedelta(days=1)))
+    """Replace the nicknames of guests in sessions that are over by a number."""
+    over = sa.select(LiveSession.id).where(over_clause(now))
     found = list(db.session.scalars(sa.select(LivePlayer).where(
         LivePlayer.session_id.in_(over), LivePlayer.user_id.is_(None),
         LivePlayer.nickname != sa.literal("~") + sa.cast(LivePlayer.id, sa.String))))
     if not dry_run:
         for player in found:
-            player.nickname = anonymous_nickname(player.id)
+            _anonymise(player)
     return len(found)
 
 

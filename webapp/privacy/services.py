@@ -255,8 +255,12 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     from webapp.live import services as live
     from webapp.revision import services as revision
 
+    from webapp.accounts import throttle
+
     for feature in (journal, budget, lessons, revision, live):
         feature.erase_user(user_id)
+    if username := db.session.scalar(sa.select(User.username).where(User.id == user_id)):
+        throttle.forget_account(username)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
         if column.nullable and not column.primary_key:
@@ -303,6 +307,7 @@ def expired_trainees(today: date, months: int) -> list[int]:
 
 def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Remove what is kept no longer than needed; returns how many of each kind (idempotent)."""
+    from webapp.accounts import throttle
     from webapp.live import services as live
 
     now = now or utcnow()
@@ -322,6 +327,7 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
         if not dry_run:
             db.session.execute(sa.delete(model).where(condition))
     counts["guest_nicknames"] = live.forget_guest_nicknames(now, dry_run)
+    counts["sign_in_counts"] = throttle.forget_old(int(now.timestamp()), dry_run)
     if not dry_run:
         db.session.commit()
     accounts = expired_trainees(now.date(), config["RETENTION_AFTER_GROUP_MONTHS"])
