@@ -249,13 +249,12 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     pointing at the account is removed or unlinked. One audit row says an erasure happened,
     with an anonymous reference, never who or what. Returns that reference.
     """
+    from webapp.accounts import throttle
     from webapp.budget import services as budget
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.revision import services as revision
-
-    from webapp.accounts import throttle
 
     for feature in (journal, budget, lessons, revision, live):
         feature.erase_user(user_id)
