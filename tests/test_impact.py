@@ -66,6 +66,22 @@ def test_a_cell_under_five_keeps_no_figure_and_adds_nothing():
     assert site.average("housing") == 2.0 and site.levels("housing") == [0, 5, 0, 0]
 
 
+def test_shared_answers_a_teacher_can_read_do_not_count_towards_the_five():
+    """4 of 5 answers shared: subtracting what the teacher reads would leave one person."""
+    quarter, day = rules.Quarter(2026, 3), date(2026, 8, 1)
+
+    def entry_cell(shared_count: int, people: int) -> rules.Cell:
+        answers = [rules.Answer(user, "entry", day, dict.fromkeys(THEMES, 1 + user % 4),
+                                shared=user < shared_count) for user in range(people)]
+        facts = rules.Facts(members={1: frozenset(range(people))}, answers=answers)
+        return next(c for c in rules.build_cells(quarter, facts, THEMES) if c.family == "entry")
+
+    assert not entry_cell(shared_count=4, people=5).shown
+    assert not entry_cell(shared_count=4, people=8).shown  # 4 private: still too few
+    assert entry_cell(shared_count=4, people=9).shown  # 5 private answers stay mixed together
+    assert entry_cell(shared_count=0, people=5).shown
+
+
 def test_the_latest_answer_of_a_stage_in_the_quarter_counts():
     quarter = rules.Quarter(2026, 3)
     answers = [rules.Answer(user, "mid", date(2026, 7, 2), dict.fromkeys(THEMES, 1))

@@ -118,6 +118,7 @@ class Answer:
     stage: str
     day: date
     ratings: Mapping[str, int]
+    shared: bool = False  # the trainee shared it: the group's teachers can read it one by one
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,12 @@ class Cell:
         return self.people >= MIN_PEOPLE
 
 
-def _cell(group_id: int, quarter: Quarter, family: str, people: int, figures: dict) -> Cell:
-    if people < MIN_PEOPLE:
+def _cell(group_id: int, quarter: Quarter, family: str, people: int, figures: dict,
+          private: int | None = None) -> Cell:
+    """A cell, hidden under MIN_PEOPLE. For the self-assessment, `private` counts the answers the
+    group's teachers cannot read one by one: a teacher who subtracts the shared answers they can
+    read must still be left with at least MIN_PEOPLE people mixed together."""
+    if people < MIN_PEOPLE or (private is not None and private < MIN_PEOPLE):
         return Cell(group_id, str(quarter), family)
     return Cell(group_id, str(quarter), family, people, figures)
 
@@ -185,9 +190,10 @@ def build_cells(quarter: Quarter, facts: Facts, themes: Sequence[str]) -> list[C
     cells = []
     for group_id, members in sorted(facts.members.items()):
         for stage in STAGES:
-            ratings = [latest[(user, stage)].ratings for user in members if (user, stage) in latest]
-            cells.append(_cell(group_id, quarter, stage, len(ratings),
-                               assessment_figures(ratings, themes)))
+            answers = [latest[(user, stage)] for user in members if (user, stage) in latest]
+            cells.append(_cell(group_id, quarter, stage, len(answers),
+                               assessment_figures([a.ratings for a in answers], themes),
+                               private=sum(1 for a in answers if not a.shared)))
         mastery: dict[str, list[int]] = {}
         for user in members:
             for scope, (mastered, bank) in facts.mastery.get(user, {}).items():

@@ -289,8 +289,8 @@ def publish_cells(wanted: set[tuple[int, str]]) -> int:
 
     facts = impact_rules.Facts(
         members={g: frozenset(found) for g, found in members.items()},
-        answers=[impact_rules.Answer(user, stage, _paris_day(at), ratings)
-                 for user, stage, at, ratings in journal.stage_answers(ids, since, until)],
+        answers=[impact_rules.Answer(user, stage, _paris_day(at), ratings, shared)
+                 for user, stage, at, ratings, shared in journal.stage_answers(ids, since, until)],
         lessons=[(user, _paris_day(at)) for user, at in lessons.completions(ids, since, until)],
         exams=[(exam.user_id, _paris_day(exam.finished_at), revision.exam_passed(exam))
                for found in (revision.exams_of(ids) if ids else {}).values() for exam in found

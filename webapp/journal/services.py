@@ -150,8 +150,8 @@ def own_assessment(user, assessment_id: int) -> SelfAssessment:
 
 
 def stage_answers(user_ids: list[int], since: datetime, until: datetime) -> list[tuple]:
-    """For the impact report: (user id, stage, when, ratings) of the stage answers given in
-    [since, until), oldest first; shared or not, never a name, a word or a free answer.
+    """For the impact report: (user id, stage, when, ratings, shared) of the stage answers given
+    in [since, until), oldest first; never a name, a word or a free answer.
 
     The report adds them up per group and quarter (webapp/dashboard/impact.py), where the rule
     "fewer than five people: not shown" is applied to whole cells.
@@ -160,7 +160,7 @@ def stage_answers(user_ids: list[int], since: datetime, until: datetime) -> list
         return []
     return [tuple(row) for row in db.session.execute(
         sa.select(SelfAssessment.user_id, SelfAssessment.stage, SelfAssessment.created_at,
-                  SelfAssessment.ratings)
+                  SelfAssessment.ratings, SelfAssessment.shared)
         .where(SelfAssessment.user_id.in_(user_ids), SelfAssessment.stage != "free",
                SelfAssessment.created_at >= since, SelfAssessment.created_at < until)
         .order_by(SelfAssessment.created_at, SelfAssessment.id))]
