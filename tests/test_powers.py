@@ -228,3 +228,53 @@ def test_a_lesson_whose_author_left_the_group_leaves_the_trainees_list(staffroom
     _detach(staffroom["lea"], staffroom["a"])
     home = staffroom["samir_http"].get("/").text
     assert "Lisez la leçon de Lea" not in home and leas_lesson not in home
+
+
+# --- client ids the app makes itself cannot be taken by someone else ------------------------
+
+
+def test_a_trainee_cannot_squat_anothers_recurring_line_id(app, staffroom):
+    """The attack: Nadia guesses Samir's recurring line id ("rec-<item>-<month>") and sends an
+    entry with it first; Samir's line must still be written when he stops the item."""
+    from datetime import date
+
+    from webapp.budget.models import Entry, RecurringItem
+
+    samir = staffroom["samir_http"]
+    samir.post("/budget/recurring", data={"amount": "400", "kind": "expense",
+                                          "category": "rent", "day_of_month": "1"})
+    item = db.session.scalar(sa.select(RecurringItem))
+    today = date.today()
+    staffroom["nadia_http"].post("/budget/entries", data={
+        "amount": "1", "category": "food", "kind": "expense", "day": today.isoformat(),
+        "client_id": f"rec-{item.id}-{today:%Y-%m}"})
+    assert samir.post(f"/budget/recurring/{item.id}/stop").status_code == 303
+    samirs = list(db.session.scalars(sa.select(Entry).where(Entry.recurring_id == item.id)))
+    assert [(e.user_id, e.cents) for e in samirs] == [(staffroom["samir"].id, 40000)]
+    nadias = db.session.scalar(sa.select(Entry).where(Entry.user_id == staffroom["nadia"].id))
+    assert nadias.cents == 100 and not nadias.client_id.startswith("rec-")
+
+
+def test_a_trainee_cannot_squat_the_review_id_of_anothers_live_answer(app, staffroom, bank):
+    """The attack: Nadia sends revision answers with the guessable ids of live answers
+    ("live-<n>"); Samir's live answer must still count, and his revision with it."""
+    from tests.test_revision import right_form
+    from webapp.revision.models import Question, ReviewLog
+
+    question = db.session.scalar(sa.select(Question))
+    for number in range(1, 6):
+        staffroom["nadia_http"].post("/revision/answer", data={
+            **right_form(question), "question_id": question.id, "client_id": f"live-{number}"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog).where(
+        ReviewLog.client_id.like("live-%"))) == 0
+    karim = staffroom["karim_http"]
+    _new_session(karim, staffroom["a"], "quiz")
+    live = db.session.scalar(sa.select(LiveSession))
+    samir = staffroom["samir_http"]
+    samir.post(f"/join/{live.code}", data={"nickname": "Chef Sam"})
+    karim.post(f"/live/{live.code}/advance", data={"version": 1})
+    asked = db.session.get(Question, live.question_ids[0])
+    response = samir.post(f"/live/{live.code}/answer", data={**right_form(asked), "index": 0})
+    assert response.status_code == 303
+    log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.mode == "live"))
+    assert log is not None and log.user_id == staffroom["samir"].id
