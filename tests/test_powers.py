@@ -278,3 +278,26 @@ def test_a_trainee_cannot_squat_the_review_id_of_anothers_live_answer(app, staff
     assert response.status_code == 303
     log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.mode == "live"))
     assert log is not None and log.user_id == staffroom["samir"].id
+
+
+def test_editing_a_published_lesson_withdraws_it_until_an_admin_publishes_again(
+        app, staffroom, leas_lesson, login):
+    """The attack: once an admin showed Lea's lesson to every site, Lea (or Lea detached from
+    every group) changes its text: the new text must not reach every site unreviewed."""
+    admin_http = app.test_client()
+    login(db.session.scalar(sa.select(User).where(User.role == Role.ADMIN)), http=admin_http)
+    admin_http.post(f"/lessons/{leas_lesson}/publish", data={"publish": "1"})
+    nadia, lea = staffroom["nadia_http"], staffroom["lea_http"]
+    assert nadia.get(f"/lessons/{leas_lesson}").status_code == 200
+    # Saving the same text keeps it published.
+    assert lea.post(f"/lessons/{leas_lesson}/edit", data={"source": STARTER}).status_code == 303
+    assert nadia.get(f"/lessons/{leas_lesson}").status_code == 200
+    _detach(staffroom["lea"], staffroom["a"])
+    changed = STARTER.replace("Une deuxième idée.", "Un tout autre texte.")
+    edited = lea.post(f"/lessons/{leas_lesson}/edit", data={"source": changed}, headers=EN,
+                      follow_redirects=True)
+    assert "until an admin shows it to all sites again" in edited.text
+    assert nadia.get(f"/lessons/{leas_lesson}").status_code == 404
+    assert staffroom["samir_http"].get(f"/lessons/{leas_lesson}").status_code == 404
+    admin_http.post(f"/lessons/{leas_lesson}/publish", data={"publish": "1"})
+    assert "Un tout autre texte." in nadia.get(f"/lessons/{leas_lesson}").text

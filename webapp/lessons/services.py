@@ -226,6 +226,10 @@ def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = Non
         lesson = Lesson(id=lesson_id, module="app", position=count + 1, author_id=author.id)
         db.session.add(lesson)
     body["id"] = lesson.id
+    if lesson.published and lesson.content_hash != content_hash(body):
+        # An admin showed *that* text to every site: a changed text goes back to the author's
+        # groups until an admin shows it again (the edit page says so).
+        lesson.published = False
     lesson.title, lesson.level, lesson.clea = data["title"], data.get("level"), data["clea"]
     lesson.themes, lesson.minutes = " ".join(data["themes"]), data["minutes"]
     lesson.picture, lesson.content, lesson.source = data.get("picture", ""), body, source
