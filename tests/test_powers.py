@@ -301,3 +301,13 @@ def test_editing_a_published_lesson_withdraws_it_until_an_admin_publishes_again(
     assert staffroom["samir_http"].get(f"/lessons/{leas_lesson}").status_code == 404
     admin_http.post(f"/lessons/{leas_lesson}/publish", data={"publish": "1"})
     assert "Un tout autre texte." in nadia.get(f"/lessons/{leas_lesson}").text
+
+
+def test_a_trainee_who_left_the_group_is_only_a_nickname_in_old_results(hosted, make_group):
+    live, karim = hosted["live"], hosted["karim_http"]
+    assert "Samir Benali" in karim.get(f"/live/{live.code}/results").text
+    samir = db.session.get(User, hosted["samir"].id)
+    samir.groups = [make_group()]  # Samir moves to another workshop's group
+    db.session.commit()
+    page = karim.get(f"/live/{live.code}/results").text
+    assert "Samir Benali" not in page and "Chef Sam" in page

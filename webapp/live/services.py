@@ -87,7 +87,8 @@ def create_session(host, group, scopes: list[str], count: int, time_limit: int |
         return found
     ids = sorted(db.session.scalars(sa.select(Question.id).where(
         Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes]))))
-    chosen = random.Random(secrets.token_hex(8)).sample(ids, min(count, len(ids)))
+    # The same draw for the same request (a double tap racing the first): seeded by it.
+    chosen = random.Random(f"{host.id}|{target}|{client_id}").sample(ids, min(count, len(ids)))
     code = new_code()
     while db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code)):
         code = new_code()
@@ -363,20 +364,29 @@ def sessions_for_staff(user) -> list[LiveSession]:
 
 
 def named_players(live: LiveSession, viewer) -> dict[int, str]:
-    """Who is behind each nickname: only for teachers of the session's group."""
+    """Who is behind each nickname: only for teachers of the session's group, and only for the
+    players still in that group now (a trainee who moved on is a nickname to them)."""
     if viewer.role is not Role.TEACHER or live.group_id not in {g.id for g in viewer.groups}:
         return {}
     from webapp.accounts.models import User
 
     return {player_id: name for player_id, name in db.session.execute(
         sa.select(LivePlayer.id, User.display_name).join(User, User.id == LivePlayer.user_id)
-        .where(LivePlayer.session_id == live.id))}
+        .where(LivePlayer.session_id == live.id, _in_group_now(live)))}
 
 
 def named_user_ids(live: LiveSession) -> list[int]:
-    """The signed-in trainees who played in a session (whose real names a teacher may see)."""
+    """The signed-in trainees who played in a session and are still in its group (whose real
+    names a teacher of the group may see)."""
     return list(db.session.scalars(sa.select(LivePlayer.user_id).where(
-        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None))))
+        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None), _in_group_now(live))))
+
+
+def _in_group_now(live: LiveSession):
+    from webapp.accounts.models import group_membership
+
+    return LivePlayer.user_id.in_(sa.select(group_membership.c.user_id).where(
+        group_membership.c.group_id == live.group_id))
 
 
 def participation(user_ids: list[int]) -> dict[int, int]:
