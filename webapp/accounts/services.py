@@ -234,6 +234,21 @@ def _remember(key: str | None, user: User, result) -> None:
         db.session.add(ProcessedRequest(client_id=key, user_id=user.id, result=json.dumps(result)))
 
 
+def replayed(request_id: str, user: User, action: str, target: str):
+    """What an earlier request with this id produced for the same user, action and target in
+    the last REQUEST_ID_LIFETIME (a double tap, an offline replay), else None. The same id from
+    someone else, for another action or target, or older, is a new request: it never reaches
+    another person's result. For features that make a row once per request id."""
+    row = _processed(_request_key(request_id, user, action, target))
+    return json.loads(row.result) if row is not None else None
+
+
+def remember(request_id: str, user: User, action: str, target: str, result) -> None:
+    """Store what this request produced (no commit: with the row it made, in one transaction,
+    so two requests with the same id at once make one row: the second commit fails)."""
+    _remember(_request_key(request_id, user, action, target), user, result)
+
+
 # --- reset codes ----------------------------------------------------------------------------
 
 

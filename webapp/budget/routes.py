@@ -15,6 +15,7 @@ from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
 from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
 from webapp.core.dates import out_of_range, parse_day, plausible
+from webapp.core.records import sent_client_id
 from webapp.core.spreadsheet import csv_response
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
@@ -79,7 +80,7 @@ def month(year: int | None = None, number: int | None = None):
 def add_entry():
     form = entry_form()
     if form.validate_on_submit():
-        services.add_entry(current_user, (form.client_id.data or uuid.uuid4().hex)[:64],
+        services.add_entry(current_user, sent_client_id(form.client_id.data, services.APP_IDS),
                            form.kind.data == "income", form.amount.cents, form.day.data,
                            form.category.data, form.note.data or "")
         flash(_l("Saved."), "success")

@@ -85,6 +85,11 @@ class Planned:
     id: None = None
 
 
+# Prefixes of the client ids the app makes itself (recurring lines, imported rows): a phone
+# never sends one (see core.records.sent_client_id).
+APP_IDS = ("rec-", "csv-")
+
+
 def _months(first: date, last: date):
     current = first.replace(day=1)
     while current <= last:

@@ -1,5 +1,7 @@
 """Helpers every feature uses for what belongs to someone and for writes sent twice."""
 
+import uuid
+
 import sqlalchemy as sa
 from flask import abort
 
@@ -12,6 +14,17 @@ def owned(model, row_id, user):
     if row is None or row.user_id != user.id:
         abort(404)
     return row
+
+
+def sent_client_id(value: str | None, reserved: tuple[str, ...] = ()) -> str:
+    """The client id a phone sent (at most 64 characters), or a fresh random one when none came
+    or when it starts like the ids the app makes itself (reserved prefixes): those are
+    guessable ("rec-<item>-<month>", "live-<answer>"), and someone else sending one first
+    would take another person's line and break their own writes."""
+    value = (value or "")[:64]
+    if not value or value.startswith(reserved):
+        return uuid.uuid4().hex
+    return value
 
 
 def already_sent(model, client_id: str, user):

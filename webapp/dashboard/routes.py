@@ -76,10 +76,12 @@ def grid(group_id: int):
                            sort=request.args.get("sort", "name"), modules=modules)
 
 
-def _targets():
+def _targets(group):
     choices = [SelectChoice(f"module:{key}", f"📚 {name}") for key, name in MODULE_NAMES.items()
                if key != "app"]
-    lessons_list, _progress = lessons.catalogue(current_user)
+    # Only lessons this group's trainees may open (a co-teacher's lesson reaches only the groups
+    # its author is attached to).
+    lessons_list = lessons.for_group(current_user, group.id)
     choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}") for lesson in lessons_list]
     choices += [SelectChoice(f"practice:{scope}", f"❓ {name}")
                 for scope, name in revision.SCOPE_NAMES.items()]
@@ -92,14 +94,19 @@ def _targets():
 def assign(group_id: int):
     group = accounts.group_for(current_user, group_id)
     form = AssignmentForm(client_id=uuid.uuid4().hex)
-    form.target.choices = _targets()
+    form.target.choices = _targets(group)
     form.trainees.choices = [SelectChoice(t.id, t.display_name) for t in accounts.trainees_of(group)]
     if form.validate_on_submit():
         kind, target = form.target.data.split(":", 1)
-        services.assign(current_user, group, (form.client_id.data or uuid.uuid4().hex)[:64], kind,
-                        target, form.due_on.data, form.message.data or "", form.trainees.data or [])
-        flash(_l("Assigned. The trainees see it on their home screen."), "success")
-        return redirect(url_for("dashboard.grid", group_id=group.id), 303)
+        try:
+            services.assign(current_user, group, (form.client_id.data or uuid.uuid4().hex)[:64],
+                            kind, target, form.due_on.data, form.message.data or "",
+                            form.trainees.data or [])
+        except services.Unreadable:
+            form.target.errors.append(_l("This group cannot open this lesson. Choose another."))
+        else:
+            flash(_l("Assigned. The trainees see it on their home screen."), "success")
+            return redirect(url_for("dashboard.grid", group_id=group.id), 303)
     return render_template("dashboard/assign.html", form=form, group=group)
 
 

@@ -1,5 +1,6 @@
 """Dashboard rules. Other features are read only through their service functions."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -7,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import abort
 
+from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User, group_membership
 from webapp.core.themes import THEME_NAMES
 from webapp.core.time import as_utc
@@ -47,13 +49,27 @@ def save_inactive_days(group: Group, days: int) -> None:
 # --- assignments ----------------------------------------------------------------------------
 
 
+class Unreadable(ValueError):
+    """A lesson the trainees of the group may not open (a co-teacher's, not in this group)."""
+
+
 def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on: date | None,
            message: str, trainee_ids: list[int]) -> Assignment:
-    done = db.session.scalar(sa.select(Assignment).where(Assignment.client_id == client_id))
-    if done is not None:
-        return done
+    """Give the group (or chosen trainees) something to do; the same client id assigns once.
+
+    The client id counts only for this teacher and this group, for a day: the same id sent by
+    someone else, or on another group's form, is a new request and never returns their row.
+    A lesson must be one the group's trainees may open now, else Unreadable.
+    """
+    target_key = f"group={group.id}"
+    done = accounts.replayed(client_id, teacher, "assign", target_key)
+    if done is not None and (found := db.session.get(Assignment, done)) is not None:
+        return found
+    if kind == "lesson" and not lessons.group_may_read(group.id, target):
+        raise Unreadable(target)
     label = lessons.titles([target]).get(target, "") if kind == "lesson" else ""
-    assignment = Assignment(group_id=group.id, created_by=teacher.id, client_id=client_id,
+    # The row's own id for replays is random: the request id lives (scoped) in the request log.
+    assignment = Assignment(group_id=group.id, created_by=teacher.id, client_id=uuid.uuid4().hex,
                             kind=kind, target=target, label=label, due_on=due_on,
                             message=message.strip()[:200])
     db.session.add(assignment)
@@ -62,7 +78,15 @@ def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on
     for user_id in set(trainee_ids) & members:
         db.session.execute(assignment_trainee.insert().values(assignment_id=assignment.id,
                                                              user_id=user_id))
-    db.session.commit()
+    accounts.remember(client_id, teacher, "assign", target_key, assignment.id)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same request won a race a moment ago: one row
+        db.session.rollback()
+        done = accounts.replayed(client_id, teacher, "assign", target_key)
+        if done is None:
+            raise
+        return db.session.get(Assignment, done)
     return assignment
 
 
@@ -162,6 +186,9 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
         if user_id is not None:
             chosen[assignment.id].add(user_id)
     mine = [r for r in rows if not chosen[r.id] or user.id in chosen[r.id]]
+    # A lesson they may no longer open (its author left their groups) is not theirs to do.
+    readable = lessons.readable_ids(user, [r.target for r in mine if r.kind == "lesson"])
+    mine = [r for r in mine if r.kind != "lesson" or r.target in readable]
     found = statuses(mine, [user.id])
     return [(a, found[(user.id, a.id)]) for a in mine if not found[(user.id, a.id)].done]
 

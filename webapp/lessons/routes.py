@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import abort, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -92,7 +92,11 @@ def edit(lesson_id: str):
     lesson = services.authored_lesson(current_user, lesson_id)
     form = LessonForm(source=lesson.source)
     if form.validate_on_submit():
+        was_published = lesson.published
         services.save_app_lesson(current_user, form.lesson_data, form.source.data, lesson)
+        if was_published and not lesson.published:
+            flash(_l("Saved. Only your groups see it until an admin shows it to all sites "
+                     "again."), "info")
         return redirect(url_for("lessons.lesson", lesson_id=lesson.id), 303)
     return render_template("lessons/edit.html", form=form, lesson=lesson)
 

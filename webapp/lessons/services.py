@@ -50,6 +50,36 @@ def readable_by(user):
                   Lesson.author_id == user.id, Lesson.author_id.in_(colleagues))
 
 
+def readable_in_group(group_id: int):
+    """SQL condition: the lessons every trainee of this group may read: every file lesson, a
+    published one, or a teacher's lesson whose author is attached to this group now."""
+    authors = sa.select(group_membership.c.user_id).where(group_membership.c.group_id == group_id)
+    return sa.or_(Lesson.module != "app", Lesson.published.is_(True),
+                  Lesson.author_id.in_(authors))
+
+
+def group_may_read(group_id: int, lesson_id: str) -> bool:
+    """True if this current lesson may be given to the group (its trainees can open it)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Lesson).where(
+        Lesson.id == lesson_id, Lesson.retired.is_(False), readable_in_group(group_id))) > 0
+
+
+def for_group(user, group_id: int) -> list[Lesson]:
+    """The current lessons this person may read that the group's trainees may read too (what a
+    teacher may assign), in teaching order."""
+    return _ordered(db.session.scalars(
+        sa.select(Lesson).options(sa.orm.defer(Lesson.content))
+        .where(Lesson.retired.is_(False), readable_by(user), readable_in_group(group_id))))
+
+
+def readable_ids(user, lesson_ids) -> set[str]:
+    """Which of these lessons this person may read now (one query)."""
+    if not lesson_ids:
+        return set()
+    return set(db.session.scalars(sa.select(Lesson.id).where(
+        Lesson.id.in_(set(lesson_ids)), readable_by(user))))
+
+
 def may_read(user, lesson: Lesson) -> bool:
     """readable_by for one lesson already loaded: file lessons cost no query."""
     if (lesson.module != "app" or lesson.published or user.role is Role.ADMIN
@@ -196,6 +226,10 @@ def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = Non
         lesson = Lesson(id=lesson_id, module="app", position=count + 1, author_id=author.id)
         db.session.add(lesson)
     body["id"] = lesson.id
+    if lesson.published and lesson.content_hash != content_hash(body):
+        # An admin showed *that* text to every site: a changed text goes back to the author's
+        # groups until an admin shows it again (the edit page says so).
+        lesson.published = False
     lesson.title, lesson.level, lesson.clea = data["title"], data.get("level"), data["clea"]
     lesson.themes, lesson.minutes = " ".join(data["themes"]), data["minutes"]
     lesson.picture, lesson.content, lesson.source = data.get("picture", ""), body, source

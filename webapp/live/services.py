@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import abort, current_app
 from limits import parse
 
+from webapp.accounts import services as accounts
 from webapp.accounts.models import Role
 from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
@@ -75,22 +76,38 @@ def _digest(token: str) -> str:
 
 def create_session(host, group, scopes: list[str], count: int, time_limit: int | None,
                    speed_bonus: bool, team_mode: bool, client_id: str) -> LiveSession:
-    """A session drawn from the bank; the same client id creates it once."""
-    done = db.session.scalar(sa.select(LiveSession).where(LiveSession.client_id == client_id))
-    if done is not None:
-        return done
+    """A session drawn from the bank; the same client id creates it once.
+
+    The client id counts only for this host and this group (or no group), for a day: the same
+    id sent by someone else is a new request and never returns their session or its code.
+    """
+    target = f"group={group.id if group else 0}"
+    done = accounts.replayed(client_id, host, "live_session", target)
+    if done is not None and (found := db.session.get(LiveSession, done)) is not None:
+        return found
     ids = sorted(db.session.scalars(sa.select(Question.id).where(
         Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes]))))
-    chosen = random.Random(client_id).sample(ids, min(count, len(ids)))
+    # The same draw for the same request (a double tap racing the first): seeded by it.
+    chosen = random.Random(f"{host.id}|{target}|{client_id}").sample(ids, min(count, len(ids)))
     code = new_code()
     while db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code)):
         code = new_code()
+    # The row's own id for replays is random: the request id lives (scoped) in the request log.
     live = LiveSession(code=code, host_id=host.id, group_id=group.id if group else None,
-                       client_id=client_id, question_ids=chosen, phase="lobby", current=-1,
-                       version=1, time_limit=time_limit, speed_bonus=speed_bonus,
+                       client_id=secrets.token_hex(16), question_ids=chosen, phase="lobby",
+                       current=-1, version=1, time_limit=time_limit, speed_bonus=speed_bonus,
                        team_mode=team_mode)
     db.session.add(live)
-    db.session.commit()
+    db.session.flush()
+    accounts.remember(client_id, host, "live_session", target, live.id)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same request won a race a moment ago: one session
+        db.session.rollback()
+        done = accounts.replayed(client_id, host, "live_session", target)
+        if done is None:
+            raise
+        return db.session.get(LiveSession, done)
     return live
 
 
@@ -142,12 +159,15 @@ def may_join_now(client: str) -> bool:
 
 
 def may_host(user, live: LiveSession) -> bool:
-    """Its host, or a teacher of its group."""
+    """Its host, or a teacher of its group, read now: a group's session only while attached to
+    that group (a detached host keeps no power over it); a session with no group: its host."""
     if not user.is_authenticated or user.role is Role.TRAINEE:
         return False
-    if live.host_id == user.id:
-        return True
-    return user.role is Role.TEACHER and live.group_id in {group.id for group in user.groups}
+    if live.group_id is None:
+        return live.host_id == user.id
+    if live.group_id not in {group.id for group in user.groups}:
+        return False
+    return live.host_id == user.id or user.role is Role.TEACHER
 
 
 def hosted_by(user, code: str) -> LiveSession:
@@ -334,28 +354,39 @@ def results(live: LiveSession) -> list[dict]:
 
 def sessions_for_staff(user) -> list[LiveSession]:
     """Sessions this person hosted, and for teachers those of their groups."""
-    condition = LiveSession.host_id == user.id
+    mine = [g.id for g in user.groups]  # attachments now: a detached host no longer sees it
+    condition = sa.and_(LiveSession.host_id == user.id,
+                        sa.or_(LiveSession.group_id.is_(None), LiveSession.group_id.in_(mine)))
     if user.role is Role.TEACHER:
-        condition = sa.or_(condition, LiveSession.group_id.in_([g.id for g in user.groups]))
+        condition = sa.or_(condition, LiveSession.group_id.in_(mine))
     return list(db.session.scalars(sa.select(LiveSession).where(condition)
                                    .order_by(LiveSession.created_at.desc()).limit(20)))
 
 
 def named_players(live: LiveSession, viewer) -> dict[int, str]:
-    """Who is behind each nickname: only for teachers of the session's group."""
+    """Who is behind each nickname: only for teachers of the session's group, and only for the
+    players still in that group now (a trainee who moved on is a nickname to them)."""
     if viewer.role is not Role.TEACHER or live.group_id not in {g.id for g in viewer.groups}:
         return {}
     from webapp.accounts.models import User
 
     return {player_id: name for player_id, name in db.session.execute(
         sa.select(LivePlayer.id, User.display_name).join(User, User.id == LivePlayer.user_id)
-        .where(LivePlayer.session_id == live.id))}
+        .where(LivePlayer.session_id == live.id, _in_group_now(live)))}
 
 
 def named_user_ids(live: LiveSession) -> list[int]:
-    """The signed-in trainees who played in a session (whose real names a teacher may see)."""
+    """The signed-in trainees who played in a session and are still in its group (whose real
+    names a teacher of the group may see)."""
     return list(db.session.scalars(sa.select(LivePlayer.user_id).where(
-        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None))))
+        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None), _in_group_now(live))))
+
+
+def _in_group_now(live: LiveSession):
+    from webapp.accounts.models import group_membership
+
+    return LivePlayer.user_id.in_(sa.select(group_membership.c.user_id).where(
+        group_membership.c.group_id == live.group_id))
 
 
 def participation(user_ids: list[int]) -> dict[int, int]:

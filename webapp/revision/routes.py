@@ -11,6 +11,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import grading
+from webapp.core.records import sent_client_id
 from webapp.core.time import utcnow
 from webapp.revision import bp, services
 from webapp.privacy.services import audit
@@ -115,7 +116,7 @@ def answer():
     shown = request.form.get("shown_at", type=int) or int(time.time())
     seconds = max(0, min(600, int(time.time()) - shown))
     log = services.answer(current_user, question, given,
-                          (request.form.get("client_id") or uuid.uuid4().hex)[:64], mode, seconds,
+                          sent_client_id(request.form.get("client_id"), ("live-",)), mode, seconds,
                           bool(request.form.get("guessed")),
                           services.plausible_time(request.form.get("answered_at"), now))
     next_url = services.safe_path(request.form.get("next"), url_for("revision.review"))
