@@ -15,7 +15,7 @@ from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
 from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession, is_over
-from webapp.live.nicknames import nickname_keys
+from webapp.live.nicknames import nickname_keys, visible
 from webapp.revision import services as revision
 from webapp.revision.models import Question
 
@@ -59,7 +59,8 @@ def points_for(correct: bool, speed_bonus: bool, seconds: float, time_limit: int
 
 
 def clean_nickname(text: str) -> str:
-    return " ".join("".join(c for c in (text or "") if c.isprintable()).split())[:20]
+    """Printable and visible characters only (an invisible one would make a lookalike)."""
+    return " ".join("".join(c for c in visible(text or "") if c.isprintable()).split())[:20]
 
 
 def new_code() -> str:
@@ -142,12 +143,13 @@ def may_join_now(client: str) -> bool:
 
 
 def may_host(user, live: LiveSession) -> bool:
-    """Its host, or a teacher of its group."""
+    """Its host (while attached to its group, if it has one), or a teacher of its group."""
     if not user.is_authenticated or user.role is Role.TRAINEE:
         return False
+    mine = {group.id for group in user.groups}  # attachments now, not when it was made
     if live.host_id == user.id:
-        return True
-    return user.role is Role.TEACHER and live.group_id in {group.id for group in user.groups}
+        return live.group_id is None or live.group_id in mine
+    return user.role is Role.TEACHER and live.group_id in mine
 
 
 def hosted_by(user, code: str) -> LiveSession:
@@ -334,7 +336,9 @@ def results(live: LiveSession) -> list[dict]:
 
 def sessions_for_staff(user) -> list[LiveSession]:
     """Sessions this person hosted, and for teachers those of their groups."""
-    condition = LiveSession.host_id == user.id
+    mine = [g.id for g in user.groups]
+    condition = sa.and_(LiveSession.host_id == user.id, sa.or_(
+        LiveSession.group_id.is_(None), LiveSession.group_id.in_(mine)))
     if user.role is Role.TEACHER:
         condition = sa.or_(condition, LiveSession.group_id.in_([g.id for g in user.groups]))
     return list(db.session.scalars(sa.select(LiveSession).where(condition)
@@ -396,11 +400,18 @@ def anonymous_nickname(player_id: int) -> str:
     return f"~{player_id}"
 
 
+def _rename(player: LivePlayer) -> None:
+    """Forget a player's nickname, and its keys: they are plain hashes of the nickname, so a
+    guess ("Fafa du 93"?) hashed the same way would find it again."""
+    player.nickname = anonymous_nickname(player.id)
+    player.nickname_key, player.skeleton_key = nickname_keys(player.nickname)
+
+
 def erase_user(user_id: int) -> None:
     """Unlink a trainee from the sessions they played: scores stay, under no name (no commit)."""
     for player in db.session.scalars(sa.select(LivePlayer).where(LivePlayer.user_id == user_id)):
         player.user_id = None
-        player.nickname = anonymous_nickname(player.id)
+        _rename(player)
     db.session.execute(sa.delete(LiveNickname).where(LiveNickname.user_id == user_id))
     db.session.flush()
 
@@ -414,7 +425,7 @@ def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
         LivePlayer.nickname != sa.literal("~") + sa.cast(LivePlayer.id, sa.String))))
     if not dry_run:
         for player in found:
-            player.nickname = anonymous_nickname(player.id)
+            _rename(player)
     return len(found)
 
 

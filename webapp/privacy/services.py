@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from webapp.accounts import throttle
 from webapp.accounts.models import AuthSession, Group, ResetCode, Role, User, group_membership
 from webapp.core.models import ProcessedRequest
 from webapp.core.time import utcnow
@@ -85,12 +86,15 @@ SENTENCES = {
     "signed_in": _l("%(name)s signed in to your account."),
     "sign_in_failed": _l("Someone typed a wrong passphrase for your account."),
     "sign_in_slowed": _l("Sign-in to your account was slowed down after many wrong tries."),
+    # The code accounts.services writes (the line above never matched one).
+    "sign_in_slowed_down": _l("Sign-in to your account was slowed down after many wrong tries."),
+    "passphrase_changed": _l("You changed your passphrase."),
 }
 GENERIC = _l("%(name)s did something on your account.")
 SOMEONE = _l("Someone from the workshop")
 # Sign-in events of the trainee themself are not shown in "Who saw my data".
 SIGN_IN_ACTIONS = ("signed_in", "sign_in_failed", "sign_in_slowed", "signed_out", "sign_in",
-                   "login", "login_failed")
+                   "login", "login_failed", "reset_code_failed")
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,8 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     from webapp.live import services as live
     from webapp.revision import services as revision
 
+    if (user := db.session.get(User, user_id)) is not None:
+        throttle.forget_account(user.username)  # its counts are keyed by the username
     for feature in (journal, budget, lessons, revision, live):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)

@@ -1,0 +1,147 @@
+"""Issue 11, attacked again after the merge: each test replays an attack that worked."""
+
+import pytest
+import sqlalchemy as sa
+from flask_login import AnonymousUserMixin
+
+from webapp.accounts import throttle
+from webapp.accounts.models import Role, SignInThrottle
+from webapp.core.time import utcnow
+from webapp.extensions import db
+from webapp.live import services as live
+from webapp.live.models import LivePlayer
+from webapp.live.nicknames import nickname_keys
+from webapp.privacy import services as privacy
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def room(app, make_group, make_user, bank):
+    group = make_group()
+    trainee = make_user(group=group, display_name="Fatou Diallo", username="fatou.d")
+    volunteer = make_user(Role.VOLUNTEER, group=group)
+    session = live.create_session(volunteer, group, ["1"], 2, None, False, False, "rt-room")
+    return {"group": group, "trainee": trainee, "volunteer": volunteer, "live": session}
+
+
+# --- erasure and retention: a nickname's keys are the nickname -----------------------------
+
+
+def _keys_left(nickname: str) -> list[str]:
+    keys = set(nickname_keys(nickname))
+    rows = db.session.execute(sa.select(LivePlayer.nickname_key, LivePlayer.skeleton_key))
+    return [key for row in rows for key in row if key in keys]
+
+
+def test_an_erased_trainees_nickname_cannot_be_recovered_from_its_keys(room):
+    """The keys are unsalted hashes of the nickname: "Fafa du 93" is found again by hashing
+    guesses. Erasure renames the player; its keys must go with the name."""
+    live.join(room["live"], "Fafa du 93", room["trainee"])
+    privacy.erase_user(room["trainee"].id)
+    assert _keys_left("Fafa du 93") == []
+    assert len(live.players(room["live"])) == 1  # the anonymous score stays
+
+
+def test_retention_forgets_a_guests_nickname_keys_too(app, room):
+    live.join(room["live"], "Kenza la guest", AnonymousUserMixin())
+    room["live"].ended_at = utcnow()
+    db.session.commit()
+    live.forget_guest_nicknames(utcnow())
+    db.session.commit()
+    assert _keys_left("Kenza la guest") == []
+    # A renamed player can still be told apart from the others (keys stay unique).
+    live.join(room["live"], "Kenza la guest", room["trainee"])
+    assert len(live.players(room["live"])) == 2
+
+
+def test_erasure_forgets_the_sign_in_counts_of_the_username(app, client, room):
+    """sign_in_throttle holds a keyed hash of the username and the time of the last tries."""
+    for _ in range(3):
+        client.post("/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne-phrase"})
+        client.post("/reset", data={"username": "fatou.d", "code": "ABCDEFGH",
+                                    "passphrase": "une-phrase-neuve-assez-longue",
+                                    "confirm": "une-phrase-neuve-assez-longue"})
+    mine = {throttle._key("login", "fatou.d"), throttle._key("reset", "fatou.d")}
+    stored = set(db.session.scalars(sa.select(SignInThrottle.key)))
+    assert mine <= stored  # the attack left both counts
+    privacy.erase_user(room["trainee"].id)
+    assert not mine & set(db.session.scalars(sa.select(SignInThrottle.key)))
+
+
+# --- lookalike nicknames: invisible characters -------------------------------------------
+
+
+@pytest.mark.parametrize("lookalike", [
+    "Sa\u034fmir",  # combining grapheme joiner: invisible
+    "Samir\ufe0f",  # variation selector: invisible
+    "S\u17b4amir",  # Khmer inherent vowel: invisible
+    "Samir\u3164",  # Hangul filler: a blank
+    "Samir\u115f",  # Hangul choseong filler: a blank
+    "Samir\u2800",  # Braille blank: a blank
+])
+def test_nicknames_that_differ_only_by_invisible_characters_clash(app, lookalike):
+    assert set(nickname_keys(live.clean_nickname(lookalike))) & set(nickname_keys("Samir"))
+
+
+def test_an_invisible_lookalike_is_refused_in_the_room(app, room):
+    live.join(room["live"], "Samir", room["trainee"])
+    with pytest.raises(live.Refused, match="taken"):
+        live.join(room["live"], "Sa\u034fmir", AnonymousUserMixin())
+
+
+def test_a_nickname_of_invisible_characters_only_is_refused(app, client, room):
+    room["live"].group_id = None
+    db.session.commit()
+    response = client.post(f"/join/{room['live'].code}",
+                           data={"nickname": "\u3164\u3164\u034f\u034f"}, headers=EN)
+    assert response.status_code == 200 and "Use 2 to 20 characters." in response.text
+
+
+# --- a detached host has no power left over a group's session -----------------------------
+
+
+def test_a_detached_host_can_no_longer_run_or_read_the_groups_session(app, client, room, login,
+                                                                      make_user):
+    admin = make_user(Role.ADMIN)
+    login(room["volunteer"])
+    code = room["live"].code
+    assert client.get(f"/live/{code}/host").status_code == 200
+    desk = app.test_client()
+    login(admin, http=desk)
+    desk.post(f"/groups/{room['group'].id}/staff",
+              data={"user_id": room["volunteer"].id, "action": "detach"})
+    for method, url in (("GET", f"/live/{code}/host"), ("GET", f"/live/{code}/results"),
+                        ("POST", f"/live/{code}/advance")):
+        assert client.open(url, method=method, data={"version": 1}).status_code == 404, url
+    assert code not in client.get("/live").text
+
+
+def test_a_host_keeps_a_session_open_to_anyone(app, client, make_user, login, bank):
+    volunteer = make_user(Role.VOLUNTEER)
+    session = live.create_session(volunteer, None, ["1"], 2, None, False, False, "rt-open")
+    login(volunteer)
+    assert client.get(f"/live/{session.code}/host").status_code == 200
+
+
+# --- "Who saw my data" names what happened ------------------------------------------------
+
+
+def test_who_saw_my_data_says_what_happened_in_plain_words(client, room, login):
+    trainee = room["trainee"]
+    for _ in range(6):  # someone guesses: the sign-in is slowed down
+        client.post("/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne-phrase"})
+    client.post("/reset", data={"username": "fatou.d", "code": "ABCDEFGH",
+                                "passphrase": "une-phrase-neuve-assez-longue",
+                                "confirm": "une-phrase-neuve-assez-longue"})
+    db.session.execute(sa.delete(SignInThrottle))
+    db.session.commit()
+    login(trainee)
+    client.post("/me", data={"current": "tulipe-orange-camion",
+                             "passphrase": "girafe-violette-tambour",
+                             "confirm": "girafe-violette-tambour"})
+    page = client.get("/privacy/seen", headers=EN).text
+    assert "Someone from the workshop did something" not in page
+    assert "Fatou Diallo did something" not in page
+    assert "Sign-in to your account was slowed down after many wrong tries." in page
+    assert "You changed your passphrase." in page
