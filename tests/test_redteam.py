@@ -145,3 +145,14 @@ def test_who_saw_my_data_says_what_happened_in_plain_words(client, room, login):
     assert "Fatou Diallo did something" not in page
     assert "Sign-in to your account was slowed down after many wrong tries." in page
     assert "You changed your passphrase." in page
+
+
+def test_my_data_names_each_sign_in_and_wrong_code_in_plain_words(client, room, login):
+    client.post("/reset", data={"username": "fatou.d", "code": "ABCDEFGH",
+                                "passphrase": "une-phrase-neuve-assez-longue",
+                                "confirm": "une-phrase-neuve-assez-longue"})
+    login(room["trainee"])
+    what = [line["what"] for line in client.get("/privacy/my-data.json", headers=EN).json["audit"]]
+    assert "Fatou Diallo signed in to your account." in what
+    assert "Someone typed a wrong reset code for your account." in what
+    assert not [line for line in what if "did something" in line], what

@@ -84,7 +84,9 @@ SENTENCES = {
     "erasure_requested": _l("You asked for your account to be erased."),
     "erasure_cancelled": _l("You cancelled your request to erase your account."),
     "signed_in": _l("%(name)s signed in to your account."),
+    "sign_in": _l("%(name)s signed in to your account."),  # the code accounts.services writes
     "sign_in_failed": _l("Someone typed a wrong passphrase for your account."),
+    "reset_code_failed": _l("Someone typed a wrong reset code for your account."),
     "sign_in_slowed": _l("Sign-in to your account was slowed down after many wrong tries."),
     # The code accounts.services writes (the line above never matched one).
     "sign_in_slowed_down": _l("Sign-in to your account was slowed down after many wrong tries."),
