@@ -12,6 +12,7 @@ from webapp.live import services as live
 from webapp.live.models import LivePlayer
 from webapp.live.nicknames import nickname_keys
 from webapp.privacy import services as privacy
+from webapp.privacy.models import AuditEvent
 
 EN = {"Accept-Language": "en"}
 
@@ -156,3 +157,26 @@ def test_my_data_names_each_sign_in_and_wrong_code_in_plain_words(client, room, 
     assert "Fatou Diallo signed in to your account." in what
     assert "Someone typed a wrong reset code for your account." in what
     assert not [line for line in what if "did something" in line], what
+
+
+# --- the admin's audit search: a wildcard is a character -----------------------------------
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "%a%"])
+def test_an_audit_search_for_a_wildcard_names_no_one(app, client, room, login, make_user, typed):
+    """ilike() took '%' and '_' as wildcards: searching '%' told every trainee that the admin
+    had searched the audit log for their name."""
+    login(make_user(Role.ADMIN))
+    page = client.get("/admin/audit", query_string={"trainee": typed})
+    assert page.status_code == 200
+    told = db.session.scalars(sa.select(AuditEvent.subject_id).where(
+        AuditEvent.action == "audit_log_searched"))
+    assert list(told) == []
+
+
+def test_an_audit_search_still_finds_part_of_a_name(app, client, room, login, make_user):
+    login(make_user(Role.ADMIN))
+    client.get("/admin/audit", query_string={"trainee": "diall"})
+    told = db.session.scalars(sa.select(AuditEvent.subject_id).where(
+        AuditEvent.action == "audit_log_searched"))
+    assert list(told) == [room["trainee"].id]

@@ -373,8 +373,10 @@ def _paris_midnight(day: date) -> datetime:
 
 
 def _people_matching(text: str):
-    return sa.select(User.id).where(sa.or_(User.username.ilike(f"%{text}%"),
-                                           User.display_name.ilike(f"%{text}%")))
+    """Accounts whose username or name contains text, as typed: % and _ are not wildcards
+    (a search for "%" would name every trainee, and tell each of them)."""
+    return sa.select(User.id).where(sa.or_(User.username.icontains(text, autoescape=True),
+                                           User.display_name.icontains(text, autoescape=True)))
 
 
 def search_audit(trainee: str = "", staff: str = "", action: str = "",
