@@ -180,3 +180,35 @@ def test_an_audit_search_still_finds_part_of_a_name(app, client, room, login, ma
     told = db.session.scalars(sa.select(AuditEvent.subject_id).where(
         AuditEvent.action == "audit_log_searched"))
     assert list(told) == [room["trainee"].id]
+
+
+# --- a lost phone: the teacher's code works on a new one, whoever guesses --------------------
+
+
+def test_a_teacher_code_lets_the_owner_in_from_a_new_phone_while_someone_guesses(
+        app, client, room, make_user, login, monkeypatch):
+    """Someone kept the account's counts full (one guess every 15 minutes is enough), so the
+    owner who lost their phone was refused on a new one, with the teacher's code too."""
+    monkeypatch.setattr(throttle, "now_seconds", lambda: 3_000_000)
+    teacher = make_user(Role.TEACHER, group=room["group"])
+    new = "girafe-violette-tambour"
+    guesser = app.test_client()
+    for number in range(10):
+        ip = {"REMOTE_ADDR": f"10.2.0.{number}"}
+        guesser.post("/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne"},
+                     environ_base=ip)
+        guesser.post("/reset", data={"username": "fatou.d", "code": "AAAAAAAA", "passphrase": new,
+                                     "confirm": new}, environ_base=ip)
+    login(teacher)
+    page = client.post(f"/trainees/{room['trainee'].id}/reset-code")
+    code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
+    phone = app.test_client()  # a new phone: never signed in here
+    done = phone.post("/reset", data={"username": "fatou.d", "code": code, "passphrase": new,
+                                      "confirm": new})
+    assert done.status_code == 303, done.text
+    assert phone.post("/login", data={"username": "fatou.d", "passphrase": new}).status_code == 303
+    # The guesser gets no new tries from it: a wrong code is still counted and slowed.
+    again = [guesser.post("/reset", data={"username": "fatou.d", "code": "BBBBBBBB",
+                                          "passphrase": new, "confirm": new}).status_code
+             for _ in range(7)]
+    assert again[-1] == 429
