@@ -212,3 +212,16 @@ def test_a_teacher_code_lets_the_owner_in_from_a_new_phone_while_someone_guesses
                                           "passphrase": new, "confirm": new}).status_code
              for _ in range(7)]
     assert again[-1] == 429
+
+
+def test_another_hosts_request_id_does_not_hand_over_their_session(app, client, room, login,
+                                                                   make_user):
+    """The session's client id was looked up for anyone: replaying it on /live/new answered
+    with the other host's session (its code in the redirect)."""
+    other = make_user(Role.VOLUNTEER, group=room["group"])
+    login(other)
+    response = client.post("/live/new", data={"group_id": room["group"].id, "scopes": ["1"],
+                                              "count": 2, "time_limit": 0, "client_id": "rt-room"})
+    assert response.status_code == 303
+    assert room["live"].code not in response.headers["Location"]
+    assert client.get(response.headers["Location"]).status_code == 200  # their own session

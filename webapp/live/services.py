@@ -76,10 +76,15 @@ def _digest(token: str) -> str:
 
 def create_session(host, group, scopes: list[str], count: int, time_limit: int | None,
                    speed_bonus: bool, team_mode: bool, client_id: str) -> LiveSession:
-    """A session drawn from the bank; the same client id creates it once."""
+    """A session drawn from the bank; the same client id creates it once, for the same host.
+
+    Another host sending that id (a replay) makes a new session under a new id: a request id
+    never hands over someone else's session."""
     done = db.session.scalar(sa.select(LiveSession).where(LiveSession.client_id == client_id))
-    if done is not None:
+    if done is not None and done.host_id == host.id:
         return done
+    if done is not None:
+        client_id = secrets.token_hex(16)
     ids = sorted(db.session.scalars(sa.select(Question.id).where(
         Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes]))))
     chosen = random.Random(client_id).sample(ids, min(count, len(ids)))
