@@ -225,3 +225,21 @@ def test_another_hosts_request_id_does_not_hand_over_their_session(app, client, 
     assert response.status_code == 303
     assert room["live"].code not in response.headers["Location"]
     assert client.get(response.headers["Location"]).status_code == 200  # their own session
+
+
+def test_another_teachers_request_id_still_assigns_to_my_group(app, client, make_group,
+                                                               make_user, login):
+    """Assign looked the client id up for anyone: with another teacher's id, 'Assigned' was
+    shown and nothing was assigned."""
+    from webapp.dashboard.models import Assignment
+    from webapp.dashboard.services import assign
+
+    mine, theirs = make_group(), make_group()
+    teacher, other = make_user(Role.TEACHER, group=mine), make_user(Role.TEACHER, group=theirs)
+    assign(other, theirs, "their-id", "module", "fle-a1", None, "", [])
+    login(teacher)
+    response = client.post(f"/dashboard/groups/{mine.id}/assign",
+                           data={"target": "module:fle-a1", "client_id": "their-id"})
+    assert response.status_code == 303
+    groups = db.session.scalars(sa.select(Assignment.group_id))
+    assert sorted(groups) == sorted([mine.id, theirs.id])

@@ -1,5 +1,6 @@
 """Dashboard rules. Other features are read only through their service functions."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -49,9 +50,13 @@ def save_inactive_days(group: Group, days: int) -> None:
 
 def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on: date | None,
            message: str, trainee_ids: list[int]) -> Assignment:
+    """Assign once per client id, for the same teacher and group (a double tap); the same id
+    from anyone else, or for another group, is a new request under a fresh id."""
     done = db.session.scalar(sa.select(Assignment).where(Assignment.client_id == client_id))
-    if done is not None:
+    if done is not None and done.created_by == teacher.id and done.group_id == group.id:
         return done
+    if done is not None:
+        client_id = uuid.uuid4().hex
     label = lessons.titles([target]).get(target, "") if kind == "lesson" else ""
     assignment = Assignment(group_id=group.id, created_by=teacher.id, client_id=client_id,
                             kind=kind, target=target, label=label, due_on=due_on,
