@@ -243,3 +243,18 @@ def test_another_teachers_request_id_still_assigns_to_my_group(app, client, make
     assert response.status_code == 303
     groups = db.session.scalars(sa.select(Assignment.group_id))
     assert sorted(groups) == sorted([mine.id, theirs.id])
+
+
+def test_a_guest_named_like_an_erased_player_does_not_break_erasure_or_the_purge(app, room):
+    """Erased and purged players are renamed "~<id>"; a guest could take such a name first,
+    and the rename then broke on the room's unique nicknames (erasure and purge failed)."""
+    trainee_player, _token = live.join(room["live"], "Fafa du 93", room["trainee"])
+    guest, _token = live.join(room["live"], f"~{trainee_player.id + 2}", AnonymousUserMixin())
+    other, _token = live.join(room["live"], f"~{trainee_player.id}", AnonymousUserMixin())
+    privacy.erase_user(room["trainee"].id)
+    room["live"].ended_at = utcnow()
+    db.session.commit()
+    live.forget_guest_nicknames(utcnow())
+    db.session.commit()
+    names = [player.nickname for player in live.players(room["live"])]
+    assert len(set(names)) == 3

@@ -59,8 +59,10 @@ def points_for(correct: bool, speed_bonus: bool, seconds: float, time_limit: int
 
 
 def clean_nickname(text: str) -> str:
-    """Printable and visible characters only (an invisible one would make a lookalike)."""
-    return " ".join("".join(c for c in visible(text or "") if c.isprintable()).split())[:20]
+    """Printable and visible characters only (an invisible one would make a lookalike); no
+    leading "~", which marks the anonymous names of erased players ("~12")."""
+    text = " ".join("".join(c for c in visible(text or "") if c.isprintable()).split())
+    return text.lstrip("~ ")[:20]
 
 
 def new_code() -> str:
@@ -407,9 +409,11 @@ def anonymous_nickname(player_id: int) -> str:
 
 def _rename(player: LivePlayer) -> None:
     """Forget a player's nickname, and its keys: they are plain hashes of the nickname, so a
-    guess ("Fafa du 93"?) hashed the same way would find it again."""
+    guess ("Fafa du 93"?) hashed the same way would find it again. Nobody can be named "~12"
+    (clean_nickname), so the new name is free in the room."""
     player.nickname = anonymous_nickname(player.id)
-    player.nickname_key, player.skeleton_key = nickname_keys(player.nickname)
+    # Not a digest: no nickname anyone types can clash with it, and it says nothing.
+    player.nickname_key = player.skeleton_key = anonymous_nickname(player.id)
 
 
 def erase_user(user_id: int) -> None:
