@@ -258,3 +258,14 @@ def test_a_guest_named_like_an_erased_player_does_not_break_erasure_or_the_purge
     db.session.commit()
     names = [player.nickname for player in live.players(room["live"])]
     assert len(set(names)) == 3
+
+
+# --- Arabic plurals: 11 to 99 take the "many" form ----------------------------------------
+
+
+def test_arabic_counts_from_11_to_99_use_the_many_form(client):
+    """The catalog's Plural-Forms sent 11-99 to 'other' and 100-102 to 'many': the notice
+    said "12 شهر" for "12 months" (it is "12 شهرًا")."""
+    page = client.get("/privacy", headers={"Accept-Language": "ar"}).text
+    assert "بعد 12 شهرًا من نهاية مجموعتك" in page
+    assert "بياناتك 24 شهرًا." in page
