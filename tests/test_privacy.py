@@ -468,26 +468,3 @@ def test_home_offers_the_export_once_the_group_has_ended(client, people):
     assert "Votre groupe est terminé" in home and "/privacy/me" in home
     assert "sera effacé le" in client.get("/privacy/me").text
 
-
-def test_erasure_forgets_the_sign_in_counts_kept_under_the_username(app, people):
-    trainee = people["trainee"]
-    gate = throttle.Gate("login", trainee.username, None, "203.0.113.9")
-    assert gate.enter() is None
-    db.session.commit()
-    rows = db.session.scalar(sa.select(sa.func.count()).select_from(throttle.TABLE))
-    services.erase_user(trainee.id)
-    left = db.session.scalar(sa.select(sa.func.count()).select_from(throttle.TABLE))
-    assert left == rows - 1  # the account's count is gone; the address's is not personal
-
-
-def test_erased_or_forgotten_players_keep_no_key_derived_from_their_nickname(app, people):
-    room = live.create_session(people["teacher"], people["group"], ["1"], 2, None, False, False,
-                               "k")
-    guest, _token = live.join(room, "Momo du 93", _Guest())
-    room.ended_at = utcnow()
-    db.session.commit()
-    before = (guest.nickname_key, guest.skeleton_key)
-    services.purge()
-    db.session.refresh(guest)
-    assert guest.nickname == f"~{guest.id}"
-    assert not {guest.nickname_key, guest.skeleton_key} & set(before)

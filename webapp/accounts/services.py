@@ -267,6 +267,9 @@ def issue_reset_code(teacher: User, trainee: User) -> str:
     )
     db.session.add(ResetCode(user_id=trainee.id, code_hash=_code_digest(trainee.id, code),
                              issued_by_id=teacher.id, expires_at=now + RESET_CODE_LIFETIME))
+    # The trainee is with the teacher, maybe with a new phone: someone's wrong codes must not
+    # stand in the way. A fresh code of 8 characters is no easier to guess for it.
+    throttle.clear("reset", trainee.username)
     audit(teacher, "reset_code_issued", trainee)
     db.session.commit()
     return code
@@ -362,6 +365,7 @@ def reset_with_code(username: str, code: str, new_passphrase: str, devices: dict
     result = redeem_reset_code(username, code, new_passphrase)
     if isinstance(result, User):
         gate.passed()
+        throttle.clear("login", username)  # the new passphrase works at once, on any device
         db.session.commit()
         return Attempt(user=result)
     if isinstance(result, str):  # the code was right: only the new passphrase is refused

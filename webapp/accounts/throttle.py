@@ -100,6 +100,13 @@ def clear(kind: str, value: str) -> None:
     db.session.execute(sa.delete(TABLE).where(TABLE.c.key == _key(kind, value)))
 
 
+def forget_account(username: str) -> None:
+    """Drop an account's counts (its erasure): they are keyed by its username. Device counts
+    hold no username and are left to forget_old."""
+    db.session.execute(sa.delete(TABLE).where(TABLE.c.key.in_(
+        [_key(purpose, username) for purpose in ("login", "reset")])))
+
+
 def refund(kind: str, value: str) -> None:
     """Take back one try that turned out fine (or was never checked)."""
     db.session.execute(sa.update(TABLE).where(TABLE.c.key == _key(kind, value),
@@ -118,12 +125,6 @@ def forget_old(now: int | None = None, dry_run: bool = False) -> int:
     result = db.session.execute(sa.delete(TABLE).where(condition))
     db.session.commit()
     return result.rowcount
-
-
-def forget_account(username: str) -> None:
-    """An erased account leaves no count under its name (no commit: part of the erasure)."""
-    for purpose in ("login", "reset"):
-        clear(purpose, username)
 
 
 @dataclass

@@ -13,6 +13,25 @@ from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "confusables.txt"
 
+# Default_Ignorable_Code_Point (Unicode DerivedCoreProperties.txt, stable since 6.x): drawn as
+# nothing, or as a blank (the Hangul fillers). TR39 removes them before mapping (skeleton, step
+# 2): "Sa\u034fmir" is "Samir" on the projector.
+DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+)
+# Not ignorable, but drawn as a blank like a space: read as one.
+BLANKS = {0x2800: " "}
+_INVISIBLE = {point: None for first, last in DEFAULT_IGNORABLE
+              for point in range(first, last + 1)} | BLANKS
+
+
+def visible(text: str) -> str:
+    """The text without what is drawn as nothing; blanks drawn like a space become one."""
+    return text.translate(_INVISIBLE)
+
 
 @functools.cache
 def _prototypes() -> dict[int, str]:
@@ -26,8 +45,9 @@ def _prototypes() -> dict[int, str]:
 
 
 def skeleton(text: str) -> str:
-    """TR39 skeleton(X): NFD, replace each character by its prototype, NFD again."""
-    mapped = unicodedata.normalize("NFD", text).translate(_prototypes())
+    """TR39 skeleton(X): NFD, remove default-ignorable characters, replace each character by its
+    prototype, NFD again."""
+    mapped = visible(unicodedata.normalize("NFD", text)).translate(_prototypes())
     return unicodedata.normalize("NFD", mapped)
 
 

@@ -16,7 +16,7 @@ from webapp.core import grading
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
 from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession, is_over
-from webapp.live.nicknames import nickname_keys
+from webapp.live.nicknames import nickname_keys, visible
 from webapp.revision import services as revision
 from webapp.revision.models import Question
 
@@ -60,7 +60,10 @@ def points_for(correct: bool, speed_bonus: bool, seconds: float, time_limit: int
 
 
 def clean_nickname(text: str) -> str:
-    return " ".join("".join(c for c in (text or "") if c.isprintable()).split())[:20]
+    """Printable and visible characters only (an invisible one would make a lookalike); no
+    leading "~", which marks the anonymous names of erased players ("~12")."""
+    text = " ".join("".join(c for c in visible(text or "") if c.isprintable()).split())
+    return text.lstrip("~ ")[:20]
 
 
 def new_code() -> str:
@@ -427,20 +430,22 @@ def anonymous_nickname(player_id: int) -> str:
     return f"~{player_id}"
 
 
+def _rename(player: LivePlayer) -> None:
+    """Forget a player's nickname, and its keys: they are plain hashes of the nickname, so a
+    guess ("Fafa du 93"?) hashed the same way would find it again. Nobody can be named "~12"
+    (clean_nickname), so the new name is free in the room."""
+    player.nickname = anonymous_nickname(player.id)
+    # Not a digest: no nickname anyone types can clash with it, and it says nothing.
+    player.nickname_key = player.skeleton_key = anonymous_nickname(player.id)
+
+
 def erase_user(user_id: int) -> None:
     """Unlink a trainee from the sessions they played: scores stay, under no name (no commit)."""
     for player in db.session.scalars(sa.select(LivePlayer).where(LivePlayer.user_id == user_id)):
         player.user_id = None
-        _anonymise(player)
+        _rename(player)
     db.session.execute(sa.delete(LiveNickname).where(LiveNickname.user_id == user_id))
     db.session.flush()
-
-
-def _anonymise(player: LivePlayer) -> None:
-    """The nickname becomes a number; its lookalike keys too (a digest of a short nickname can
-    be guessed back)."""
-    player.nickname = anonymous_nickname(player.id)
-    player.nickname_key = player.skeleton_key = player.nickname
 
 
 def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
@@ -451,7 +456,7 @@ def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
         LivePlayer.nickname != sa.literal("~") + sa.cast(LivePlayer.id, sa.String))))
     if not dry_run:
         for player in found:
-            _anonymise(player)
+            _rename(player)
     return len(found)
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from webapp.accounts import throttle
 from webapp.accounts.models import AuthSession, Group, ResetCode, Role, User, group_membership
 from webapp.core.models import ProcessedRequest
 from webapp.core.time import utcnow
@@ -83,14 +84,19 @@ SENTENCES = {
     "erasure_requested": _l("You asked for your account to be erased."),
     "erasure_cancelled": _l("You cancelled your request to erase your account."),
     "signed_in": _l("%(name)s signed in to your account."),
+    "sign_in": _l("%(name)s signed in to your account."),  # the code accounts.services writes
     "sign_in_failed": _l("Someone typed a wrong passphrase for your account."),
+    "reset_code_failed": _l("Someone typed a wrong reset code for your account."),
     "sign_in_slowed": _l("Sign-in to your account was slowed down after many wrong tries."),
+    # The code accounts.services writes (the line above never matched one).
+    "sign_in_slowed_down": _l("Sign-in to your account was slowed down after many wrong tries."),
+    "passphrase_changed": _l("You changed your passphrase."),
 }
 GENERIC = _l("%(name)s did something on your account.")
 SOMEONE = _l("Someone from the workshop")
 # Sign-in events of the trainee themself are not shown in "Who saw my data".
 SIGN_IN_ACTIONS = ("signed_in", "sign_in_failed", "sign_in_slowed", "signed_out", "sign_in",
-                   "login", "login_failed")
+                   "login", "login_failed", "reset_code_failed")
 
 
 @dataclass(frozen=True)
@@ -249,17 +255,16 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     pointing at the account is removed or unlinked. One audit row says an erasure happened,
     with an anonymous reference, never who or what. Returns that reference.
     """
-    from webapp.accounts import throttle
     from webapp.budget import services as budget
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.revision import services as revision
 
+    if (user := db.session.get(User, user_id)) is not None:
+        throttle.forget_account(user.username)  # its counts are keyed by the username
     for feature in (journal, budget, lessons, revision, live):
         feature.erase_user(user_id)
-    if username := db.session.scalar(sa.select(User.username).where(User.id == user_id)):
-        throttle.forget_account(username)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
         if column.nullable and not column.primary_key:
@@ -306,7 +311,6 @@ def expired_trainees(today: date, months: int) -> list[int]:
 
 def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Remove what is kept no longer than needed; returns how many of each kind (idempotent)."""
-    from webapp.accounts import throttle
     from webapp.live import services as live
 
     now = now or utcnow()
@@ -370,8 +374,10 @@ def _paris_midnight(day: date) -> datetime:
 
 
 def _people_matching(text: str):
-    return sa.select(User.id).where(sa.or_(User.username.ilike(f"%{text}%"),
-                                           User.display_name.ilike(f"%{text}%")))
+    """Accounts whose username or name contains text, as typed: % and _ are not wildcards
+    (a search for "%" would name every trainee, and tell each of them)."""
+    return sa.select(User.id).where(sa.or_(User.username.icontains(text, autoescape=True),
+                                           User.display_name.icontains(text, autoescape=True)))
 
 
 def search_audit(trainee: str = "", staff: str = "", action: str = "",
