@@ -279,6 +279,29 @@ def test_classroom_behind_one_address_keeps_signing_in_while_one_device_guesses(
         app.config["LOGIN_IP_FREE_TRIES"] = 100
 
 
+def test_a_newcomer_behind_a_guessing_address_waits_a_minute_at_most(app, make_user,
+                                                                      monkeypatch):
+    """A first day: a trainee who never signed in on this phone, behind the classroom's router,
+    while someone there keeps guessing: the address's wait is capped, the account is not."""
+    from webapp.accounts import throttle
+
+    clock = [6_000_000]
+    monkeypatch.setattr(throttle, "now_seconds", lambda: clock[0])
+    app.config["LOGIN_IP_FREE_TRIES"] = 10
+    try:
+        newcomer = make_user()
+        guesser = app.test_client()
+        for number in range(40):  # a wrong guess every ten seconds on made-up accounts
+            _try(guesser, f"nobody{number}")
+            clock[0] += 10
+        phone = app.test_client()
+        assert _try(phone, newcomer.username, PASSPHRASE).status_code == 429
+        clock[0] += 61
+        assert _try(phone, newcomer.username, PASSPHRASE).status_code == 303
+    finally:
+        app.config["LOGIN_IP_FREE_TRIES"] = 100
+
+
 def test_unknown_and_known_usernames_are_slowed_alike(app, make_user, monkeypatch):
     from webapp.accounts import throttle
 

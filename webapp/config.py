@@ -63,6 +63,9 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_FORGET_AFTER": 24 * 3600,
         # One address (a classroom behind NAT) gets many more; known devices do not count.
         "LOGIN_IP_FREE_TRIES": 100,
+        # ...and waits at most a minute: one guesser must not hold a whole classroom's newcomers
+        # (a first day, a new phone) for 15 minutes; each account keeps its own longer wait.
+        "LOGIN_IP_MAX_WAIT": 60,
         "LOGIN_IP_FORGET_AFTER": 15 * 60,
         # A device that signed in to an account is known to it for a year (signed cookie).
         "KNOWN_DEVICE_LIFETIME": timedelta(days=365),

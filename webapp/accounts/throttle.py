@@ -53,7 +53,7 @@ def account_rule() -> Rule:
 
 def address_rule() -> Rule:
     config = current_app.config
-    return Rule(config["LOGIN_IP_FREE_TRIES"], config["LOGIN_MAX_WAIT"],
+    return Rule(config["LOGIN_IP_FREE_TRIES"], config["LOGIN_IP_MAX_WAIT"],
                 config["LOGIN_IP_FORGET_AFTER"])
 
 
