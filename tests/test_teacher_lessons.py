@@ -78,6 +78,7 @@ def test_input_over_the_size_cap_is_refused_before_parsing(teacher_http):
     ("id: x\ntitle: !!python/object/apply:os.system [ls]\n", "not allowed"),
     ("id: x\ntitle: !!python/name:os.system x\n", "between quotes"),
     ("id: x\nminutes: .nan\n", "between quotes"),
+    ("id: x\ntitle: Un\ntitle: Deux\n", "written twice"),  # YAML kept the last one silently
 ])
 def test_hostile_yaml_gets_a_message_not_a_500(teacher_http, source, expected):
     assert expected in _error(teacher_http.post("/lessons/new", data={"source": source},

@@ -100,6 +100,8 @@ def _to_python(node, path, lines, loader):
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
                 raise _Refused(key.start_mark.line + 1, "a key must be a plain word")
+            if key.value in result:  # YAML would keep the last one silently: a lost edit
+                raise _Refused(key.start_mark.line + 1, f"{key.value!r} is written twice")
             result[key.value] = _to_python(value, (*path, key.value), lines, loader)
         return result
     if isinstance(node, yaml.SequenceNode):
