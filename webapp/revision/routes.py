@@ -10,7 +10,7 @@ from flask_login import current_user
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading
+from webapp.core import grading, outbox
 from webapp.core.time import utcnow
 from webapp.revision import bp, services
 from webapp.privacy.services import audit
@@ -101,6 +101,7 @@ def practice(scope: str, seed: str, position: int):
 
 
 @bp.post("/revision/answer")
+@outbox.write
 @roles_required(Role.TRAINEE)
 def answer():
     """One answer in review or practice; a replayed client id changes nothing."""
@@ -109,6 +110,7 @@ def answer():
     back = services.safe_path(request.form.get("back"), url_for("revision.review"))
     given = grading.answer_from_form(question.content, request.form)
     if given is None:
+        outbox.invalid({"answer": [_l("Choose or write an answer first.")]})
         flash(_l("Choose or write an answer first."), "error")
         return redirect(back, 303)
     now = utcnow()
@@ -118,6 +120,7 @@ def answer():
                           (request.form.get("client_id") or uuid.uuid4().hex)[:64], mode, seconds,
                           bool(request.form.get("guessed")),
                           services.plausible_time(request.form.get("answered_at"), now))
+    outbox.feedback(correct=log.correct, expected=grading.expected(question.content))
     next_url = services.safe_path(request.form.get("next"), url_for("revision.review"))
     if request.headers.get("HX-Request"):
         return _question_page(question, mode, next_url, log=log)
