@@ -1,4 +1,4 @@
-"""The server side of the phone's outbox (see the outbox protocol in the README).
+"""The server side of the phone's outbox (README, "The outbox protocol").
 
 A write sent by the outbox is a normal form POST to its usual URL with a `client_id` field and the
 header `X-Outbox: 1`. Such a request gets an answer for a machine, never a redirect or a page:
