@@ -395,3 +395,33 @@ def test_pages_say_whose_they_are_but_shared_copies_do_not(app, client, trainee,
     assert "data-user-id" not in client.get("/lessons/test-cuisine/offline").text
     client.post("/logout")
     assert "data-user-id" not in client.get("/login").text
+
+
+def test_answers_to_every_exercise_sent_at_once_all_count_in_progress(app, client, trainee,
+                                                                     make_user, login):
+    from tests.test_lessons import RIGHT
+
+    _prepare("lesson", app, trainee, client, make_user, login)
+    client.post("/lessons/test-cuisine/exercises/single", headers=outbox(trainee),
+                data={"choice": "un verre", "client_id": "before"})  # the progress row exists
+    phones = {kind: clone(app, client) for kind in RIGHT}
+    start = threading.Barrier(len(phones))
+    answers = {}
+
+    def send(kind):
+        start.wait()
+        answers[kind] = phones[kind].post(f"/lessons/test-cuisine/exercises/{kind}",
+                                          data={**RIGHT[kind], "client_id": f"at-once-{kind}"},
+                                          headers=outbox(trainee))
+
+    threads = [threading.Thread(target=send, args=(kind,)) for kind in phones]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = {kind: answer.status_code for kind, answer in answers.items()}
+    assert statuses == dict.fromkeys(RIGHT, 200)
+    db.session.expire_all()
+    progress = db.session.scalar(sa.select(LessonProgress))
+    assert progress.attempts == len(RIGHT) + 1
+    assert progress.answered == len(RIGHT) and progress.completed_at is not None

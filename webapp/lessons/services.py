@@ -196,17 +196,19 @@ def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
     if row is None:
         row = LessonProgress(user_id=user.id, lesson_id=lesson.id, started_at=now,
-                             last_activity_at=now, seconds_spent=0, answered=0,
-                             correct_first=0, attempts=0)
+                             last_activity_at=now, seconds_spent=0, answered=int(first),
+                             correct_first=int(first and correct), attempts=1)
         db.session.add(row)
     else:
         gap = now - as_utc(row.last_activity_at)
         row.seconds_spent += int(min(gap, MAX_GAP).total_seconds())
         row.last_activity_at = now
-    row.attempts += 1
-    if first:
-        row.answered += 1
-        row.correct_first += int(correct)
+        # Counted by the database: answers to two exercises sent at once both count.
+        row.attempts = LessonProgress.attempts + 1
+        if first:
+            row.answered = LessonProgress.answered + 1
+            row.correct_first = LessonProgress.correct_first + int(correct)
+        db.session.flush()
     if row.answered >= len(lesson.content["exercises"]) and row.completed_at is None:
         row.completed_at = now
 
