@@ -198,6 +198,9 @@ def test_a_tick_sent_twice_stays_ticked(app, client, trainee, make_user, login):
     assert toggle.rows() == 1
     client.post(toggle.url, data={"done": "0"})  # the form without JavaScript still unticks
     assert toggle.rows() == 0
+    flip = client.post(toggle.url, data={"client_id": "t-3"}, headers=outbox(trainee))
+    assert flip.status_code == 422 and "done" in flip.json["errors"]  # a replay must say which way
+    assert toggle.rows() == 0
 
 
 # --- exactly once under concurrency ---------------------------------------------------------

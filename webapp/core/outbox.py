@@ -104,8 +104,8 @@ def write(view):
     def wrapped(*args, **kwargs):
         if not is_outbox() or request.method != "POST":
             return view(*args, **kwargs)
-        client_id = (request.form.get("client_id") or "").strip()
-        if not client_id or len(client_id) > 64:
+        client_id = request.form.get("client_id") or ""  # acknowledged exactly as sent
+        if not client_id.strip() or len(client_id) > 64:
             return refuse(422, "invalid", {"client_id": [_("This entry has no valid id. "
                                                            "Discard it and write it again.")]})
         g.outbox = Outcome()

@@ -82,6 +82,9 @@ def goal(goal_id: int):
 @roles_required(Role.TRAINEE)
 def toggle_step(step_id: int):
     done = {"1": True, "0": False}.get(request.form.get("done", ""))
+    if done is None and outbox.is_outbox():  # a replayed flip would undo itself: say which way
+        outbox.invalid({"done": [_l("Open the goal and tap the step again.")]})
+        return redirect(url_for("journal.index"), 303)
     step = services.toggle_step(current_user, step_id, done)
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/") and not back.startswith("//")
