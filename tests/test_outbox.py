@@ -428,3 +428,12 @@ def test_answers_to_every_exercise_sent_at_once_all_count_in_progress(app, clien
     progress = db.session.scalar(sa.select(LessonProgress))
     assert progress.attempts == len(RIGHT) + 1
     assert progress.answered == len(RIGHT) and progress.completed_at is not None
+
+
+def test_a_live_answer_from_a_phone_not_in_the_game_is_gone(app, client, trainee, make_user,
+                                                            login):
+    live = _prepare("live", app, trainee, client, make_user, login)
+    stranger = app.test_client()
+    response = stranger.post(live.url, data=live.form("s-1"), headers={"X-Outbox": "1"})
+    assert response.status_code == 404 and response.headers["X-Outbox-Reason"] == "gone"
+    assert live.rows() == 0
