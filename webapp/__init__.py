@@ -29,12 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         # X-Forwarded-For / -Proto. The host is not taken from them: links use PUBLIC_URL.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from webapp.core import database, i18n, inputs, security, templating
+    from webapp.core import database, i18n, inputs, outbox, security, templating
 
     db.init_app(app)
     database.tune_connections(app)
     migrate.init_app(app, db, directory=os.path.join(HERE, "migrations"))
     csrf.init_app(app)
+    outbox.init_app(app)
     limiter.init_app(app)
     compress.init_app(app)
     babel.init_app(

@@ -14,6 +14,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
 from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
+from webapp.core import outbox
 from webapp.core.dates import out_of_range, parse_day, plausible
 from webapp.core.records import sent_client_id
 from webapp.core.spreadsheet import csv_response
@@ -76,6 +77,7 @@ def month(year: int | None = None, number: int | None = None):
 
 
 @bp.post("/budget/entries")
+@outbox.write
 @roles_required(Role.TRAINEE)
 def add_entry():
     form = entry_form()

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from webapp.core import outbox
+
 MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),
     403: _l("You are not allowed to open this page."),
@@ -27,6 +29,8 @@ def render_error(status: int, message=None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error):
+        if outbox.is_outbox():  # the phone fetches a fresh token and sends again
+            return outbox.refuse(403, "csrf")
         return render_error(400, _l("This form has expired. Please go back, reload the page and "
                                     "try again."))
 

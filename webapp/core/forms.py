@@ -8,7 +8,7 @@ gets the plausible range (2000 to 2100), with a message next to the field.
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 
-from webapp.core import text
+from webapp.core import outbox, text
 from webapp.core.dates import PlausibleDate
 
 
@@ -31,3 +31,10 @@ class Form(FlaskForm):
             if issubclass(kind, DateField):
                 field.validators = [*field.validators, PlausibleDate()]
             return field
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        """Also tell the outbox why a sent form was refused, field by field (input names)."""
+        valid = super().validate_on_submit(extra_validators)
+        if not valid and self.is_submitted():
+            outbox.invalid({field.name: field.errors for field in self if field.errors})
+        return valid

@@ -5,6 +5,7 @@ import uuid
 import sqlalchemy as sa
 from flask import abort
 
+from webapp.core.outbox import note
 from webapp.extensions import db
 
 
@@ -35,6 +36,8 @@ def already_sent(model, client_id: str, user):
     row = db.session.scalar(sa.select(model).where(model.client_id == client_id))
     if row is not None and row.user_id != user.id:
         abort(404)
+    if row is not None:
+        note("duplicate")
     return row
 
 
@@ -45,5 +48,17 @@ def save_once(row, model, client_id: str):
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        return db.session.scalar(sa.select(model).where(model.client_id == client_id))
+        return winner(model, client_id, row.user_id) or abort(404)  # e.g. its goal was deleted
+    note("stored")
     return row
+
+
+def winner(model, client_id: str, user_id: int):
+    """After a unique-constraint clash: the row stored first with this client id, or None when
+    the clash was on another constraint (the caller may try again)."""
+    stored = db.session.scalar(sa.select(model).where(model.client_id == client_id))
+    if stored is not None:
+        if stored.user_id != user_id:
+            abort(404)
+        note("duplicate")
+    return stored

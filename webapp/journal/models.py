@@ -28,6 +28,8 @@ class Goal(db.Model):
 class GoalStep(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(sa.ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    # Made on the phone (or in the form): a step sent twice is added once. None for older steps.
+    client_id: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     text: Mapped[str] = mapped_column(sa.String(120))
     due_on: Mapped[date | None]
     done: Mapped[bool] = mapped_column(default=False)

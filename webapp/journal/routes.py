@@ -12,13 +12,13 @@ from wtforms.fields.choices import SelectChoice
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
+from webapp.core import outbox
 from webapp.core.dates import plausible
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
 from webapp.journal import bp, services
 from webapp.journal.forms import CommentForm, GoalForm, JournalForm, StepForm, assessment_form
-from webapp.journal.models import GoalStep
 from webapp.privacy.services import audit_read
 
 
@@ -36,6 +36,7 @@ def index():
 
 
 @bp.route("/journal/goals/new", methods=["GET", "POST"])
+@outbox.write
 @roles_required(Role.TRAINEE)
 def new_goal():
     suggestion = next((s for s in services.SUGGESTIONS if s[0] == request.args.get("from")), None)
@@ -51,6 +52,7 @@ def new_goal():
 
 
 @bp.route("/journal/goals/<int:goal_id>", methods=["GET", "POST"])
+@outbox.write
 @roles_required(Role.TRAINEE)
 def goal(goal_id: int):
     goal = services.own_goal(current_user, goal_id)
@@ -58,26 +60,32 @@ def goal(goal_id: int):
     form.status.choices = [SelectChoice(k, v) for k, v in services.STATUSES.items()]
     step_form = StepForm(prefix="step")
     if "step-text" in request.form and step_form.validate_on_submit():
-        goal.steps.append(GoalStep(text=step_form.text.data.strip(), due_on=step_form.due_on.data))
-        db.session.commit()
+        services.add_step(current_user, goal, (request.form.get("client_id") or "")[:64],
+                          step_form.text.data, step_form.due_on.data)
         return redirect(url_for("journal.goal", goal_id=goal.id), 303)
     if "title" in request.form and form.validate_on_submit():
         goal.title, goal.themes = form.title.data.strip(), " ".join(form.themes.data or [])
         goal.why, goal.target_on, goal.status = form.why.data or "", form.target_on.data, \
             form.status.data
         db.session.commit()
+        outbox.note("stored")  # the same values sent again change nothing
         flash(_l("Saved."), "success")
         return redirect(url_for("journal.goal", goal_id=goal.id), 303)
     comments = services.comments_for([goal.id], [])
     return render_template("journal/goal_form.html", form=form, goal=goal, step_form=step_form,
-                           comments=comments.get(("goal", goal.id), []),
+                           comments=comments.get(("goal", goal.id), []), step_id=uuid.uuid4().hex,
                            readers=services.readers(current_user))
 
 
 @bp.post("/journal/steps/<int:step_id>/toggle")
+@outbox.write
 @roles_required(Role.TRAINEE)
 def toggle_step(step_id: int):
-    step = services.toggle_step(current_user, step_id)
+    done = {"1": True, "0": False}.get(request.form.get("done", ""))
+    if done is None and outbox.is_outbox():  # a replayed flip would undo itself: say which way
+        outbox.invalid({"done": [_l("Open the goal and tap the step again.")]})
+        return redirect(url_for("journal.index"), 303)
+    step = services.toggle_step(current_user, step_id, done)
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/") and not back.startswith("//")
                     else url_for("journal.goal", goal_id=step.goal_id), 303)
@@ -97,6 +105,7 @@ def share(kind: str, item_id: int):
 
 
 @bp.route("/journal/write", methods=["GET", "POST"])
+@outbox.write
 @roles_required(Role.TRAINEE)
 def write():
     form = JournalForm(client_id=uuid.uuid4().hex)

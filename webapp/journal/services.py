@@ -8,6 +8,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Role, User, group_membership
+from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
 from webapp.extensions import db
 from webapp.journal.models import Comment, Goal, GoalStep, JournalEntry, SelfAssessment
@@ -60,14 +61,46 @@ def create_goal(user, client_id: str, title: str, themes: list[str], why: str,
     return save_once(goal, Goal, client_id)
 
 
-def toggle_step(user, step_id: int) -> GoalStep:
+def add_step(user, goal: Goal, client_id: str | None, text: str, due_on: date | None) -> GoalStep:
+    """Add a step once per client id (a double tap or an offline replay adds nothing)."""
+    if client_id:
+        done = db.session.scalar(sa.select(GoalStep).where(GoalStep.client_id == client_id))
+        if done is not None:
+            if done.goal.user_id != user.id:
+                abort(404)
+            note("duplicate")
+            return done
+    step = GoalStep(goal_id=goal.id, client_id=client_id or None, text=text.strip()[:120],
+                    due_on=due_on)
+    db.session.add(step)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same step arrived twice at once
+        db.session.rollback()
+        stored = db.session.scalar(sa.select(GoalStep).where(GoalStep.client_id == client_id))
+        if stored is None or stored.goal.user_id != user.id:
+            abort(404)
+        note("duplicate")
+        return stored
+    note("stored")
+    return step
+
+
+def toggle_step(user, step_id: int, done: bool | None = None) -> GoalStep:
+    """Tick or untick a step. With `done` given (the state the person saw change) a replay
+    changes nothing; one atomic update, so of concurrent replays exactly one is "stored"."""
     step = db.session.get(GoalStep, step_id)
     if step is None or step.goal.user_id != user.id:
         abort(404)
-    step.done = not step.done
-    if step.done and step.goal.status == "todo":
-        step.goal.status = "doing"
+    wanted = (not step.done) if done is None else done
+    changed = db.session.execute(sa.update(GoalStep).where(
+        GoalStep.id == step.id, GoalStep.done != wanted).values(done=wanted)).rowcount
+    if wanted:
+        db.session.execute(sa.update(Goal).where(Goal.id == step.goal_id, Goal.status == "todo")
+                           .values(status="doing"))
     db.session.commit()
+    db.session.refresh(step)
+    note("stored" if changed else "duplicate")
     return step
 
 

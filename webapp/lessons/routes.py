@@ -3,12 +3,13 @@
 import uuid
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading
+from webapp.core import grading, outbox
 from webapp.lessons import bp, render, services
 from webapp.lessons.forms import STARTER, LessonForm
 from webapp.lessons.schema import MODULES
@@ -56,6 +57,7 @@ def offline_copy(lesson_id: str):
 
 
 @bp.post("/lessons/<lesson_id>/exercises/<exercise_id>")
+@outbox.write
 @roles_required(Role.TRAINEE)
 def answer(lesson_id: str, exercise_id: str):
     lesson = services.lesson_for(current_user, lesson_id)
@@ -63,8 +65,11 @@ def answer(lesson_id: str, exercise_id: str):
     given = grading.answer_from_form(item, request.form)
     client_id = (request.form.get("client_id") or "")[:64] or uuid.uuid4().hex
     missing = given is None
-    if not missing:
-        services.record_answer(current_user, lesson, item, given, client_id)
+    if missing:
+        outbox.invalid({"answer": [_("Choose or write an answer first.")]})
+    else:
+        correct = services.record_answer(current_user, lesson, item, given, client_id)
+        outbox.feedback(correct=correct, expected=grading.expected(item))
     if request.headers.get("HX-Request"):
         state = services.states(current_user, lesson).get(item["id"], services.ExerciseState())
         return render_template("lessons/_exercise.html", lesson=lesson, item=item, state=state,

@@ -1,5 +1,6 @@
 """Rules for lessons: what a trainee sees, recording answers once, progress and the next lesson."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from flask import abort
 
 from webapp.accounts.models import Role, group_membership
 from webapp.core import grading
+from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.lessons.models import ExerciseAttempt, Lesson, LessonProgress
@@ -121,6 +123,22 @@ def next_lesson(user) -> tuple[Lesson | None, LessonProgress | None]:
     return (fresh[0], None) if fresh else (None, None)
 
 
+def for_offline(user, limit: int = 2) -> list[Lesson]:
+    """The lessons worth keeping on the phone: the next one and those after it (as the lesson
+    page saves them), in teaching order."""
+    lesson, _progress = next_lesson(user)
+    found = []
+    while lesson is not None and len(found) < limit:
+        found.append(lesson)
+        lesson = following(lesson, user)
+    return found
+
+
+def offline_bytes(lesson: Lesson) -> int:
+    """About what a lesson's offline copy weighs (its text and exercises, not the page around)."""
+    return len(json.dumps(lesson.content, ensure_ascii=False).encode())
+
+
 def get_lesson(lesson_id: str) -> Lesson:
     """Any lesson, for scripts (the demo data); pages use lesson_for, which checks the reader."""
     return db.session.get(Lesson, lesson_id) or abort(404)
@@ -160,28 +178,46 @@ def states(user, lesson: Lesson) -> dict[str, ExerciseState]:
     return result
 
 
-def record_answer(user, lesson: Lesson, item: dict, answer: list[str], client_id: str) -> bool:
-    """Grade and store an answer once per client id; return whether it is right."""
+def record_answer(user, lesson: Lesson, item: dict, answer: list[str], client_id: str,
+                  tries: int = 3) -> bool:
+    """Grade and store an answer once per client id; return whether it is right.
+
+    Concurrent replays of one answer race to insert it: the unique client id decides, the
+    losers roll back and answer with the stored grade (never an error)."""
     done = db.session.scalar(sa.select(ExerciseAttempt).where(
         ExerciseAttempt.client_id == client_id))
     if done is not None:  # a double tap or an offline replay: nothing changes
-        if done.user_id != user.id:
-            abort(404)
-        return done.correct
+        return _already(done, user)
     correct = grading.is_correct(item, answer)
-    first = db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt).where(
-        ExerciseAttempt.user_id == user.id, ExerciseAttempt.lesson_id == lesson.id,
-        ExerciseAttempt.exercise_id == item["id"])) == 0
-    db.session.add(ExerciseAttempt(client_id=client_id, user_id=user.id, lesson_id=lesson.id,
-                                   exercise_id=item["id"], answer=answer, correct=correct,
-                                   first=first, content_hash=lesson.content_hash))
-    _update_progress(user, lesson, first, correct)
     try:
+        first = db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt).where(
+            ExerciseAttempt.user_id == user.id, ExerciseAttempt.lesson_id == lesson.id,
+            ExerciseAttempt.exercise_id == item["id"])) == 0
+        db.session.add(ExerciseAttempt(client_id=client_id, user_id=user.id, lesson_id=lesson.id,
+                                       exercise_id=item["id"], answer=answer, correct=correct,
+                                       first=first, content_hash=lesson.content_hash))
+        # Flushed here (or by the progress query below): inside the try, like the commit.
+        db.session.flush()
+        _update_progress(user, lesson, first, correct)
         db.session.commit()
     except sa.exc.IntegrityError:  # the same answer arrived twice at once
         db.session.rollback()
-        return record_answer(user, lesson, item, answer, client_id)
+        stored = db.session.scalar(sa.select(ExerciseAttempt).where(
+            ExerciseAttempt.client_id == client_id))
+        if stored is not None:
+            return _already(stored, user)
+        if tries <= 1:  # another answer created the progress row meanwhile: try again
+            raise
+        return record_answer(user, lesson, item, answer, client_id, tries - 1)
+    note("stored")
     return correct
+
+
+def _already(attempt: ExerciseAttempt, user) -> bool:
+    if attempt.user_id != user.id:
+        abort(404)
+    note("duplicate")
+    return attempt.correct
 
 
 def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
@@ -190,17 +226,19 @@ def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
         LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
     if row is None:
         row = LessonProgress(user_id=user.id, lesson_id=lesson.id, started_at=now,
-                             last_activity_at=now, seconds_spent=0, answered=0,
-                             correct_first=0, attempts=0)
+                             last_activity_at=now, seconds_spent=0, answered=int(first),
+                             correct_first=int(first and correct), attempts=1)
         db.session.add(row)
     else:
         gap = now - as_utc(row.last_activity_at)
         row.seconds_spent += int(min(gap, MAX_GAP).total_seconds())
         row.last_activity_at = now
-    row.attempts += 1
-    if first:
-        row.answered += 1
-        row.correct_first += int(correct)
+        # Counted by the database: answers to two exercises sent at once both count.
+        row.attempts = LessonProgress.attempts + 1
+        if first:
+            row.answered = LessonProgress.answered + 1
+            row.correct_first = LessonProgress.correct_first + int(correct)
+        db.session.flush()
     if row.answered >= len(lesson.content["exercises"]) and row.completed_at is None:
         row.completed_at = now
 

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading
+from webapp.core import grading, outbox
 from webapp.core.security import cookie_secure
 from webapp.core.time import utcnow
 from webapp.core.urls import public_url
@@ -200,6 +200,8 @@ def join_code(code: str):
 
 def _player_or_join(code: str):
     live, player = _session_and_player(code)
+    if player is None and outbox.is_outbox():
+        abort(404)  # not in this game on this phone: the answer cannot be sent any more
     if player is None:
         abort(redirect(url_for("live.join_code", code=live.code), 303))
     return live, player
@@ -239,6 +241,7 @@ def poll(code: str):
 
 
 @bp.post("/live/<code>/answer")
+@outbox.write
 def answer(code: str):
     live, player = _player_or_join(code)
     index = request.form.get("index", type=int)
@@ -252,6 +255,8 @@ def answer(code: str):
             mine = services.answer(live, player, index, given, utcnow())
         except services.Refused as reason:
             refused = REFUSALS[str(reason)]
+    if refused:
+        outbox.invalid({"answer": [refused]})
     if request.headers.get("HX-Request"):
         return _play(live, player, refused, mine)
     if refused:

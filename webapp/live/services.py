@@ -13,6 +13,7 @@ from limits import parse
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role
 from webapp.core import grading
+from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
 from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession, is_over
@@ -279,7 +280,11 @@ def players(live: LiveSession) -> list[LivePlayer]:
 
 def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
            now: datetime) -> LiveAnswer:
-    """Record a player's answer to the question being asked, once; raise Refused otherwise."""
+    """Record a player's answer to the question being asked, once; raise Refused otherwise.
+    A replay of an answer already stored is a duplicate, even once the question has closed."""
+    if (stored := my_answer(player, index)) is not None:
+        note("duplicate")
+        return stored
     if live.state != "question" or index != live.current:
         raise Refused("closed")
     seconds = (now - as_utc(live.question_started_at)).total_seconds()
@@ -297,10 +302,12 @@ def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
         db.session.flush()
     except sa.exc.IntegrityError:  # a second tap or a replay: the first answer stands
         db.session.rollback()
+        note("duplicate")
         return my_answer(player, index)
     db.session.execute(sa.update(LivePlayer).where(LivePlayer.id == player.id).values(
         score=LivePlayer.score + points, right=LivePlayer.right + int(correct)))
     db.session.commit()
+    note("stored")
     if player.user_id:
         _feed_revision(player, question, given, row, seconds, now)
     return row

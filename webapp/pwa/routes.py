@@ -2,9 +2,14 @@
 
 import hashlib
 
-from flask import current_app, make_response, render_template, url_for
+from flask import current_app, jsonify, make_response, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
+from webapp.accounts.models import Role
+from webapp.core import outbox
+from webapp.core.time import utcnow
 from webapp.pwa import bp
 
 # Files every page needs; the service worker keeps them so the shell opens without network.
@@ -62,3 +67,46 @@ def service_worker():
 def offline():
     """Shown by the service worker when a page cannot be reached; holds nothing personal."""
     return render_template("pwa/offline.html", bare=True)
+
+
+def _signed_in_json(view):
+    """Signed-in JSON for the phone's scripts: 401 {"reason": "signin"}, never the sign-in page."""
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return outbox.refuse(401, "signin")
+        response = view(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.outbox_signed_in = True
+    return wrapped
+
+
+@bp.get("/outbox/token")
+@_signed_in_json
+def outbox_token():
+    """A fresh CSRF token for replaying queued writes, and whose session this is."""
+    return jsonify(csrf=generate_csrf(), user=current_user.id)
+
+
+@bp.get("/offline/home")
+@_signed_in_json
+def offline_home():
+    """What the home page shows offline: first name, next lesson, today's review count and the
+    lessons worth keeping offline. Nothing more personal."""
+    from webapp.lessons import services as lessons
+    from webapp.revision import services as revision
+
+    next_lesson, due, saved = None, 0, []
+    if current_user.role is Role.TRAINEE:
+        kept = lessons.for_offline(current_user)
+        if kept:
+            next_lesson = {"id": kept[0].id, "title": kept[0].title,
+                           "url": url_for("lessons.lesson", lesson_id=kept[0].id)}
+        saved = [{"id": lesson.id, "title": lesson.title,
+                  "url": url_for("lessons.offline_copy", lesson_id=lesson.id),
+                  "bytes": lessons.offline_bytes(lesson)} for lesson in kept]
+        due = revision.left_today(current_user, utcnow())
+    return jsonify(user=current_user.id, name=(current_user.display_name.split() or [""])[0],
+                   next_lesson=next_lesson, reviews_due=due, saved_lessons=saved)

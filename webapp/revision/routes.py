@@ -10,7 +10,7 @@ from flask_login import current_user
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading
+from webapp.core import grading, outbox
 from webapp.core.records import sent_client_id
 from webapp.core.time import utcnow
 from webapp.revision import bp, services
@@ -102,6 +102,7 @@ def practice(scope: str, seed: str, position: int):
 
 
 @bp.post("/revision/answer")
+@outbox.write
 @roles_required(Role.TRAINEE)
 def answer():
     """One answer in review or practice; a replayed client id changes nothing."""
@@ -110,6 +111,7 @@ def answer():
     back = services.safe_path(request.form.get("back"), url_for("revision.review"))
     given = grading.answer_from_form(question.content, request.form)
     if given is None:
+        outbox.invalid({"answer": [_l("Choose or write an answer first.")]})
         flash(_l("Choose or write an answer first."), "error")
         return redirect(back, 303)
     now = utcnow()
@@ -119,6 +121,7 @@ def answer():
                           sent_client_id(request.form.get("client_id"), ("live-",)), mode, seconds,
                           bool(request.form.get("guessed")),
                           services.plausible_time(request.form.get("answered_at"), now))
+    outbox.feedback(correct=log.correct, expected=grading.expected(question.content))
     next_url = services.safe_path(request.form.get("next"), url_for("revision.review"))
     if request.headers.get("HX-Request"):
         return _question_page(question, mode, next_url, log=log)

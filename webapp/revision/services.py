@@ -10,6 +10,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from webapp.core import grading
+from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.lessons.content import content_hash, sync_rows
@@ -105,6 +106,12 @@ def today(user, now: datetime) -> dict:
             "new_left": max(0, settings.new_per_day - new_today)}
 
 
+def left_today(user, now: datetime) -> int:
+    """How many questions today's review still asks (due ones and new ones, up to the target)."""
+    counts = today(user, now)
+    return max(0, min(counts["target"] - counts["done"], counts["due"] + counts["new_left"]))
+
+
 def next_review(user, now: datetime, counts: dict, more: bool = False) -> Question | None:
     """The due card answered longest ago, else a new question, until the daily target is met."""
     if counts["done"] >= counts["target"] and not more:
@@ -170,35 +177,49 @@ def _card_dict(card: ReviewCard) -> dict:
 
 
 def answer(user, question: Question, given: list[str], client_id: str, mode: str,
-           seconds: float, guessed: bool, when: datetime) -> ReviewLog:
-    """Grade, reschedule the card with FSRS and log the review, once per client id."""
+           seconds: float, guessed: bool, when: datetime, tries: int = 3) -> ReviewLog:
+    """Grade, reschedule the card with FSRS and log the review, once per client id.
+
+    Concurrent replays race to insert the log: the unique client id decides, the losers roll
+    back and answer with the stored log (never an error)."""
     done = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
     if done is not None:
-        if done.user_id != user.id:
-            abort(404)
-        return done
+        return _already(done, user)
     correct = grading.is_correct(question.content, given)
     rating = scheduler.rating_for(correct, seconds, guessed, question.kind)
-    card = db.session.scalar(sa.select(ReviewCard).where(
-        ReviewCard.user_id == user.id, ReviewCard.question_id == question.id))
-    if card is None:
-        card = ReviewCard(user_id=user.id, question_id=question.id,
-                          **_columns(scheduler.new_card(when)))
-        db.session.add(card)
-    before = _card_dict(card)
-    after = scheduler.review(before, rating, when, int(seconds * 1000))
-    for field, value in _columns(after).items():
-        setattr(card, field, value)
-    log = ReviewLog(client_id=client_id, user_id=user.id, question_id=question.id, mode=mode,
-                    answer=given, correct=correct, guessed=guessed, rating=int(rating),
-                    duration_ms=int(seconds * 1000), reviewed_at=when, card_before=before,
-                    card_after=after, content_hash=question.content_hash)
-    db.session.add(log)
     try:
+        card = db.session.scalar(sa.select(ReviewCard).where(
+            ReviewCard.user_id == user.id, ReviewCard.question_id == question.id))
+        if card is None:
+            card = ReviewCard(user_id=user.id, question_id=question.id,
+                              **_columns(scheduler.new_card(when)))
+            db.session.add(card)
+        before = _card_dict(card)
+        after = scheduler.review(before, rating, when, int(seconds * 1000))
+        for field, value in _columns(after).items():
+            setattr(card, field, value)
+        log = ReviewLog(client_id=client_id, user_id=user.id, question_id=question.id, mode=mode,
+                        answer=given, correct=correct, guessed=guessed, rating=int(rating),
+                        duration_ms=int(seconds * 1000), reviewed_at=when, card_before=before,
+                        card_after=after, content_hash=question.content_hash)
+        db.session.add(log)
         db.session.commit()
     except sa.exc.IntegrityError:  # the same answer arrived twice at once
         db.session.rollback()
-        return db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
+        stored = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
+        if stored is not None:
+            return _already(stored, user)
+        if tries <= 1:  # another answer created the card meanwhile: try again
+            raise
+        return answer(user, question, given, client_id, mode, seconds, guessed, when, tries - 1)
+    note("stored")
+    return log
+
+
+def _already(log: ReviewLog, user) -> ReviewLog:
+    if log.user_id != user.id:
+        abort(404)
+    note("duplicate")
     return log
 
 
