@@ -1,8 +1,8 @@
 """Every route has an access rule, checked for every role: what is not yours is 404."""
 
 from datetime import date
-from urllib.parse import parse_qsl
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 

@@ -50,11 +50,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     inputs.init_app(app)
 
     from webapp import (
-        accounts, budget, core, dashboard, journal, lessons, live, privacy, pwa, revision,
+        accounts,
+        budget,
+        core,
+        dashboard,
+        journal,
+        lessons,
+        live,
+        privacy,
+        pwa,
+        revision,
     )
     from webapp.accounts import auth
-    from webapp.core import errors
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
+    from webapp.core import errors
     from webapp.core import models as _core_models  # noqa: F401
     from webapp.dashboard import models as _dashboard_models  # noqa: F401
     from webapp.journal import models as _journal_models  # noqa: F401

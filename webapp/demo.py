@@ -12,16 +12,16 @@ import sqlalchemy as sa
 from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.budget import services as budget_services
-from webapp.dashboard import services as dashboard_services
 from webapp.core import grading
 from webapp.core.themes import THEME_NAMES
-from webapp.journal import services as journal_services
-from webapp.extensions import db
 from webapp.core.time import utcnow
+from webapp.dashboard import services as dashboard_services
+from webapp.extensions import db
+from webapp.journal import services as journal_services
 from webapp.lessons import services as lesson_services
+from webapp.privacy.services import audit
 from webapp.revision import services as revision_services
 from webapp.revision.models import Question
-from webapp.privacy.services import audit
 
 # username, display name, role, passphrase
 ACCOUNTS = [

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
-from webapp.accounts import routes, manage  # noqa: E402,F401
+from webapp.accounts import manage, routes  # noqa: E402,F401

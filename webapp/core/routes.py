@@ -13,9 +13,9 @@ def home():
         return redirect(url_for("accounts.login"))
     # Imported here: feature packages import the core, so the core imports them late.
     from webapp.budget.routes import entry_form
+    from webapp.core.time import local_today
     from webapp.dashboard import services as dashboard
     from webapp.journal import services as journal
-    from webapp.core.time import local_today
     from webapp.lessons import services as lessons
     from webapp.privacy import services as privacy
 

@@ -1,7 +1,14 @@
 """Forms for assignments and group settings."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -151,9 +151,9 @@ def _status(assignment, user_id, done_lessons, modules, practice, exams) -> Stat
         count = practice.get(user_id, {}).get(assignment.target, 0)
         return Status(count >= PRACTICE_DONE, f"{min(count, PRACTICE_DONE)}/{PRACTICE_DONE}",
                       min(count, PRACTICE_DONE) / PRACTICE_DONE)
-    created = assignment.created_at.replace(tzinfo=assignment.created_at.tzinfo or timezone.utc)
+    created = assignment.created_at.replace(tzinfo=assignment.created_at.tzinfo or UTC)
     taken = [e for e in exams.get(user_id, [])
-             if e.finished_at.replace(tzinfo=e.finished_at.tzinfo or timezone.utc) >= created]
+             if e.finished_at.replace(tzinfo=e.finished_at.tzinfo or UTC) >= created]
     if taken:
         exam = taken[0]
         return Status(True, f"{exam.score}/{len(exam.question_ids)}",

@@ -22,8 +22,6 @@ from webapp.journal.forms import CommentForm, GoalForm, JournalForm, StepForm, a
 from webapp.privacy.services import audit_read
 
 
-
-
 @bp.get("/journal")
 @roles_required(Role.TRAINEE)
 def index():

@@ -13,8 +13,8 @@ from webapp.accounts.models import Role
 from webapp.core import grading, outbox
 from webapp.core.records import sent_client_id
 from webapp.core.time import utcnow
-from webapp.revision import bp, services
 from webapp.privacy.services import audit
+from webapp.revision import bp, services
 from webapp.revision.forms import ExamTimeForm, TargetForm
 
 bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")
