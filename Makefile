@@ -39,7 +39,9 @@ run: translations
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# Lint first (ruff, rules in pyproject.toml): CI fails on a lint error before running the tests.
 test: $(VENV)/.test-deps translations chromium
+	$(VENV)/bin/ruff check webapp tests benchmarks
 	$(PY) -m pytest
 
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).

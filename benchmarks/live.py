@@ -126,7 +126,8 @@ async def player(base: str, code: str, number: int, stats: Stats, stop: asyncio.
                     # Order questions: give each line a place; match-like pickers likewise.
                     for place, field in enumerate(PLACE.findall(response.text), start=1):
                         data[field] = str(place)
-                    await asyncio.sleep(1 + (number * 7919 + int(index.group(1))) % 40 / 10)  # reading
+                    # reading time
+                    await asyncio.sleep(1 + (number * 7919 + int(index.group(1))) % 40 / 10)
                     taps = 2 if number % 10 == 0 else 1  # some double taps: they must count once
                     for _tap in range(taps):
                         for _try in range(3):  # a dropped connection: the phone sends again
@@ -155,8 +156,8 @@ async def host(base: str, code: str, stats: Stats):
             await stats.timed("host", http.post(f"/live/{code}/advance", data={
                 "csrf_token": TOKEN.search(page.text).group(1), "version": version}))
             after = await http.get(f"/live/{code}/host")
-            phase = next((p for p in ("question", "reveal", "scores") if f"phase-{p}" in after.text),
-                         "end")
+            phase = next((p for p in ("question", "reveal", "scores")
+                          if f"phase-{p}" in after.text), "end")
             await asyncio.sleep(pauses.get(phase, 0))
 
 

@@ -54,7 +54,8 @@ def main() -> None:
         names = [f"Stagiaire {number}" for number in range(45)]
         services.create_trainees(teacher, group, names, request_id="bench")
         for number in range(38):  # 40 assignments with the two of the demo
-            dashboard.assign(teacher, group, f"bench-{number}", ["module", "practice", "exam"][number % 3],
+            dashboard.assign(teacher, group, f"bench-{number}",
+                             ["module", "practice", "exam"][number % 3],
                              ["fle-a2", "hygiene", "exam"][number % 3], None, "", [])
         group_id = group.id
     phrases = {username: phrase for username, _name, _role, phrase in demo.ACCOUNTS}

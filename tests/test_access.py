@@ -87,7 +87,8 @@ ACCESS = {
     "live.index": ("GET", "/live", only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200})),
     "live.new": ("GET", "/live/new", only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200})),
     "live.host": ("GET", "/live/{live}/host", only({TEACHER: 200, VOLUNTEER: 200})),
-    "live.advance": ("POST", "/live/{live}/advance?version=0", only({TEACHER: 303, VOLUNTEER: 303})),
+    "live.advance": ("POST", "/live/{live}/advance?version=0",
+                     only({TEACHER: 303, VOLUNTEER: 303})),
     "live.results": ("GET", "/live/{live}/results", only({TEACHER: 200, VOLUNTEER: 200})),
     "live.join": ("GET", "/join", everyone(200)),
     # A group's session: its members may join; the host and others are not players.
@@ -128,7 +129,8 @@ ACCESS = {
     "dashboard.group_settings": ("POST", "/dashboard/groups/{group}/settings?inactive_days=5",
                                  only({TEACHER: 303})),
     "dashboard.trainee": ("GET", "/dashboard/trainees/{trainee}", only({TEACHER: 200})),
-    "dashboard.impact": ("GET", "/dashboard/impact?group={group}", only({TEACHER: 200, ADMIN: 200})),
+    "dashboard.impact": ("GET", "/dashboard/impact?group={group}",
+                         only({TEACHER: 200, ADMIN: 200})),
     "dashboard.impact_csv": ("GET", "/dashboard/impact.csv?group={group}",
                              only({TEACHER: 200, ADMIN: 200})),
     "privacy.audit_log": ("GET", "/admin/audit", only({ADMIN: 200})),
@@ -183,8 +185,10 @@ def world(make_group, make_user, bank):
     }
     people["exam"] = start_exam(people[TRAINEE], "access-exam")
     people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
-    people["entry"] = add_entry(people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2), "food", "")
-    people["recurring"] = add_recurring(people[TRAINEE], False, 500, 3, "rent", "", date(2026, 1, 2))
+    people["entry"] = add_entry(people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2),
+                                "food", "")
+    people["recurring"] = add_recurring(people[TRAINEE], False, 500, 3, "rent", "",
+                                        date(2026, 1, 2))
     people["goal"] = create_goal(people[TRAINEE], "acc-goal", "Carte Vitale", ["health"], "", None,
                                  ["Appeler la CPAM"])
     set_shared(people["goal"], True)
@@ -228,7 +232,8 @@ def test_trainee_cannot_reach_another_trainees_reset_even_as_teacher_elsewhere(a
     http = app.test_client()
     login(people[OTHER_TEACHER], http=http)
     assert http.post(f"/trainees/{people[TRAINEE].id}/reset-code").status_code == 404
-    assert http.post(f"/groups/{group.id}/cards", data={"trainee": people[TRAINEE].id}).status_code == 404
+    cards = http.post(f"/groups/{group.id}/cards", data={"trainee": people[TRAINEE].id})
+    assert cards.status_code == 404
 
 
 def test_admin_sees_staff_but_not_trainees_of_a_group(app, world, login):

@@ -38,4 +38,5 @@ def test_database_url_and_defaults_come_from_the_environment(tmp_path, monkeypat
     settings = config.from_environment(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/passerelle.db"
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-    assert config.from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    settings = config.from_environment(str(tmp_path))
+    assert settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")

@@ -37,7 +37,8 @@ def finish_lesson(phone, lesson_id="test-cuisine"):
     from tests.test_lessons import RIGHT
 
     for kind, data in RIGHT.items():
-        phone.post(f"/lessons/{lesson_id}/exercises/{kind}", data={**data, "client_id": f"{lesson_id}{kind}"})
+        phone.post(f"/lessons/{lesson_id}/exercises/{kind}",
+                   data={**data, "client_id": f"{lesson_id}{kind}"})
 
 
 def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
@@ -76,20 +77,22 @@ def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
 
 def test_today_lists_who_needs_help_and_links_to_them(school, make_user):
     staff, group = school["staff"], school["group"]
-    quiet = make_user(group=group, display_name="Olek W", last_seen_on=date.today() - timedelta(days=12))
+    quiet = make_user(group=group, display_name="Olek W",
+                      last_seen_on=date.today() - timedelta(days=12))
     sad = make_user(group=group, display_name="Fatou D", last_seen_on=date.today())
     entry = journal.write_entry(sad, "sad-1", date.today(), 1, "Journée très dure", None)
     journal.set_shared(entry, True)
     for user in (school["trainee"], sad):
-        journal.save_assessment(user, f"entry-{user.id}", "entry", dict.fromkeys(THEME_NAMES, 2), {}, False)
+        journal.save_assessment(user, f"entry-{user.id}", "entry",
+                                dict.fromkeys(THEME_NAMES, 2), {}, False)
     page = staff.get(f"/dashboard?group={group.id}", headers={"Accept-Language": "en"}).text
     assert "Not seen for 12 days" in page and "Olek W" in page
     assert "Shared a hard day" in page and "Journée très dure" not in page
     assert f"/dashboard/trainees/{quiet.id}" in page
     assert page.count("Self-assessment due") == 1  # only Olek has not done the entry stage
     staff.post(f"/dashboard/groups/{group.id}/settings", data={"inactive_days": "20"})
-    assert "Olek W" not in staff.get(f"/dashboard?group={group.id}").text.split("today-list")[1].split("</ul>")[0] \
-        or "Self-assessment" in page
+    today_list = staff.get(f"/dashboard?group={group.id}").text.split("today-list")[1]
+    assert "Olek W" not in today_list.split("</ul>")[0] or "Self-assessment" in page
 
 
 def test_grid_and_today_for_50_trainees_and_40_assignments(school, make_user):
@@ -130,7 +133,8 @@ def test_trainee_page_is_audited_and_shows_nothing_private(school):
     page = staff.get(f"/dashboard/trainees/{trainee.id}").text
     assert "Ceci est partagé" in page and "Ceci est privé" not in page and private.id
     assert db.session.scalar(sa.select(AuditEvent.subject_id).where(
-        AuditEvent.actor_id == school["teacher"].id, AuditEvent.action == "trainee_page_viewed")) == trainee.id
+        AuditEvent.actor_id == school["teacher"].id,
+        AuditEvent.action == "trainee_page_viewed")) == trainee.id
 
 
 def test_volunteer_and_admin_cannot_read_trainee_pages_or_journals(app, school, make_user, login):

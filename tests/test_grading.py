@@ -30,11 +30,13 @@ def test_multiple_needs_exactly_the_right_set():
 def test_order_from_places_chosen_in_the_form():
     shown = grading.display_order("o1", ORDER["items"])
     assert shown != ORDER["items"]  # never shown already in order
-    form = MultiDict({f"place-{i}": str(ORDER["items"].index(text) + 1) for i, text in enumerate(shown)})
+    form = MultiDict({f"place-{i}": str(ORDER["items"].index(text) + 1)
+                      for i, text in enumerate(shown)})
     answer = grading.answer_from_form(ORDER, form)
     assert answer == ORDER["items"]
     assert grading.is_correct(ORDER, answer)
-    assert grading.answer_from_form(ORDER, MultiDict({"place-0": "1", "place-1": "1", "place-2": "2"})) is None
+    same_place = MultiDict({"place-0": "1", "place-1": "1", "place-2": "2"})
+    assert grading.answer_from_form(ORDER, same_place) is None
 
 
 def test_display_order_is_stable():
@@ -61,4 +63,5 @@ def test_choice_outside_the_list_is_no_answer():
     item = {"type": "single", "choices": ["a", "b"], "answer": "a"}
     assert grading.answer_from_form(item, MultiDict({"choice": "z"})) is None
     truefalse = {"type": "truefalse", "answer": False}
-    assert grading.is_correct(truefalse, grading.answer_from_form(truefalse, MultiDict({"choice": "false"})))
+    assert grading.is_correct(truefalse,
+                              grading.answer_from_form(truefalse, MultiDict({"choice": "false"})))

@@ -43,8 +43,8 @@ def test_goal_from_a_suggestion_with_steps_ticked(client, people):
     page = client.get("/journal/goals/new?from=bank").text
     assert "Ouvrir un compte bancaire" in page or "Open a bank account" in page
     response = client.post("/journal/goals/new", data={
-        "title": "Ouvrir un compte", "themes": ["rights", "budget"], "steps": "Prendre RDV\nAller à la banque",
-        "client_id": "g1"})
+        "title": "Ouvrir un compte", "themes": ["rights", "budget"],
+        "steps": "Prendre RDV\nAller à la banque", "client_id": "g1"})
     assert response.status_code == 303
     client.post("/journal/goals/new", data={"title": "Ouvrir un compte", "client_id": "g1"})
     goal = db.session.scalar(sa.select(Goal))
@@ -61,7 +61,8 @@ def test_bad_input_gets_messages_next_to_the_field(client, people):
     assert 'id="title-error"' in empty.text
     long = write(client, text="x" * 2001, client_id="long")
     assert 'id="text-error"' in long.text and "at most 2000" in long.text
-    no_mood = client.post("/journal/write", data={"text": "hi", "day": "2026-13-45", "client_id": "n"})
+    no_mood = client.post("/journal/write",
+                          data={"text": "hi", "day": "2026-13-45", "client_id": "n"})
     assert 'id="mood-error"' in no_mood.text and 'id="day-error"' in no_mood.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JournalEntry)) == 0
 
@@ -85,7 +86,8 @@ def test_sharing_is_per_item_and_teachers_see_only_shared(client, people):
     view = staff.get(f"/journal/shared/{people['trainee'].id}").text
     assert "Je veux parler du logement" in view and "Secret du jour" not in view
     assert db.session.scalar(sa.select(AuditEvent.subject_id).where(
-        AuditEvent.actor_id == people["teacher"].id, AuditEvent.action == "journal_shared_viewed")) == people['trainee'].id
+        AuditEvent.actor_id == people["teacher"].id,
+        AuditEvent.action == "journal_shared_viewed")) == people['trainee'].id
     staff.post(f"/journal/shared/{people['trainee'].id}/comment",
                data={"kind": "entry", "item_id": shown.id, "text": "On en parle jeudi ?"})
     assert "On en parle jeudi ?" in client.get("/journal").text
@@ -94,10 +96,12 @@ def test_sharing_is_per_item_and_teachers_see_only_shared(client, people):
                          data={"kind": "entry", "item_id": hidden.id, "text": "Je lis tout"})
     assert refused.status_code == 404
     client.post(f"/journal/entries/{shown.id}/share", data={"share": "0"})
-    assert "Je veux parler du logement" not in staff.get(f"/journal/shared/{people['trainee'].id}").text
+    shared = staff.get(f"/journal/shared/{people['trainee'].id}").text
+    assert "Je veux parler du logement" not in shared
 
 
-def test_no_other_role_reaches_a_trainees_journal(app, client, people, make_user, make_group, login):
+def test_no_other_role_reaches_a_trainees_journal(app, client, people, make_user, make_group,
+                                                   login):
     write(client, client_id="mine")
     entry = db.session.scalar(sa.select(JournalEntry))
     client.post(f"/journal/entries/{entry.id}/share", data={"share": "1"})
@@ -105,7 +109,8 @@ def test_no_other_role_reaches_a_trainees_journal(app, client, people, make_user
         other = app.test_client()
         login(make_user(role, group=make_group() if role is not Role.ADMIN else None), http=other)
         assert other.get(f"/journal/shared/{people['trainee'].id}").status_code == 404
-        assert other.post(f"/journal/entries/{entry.id}/share", data={"share": "0"}).status_code == 404
+        unshare = other.post(f"/journal/entries/{entry.id}/share", data={"share": "0"})
+        assert unshare.status_code == 404
     assert write(other, client_id="mine").status_code == 404  # someone else's client id
 
 
@@ -117,7 +122,8 @@ def test_self_assessment_stages_radar_and_sharing(client, people):
     assert "Mi-parcours" in page or "Mid-course" in page
     view = people["staff"].get(f"/journal/shared/{people['trainee'].id}").text
     assert view.count("3/4") == 11 and "2/4" not in view  # only the shared stage
-    missing = client.post("/journal/assessment/new?stage=exit", data={"stage": "exit", "client_id": "z"})
+    missing = client.post("/journal/assessment/new?stage=exit",
+                          data={"stage": "exit", "client_id": "z"})
     assert missing.status_code == 200 and 'class="error"' in missing.text
 
 

@@ -27,7 +27,8 @@ def _order_form():
     from webapp.core.grading import display_order
 
     items = ["Je lave", "Je coupe", "Je cuis"]
-    return {f"place-{i}": str(items.index(t) + 1) for i, t in enumerate(display_order("order", items))}
+    return {f"place-{i}": str(items.index(t) + 1)
+            for i, t in enumerate(display_order("order", items))}
 
 
 RIGHT["order"] = _order_form()
@@ -141,18 +142,21 @@ def test_every_type_graded_without_javascript(client, trainee, kind):
 
 
 def test_wrong_answer_can_be_retried_and_score_keeps_first_attempt(client, trainee):
-    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "a1"})
+    client.post("/lessons/test-cuisine/exercises/single",
+                data={"choice": "un verre", "client_id": "a1"})
     page = client.get("/lessons/test-cuisine").text
     section = page.split('id="ex-single"')[1].split("</section>")[0]
     assert "feedback--wrong" in section and "Le couteau sert à couper." in section
-    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un couteau", "client_id": "a2"})
+    client.post("/lessons/test-cuisine/exercises/single",
+                data={"choice": "un couteau", "client_id": "a2"})
     progress = db.session.scalar(sa.select(LessonProgress))
     assert (progress.answered, progress.correct_first, progress.attempts) == (1, 0, 2)
 
 
 def test_same_answer_sent_twice_counts_once(client, trainee):
     for _ in range(3):
-        client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "same"})
+        client.post("/lessons/test-cuisine/exercises/single",
+                    data={"choice": "un verre", "client_id": "same"})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 1
     assert db.session.scalar(sa.select(LessonProgress.attempts)) == 1
 
@@ -194,7 +198,8 @@ def test_home_shows_the_next_lesson(client, trainee):
 
 
 def test_offline_copy_holds_no_personal_state(client, trainee):
-    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "o1"})
+    client.post("/lessons/test-cuisine/exercises/single",
+                data={"choice": "un verre", "client_id": "o1"})
     copy = client.get("/lessons/test-cuisine/offline")
     assert copy.status_code == 200
     assert "feedback--wrong" not in copy.text
@@ -217,7 +222,8 @@ def test_teachers_read_lessons_but_do_not_answer(app, make_user, make_group, log
     http = app.test_client()
     login(make_user(Role.TEACHER, group=make_group()), http=http)
     assert http.get("/lessons/test-cuisine").status_code == 200
-    assert http.post("/lessons/test-cuisine/exercises/single", data={"choice": "un couteau"}).status_code == 404
+    answer = http.post("/lessons/test-cuisine/exercises/single", data={"choice": "un couteau"})
+    assert answer.status_code == 404
 
 
 def test_unknown_lesson_or_exercise_is_404(client, trainee):
@@ -226,7 +232,8 @@ def test_unknown_lesson_or_exercise_is_404(client, trainee):
 
 
 def test_a_replayed_id_from_someone_else_is_refused(app, client, trainee, make_user, login):
-    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "mine"})
+    client.post("/lessons/test-cuisine/exercises/single",
+                data={"choice": "un verre", "client_id": "mine"})
     other = make_user()
     http = app.test_client()
     login(other, http=http)

@@ -132,7 +132,8 @@ def test_answers_once_only_during_the_question(app, room, login):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveAnswer)) == 1
     # The signed-in trainee's answer became a review of that question.
     log = db.session.scalar(sa.select(ReviewLog))
-    assert log.mode == "live" and log.question_id == question.id and log.user_id == room["trainee"].id
+    assert log.mode == "live" and log.question_id == question.id
+    assert log.user_id == room["trainee"].id
     late.close() if hasattr(late, "close") else None
 
 

@@ -75,7 +75,8 @@ def test_teacher_pastes_a_list_and_gets_cards(client, make_user, make_group, log
     cards = re.findall(r'class="login-card__secret">([^<]+)</dd>', response.text)
     assert passphrases.verify(trainees[0].password_hash, cards[1])
     assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEvent).where(AuditEvent.action == "trainee_created")
+        sa.select(sa.func.count()).select_from(AuditEvent)
+        .where(AuditEvent.action == "trainee_created")
     ) == 3
 
 
@@ -86,7 +87,9 @@ def test_same_request_twice_creates_no_duplicates(client, make_user, make_group,
     first = client.post(f"/groups/{group.id}/trainees/new", data=data)
     second = client.post(f"/groups/{group.id}/trainees/new", data=data)
     assert second.status_code == 200
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(User.role == Role.TRAINEE))
+    count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.role == Role.TRAINEE)
+    )
     assert count == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProcessedRequest)) == 1
     # The cards shown the second time are the ones that work.
@@ -100,8 +103,9 @@ def test_same_request_twice_creates_no_duplicates(client, make_user, make_group,
 def test_usernames_stay_unique(client, make_user, make_group, login):
     group = make_group()
     login(make_user(Role.TEACHER, group=group))
-    client.post(f"/groups/{group.id}/trainees/new", data={"names": "Samir Benali", "request_id": "a"})
-    client.post(f"/groups/{group.id}/trainees/new", data={"names": "Samir Bouzid", "request_id": "b"})
+    new_trainees = f"/groups/{group.id}/trainees/new"
+    client.post(new_trainees, data={"names": "Samir Benali", "request_id": "a"})
+    client.post(new_trainees, data={"names": "Samir Bouzid", "request_id": "b"})
     names = db.session.scalars(sa.select(User.username).where(User.role == Role.TRAINEE)).all()
     assert sorted(names) == ["samir.b", "samir.b2"]
 

@@ -137,8 +137,9 @@ def _budget_activity(users) -> None:
         budget_services.add_recurring(user, False, rent, 1, "rent", "", today)
         budget_services.add_recurring(user, False, 1599, 10, "phone", "", today)
         budget_services.add_recurring(user, False, 4320, 3, "transport", "Navigo", today)
-        for offset, (cents, category) in enumerate([(2340, "food"), (1250, "food"), (3500, "clothes"),
-                                                    (800, "leisure"), (4120, "food")]):
+        for offset, (cents, category) in enumerate([(2340, "food"), (1250, "food"),
+                                                    (3500, "clothes"), (800, "leisure"),
+                                                    (4120, "food")]):
             day = today - timedelta(days=offset * 3)
             if day.month == today.month:
                 budget_services.add_entry(user, f"demo-{username}-b{offset}", False, cents, day,

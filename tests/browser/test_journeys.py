@@ -90,7 +90,8 @@ def test_offline_page_when_the_network_is_gone(phone, make_user, shot):
     cached = page.evaluate(
         """async () => { const urls = [];
              for (const name of await caches.keys()) {
-               for (const request of await (await caches.open(name)).keys()) urls.push(request.url); }
+               for (const request of await (await caches.open(name)).keys())
+                 urls.push(request.url); }
              return urls.map(url => new URL(url).pathname); }"""
     )
     assert "/offline" in cached
@@ -169,7 +170,8 @@ def test_touch_targets_are_at_least_44px(phone, make_group, make_user):
             sign_in(page, teacher.username)
             page.goto(f"/groups/{group.id}")
         small = page.evaluate(
-            """() => [...document.querySelectorAll('button, input, select, textarea, nav a, .button')]
+            """() => [...document.querySelectorAll(
+                   'button, input, select, textarea, nav a, .button')]
                  .filter(e => e.offsetParent !== null && e.type !== 'hidden')
                  .map(e => [e.outerHTML.slice(0, 60), e.getBoundingClientRect()])
                  .filter(([_, r]) => r.height < 44 || r.width < 44)
@@ -178,7 +180,8 @@ def test_touch_targets_are_at_least_44px(phone, make_group, make_user):
         # A checkbox's target is its whole label (at least 44 px high), checked below.
         assert not [entry for entry in small if 'type="checkbox"' not in entry], small
         labels = page.evaluate(
-            "[...document.querySelectorAll('label.check')].map(e => e.getBoundingClientRect().height)"
+            "[...document.querySelectorAll('label.check')]"
+            ".map(e => e.getBoundingClientRect().height)"
         )
         assert all(height >= 44 for height in labels)
 

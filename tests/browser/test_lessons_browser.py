@@ -135,7 +135,8 @@ def test_queued_answer_survives_an_expired_csrf_token(phone, make_user, lessons)
     page.goto("/lessons/test-cuisine")
     page.evaluate("""() => localStorage.setItem('passerelle.queue', JSON.stringify([{
         url: '/lessons/test-cuisine/exercises/single',
-        fields: [['csrf_token', 'expired-token'], ['client_id', 'queued-1'], ['choice', 'un couteau']]}]))""")
+        fields: [['csrf_token', 'expired-token'], ['client_id', 'queued-1'],
+                 ['choice', 'un couteau']]}]))""")
     page.reload()
     wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
     attempts = db.session.scalars(sa.select(ExerciseAttempt.client_id)).all()

@@ -99,7 +99,8 @@ def test_live_session_with_late_join_and_a_phone_that_drops(browser, phone, live
 
     live = db.session.scalar(sa.select(LiveSession))
     answers = db.session.scalars(sa.select(LiveAnswer)).all()
-    assert len(answers) == 3 * 5 + 4 - 1  # every answer once (Nadia from question 2, guest missed one)
+    # every answer once (Nadia from question 2, guest missed one)
+    assert len(answers) == 3 * 5 + 4 - 1
     assert len({(a.player_id, a.question_index) for a in answers}) == len(answers)
     assert all(a.correct for a in answers)
     reviews = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.user_id == trainee.id)).all()

@@ -25,7 +25,9 @@ def start_session(user: User, remember: bool) -> None:
     """Sign user in on this device with a brand-new session token."""
     token = secrets.token_urlsafe(32)
     lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"] if remember else SHORT_SESSION
-    db.session.add(AuthSession(token_hash=_digest(token), user=user, expires_at=utcnow() + lifetime))
+    db.session.add(
+        AuthSession(token_hash=_digest(token), user=user, expires_at=utcnow() + lifetime)
+    )
     today = utcnow().date()
     if user.last_seen_on != today:
         user.last_seen_on = today
@@ -41,7 +43,8 @@ def end_session() -> None:
     """Sign out this device: its token stops working everywhere, even if the cookie was copied."""
     if current_user.is_authenticated and current_user.session_token:
         db.session.execute(
-            sa.delete(AuthSession).where(AuthSession.token_hash == _digest(current_user.session_token))
+            sa.delete(AuthSession)
+            .where(AuthSession.token_hash == _digest(current_user.session_token))
         )
         db.session.commit()
     logout_user()

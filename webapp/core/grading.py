@@ -13,7 +13,8 @@ def fold(text: str, lenient: bool) -> str:
     """Tidy spaces; when lenient, also ignore case and accents ("Été " == "ete")."""
     text = " ".join(str(text).split())
     if lenient:
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if not unicodedata.combining(c))
         text = text.casefold().replace("’", "'")
     return text
 

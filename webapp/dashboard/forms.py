@@ -23,8 +23,10 @@ class Checkboxes(SelectMultipleField):
 class AssignmentForm(Form):
     target = SelectField(_l("What"), validators=[InputRequired(message=_l("Choose one."))])
     due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
-    message = StringField(_l("A short message (optional)"),
-                          validators=[Length(max=200, message=_l("Too long: at most %(max)d characters."))])
+    message = StringField(
+        _l("A short message (optional)"),
+        validators=[Length(max=200, message=_l("Too long: at most %(max)d characters."))],
+    )
     trainees = Checkboxes(_l("For (nobody ticked: the whole group)"), coerce=int)
     client_id = HiddenField()
 

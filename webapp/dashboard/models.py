@@ -11,14 +11,17 @@ from webapp.extensions import db
 assignment_trainee = sa.Table(
     "assignment_trainee",
     db.metadata,
-    sa.Column("assignment_id", sa.ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("assignment_id", sa.ForeignKey("assignment.id", ondelete="CASCADE"),
+              primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
 class Assignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True
+    )
     created_by: Mapped[int | None] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)

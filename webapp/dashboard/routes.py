@@ -70,7 +70,8 @@ def grid(group_id: int):
             return sum(scores) / len(scores) if scores else 0
         trainees = sorted(trainees, key=progress)
     audit_reads(current_user, "grid_viewed", trainees, f"group={group.id}")
-    template = "dashboard/_grid.html" if request.headers.get("HX-Request") else "dashboard/grid.html"
+    htmx = request.headers.get("HX-Request")
+    template = "dashboard/_grid.html" if htmx else "dashboard/grid.html"
     return render_template(template, group=group, trainees=trainees, assignments=assignments,
                            targets=targets, statuses=statuses, module=module,
                            sort=request.args.get("sort", "name"), modules=modules)
@@ -82,7 +83,8 @@ def _targets(group):
     # Only lessons this group's trainees may open (a co-teacher's lesson reaches only the groups
     # its author is attached to).
     lessons_list = lessons.for_group(current_user, group.id)
-    choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}") for lesson in lessons_list]
+    choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}")
+                for lesson in lessons_list]
     choices += [SelectChoice(f"practice:{scope}", f"❓ {name}")
                 for scope, name in revision.SCOPE_NAMES.items()]
     choices.append(SelectChoice("exam:exam", "📝 " + str(_l("A mock exam"))))
@@ -95,7 +97,8 @@ def assign(group_id: int):
     group = accounts.group_for(current_user, group_id)
     form = AssignmentForm(client_id=uuid.uuid4().hex)
     form.target.choices = _targets(group)
-    form.trainees.choices = [SelectChoice(t.id, t.display_name) for t in accounts.trainees_of(group)]
+    form.trainees.choices = [SelectChoice(t.id, t.display_name)
+                             for t in accounts.trainees_of(group)]
     if form.validate_on_submit():
         kind, target = form.target.data.split(":", 1)
         try:

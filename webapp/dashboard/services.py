@@ -126,8 +126,8 @@ def statuses(assignments: list[Assignment], user_ids: list[int],
     wanted = sorted({a.target for a in assignments if a.kind == "module"})
     done_lessons, modules = lessons.completion(user_ids, wanted)
     since = min(a.created_at for a in assignments)
-    practice = revision.practised(user_ids, since) if any(a.kind == "practice" for a in assignments) \
-        else {}
+    practice = (revision.practised(user_ids, since)
+                if any(a.kind == "practice" for a in assignments) else {})
     if exams is None and any(a.kind == "exam" for a in assignments):
         exams = revision.exams_of(user_ids)
     result = {}

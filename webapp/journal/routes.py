@@ -38,8 +38,8 @@ def index():
 @roles_required(Role.TRAINEE)
 def new_goal():
     suggestion = next((s for s in services.SUGGESTIONS if s[0] == request.args.get("from")), None)
-    form = GoalForm(client_id=uuid.uuid4().hex,
-                    **({"title": str(suggestion[2]), "themes": [suggestion[1]]} if suggestion else {}))
+    prefill = {"title": str(suggestion[2]), "themes": [suggestion[1]]} if suggestion else {}
+    form = GoalForm(client_id=uuid.uuid4().hex, **prefill)
     form.status.choices = [SelectChoice(k, v) for k, v in services.STATUSES.items()]
     if form.validate_on_submit():
         goal = services.create_goal(current_user, (form.client_id.data or uuid.uuid4().hex)[:64],
@@ -148,7 +148,8 @@ def assessments():
         latest[row.stage] = row
     return render_template("journal/assessments.html", rows=rows,
                            radar=[(stage, radar_polygon(row.ratings)) for stage, row in
-                                  sorted(latest.items(), key=lambda kv: list(services.STAGES).index(kv[0]))],
+                                  sorted(latest.items(),
+                                         key=lambda kv: list(services.STAGES).index(kv[0]))],
                            axes=radar_axes(), due=services.stage_due(
                                current_user, local_today(), {r.stage for r in rows}))
 

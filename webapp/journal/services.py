@@ -275,7 +275,8 @@ def flags(user_ids: list[int], since: date) -> tuple[dict[int, int], dict[int, s
     (2 or less), and the self-assessment stages they have done."""
     moods: dict[int, int] = {}
     stages: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    low = sa.select(JournalEntry.user_id, sa.literal("mood"), sa.cast(JournalEntry.mood, sa.String))\
+    low = sa.select(JournalEntry.user_id, sa.literal("mood"),
+                    sa.cast(JournalEntry.mood, sa.String))\
         .where(JournalEntry.user_id.in_(user_ids), JournalEntry.shared.is_(True),
                JournalEntry.mood <= 2, JournalEntry.day >= since)
     done = sa.select(SelfAssessment.user_id, sa.literal("stage"), SelfAssessment.stage)\

@@ -1,4 +1,5 @@
-"""Revision for the catering title: the question bank, spaced repetition (FSRS), practice, mock exams."""
+"""Revision for the catering title: the question bank, spaced repetition (FSRS), practice,
+mock exams."""
 
 from flask import Blueprint
 

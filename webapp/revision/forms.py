@@ -18,4 +18,5 @@ class ExamTimeForm(Form):
     minutes = IntegerField(
         _l("Mock exam time (minutes)"),
         validators=[InputRequired(message=_l("Enter a number.")),
-                    NumberRange(min=10, max=120, message=_l("Choose between %(min)s and %(max)s."))])
+                    NumberRange(min=10, max=120,
+                                message=_l("Choose between %(min)s and %(max)s."))])

@@ -49,7 +49,8 @@ def settings():
 
 
 def _question_page(question, mode, next_url, log=None, counts=None, position=None, total=None):
-    template = "revision/_card.html" if request.headers.get("HX-Request") else "revision/question.html"
+    htmx = request.headers.get("HX-Request")
+    template = "revision/_card.html" if htmx else "revision/question.html"
     return render_template(template, question=question, item=question.content if question else None,
                            mode=mode, next_url=next_url, log=log, counts=counts,
                            position=position, total=total, client_id=uuid.uuid4().hex,
@@ -96,7 +97,8 @@ def practice(scope: str, seed: str, position: int):
         flash(_l("Practice set finished. Well done!"), "success")
         return redirect(url_for("revision.overview"), 303)
     return _question_page(services.get_question(ids[position]), "practice",
-                          url_for("revision.practice", scope=scope, seed=seed, position=position + 1),
+                          url_for("revision.practice", scope=scope, seed=seed,
+                                  position=position + 1),
                           log=services.log_for(current_user, request.args.get("last")),
                           position=position + 1, total=len(ids))
 
@@ -131,7 +133,8 @@ def answer():
 @bp.post("/revision/exams")
 @roles_required(Role.TRAINEE)
 def start_exam():
-    exam = services.start_exam(current_user, (request.form.get("client_id") or uuid.uuid4().hex)[:64])
+    client_id = (request.form.get("client_id") or uuid.uuid4().hex)[:64]
+    exam = services.start_exam(current_user, client_id)
     return redirect(url_for("revision.exam", exam_id=exam.id), 303)
 
 

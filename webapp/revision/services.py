@@ -97,7 +97,8 @@ def today(user, now: datetime) -> dict:
     settings = settings_for(user)
     midnight = start_of_day(now)
     done = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog).where(
-        ReviewLog.user_id == user.id, ReviewLog.mode == "review", ReviewLog.reviewed_at >= midnight))
+        ReviewLog.user_id == user.id, ReviewLog.mode == "review",
+        ReviewLog.reviewed_at >= midnight))
     due = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(
         ReviewCard.user_id == user.id, ReviewCard.due <= now))
     new_today = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(
@@ -153,7 +154,8 @@ def _new_questions(user, count: int) -> list[Question]:
     shuffle = random.Random(user.id)
     order = {row.id: (row.difficulty, shuffle.random()) for row in sorted(rows)}
     chosen = sorted(order, key=order.get)[:count]
-    found = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))}
+    found = {q.id: q
+             for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))}
     return [found[qid] for qid in chosen]
 
 
