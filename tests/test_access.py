@@ -150,6 +150,10 @@ ACCESS = {
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
+    "pwa.outbox": ("GET", "/outbox", everyone(200)),  # filled from the phone's own store
+    # The outbox's machine answers: 401 JSON for anonymous people, never a redirect.
+    "pwa.outbox_token": ("GET", "/outbox/token", {**everyone(200), ANON: 401}),
+    "pwa.offline_home": ("GET", "/offline/home", {**everyone(200), ANON: 401}),
 }
 
 

@@ -5,6 +5,7 @@ also turns line breaks into spaces, while text areas and hidden fields keep them
 gets the plausible range (2000 to 2100), with a message next to the field.
 """
 
+from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 
@@ -31,3 +32,9 @@ class Form(FlaskForm):
             if issubclass(kind, DateField):
                 field.validators = [*field.validators, PlausibleDate()]
             return field
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not valid and has_request_context():
+            g.form_errors = self.errors  # the outbox answers 422 with them (webapp.pwa.outbox)
+        return valid

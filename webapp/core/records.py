@@ -1,7 +1,7 @@
 """Helpers every feature uses for what belongs to someone and for writes sent twice."""
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 
 from webapp.extensions import db
 
@@ -22,6 +22,8 @@ def already_sent(model, client_id: str, user):
     row = db.session.scalar(sa.select(model).where(model.client_id == client_id))
     if row is not None and row.user_id != user.id:
         abort(404)
+    if row is not None:
+        _mark_duplicate()
     return row
 
 
@@ -32,5 +34,12 @@ def save_once(row, model, client_id: str):
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
+        _mark_duplicate()
         return db.session.scalar(sa.select(model).where(model.client_id == client_id))
     return row
+
+
+def _mark_duplicate() -> None:
+    """Tell the outbox answer (webapp.pwa.outbox) that this write was already stored."""
+    if has_request_context():
+        g.outbox_duplicate = True

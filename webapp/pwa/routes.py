@@ -2,13 +2,18 @@
 
 import hashlib
 
-from flask import current_app, make_response, render_template, url_for
+from flask import current_app, jsonify, make_response, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
+from webapp.accounts.models import Role
+from webapp.core.time import utcnow
 from webapp.pwa import bp
+from webapp.pwa.outbox import reason
 
 # Files every page needs; the service worker keeps them so the shell opens without network.
-SHELL_FILES = ("css/app.css", "js/app.js", "js/htmx-2.0.11.min.js", "icons/icon.svg",
+SHELL_FILES = ("css/app.css", "js/outbox.js", "js/app.js", "js/htmx-2.0.11.min.js", "icons/icon.svg",
                "icons/icon-192.png")
 
 
@@ -50,7 +55,8 @@ def service_worker():
     urls = shell_urls() + [url_for("pwa.offline")]
     version = hashlib.sha256("|".join(urls).encode()).hexdigest()[:12]
     body = render_template("pwa/sw.js", urls=urls, version=version,
-                           offline_url=url_for("pwa.offline"))
+                           offline_url=url_for("pwa.offline"),
+                           outbox_url=url_for("static", filename="js/outbox.js"))
     response = make_response(body)
     response.mimetype = "text/javascript"
     response.headers["Cache-Control"] = "no-cache"
@@ -61,4 +67,49 @@ def service_worker():
 @bp.get("/offline")
 def offline():
     """Shown by the service worker when a page cannot be reached; holds nothing personal."""
-    return render_template("pwa/offline.html", bare=True)
+    return render_template("pwa/offline.html", bare=True, shell=True)
+
+
+@bp.get("/outbox")
+def outbox():
+    """What waits on this phone: the script lists it from the phone's own store (nothing comes
+    from the server). Offline, the service worker shows the offline page, which lists it too."""
+    return render_template("pwa/outbox.html")
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/outbox/token")
+def outbox_token():
+    """A fresh CSRF token for the outbox's replays, and whose session this is."""
+    if not current_user.is_authenticated:
+        return reason(401, "signin")
+    return _no_store(jsonify(csrf=generate_csrf(), user=current_user.id))
+
+
+@bp.get("/offline/home")
+def offline_home():
+    """What the phone keeps to show home without network: nothing more personal than needed."""
+    if not current_user.is_authenticated:
+        return reason(401, "signin")
+    from webapp.lessons import services as lessons
+    from webapp.revision import services as revision
+
+    next_lesson, saved, due = None, [], 0
+    if current_user.role == Role.TRAINEE:
+        lesson, _progress = lessons.next_lesson(current_user)
+        if lesson is not None:
+            next_lesson = {"id": lesson.id, "title": lesson.title,
+                           "url": url_for("lessons.lesson", lesson_id=lesson.id)}
+            following = lessons.following(lesson, current_user)
+            saved = [{"id": item.id, "title": item.title, "bytes": None,
+                      "url": url_for("lessons.offline_copy", lesson_id=item.id)}
+                     for item in (lesson, following) if item is not None]
+        counts = revision.today(current_user, utcnow())
+        due = max(0, min(counts["target"] - counts["done"], counts["due"] + counts["new_left"]))
+    name = (current_user.display_name or "").split(" ")[0]
+    return _no_store(jsonify(user=current_user.id, name=name, next_lesson=next_lesson,
+                             reviews_due=due, saved_lessons=saved))
