@@ -150,8 +150,9 @@
           if (item.state !== "sent") {
             var discard = el("button", "button button--small", say("discard"));
             discard.type = "button";
+            discard.disabled = item.state === "sending";
             discard.addEventListener("click", function () {
-              if (confirm(say("discard_ask"))) O.remove(item.client_id).then(render);
+              if (confirm(say("discard_ask"))) O.discard(item.client_id).then(render);
             });
             li.append(discard);
           }
@@ -242,7 +243,7 @@
             source: form, target: form.getAttribute("hx-target"), swap: "outerHTML" });
         }
         location.assign(form.dataset.done || location.href);
-        return;
+        return new Promise(function () {});  // this page is leaving: the form stays busy
       }
       if (result.kind === "invalid") {  // let the server show what to fix, next to the field
         return O.remove(item.client_id).then(function () { HTMLFormElement.prototype.submit.call(form); });
@@ -265,7 +266,7 @@
     event.stopImmediatePropagation();
     if (form.dataset.busy) return;  // a second tap while the first is on its way: the same write
     form.dataset.busy = "1";
-    submit(form, idField, event.submitter).catch(function () { /* it waits in the outbox */ })
+    submit(form, idField, event.submitter).catch(function (e) { console.error("outbox", e); })
       .then(function () { delete form.dataset.busy; });
   }, true);
 

@@ -19,7 +19,7 @@
     return db().then(function (d) {
       return new Promise(function (ok, ko) {
         var t = d.transaction(name, mode), out, request = fn(t.objectStore(name));
-        if (request) request.onsuccess = function () { out = request.result; };
+        if (request) request.addEventListener("success", function () { out = request.result; });
         t.oncomplete = function () { ok(out); };
         t.onerror = t.onabort = function () { ko(t.error); };
       });
@@ -41,14 +41,24 @@
         return request;
       }).then(function (found) { return !found; });
     },
-    // Changes an item still waiting; never brings back one that was acknowledged meanwhile.
+    // Changes an item still waiting (true), never bringing back one acknowledged meanwhile (false).
     update: function (id, patch) {
       return tx("outbox", "readwrite", function (s) {
         var request = s.get(id);
         request.onsuccess = function () {
-          if (request.result) s.put(Object.assign(request.result, patch));
+          var item = request.result;
+          if (item) s.put(Object.assign(item, patch));
         };
-      });
+        return request;
+      }).then(function (item) { return !!item; });
+    },
+    // Discarded by its owner: refused while it is on its way (it may be stored already).
+    discard: function (id) {
+      return tx("outbox", "readwrite", function (s) {
+        var request = s.get(id);
+        request.onsuccess = function () { if (request.result && request.result.state !== "sending") s.delete(id); };
+        return request;
+      }).then(function (item) { return !!item && item.state !== "sending"; });
     },
   };
 
@@ -101,7 +111,7 @@
   // Sends one item with a token; a stale token is refreshed once. Records the outcome.
   O.send = function (item, token, ms) {
     return O.update(item.client_id, { state: "sending" })
-      .then(function () { return O.post(item, token, ms); })
+      .then(function (found) { return found ? O.post(item, token, ms) : { kind: "discarded" }; })
       .then(function (result) {
         if (result.kind !== "csrf") return result;
         return O.token(ms).then(function (fresh) {
@@ -111,6 +121,7 @@
       })
       .then(function (result) {
         var k = result.kind;
+        if (k === "discarded") return result;
         if (k === "ack") return O.remove(item.client_id).then(function () { return result; });
         var needs = k === "invalid" || k === "gone" || k === "signin";
         var errors = k === "invalid" ? (result.json && result.json.errors) || {} : null;

@@ -13,8 +13,8 @@ from webapp.pwa import bp
 from webapp.pwa.outbox import reason
 
 # Files every page needs; the service worker keeps them so the shell opens without network.
-SHELL_FILES = ("css/app.css", "js/outbox.js", "js/app.js", "js/htmx-2.0.11.min.js", "icons/icon.svg",
-               "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "js/outbox.js", "js/app.js", "js/htmx-2.0.11.min.js",
+               "icons/icon.svg", "icons/icon-192.png")
 
 
 def shell_urls() -> list[str]:

@@ -1,0 +1,130 @@
+"""The outbox on a 360 px phone: nothing written is lost or stored twice, whatever the network,
+the session or the person holding the phone does; the app opens without network.
+
+The soak at the end replays random sequences with a fixed seed (OUTBOX_SOAK=200 for the long run).
+"""
+
+import os
+import random
+import re
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from tests.browser.test_journeys import audit, sign_in
+from webapp.accounts.models import AuthSession
+from webapp.budget.models import Entry
+from webapp.extensions import db
+from webapp.journal.models import Goal, JournalEntry
+from webapp.lessons import content
+from webapp.lessons.models import ExerciseAttempt
+from webapp.revision.models import ReviewLog
+
+from pathlib import Path
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "lessons"
+FAST = "window.OUTBOX_TIMEOUT = 1500;"  # "connected but no data" gives up after 1.5 s in tests
+WRITES = re.compile(r"/(journal/write|journal/goals/new|budget/entries|lessons/[^/]+/exercises/[^/]+"
+                    r"|revision/answer)$")
+MODELS = (JournalEntry, Entry, Goal, ExerciseAttempt, ReviewLog)
+
+
+@pytest.fixture
+def lessons(ctx):
+    loaded, problems = content.read_lessons(FIXTURES)
+    assert problems == []
+    content.load_lessons(loaded)
+    return loaded
+
+
+def settle(page, seconds=15.0):
+    """Wait until the page is loaded and no offline-capable form is on its way."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if page.evaluate("document.readyState === 'complete' && "
+                             "!document.querySelector('form[data-busy]')"):
+                return
+        except Exception:  # noqa: BLE001 - the page is navigating
+            pass
+        assert time.monotonic() < deadline, "the page never settled"
+        page.wait_for_timeout(100)
+
+
+def waiting(page, user=None):
+    """The outbox items kept on this phone (for one user)."""
+    for _ in range(50):
+        try:
+            items = page.evaluate("Outbox.all()")
+            break
+        except Exception:  # noqa: BLE001 - the page is navigating
+            page.wait_for_timeout(100)
+    return [i for i in items if user is None or str(i["user"]) == str(user)]
+
+
+def wait_for(page, check, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(150)
+
+
+def stored(user_id) -> dict[str, int]:
+    """Every client id this user has in the database, with its number of rows."""
+    db.session.rollback()
+    counts: dict[str, int] = {}
+    for model in MODELS:
+        for client_id in db.session.scalars(sa.select(model.client_id).where(
+                model.user_id == user_id)):
+            if not client_id.startswith("rec-"):
+                counts[client_id] = counts.get(client_id, 0) + 1
+    return counts
+
+
+def end_sessions(user):
+    """The session ends on the server (expired or revoked), the phone does not know yet."""
+    db.session.execute(sa.delete(AuthSession).where(AuthSession.user_id == user.id))
+    db.session.commit()
+
+
+def write_journal(page, text):
+    page.goto("/journal/write")
+    page.locator("label.mood").nth(2).click()
+    page.fill("#text", text)
+    client_id = page.locator("form[data-queue] [name=client_id]").input_value()
+    page.locator("form[data-queue] button[type=submit]").click()
+    return client_id
+
+
+def test_journal_entry_survives_an_ended_session_and_is_sent_once(phone, make_user, shot):
+    trainee = make_user(display_name="Samir Benali")
+    page = phone()
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    page.goto("/journal/write")
+    page.context.set_offline(True)
+    page.locator("label.mood").nth(2).click()
+    page.fill("#text", "Écrit dans le bus")
+    client_id = page.locator("form[data-queue] [name=client_id]").input_value()
+    page.locator("form[data-queue] button[type=submit]").click()
+    page.wait_for_selector("[data-queued]:not([hidden])")
+    page.wait_for_selector("[data-outbox-badge]:not([hidden])")
+    assert page.locator("[data-outbox-badge] [data-count]").inner_text() == "1"
+    shot(page, "outbox-journal-offline")
+    end_sessions(trainee)  # the session ends while the phone is offline
+    page.context.set_offline(False)
+    page.goto("/journal")  # lands on the sign-in page: the item is kept, and the page says why
+    assert "/login" in page.url
+    note = page.locator("[data-outbox-note]")
+    note.wait_for(state="visible")
+    assert "(1)" in note.inner_text()
+    assert [i["client_id"] for i in waiting(page)] == [client_id]
+    assert stored(trainee.id) == {}
+    audit(page)
+    shot(page, "outbox-sign-in-again")
+    sign_in(page, trainee.username)
+    wait_for(page, lambda: not waiting(page))
+    assert stored(trainee.id) == {client_id: 1}
+    page.goto("/outbox")
+    assert page.locator("[data-outbox-badge]").is_hidden()
