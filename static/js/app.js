@@ -88,7 +88,7 @@
   try { words = JSON.parse(document.getElementById("outbox-words").textContent); } catch (e) { /* none */ }
   var pageUser = body.dataset.userId || null;  // signed in on this page
   var shell = !!document.querySelector("[data-offline-home]");  // the offline page: no session
-  var me = pageUser, last = null, sentNow = [], backoff = 0, timer = null;
+  var me = pageUser, last = null, sentNow = [], backoff = 0, timer = null;  // sentNow: also discarded
   var TIMEOUT = window.OUTBOX_TIMEOUT || 6000;
   var SAVED = "passerelle-saved-";
 
@@ -147,12 +147,16 @@
           Object.keys(item.errors || {}).forEach(function (field) {
             li.append(el("span", "error", item.errors[field].join(" ")));
           });
-          if (item.state !== "sent") {
+          if (item.state !== "sent" && item.state !== "discarded") {
             var discard = el("button", "button button--small", say("discard"));
             discard.type = "button";
             discard.disabled = item.state === "sending";
             discard.addEventListener("click", function () {
-              if (confirm(say("discard_ask"))) O.discard(item.client_id).then(render);
+              if (!confirm(say("discard_ask"))) return;
+              O.discard(item.client_id).then(function (done) {
+                if (done) sentNow.push(Object.assign({}, item, { state: "discarded", reason: "" }));
+                return render();
+              });
             });
             li.append(discard);
           }
@@ -234,6 +238,10 @@
       backgroundSync();
       render();
       return navigator.onLine === false ? { kind: "retry" } : O.send(item, pageToken(), TIMEOUT);
+    }).then(function (result) {
+      if (result.kind === "ack" || result.kind === "invalid" || result.kind === "discarded") return result;
+      // Sent meanwhile by the service worker or another tab: acknowledged all the same.
+      return O.get(item.client_id).then(function (still) { return still ? result : { kind: "ack" }; });
     }).then(function (result) {
       if (result.kind === "ack") {
         sentNow.push(Object.assign({}, item, { state: "sent" }));

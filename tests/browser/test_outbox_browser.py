@@ -12,6 +12,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.conftest import PHONE
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import AuthSession
 from webapp.budget.models import Entry
@@ -128,3 +129,101 @@ def test_journal_entry_survives_an_ended_session_and_is_sent_once(phone, make_us
     assert stored(trainee.id) == {client_id: 1}
     page.goto("/outbox")
     assert page.locator("[data-outbox-badge]").is_hidden()
+
+
+def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(
+        phone, make_user, make_group, lessons, shot):
+    group = make_group()
+    first, second = make_user(group=group, display_name="Samir Benali"), make_user(group=group)
+    page = phone()
+    page.add_init_script(FAST)
+    sign_in(page, first.username)
+    wait_for(page, lambda: page.evaluate(
+        f"caches.has('passerelle-saved-{first.id}')"))  # home kept the next lessons
+    page.goto("/journal/write")
+    page.context.set_offline(True)
+    page.locator("label.mood").nth(2).click()
+    page.fill("#text", "Rendez-vous au SPIP")
+    page.locator("form[data-queue] button[type=submit]").click()
+    page.wait_for_selector("[data-queued]:not([hidden])")
+    end_sessions(first)  # no sign-out button: the session just ended
+    page.context.set_offline(False)
+    sign_in(page, second.username)
+    page.goto("/outbox")
+    page.wait_for_selector("[data-outbox-list] li")
+    assert page.locator("[data-outbox-badge]").is_hidden()
+    assert page.locator("[data-outbox-list] li").all_inner_texts() == [
+        page.evaluate("JSON.parse(document.getElementById('outbox-words').textContent).empty")]
+    assert "SPIP" not in page.content()
+    assert not page.evaluate(f"caches.has('passerelle-saved-{first.id}')")
+    assert page.evaluate("Outbox.meta('home').then(h => h && h.name)") != "Samir"
+    shot(page, "outbox-second-trainee")
+    page.reload()
+    assert len(waiting(page, first.id)) == 1  # kept for its owner, never sent by someone else
+    assert stored(first.id) == {} and stored(second.id) == {}
+    # The first trainee comes back: it is sent, once.
+    page.goto("/me")
+    page.locator('form[action$="/logout"] button').click()
+    page.wait_for_url("**/login")
+    sign_in(page, first.username)
+    wait_for(page, lambda: not waiting(page))
+    assert list(stored(first.id).values()) == [1] and stored(second.id) == {}
+
+
+@pytest.fixture
+def no_worker_phone(browser, live_server):
+    """A phone whose page alone talks to the network (no service worker, no Background Sync)."""
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server,
+                                  service_workers="block")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
+        no_worker_phone, make_user, shot):
+    trainee = make_user()
+    page = no_worker_phone
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    page.goto("/budget")
+    hanging = []
+    page.route(WRITES, lambda route: hanging.append(route) if route.request.method == "POST"
+               else route.continue_())
+    page.fill("#amount", "4,50")
+    client_id = page.locator("form[data-queue] [name=client_id]").input_value()
+    page.locator("form[data-queue] button[type=submit]").dblclick()
+    page.wait_for_selector("form.quick-add [data-queued]:not([hidden])")
+    assert "/budget" in page.url and page.locator("form.quick-add").is_visible()  # no error page
+    assert [i["client_id"] for i in waiting(page)] == [client_id]
+    assert len(hanging) == 1  # the second tap sent nothing more
+    shot(page, "outbox-no-data")
+    page.unroute(WRITES)
+    page.reload()
+    wait_for(page, lambda: not waiting(page))
+    assert stored(trainee.id) == {client_id: 1}
+
+
+def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user):
+    trainee = make_user()
+    page = no_worker_phone
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    page.route(WRITES, lambda route: route.abort() if route.request.method == "POST"
+               else route.continue_())  # the writes cannot get through
+    page.goto("/budget")
+    page.fill("#amount", "12")
+    page.locator("form[data-queue] button[type=submit]").click()
+    page.wait_for_selector("form.quick-add [data-queued]:not([hidden])")
+    page.goto("/me")
+    messages = []
+    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
+    page.locator('form[action$="/logout"] button').click()
+    wait_for(page, lambda: messages)
+    assert "1" in messages[0]
+    assert "/me" in page.url  # staying was chosen
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator('form[action$="/logout"] button').click()
+    page.wait_for_url("**/login")
+    assert len(waiting(page, trainee.id)) == 1  # kept for when they sign in again
+    assert stored(trainee.id) == {}

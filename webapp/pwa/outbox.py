@@ -102,6 +102,7 @@ def words() -> dict[str, str]:
         "sending": _("Sending…"),
         "sent": _("Sent"),
         "needs": _("Needs you"),
+        "discarded": _("Discarded"),
         "signin": _("Sign in again to send it."),
         "signin_note": _("Sign in again to send what waits on this phone (%(n)s).", n="{n}"),
         "invalid": _("Something to fix. Write it again, then discard this one."),
