@@ -227,3 +227,39 @@ def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user):
     page.wait_for_url("**/login")
     assert len(waiting(page, trainee.id)) == 1  # kept for when they sign in again
     assert stored(trainee.id) == {}
+
+
+def test_opens_offline_with_home_saved_lessons_and_todays_review(
+        phone, make_user, make_group, lessons, bank, shot):
+    trainee = make_user(group=make_group(), display_name="Samir Benali")
+    page = phone()
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    saved = f"caches.open('passerelle-saved-{trainee.id}').then(c => c.keys()).then(k => k.length)"
+    wait_for(page, lambda: page.evaluate(saved) >= 3)  # two lessons and today's questions
+    page.context.set_offline(True)  # airplane mode
+    page.goto("/")
+    home = page.locator("[data-offline-home]")
+    home.wait_for(state="visible")
+    text = home.inner_text()
+    assert "Samir" in text and "Dans la cuisine" in text and "KB" in text
+    audit(page)
+    shot(page, "offline-home")
+    page.goto("/lessons")  # the lesson list is not kept: the offline page lists the saved ones
+    page.locator("[data-offline-home] a", has_text="Dans la cuisine").last.click()
+    section = page.locator("#ex-single")
+    section.get_by_role("radio", name="un couteau", exact=True).check()
+    section.locator("button[type=submit]").click()
+    section.locator("[data-local-grade].feedback--right").wait_for()
+    assert section.locator("[data-queued]").is_visible()
+    shot(page, "offline-lesson-answer")
+    page.goto("/revision/review")  # today's questions, kept for this trainee
+    assert page.locator("section.exercise form[data-queue]").count() >= 1
+    shot(page, "offline-review")
+    page.context.set_offline(False)
+    page.goto("/")
+    wait_for(page, lambda: not waiting(page))
+    assert list(stored(trainee.id).values()) == [1]
+    attempt = db.session.scalar(sa.select(ExerciseAttempt).where(
+        ExerciseAttempt.user_id == trainee.id))
+    assert attempt.correct  # the server's grade, made when it arrived
