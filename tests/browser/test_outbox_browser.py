@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_journeys import audit, sign_in
+from tests.browser.test_revision_browser import answer_right
 from webapp.accounts.models import AuthSession
 from webapp.budget.models import Entry
 from webapp.extensions import db
@@ -263,3 +264,230 @@ def test_opens_offline_with_home_saved_lessons_and_todays_review(
     attempt = db.session.scalar(sa.select(ExerciseAttempt).where(
         ExerciseAttempt.user_id == trainee.id))
     assert attempt.correct  # the server's grade, made when it arrived
+
+
+# --- The soak: random sequences with a fixed seed; after each, 0 lost and 0 duplicated.
+
+SEED = 20261130
+SEQUENCES = int(os.environ.get("OUTBOX_SOAK", "30"))
+PAGES = {"journal": "/journal/write", "budget": "/budget", "goal": "/journal/goals/new",
+         "lesson": "/lessons/test-cuisine", "revision": "/revision/review"}
+
+
+class Soak:
+    """The trainee's phone and what they did with it, step by step."""
+
+    def __init__(self, page, rng, first, second):
+        self.page, self.rng, self.first, self.second = page, rng, first, second
+        self.net = "ok"  # ok, offline, hang (no answer at all), lose (stored, answer lost)
+        self.who, self.session_ok = "first", True
+        self.made, self.discarded, self.shown_sent = set(), set(), set()
+        self.reached = set()  # sent at least once into a network that did not answer
+        self.log = []  # what happened, for a failure message
+        self.counts = {"writes": 0, "double taps": 0, "offline": 0, "hang": 0, "lose": 0,
+                       "expired": 0, "second user": 0, "reloads": 0, "discards": 0}
+
+    # The network
+    def _route(self, route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        # It may reach the server (now, or later for a request left hanging), and the phone
+        # cannot know: discarding it then cannot unsend it, so the soak only discards what
+        # never left the phone.
+        self.reached.add(re.search(r"client_id=([\w-]+)", route.request.post_data or "")[1])
+        if self.net == "lose":
+            route.fetch()  # the server stores it; the answer never reaches the phone
+            route.abort()
+        # "hang": never answered; the phone gives up after its timeout
+
+    def set_net(self, net):
+        page = self.page
+        if self.net == "offline":
+            page.context.set_offline(False)
+        if self.net in ("hang", "lose"):
+            page.context.unroute(WRITES)
+        self.net = net
+        self.log.append(f"net {net}")
+        if net == "offline":
+            page.context.set_offline(True)
+        if net in ("hang", "lose"):
+            page.context.route(WRITES, self._route)
+        if net != "ok":
+            self.counts[net] += 1
+
+    # The people
+    def sign_out(self):
+        self.page.goto("/me")
+        self.page.locator('form[action$="/logout"] button').click()  # warns; accepted
+        self.page.wait_for_url("**/login")
+        self.who = None
+
+    def sign_in_first(self):
+        if self.who == "first" and self.session_ok:
+            return
+        if self.who == "second":
+            self.sign_out()
+        sign_in(self.page, self.first.username)
+        self.who, self.session_ok = "first", True
+
+    def second_person(self):
+        """Someone else signs in on the phone: they see nothing of the first trainee."""
+        if self.who == "first" and self.session_ok:
+            self.sign_out()
+        if self.who != "second":
+            sign_in(self.page, self.second.username)
+            self.who = "second"
+        self.page.goto("/outbox")
+        self.page.wait_for_selector("[data-outbox-list] li")
+        assert self.page.locator("[data-outbox-list] li[data-client-id]").count() == 0
+        assert self.page.locator("[data-outbox-badge]").is_hidden()
+        self.counts["second user"] += 1
+
+    # What the trainee does
+    def open(self, kind):
+        if self.net == "offline":
+            return
+        self.sign_in_first()
+        self.page.goto(PAGES[kind])
+        settle(self.page)
+
+    def forms(self):
+        if self.who != "first" or not self.page.evaluate("!!document.body.dataset.userId"):
+            return []
+        return [f for f in self.page.locator("form[data-queue]").all()
+                if f.is_visible() and (f.get_attribute("data-queue") in ("journal", "budget", "goal",
+                                                                          "revision")
+                                       or f.locator("input[type=radio]").count())]
+
+    def write(self):
+        page = self.page
+        forms = self.forms()
+        if not forms and self.net != "offline":
+            self.open(self.rng.choice(list(PAGES)))
+            forms = self.forms()
+        if not forms:
+            return
+        form = self.rng.choice(forms)
+        kind, number = form.get_attribute("data-queue"), len(self.made)
+        if kind == "journal":
+            form.locator("label.mood").nth(self.rng.randrange(5)).click()
+            form.locator("#text").fill(f"Soak {number}")
+        elif kind == "budget":
+            form.locator("#amount").fill(f"{self.rng.randint(1, 99)},{self.rng.randint(0, 99):02d}")
+        elif kind == "goal":
+            form.locator("#title").fill(f"Soak goal {number}")
+        elif kind == "revision":
+            answer_right(page, page.locator("section.exercise", has=form))
+        else:
+            radios = form.locator("input[type=radio]")
+            radios.nth(self.rng.randrange(radios.count())).check()
+        client_id = form.locator("[name=client_id]").input_value()
+        button = form.locator("button[type=submit]")
+        if self.rng.random() < 0.3:
+            button.dblclick()
+            self.counts["double taps"] += 1
+        else:
+            button.click()
+        self.made.add(client_id)
+        self.log.append(f"write {kind} {client_id[:6]} net={self.net}")
+        self.counts["writes"] += 1
+        settle(page)
+
+    def discard(self):
+        """Offline or without answers, on the outbox page: discard one waiting item (never sent
+        then). Not when answers are lost: the server may already have it."""
+        if self.net not in ("offline", "hang"):
+            return
+        page = self.page
+        page.goto("/outbox")  # offline: the offline page, which lists the outbox too
+        buttons = page.locator("[data-outbox-list] li[data-client-id] button:enabled")
+        try:
+            buttons.first.wait_for(timeout=1500)
+        except Exception:  # noqa: BLE001 - nothing waits
+            return
+        ids = buttons.evaluate_all("all => all.map(b => b.closest('li').dataset.clientId)")
+        ids = [i for i in ids if i not in self.reached]
+        if not ids:
+            return
+        client_id = ids[0]
+        page.locator(f"li[data-client-id='{client_id}'] button").click()  # asks; accepted
+        page.wait_for_timeout(300)
+        if not page.locator(f"li[data-client-id='{client_id}'][data-state=discarded]").count():
+            return  # refused: it was on its way
+        self.discarded.add(client_id)
+        self.log.append(f"discard {client_id[:6]} net={self.net}")
+        self.counts["discards"] += 1
+
+    def offline_burst(self):
+        """On the bus: the network goes, a few writes, maybe one discarded."""
+        if self.net != "offline" and not self.forms():
+            self.open(self.rng.choice(list(PAGES)))
+        self.set_net("offline")
+        for _ in range(self.rng.randint(1, 3)):
+            self.write()
+        if self.rng.random() < 0.5:
+            self.discard()
+
+    def step(self):
+        roll = self.rng.random()
+        if roll < 0.1:
+            self.offline_burst()
+        elif roll < 0.25:
+            self.open(self.rng.choice(list(PAGES)))
+        elif roll < 0.55:
+            self.write()
+        elif roll < 0.72:
+            self.set_net(self.rng.choice(["ok", "offline", "offline", "hang", "lose"]))
+        elif roll < 0.78 and self.who == "first" and self.session_ok:
+            end_sessions(self.first)
+            self.session_ok = False
+            self.counts["expired"] += 1
+        elif roll < 0.83 and self.net != "offline":
+            self.second_person()
+        elif roll < 0.88:
+            self.page.reload()
+            settle(self.page)
+            self.counts["reloads"] += 1
+        else:
+            self.discard()
+
+    def network_back_and_check(self):
+        """Network back, the trainee signed in: everything not discarded is in the database once."""
+        self.set_net("ok")
+        self.sign_in_first()
+        page = self.page
+        page.goto("/outbox")
+        wait_for(page, lambda: not waiting(page, self.first.id), seconds=30)
+        page.wait_for_timeout(200)
+        self.shown_sent |= set(page.locator("li[data-state=sent]").evaluate_all(
+            "items => items.map(li => li.dataset.clientId)"))
+        rows = stored(self.first.id)
+        wanted = self.made - self.discarded
+        lost = wanted - set(rows)
+        extra = set(rows) - wanted
+        duplicated = sum(count - 1 for count in rows.values())
+        if (lost, extra, duplicated) != (set(), set(), 0):
+            print("\n".join(self.log))
+        assert (lost, extra, duplicated) == (set(), set(), 0)
+        assert self.shown_sent <= set(rows)  # every item shown "sent" is in the database
+        assert stored(self.second.id) == {}  # nothing was ever sent as someone else
+
+
+def test_soak_nothing_lost_nothing_twice(phone, make_user, make_group, lessons, bank):
+    group = make_group()
+    first = make_user(group=group, display_name="Samir Benali")
+    second = make_user(group=group, display_name="Awa Traoré")
+    page = phone()
+    page.add_init_script(FAST)
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, first.username)
+    soak = Soak(page, random.Random(SEED), first, second)
+    for _sequence in range(SEQUENCES):
+        for _ in range(soak.rng.randint(4, 9)):
+            soak.step()
+        soak.network_back_and_check()
+    print(f"\nsoak: {SEQUENCES} sequences, {len(soak.made)} writes made "
+          f"({len(soak.discarded)} discarded), {len(stored(first.id))} stored, 0 lost, "
+          f"0 duplicated; {soak.counts}")
+    assert soak.counts["writes"] >= SEQUENCES

@@ -110,7 +110,7 @@ def words() -> dict[str, str]:
         "retry": _("It will be sent later."),
         "queued": _("Saved on this phone. It will be sent when the network is back."),
         "discard": _("Discard"),
-        "discard_ask": _("Discard it? It will not be sent."),
+        "discard_ask": _("Discard it? It will not be sent. If it already arrived, it stays."),
         "signout_ask": _("%(n)s not sent yet. They stay on this phone and are sent when you sign "
                          "in again. Sign out now?", n="{n}"),
         "empty": _("Nothing waits on this phone."),
