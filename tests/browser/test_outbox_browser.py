@@ -8,6 +8,7 @@ import os
 import random
 import re
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -23,12 +24,10 @@ from webapp.lessons import content
 from webapp.lessons.models import ExerciseAttempt
 from webapp.revision.models import ReviewLog
 
-from pathlib import Path
-
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "lessons"
 FAST = "window.OUTBOX_TIMEOUT = 1500;"  # "connected but no data" gives up after 1.5 s in tests
-WRITES = re.compile(r"/(journal/write|journal/goals/new|budget/entries|lessons/[^/]+/exercises/[^/]+"
-                    r"|revision/answer)$")
+WRITES = re.compile(r"/(journal/write|journal/goals/new|budget/entries"
+                    r"|lessons/[^/]+/exercises/[^/]+|revision/answer)$")
 MODELS = (JournalEntry, Entry, Goal, ExerciseAttempt, ReviewLog)
 
 
@@ -355,9 +354,9 @@ class Soak:
     def forms(self):
         if self.who != "first" or not self.page.evaluate("!!document.body.dataset.userId"):
             return []
+        plain = ("journal", "budget", "goal", "revision")
         return [f for f in self.page.locator("form[data-queue]").all()
-                if f.is_visible() and (f.get_attribute("data-queue") in ("journal", "budget", "goal",
-                                                                          "revision")
+                if f.is_visible() and (f.get_attribute("data-queue") in plain
                                        or f.locator("input[type=radio]").count())]
 
     def write(self):
