@@ -111,12 +111,12 @@ def words() -> dict[str, str]:
         "queued": _("Saved on this phone. It will be sent when the network is back."),
         "discard": _("Discard"),
         "discard_ask": _("Discard it? It will not be sent. If it already arrived, it stays."),
-        "signout_ask": _("%(n)s not sent yet. They stay on this phone and are sent when you sign "
+        "signout_ask": _("Not sent yet: %(n)s. They stay on this phone and are sent when you sign "
                          "in again. Sign out now?", n="{n}"),
         "empty": _("Nothing waits on this phone."),
         "hello": _("Hello %(name)s", name="{name}"),
         "next_lesson": _("Your next lesson"),
-        "review": _("Today's review: %(n)s questions", n="{n}"),
+        "review": _("Questions for today: %(n)s", n="{n}"),
         "saved": _("Saved for offline"),
         "outbox": _("Waiting on this phone"),
         "budget": _("Budget"),
