@@ -108,8 +108,8 @@ def offline_home():
             saved = [{"id": item.id, "title": item.title, "bytes": None,
                       "url": url_for("lessons.offline_copy", lesson_id=item.id)}
                      for item in (lesson, following) if item is not None]
-        counts = revision.today(current_user, utcnow())
-        due = max(0, min(counts["target"] - counts["done"], counts["due"] + counts["new_left"]))
+        now = utcnow()
+        due = len(revision.offline_set(current_user, now, revision.today(current_user, now)))
     name = (current_user.display_name or "").split(" ")[0]
     return _no_store(jsonify(user=current_user.id, name=name, next_lesson=next_lesson,
                              reviews_due=due, saved_lessons=saved))
