@@ -358,6 +358,19 @@
     }).catch(function () {});
   }
 
+  // The former queue (localStorage, before the outbox): moved into the outbox, then removed.
+  var old = null;
+  try { old = JSON.parse(localStorage.getItem("passerelle.queue") || "null"); } catch (e) { old = null; }
+  localStorage.removeItem("passerelle.queue");
+  if (pageUser && old && old.length) {
+    old.forEach(function (entry) {
+      var id = (entry.fields.filter(function (f) { return f[0] === "client_id"; })[0] || [])[1] || newId();
+      O.add({ client_id: id, kind: entry.url.indexOf("/lessons/") >= 0 ? "lesson" : "revision", user: pageUser,
+              url: entry.url, body: entry.fields, state: "waiting", reason: "", attempts: 0, at: Date.now(),
+              label: "" });
+    });
+  }
+
   O.meta("user").then(function (user) {
     last = user;
     if (pageUser) {

@@ -490,3 +490,18 @@ def test_soak_nothing_lost_nothing_twice(phone, make_user, make_group, lessons, 
           f"({len(soak.discarded)} discarded), {len(stored(first.id))} stored, 0 lost, "
           f"0 duplicated; {soak.counts}")
     assert soak.counts["writes"] >= SEQUENCES
+
+
+def test_answers_left_in_the_former_local_storage_queue_move_to_the_outbox(
+        phone, make_user, lessons):
+    trainee = make_user()
+    page = phone()
+    sign_in(page, trainee.username)
+    page.goto("/lessons/test-cuisine")
+    page.evaluate("""() => localStorage.setItem('passerelle.queue', JSON.stringify([{
+        url: '/lessons/test-cuisine/exercises/single',
+        fields: [['csrf_token', 'expired'], ['client_id', 'old-1'], ['choice', 'un couteau']]}]))""")
+    page.reload()
+    wait_for(page, lambda: stored(trainee.id) == {"old-1": 1})
+    wait_for(page, lambda: not waiting(page))
+    assert page.evaluate("localStorage.getItem('passerelle.queue')") is None
