@@ -500,7 +500,8 @@ def test_answers_left_in_the_former_local_storage_queue_move_to_the_outbox(
     page.goto("/lessons/test-cuisine")
     page.evaluate("""() => localStorage.setItem('passerelle.queue', JSON.stringify([{
         url: '/lessons/test-cuisine/exercises/single',
-        fields: [['csrf_token', 'expired'], ['client_id', 'old-1'], ['choice', 'un couteau']]}]))""")
+        fields: [['csrf_token', 'expired'], ['client_id', 'old-1'],
+                 ['choice', 'un couteau']]}]))""")
     page.reload()
     wait_for(page, lambda: stored(trainee.id) == {"old-1": 1})
     wait_for(page, lambda: not waiting(page))
