@@ -109,8 +109,8 @@
   }
   // What this phone keeps for one person (saved pages, the copy of home): gone when they leave.
   function forget(user) {
-    return Promise.all([window.caches ? caches.delete(SAVED + user) : null, caches.delete("passerelle-saved"),
-                        O.setMeta("home", null)]).catch(function () {});
+    var gone = window.caches ? [caches.delete(SAVED + user), caches.delete("passerelle-saved")] : [];
+    return Promise.all(gone.concat(O.setMeta("home", null))).catch(function () {});
   }
 
   function render() {
