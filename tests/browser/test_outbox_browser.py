@@ -457,7 +457,11 @@ class Soak:
         self.sign_in_first()
         page = self.page
         page.goto("/outbox")
-        wait_for(page, lambda: not waiting(page, self.first.id), seconds=30)
+        try:
+            wait_for(page, lambda: not waiting(page, self.first.id), seconds=30)
+        except AssertionError:
+            print("\n".join(self.log), waiting(page, self.first.id))
+            raise
         page.wait_for_timeout(200)
         self.shown_sent |= set(page.locator("li[data-state=sent]").evaluate_all(
             "items => items.map(li => li.dataset.clientId)"))
@@ -482,7 +486,8 @@ def test_soak_nothing_lost_nothing_twice(phone, make_user, make_group, lessons, 
     page.on("dialog", lambda dialog: dialog.accept())
     sign_in(page, first.username)
     soak = Soak(page, random.Random(SEED), first, second)
-    for _sequence in range(SEQUENCES):
+    for sequence in range(SEQUENCES):
+        soak.log.append(f"-- sequence {sequence}")
         for _ in range(soak.rng.randint(4, 9)):
             soak.step()
         soak.network_back_and_check()
