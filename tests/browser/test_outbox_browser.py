@@ -204,7 +204,7 @@ def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
     assert stored(trainee.id) == {client_id: 1}
 
 
-def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user):
+def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user, shot):
     trainee = make_user()
     page = no_worker_phone
     page.add_init_script(FAST)
@@ -215,6 +215,10 @@ def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user):
     page.fill("#amount", "12")
     page.locator("form[data-queue] button[type=submit]").click()
     page.wait_for_selector("form.quick-add [data-queued]:not([hidden])")
+    page.goto("/outbox")  # the list: what waits, its state and why, and a discard button
+    page.wait_for_selector("[data-outbox-list] li[data-client-id] .outbox__why")
+    audit(page)
+    shot(page, "outbox-list")
     page.goto("/me")
     messages = []
     page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.dismiss()))
