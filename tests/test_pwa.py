@@ -166,3 +166,31 @@ def test_not_found_is_gone(client, trainee):
 def test_without_the_header_forms_behave_as_before(client, trainee):
     response = client.post("/journal/write", data=journal_form())
     assert response.status_code == 303 and "X-Outbox-Ack" not in response.headers
+
+
+def test_the_key_a_lesson_copy_carries_grades_like_the_server(app):
+    """Filling a form from grading.form_key gives the server's right answer, for every type."""
+    from pathlib import Path
+
+    from werkzeug.datastructures import MultiDict
+
+    from webapp.core import grading
+    from webapp.lessons import content
+
+    loaded, problems = content.read_lessons(Path(__file__).parent / "fixtures" / "lessons")
+    assert problems == []
+    kinds = set()
+    for lesson in loaded:
+        for item in lesson["exercises"]:
+            form = MultiDict()
+            for name, want in grading.form_key(item).items():
+                if isinstance(want, list):
+                    for value in want:
+                        form.add(name, value)
+                elif "num" in want:
+                    form.add(name, grading.format_number(want["num"]))
+                else:
+                    form.add(name, want["any"][0])
+            assert grading.is_correct(item, grading.answer_from_form(item, form)), item["id"]
+            kinds.add(item["type"])
+    assert {"single", "multiple", "blank", "match", "order", "truefalse"} & kinds
