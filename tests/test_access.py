@@ -152,6 +152,7 @@ ACCESS = {
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
+    "pwa.outbox": ("GET", "/outbox", everyone(200)),  # filled from the phone's own store
     # JSON for the phone's scripts: 401 {"reason": "signin"} when signed out, never a redirect.
     "pwa.outbox_token": ("GET", "/outbox/token", {**everyone(200), ANON: 401}),
     "pwa.offline_home": ("GET", "/offline/home", {**everyone(200), ANON: 401}),

@@ -46,3 +46,151 @@ def test_offline_page_speaks_three_languages_and_holds_nothing_personal(client, 
     assert 'lang="fr"' in page and 'lang="en"' in page and 'lang="ar"' in page
     assert "Fatou" not in page
     assert "bottom-nav" not in page
+
+
+# --- The outbox protocol (notes: outbox-protocol.md): answers a script can trust, never a page.
+
+from datetime import date  # noqa: E402
+
+import pytest  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+from webapp.budget.models import Entry  # noqa: E402
+from webapp.extensions import db  # noqa: E402
+from webapp.journal.models import JournalEntry  # noqa: E402
+
+OUTBOX = {"X-Outbox": "1"}
+
+
+def journal_form(client_id="c-1", text="Bonne journée", mood="4"):
+    return {"mood": mood, "text": text, "goal_id": "0", "day": date.today().isoformat(),
+            "client_id": client_id}
+
+
+def rows(model, client_id):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model)
+                             .where(model.client_id == client_id))
+
+
+@pytest.fixture
+def trainee(make_user, make_group, login):
+    user = make_user(group=make_group(), display_name="Fatou Diallo")
+    login(user)
+    return user
+
+
+def test_body_names_the_signed_in_user_but_never_on_the_cached_offline_page(client, trainee):
+    assert f'data-user-id="{trainee.id}"' in client.get("/journal").text
+    assert "data-user-id" not in client.get("/offline").text
+    client.post("/logout")
+    assert "data-user-id" not in client.get("/login").text
+
+
+def test_token_is_fresh_uncached_and_says_whose_session(client, trainee):
+    response = client.get("/outbox/token", headers=OUTBOX)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.json["user"] == trainee.id and response.json["csrf"]
+    client.post("/logout")
+    gone = client.get("/outbox/token", headers=OUTBOX)
+    assert (gone.status_code, gone.json, gone.headers["X-Outbox-Reason"]) == \
+        (401, {"reason": "signin"}, "signin")
+
+
+def test_offline_home_holds_only_what_home_needs(client, trainee):
+    response = client.get("/offline/home")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert set(response.json) == {"user", "name", "next_lesson", "reviews_due", "saved_lessons"}
+    assert response.json["name"] == "Fatou" and response.json["user"] == trainee.id
+
+
+@pytest.mark.parametrize("path,form,model", [
+    ("/journal/write", journal_form, JournalEntry),
+    ("/budget/entries", lambda client_id: {"amount": "12,50", "category": "food", "kind": "expense",
+                                           "day": date.today().isoformat(), "client_id": client_id},
+     Entry),
+])
+def test_stored_then_replayed_is_acknowledged_never_redirected(client, trainee, path, form, model):
+    headers = OUTBOX | {"X-Outbox-User": str(trainee.id)}
+    first = client.post(path, data=form("c-1"), headers=headers)
+    assert first.status_code == 200
+    assert (first.headers["X-Outbox-Ack"], first.headers["X-Outbox-State"]) == ("c-1", "stored")
+    again = client.post(path, data=form("c-1"), headers=headers)
+    assert (again.status_code, again.json) == (200, {"ack": "c-1", "state": "duplicate"})
+    assert rows(model, "c-1") == 1
+
+
+def test_ended_session_is_401_not_the_sign_in_page_and_nothing_is_lost(client, trainee):
+    client.post("/logout")
+    response = client.post("/journal/write", data=journal_form(), headers=OUTBOX)
+    assert response.status_code == 401 and response.headers["X-Outbox-Reason"] == "signin"
+    assert "X-Outbox-Ack" not in response.headers and rows(JournalEntry, "c-1") == 0
+
+
+def test_someone_else_signed_in_is_409_and_nothing_is_stored(client, trainee, make_user):
+    response = client.post("/journal/write", data=journal_form(),
+                           headers=OUTBOX | {"X-Outbox-User": str(trainee.id + 1000)})
+    assert response.status_code == 409 and response.headers["X-Outbox-Reason"] == "other-user"
+    assert rows(JournalEntry, "c-1") == 0
+
+
+def test_stale_token_is_403_csrf_and_a_fresh_one_works(app, client, trainee):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        stale = client.post("/journal/write", data=journal_form(),
+                            headers=OUTBOX | {"X-CSRFToken": "old"})
+        assert stale.status_code == 403 and stale.headers["X-Outbox-Reason"] == "csrf"
+        token = client.get("/outbox/token", headers=OUTBOX).json["csrf"]
+        fresh = client.post("/journal/write", data=journal_form(),
+                            headers=OUTBOX | {"X-CSRFToken": token})
+        assert fresh.headers["X-Outbox-Ack"] == "c-1"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_invalid_is_422_with_messages_per_field(client, trainee):
+    response = client.post("/budget/entries", data={"amount": "abc", "category": "food",
+                                                    "kind": "expense", "client_id": "c-2",
+                                                    "day": date.today().isoformat()},
+                           headers=OUTBOX)
+    assert response.status_code == 422 and response.json["reason"] == "invalid"
+    assert response.json["errors"]["amount"] and rows(Entry, "c-2") == 0
+
+
+def test_not_found_is_gone(client, trainee):
+    response = client.post("/lessons/no-such-lesson/exercises/x", data={"client_id": "c-3"},
+                           headers=OUTBOX)
+    assert response.status_code == 404 and response.headers["X-Outbox-Reason"] == "gone"
+
+
+def test_without_the_header_forms_behave_as_before(client, trainee):
+    response = client.post("/journal/write", data=journal_form())
+    assert response.status_code == 303 and "X-Outbox-Ack" not in response.headers
+
+
+def test_the_key_a_lesson_copy_carries_grades_like_the_server(app):
+    """Filling a form from grading.form_key gives the server's right answer, for every type."""
+    from pathlib import Path
+
+    from werkzeug.datastructures import MultiDict
+
+    from webapp.core import grading
+    from webapp.lessons import content
+
+    loaded, problems = content.read_lessons(Path(__file__).parent / "fixtures" / "lessons")
+    assert problems == []
+    kinds = set()
+    for lesson in loaded:
+        for item in lesson["exercises"]:
+            form = MultiDict()
+            for name, want in grading.form_key(item).items():
+                if isinstance(want, list):
+                    for value in want:
+                        form.add(name, value)
+                elif "num" in want:
+                    form.add(name, grading.format_number(want["num"]))
+                else:
+                    form.add(name, want["any"][0])
+            assert grading.is_correct(item, grading.answer_from_form(item, form)), item["id"]
+            kinds.add(item["type"])
+    assert kinds >= {"single", "multiple", "blank", "match", "order", "listen", "picture"}

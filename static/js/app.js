@@ -6,7 +6,7 @@
   // --- Service worker: keeps the app shell, the offline page and lessons saved for offline.
   var sw = body.dataset.sw;
   if (sw && "serviceWorker" in navigator) {
-    navigator.serviceWorker.register(sw, { scope: "/" }).then(saveLessonsForOffline).catch(function () {});
+    navigator.serviceWorker.register(sw, { scope: "/" }).catch(function () {});
   }
 
   // --- Print buttons are hidden without JavaScript (the browser's own print menu still works).
@@ -69,23 +69,6 @@
     });
   }
 
-  // --- Pages saved for offline (lesson copies, today's questions): nothing personal beyond them.
-  function saveLessonsForOffline() {
-    document.querySelectorAll("[data-save-offline]").forEach(function (badge) {
-      var urls = badge.dataset.saveOffline.split(" ");
-      navigator.serviceWorker.ready.then(function (registration) {
-        var channel = new MessageChannel();
-        channel.port1.onmessage = function (event) {
-          if (!event.data || !event.data.saved) return;
-          var size = badge.querySelector("[data-size]");
-          if (size) size.textContent = "(" + Math.max(1, Math.round(event.data.bytes / 1024)) + " KB)";
-          badge.hidden = false;
-        };
-        registration.active.postMessage({ type: "save-pages", urls: urls }, [channel.port2]);
-      });
-    });
-  }
-
   // --- Mock exam: the time left, counted down (the end time is written on the page anyway).
   document.querySelectorAll("[data-deadline]").forEach(function (el) {
     var end = Date.parse(el.dataset.deadline);
@@ -98,71 +81,310 @@
     setInterval(tick, 1000);
   });
 
-  // --- Answers given without network wait on the phone, each with its own id, and are sent once.
-  var QUEUE = "passerelle.queue";
-  function readQueue() {
-    try { return JSON.parse(localStorage.getItem(QUEUE) || "[]"); } catch (e) { return []; }
+  // --- The outbox (outbox.js): a write waits on the phone until the server acknowledges its id.
+  var O = window.Outbox;
+  if (!O || !window.indexedDB) return;
+  var words = {};
+  try { words = JSON.parse(document.getElementById("outbox-words").textContent); } catch (e) { /* none */ }
+  var pageUser = body.dataset.userId || null;  // signed in on this page
+  var shell = !!document.querySelector("[data-offline-home]");  // the offline page: no session
+  var me = pageUser, last = null, sentNow = [], backoff = 0, timer = null;  // sentNow: also discarded
+  var TIMEOUT = window.OUTBOX_TIMEOUT || 6000;
+  var SAVED = "passerelle-saved-";
+
+  function say(key, vars) {
+    return (words[key] || "").replace(/\{(\w+)\}/g, function (m, k) { return vars && k in vars ? vars[k] : m; });
   }
-  function writeQueue(items) { localStorage.setItem(QUEUE, JSON.stringify(items)); }
-  function freshToken() {
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+  function same(a, b) { return a != null && b != null && String(a) === String(b); }
+  function newId() { return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(); }
+  function pageToken() {
     var match = /"X-CSRFToken": "([^"]+)"/.exec(body.getAttribute("hx-headers") || "");
     return match ? match[1] : "";
   }
-  function newId() {
-    var bytes = new Uint8Array(16);
-    crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  // What this phone keeps for one person (saved pages, the copy of home): gone when they leave.
+  function forget(user) {
+    var gone = window.caches ? [caches.delete(SAVED + user), caches.delete("passerelle-saved")] : [];
+    return Promise.all(gone.concat(O.setMeta("home", null))).catch(function () {});
   }
-  function queueForm(form) {
-    var fields = [];
-    new FormData(form).forEach(function (value, key) { fields.push([key, value]); });
-    fields.push(["answered_at", new Date().toISOString()]);  // reviews are scheduled in answer order
-    // A saved copy of a page may be answered several times: each answer gets its own id.
-    var idField = form.querySelector('input[name="client_id"]');
-    if (idField) idField.value = newId();
-    var items = readQueue();
-    items.push({ url: form.action, fields: fields });
-    writeQueue(items);
-    form.querySelectorAll("[data-queued]").forEach(function (el) { el.hidden = false; });
+
+  function render() {
+    return O.all().then(function (all) {
+      var items = all.filter(function (i) { return same(i.user, me); });
+      var needs = items.some(function (i) { return i.state === "needs"; });
+      document.querySelectorAll("[data-outbox-badge]").forEach(function (badge) {
+        badge.hidden = !items.length;
+        badge.querySelector("[data-count]").textContent = items.length;
+        badge.classList.toggle("outbox-badge--needs", needs);
+      });
+      // Signed out (or the session ended): the person who wrote them is asked to sign in again.
+      var note = document.querySelector("[data-outbox-note]"), owner = pageUser || (!shell && last);
+      var waiting = all.filter(function (i) {
+        return same(i.user, owner) && (!pageUser || i.reason === "signin");
+      }).length;
+      if (note) {
+        note.hidden = !waiting;
+        note.textContent = say("signin_note", { n: waiting });
+      }
+      var shown = items.concat(sentNow.filter(function (s) {
+        return same(s.user, me) && !items.some(function (i) { return i.client_id === s.client_id; });
+      }));
+      document.querySelectorAll("[data-outbox-list]").forEach(function (list) {
+        list.textContent = "";
+        if (!shown.length && !shell) list.append(el("li", "outbox__empty", say("empty")));
+        shown.forEach(function (item) {
+          var li = el("li", "card outbox__item outbox__item--" + item.state);
+          li.dataset.clientId = item.client_id;
+          li.dataset.state = item.state;
+          li.append(el("strong", null, say(item.kind) || item.kind), el("span", "outbox__label", item.label),
+                    el("span", "outbox__state", say(item.state)));
+          if (item.state !== "sent" && words[item.reason]) li.append(el("span", "outbox__why", say(item.reason)));
+          Object.keys(item.errors || {}).forEach(function (field) {
+            li.append(el("span", "error", item.errors[field].join(" ")));
+          });
+          if (item.state !== "sent" && item.state !== "discarded") {
+            var discard = el("button", "button button--small", say("discard"));
+            discard.type = "button";
+            discard.disabled = item.state === "sending";
+            discard.addEventListener("click", function () {
+              if (!confirm(say("discard_ask"))) return;
+              O.discard(item.client_id).then(function (done) {
+                if (done) sentNow.push(Object.assign({}, item, { state: "discarded", reason: "" }));
+                return render();
+              });
+            });
+            li.append(discard);
+          }
+          list.append(li);
+        });
+      });
+    }).catch(function () {});
   }
-  function replay() {
-    var items = readQueue();
-    if (!items.length || !navigator.onLine) return;
-    var next = items[0];
-    var data = new FormData();
-    next.fields.forEach(function (pair) { if (pair[0] !== "csrf_token") data.append(pair[0], pair[1]); });
-    // The token saved with the answer may have expired: always send this page's fresh one.
-    data.append("csrf_token", freshToken());
-    fetch(next.url, { method: "POST", body: data, credentials: "same-origin",
-                      headers: { "HX-Request": "true", "X-CSRFToken": freshToken() } })
-      .then(function (response) {
-        if (response.ok || response.status === 404) {  // 404: the exercise is gone, drop it
-          writeQueue(readQueue().slice(1));
-          replay();
-        } else {
-          body.dataset.queueError = String(response.status);  // kept, retried on the next page
-        }
-      })
+
+  function sync() {
+    return O.sync(TIMEOUT).then(function (result) {
+      clearTimeout(timer);
+      (result.sent || []).forEach(function (i) { sentNow.push(Object.assign({}, i, { state: "sent" })); });
+      if (result.left && result.offline) {  // try again later, waiting longer each time (max 5 min)
+        backoff = Math.min(backoff ? backoff * 2 : 5000, 300000);
+        timer = setTimeout(sync, backoff);
+      } else {
+        backoff = 0;
+      }
+      return render();
+    }).catch(function () {});
+  }
+  function backgroundSync() {
+    if (!navigator.serviceWorker) return;
+    navigator.serviceWorker.ready.then(function (r) { return r.sync && r.sync.register("outbox"); })
       .catch(function () {});
   }
+
+  // --- Offline-capable forms: kept first, then sent; no network in time = it waits on the phone.
+  function label(form) {
+    var parts = [];
+    form.querySelectorAll("input[type=text], input[type=number], textarea").forEach(function (f) {
+      if (f.value.trim()) parts.push(f.value.trim());
+    });
+    var heading = form.closest("section") && form.closest("section").querySelector("h1, h3");
+    var text = parts.join(" · ") || (heading ? heading.textContent.trim() : "");
+    return text.length > 60 ? text.slice(0, 59) + "…" : text;
+  }
+  function gradeHere(form) {  // a lesson copy carries its keys: feedback now, the server decides later
+    var key;
+    try { key = JSON.parse(form.dataset.key || "null"); } catch (e) { key = null; }
+    if (!key) return;
+    var data = new FormData(form), right = Object.keys(key).every(function (name) {
+      var want = key[name], got = data.getAll(name).map(function (v) { return String(v).trim(); });
+      if (want.num != null) {
+        var n = parseFloat((got[0] || "").replace(",", "."));
+        return Math.abs(n - want.num) <= want.tol;
+      }
+      if (want.fold) {
+        return want.any.indexOf(fold(got[0] || "", want.lenient)) >= 0;
+      }
+      return got.slice().sort().join("\n") === want.slice().sort().join("\n");
+    });
+    var out = form.querySelector("[data-local-grade]") || el("p", "feedback", "");
+    out.dataset.localGrade = "";
+    out.setAttribute("role", "status");
+    out.className = "feedback feedback--" + (right ? "right" : "wrong");
+    out.textContent = say(right ? "right" : "wrong");
+    form.append(out);
+  }
+  function fold(text, lenient) {
+    text = text.split(/\s+/).filter(Boolean).join(" ");
+    return lenient ? text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/’/g, "'") : text;
+  }
+
+  function submit(form, idField, submitter) {
+    var data;
+    try { data = new FormData(form, submitter); } catch (e) { data = new FormData(form); }
+    var fields = [];
+    data.forEach(function (value, key) { if (typeof value === "string") fields.push([key, value]); });
+    if (!data.has("answered_at")) fields.push(["answered_at", new Date().toISOString()]);
+    var kind = form.dataset.queue.indexOf("/") > 0 ? "lesson" : form.dataset.queue;
+    var item = { client_id: idField.value, kind: kind, user: pageUser, url: form.action, body: fields,
+                 state: "waiting", reason: "", attempts: 0, at: Date.now(), label: label(form) };
+    return O.add(item).then(function (added) {
+      // The same id again: a form sent back with errors and fixed; it replaces what waited.
+      return added || O.update(item.client_id, { body: fields, state: "waiting", reason: "", errors: null });
+    }).then(function () {
+      backgroundSync();
+      render();
+      return navigator.onLine === false ? { kind: "retry" } : O.send(item, pageToken(), TIMEOUT);
+    }).then(function (result) {
+      if (result.kind === "ack" || result.kind === "invalid" || result.kind === "discarded") return result;
+      // Sent meanwhile by the service worker or another tab: acknowledged all the same.
+      return O.get(item.client_id).then(function (still) { return still ? result : { kind: "ack" }; });
+    }).then(function (result) {
+      if (result.kind === "ack") {
+        sentNow.push(Object.assign({}, item, { state: "sent" }));
+        render();
+        if (form.getAttribute("hx-post") && window.htmx) {  // the server's own feedback
+          return htmx.ajax("POST", form.getAttribute("hx-post"), {
+            source: form, target: form.getAttribute("hx-target"), swap: "outerHTML" });
+        }
+        location.assign(form.dataset.done || location.href);
+        return new Promise(function () {});  // this page is leaving: the form stays busy
+      }
+      if (result.kind === "invalid") {  // let the server show what to fix, next to the field
+        return O.remove(item.client_id).then(function () { HTMLFormElement.prototype.submit.call(form); });
+      }
+      form.querySelectorAll("[data-queued]").forEach(function (note) {
+        note.hidden = false;
+        if (result.kind !== "retry") note.textContent = say(words[result.kind] ? result.kind : "needs");
+      });
+      gradeHere(form);
+      if (!form.getAttribute("hx-post")) form.reset();
+      idField.value = newId();  // the next tap is a new write; this one waits with its own id
+      if (result.kind === "retry") { clearTimeout(timer); timer = setTimeout(sync, backoff || 5000); }
+      return render();
+    });
+  }
   document.addEventListener("submit", function (event) {
-    var form = event.target;
-    if (!form.matches("form[data-queue]") || navigator.onLine) return;
+    var form = event.target, idField = form.querySelector('input[name="client_id"]');
+    if (!pageUser || !form.matches("form[data-queue]") || !idField) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    queueForm(form);
+    if (form.dataset.busy) return;  // a second tap while the first is on its way: the same write
+    form.dataset.busy = "1";
+    submit(form, idField, event.submitter).catch(function (e) { console.error("outbox", e); })
+      .then(function () { delete form.dataset.busy; });
   }, true);
-  document.addEventListener("htmx:sendError", function (event) {
-    var form = event.detail.elt;
-    if (form && form.matches && form.matches("form[data-queue]")) queueForm(form);
-  });
-  window.addEventListener("online", replay);
-  replay();
-  // Signing out forgets what this phone kept for the person: the next person must not see or send it.
+
+  // --- Signing out: warn about what is not sent; forget what this phone kept for the person.
   document.querySelectorAll('form[action$="/logout"]').forEach(function (form) {
-    form.addEventListener("submit", function () {
-      localStorage.removeItem(QUEUE);
-      if (window.caches) caches.delete("passerelle-saved");
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.leaving) return;
+      event.preventDefault();
+      O.all().then(function (all) {
+        var mine = all.filter(function (i) { return same(i.user, pageUser); }).length;
+        if (mine && !confirm(say("signout_ask", { n: mine }))) return;
+        return forget(pageUser).then(function () { return O.setMeta("user", null); }).then(function () {
+          form.dataset.leaving = "1";
+          HTMLFormElement.prototype.submit.call(form);
+        });
+      });
     });
   });
+
+  // --- The copy of home, lessons and today's questions kept for offline, for this person only.
+  function savePages(urls, badge) {
+    if (!navigator.serviceWorker || !urls.length) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        if (!badge || !event.data || !event.data.saved) return;
+        var size = badge.querySelector("[data-size]");
+        if (size) size.textContent = "(" + Math.max(1, Math.round(event.data.bytes / 1024)) + " KB)";
+        badge.hidden = false;
+      };
+      registration.active.postMessage({ type: "save-pages", urls: urls, user: pageUser }, [channel.port2]);
+    });
+  }
+  function refreshHome() {
+    document.querySelectorAll("[data-save-offline]").forEach(function (badge) {
+      savePages(badge.dataset.saveOffline.split(" "), badge);
+    });
+    return O.meta("home").then(function (home) {
+      if (home && same(home.user, pageUser) && Date.now() - home.at < 300000 && location.pathname !== "/") return;
+      return fetch("/offline/home", { credentials: "same-origin", headers: { "X-Outbox": "1" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || !same(data.user, pageUser)) return;
+          data.at = Date.now();
+          var urls = data.saved_lessons.map(function (l) { return l.url; });
+          if (data.reviews_due) urls.push("/revision/review/offline");
+          savePages(urls);
+          return O.setMeta("home", data);
+        });
+    }).catch(function () {});
+  }
+  function renderHome() {
+    var box = document.querySelector("[data-offline-home]");
+    return O.meta("home").then(function (home) {
+      if (!box || !home || !same(home.user, me)) return;
+      return caches.open(SAVED + me).then(function (cache) {
+        var list = el("ul", "saved-lessons");
+        box.append(el("h2", null, say("hello", { name: home.name })));
+        if (home.next_lesson) {
+          var next = el("a", "button button--primary", say("next_lesson") + " : " + home.next_lesson.title);
+          next.href = home.next_lesson.url;
+          box.append(next);
+        }
+        if (home.reviews_due) {
+          var review = el("a", "button", say("review", { n: home.reviews_due }));
+          review.href = "/revision/review";
+          box.append(review);
+        }
+        box.append(el("h3", null, say("saved")), list);
+        box.hidden = false;
+        return Promise.all(home.saved_lessons.map(function (lesson) {
+          return cache.match(lesson.url).then(function (hit) { return hit && hit.blob(); }).then(function (blob) {
+            if (!blob) return;
+            var li = el("li"), link = el("a", null, lesson.title);
+            link.href = lesson.url.replace(/\/offline$/, "");
+            li.append(link, " (" + Math.max(1, Math.round(blob.size / 1024)) + " KB)");
+            list.append(li);
+          });
+        }));
+      });
+    }).catch(function () {});
+  }
+
+  // The former queue (localStorage, before the outbox): moved into the outbox, then removed.
+  var old = null;
+  try { old = JSON.parse(localStorage.getItem("passerelle.queue") || "null"); } catch (e) { old = null; }
+  localStorage.removeItem("passerelle.queue");
+  if (pageUser && old && old.length) {
+    old.forEach(function (entry) {
+      var id = (entry.fields.filter(function (f) { return f[0] === "client_id"; })[0] || [])[1] || newId();
+      O.add({ client_id: id, kind: entry.url.indexOf("/lessons/") >= 0 ? "lesson" : "revision", user: pageUser,
+              url: entry.url, body: entry.fields, state: "waiting", reason: "", attempts: 0, at: Date.now(),
+              label: "" });
+    });
+  }
+
+  O.meta("user").then(function (user) {
+    last = user;
+    if (pageUser) {
+      // Another person signed in on this phone: nothing kept for the one before stays visible.
+      var change = user != null && !same(user, pageUser) ? forget(user) : null;
+      return Promise.resolve(change).then(function () {
+        last = pageUser;
+        return Promise.all([O.setMeta("user", pageUser), O.setMeta("words", words)]);
+      }).then(refreshHome);
+    }
+    if (shell) {
+      me = user;
+      return O.meta("words").then(function (saved) { words = saved || words; return renderHome(); });
+    }
+  }).then(render).then(sync).catch(function () {});
+  window.addEventListener("online", sync);
 })();

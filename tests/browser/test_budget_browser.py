@@ -49,10 +49,10 @@ def test_budget_month_offline_expense_export_and_share(phone, make_user, make_gr
     page.fill("#amount", "4,50")
     page.select_option("#category", "transport")
     page.locator("form.quick-add button[type=submit]").click()
-    assert page.locator("form.quick-add [data-queued]").is_visible()
+    page.locator("form.quick-add [data-queued]").wait_for()
     page.context.set_offline(False)
     page.goto("/budget")
-    wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
+    wait_until(page, "Outbox.all().then(items => items.length === 0)")
     page.reload()
     assert db_count(trainee, 450) == 1
     assert db_count(trainee, 45000) == 0  # the rent is computed for the month, not written by a GET

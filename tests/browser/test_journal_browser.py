@@ -40,10 +40,10 @@ def test_goal_journal_sharing_and_self_assessment(phone, make_user, make_group, 
     page.locator("label.mood").nth(1).click()
     page.fill("#text", "Écrit sans réseau")
     page.locator("form.card button[type=submit]").click()
-    assert page.locator("[data-queued]").is_visible()
+    page.locator("[data-queued]").wait_for()
     page.context.set_offline(False)
     page.goto("/journal")
-    wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
+    wait_until(page, "Outbox.all().then(items => items.length === 0)")
     # Self-assessment at entry and mid-course, then the radar.
     for stage, level in (("entry", 1), ("mid", 3)):
         page.goto(f"/journal/assessment/new?stage={stage}")

@@ -115,12 +115,12 @@ def test_next_lesson_offline_answer_recorded_once(phone, make_user, lessons, sho
     section = page.locator("#ex-single")
     section.get_by_role("radio", name="un couteau", exact=True).check()
     section.locator("button[type=submit]").click()
-    assert section.locator("[data-queued]").is_visible()
+    section.locator("[data-queued]").wait_for()
     section.get_by_role("radio", name="un couteau", exact=True).check()
     section.locator("button[type=submit]").click()  # a second tap while offline
     page.context.set_offline(False)
     page.goto("/lessons/test-suite")  # back online: the queue is sent
-    wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
+    wait_until(page, "Outbox.all().then(items => items.length === 0)")
     attempts = db.session.scalars(sa.select(ExerciseAttempt).where(
         ExerciseAttempt.lesson_id == "test-suite")).all()
     assert len(attempts) == 2  # two taps, two answers, each recorded once
@@ -133,11 +133,12 @@ def test_queued_answer_survives_an_expired_csrf_token(phone, make_user, lessons)
     page = phone()
     sign_in(page, trainee.username)
     page.goto("/lessons/test-cuisine")
-    page.evaluate("""() => localStorage.setItem('passerelle.queue', JSON.stringify([{
+    page.evaluate(f"""() => Outbox.add({{
+        client_id: 'queued-1', kind: 'lesson', user: {trainee.id}, state: 'waiting', attempts: 0,
         url: '/lessons/test-cuisine/exercises/single',
-        fields: [['csrf_token', 'expired-token'], ['client_id', 'queued-1'],
-                 ['choice', 'un couteau']]}]))""")
+        body: [['csrf_token', 'expired-token'], ['client_id', 'queued-1'],
+               ['choice', 'un couteau']]}})""")
     page.reload()
-    wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
+    wait_until(page, "Outbox.all().then(items => items.length === 0)")
     attempts = db.session.scalars(sa.select(ExerciseAttempt.client_id)).all()
     assert attempts == ["queued-1"]

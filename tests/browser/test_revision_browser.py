@@ -93,10 +93,10 @@ def test_todays_review_offline_then_sent_once(phone, make_user, make_group, bank
         card = cards.nth(index)
         answer_right(page, card)
         card.get_by_role("button", name="Vérifier ma réponse").click()
-        assert card.locator("[data-queued]").is_visible()
+        card.locator("[data-queued]").wait_for()
     page.context.set_offline(False)
     page.goto("/revision")
-    wait_until(page, "localStorage.getItem('passerelle.queue') === '[]'")
+    wait_until(page, "Outbox.all().then(items => items.length === 0)")
     page.goto("/revision")  # a second visit replays nothing twice
     logs = db.session.scalars(sa.select(ReviewLog).order_by(ReviewLog.id)).all()
     assert len(logs) == 2 and all(log.correct for log in logs)

@@ -97,3 +97,24 @@ def answer_from_form(item: dict, form) -> list[str] | None:
         {choice["label"] for choice in item["choices"]} if kind == "picture"
         else set(item["choices"]))
     return [value] if value in allowed else None
+
+
+def form_key(item: dict) -> dict:
+    """The right answer in form-field terms, for a lesson copy kept on the phone: the phone gives
+    feedback offline, the server grades again when the answer is sent. Never for mock exams.
+    {field: [values]} (the same values, in any order), {"num", "tol"} or {"fold", "any", "lenient"}.
+    """
+    kind = item["type"]
+    if kind == "blank":
+        lenient = item.get("lenient", False)
+        return {"text": {"fold": True, "lenient": lenient,
+                         "any": sorted({fold(text, lenient) for text in item["answers"]})}}
+    if kind == "numeric":
+        return {"text": {"num": item["answer"], "tol": item["tolerance"]}}
+    if kind == "match":
+        return {f"match-{index}": [right] for index, (_left, right) in enumerate(item["pairs"])}
+    if kind == "order":
+        shown = display_order(item["id"], item["items"])
+        return {f"place-{index}": [str(item["items"].index(text) + 1)]
+                for index, text in enumerate(shown)}
+    return {"choice": expected(item)}

@@ -13,8 +13,8 @@ from webapp.core.time import utcnow
 from webapp.pwa import bp
 
 # Files every page needs; the service worker keeps them so the shell opens without network.
-SHELL_FILES = ("css/app.css", "js/app.js", "js/htmx-2.0.11.min.js", "icons/icon.svg",
-               "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "js/outbox.js", "js/app.js", "js/htmx-2.0.11.min.js",
+               "icons/icon.svg", "icons/icon-192.png")
 
 
 def shell_urls() -> list[str]:
@@ -55,7 +55,8 @@ def service_worker():
     urls = shell_urls() + [url_for("pwa.offline")]
     version = hashlib.sha256("|".join(urls).encode()).hexdigest()[:12]
     body = render_template("pwa/sw.js", urls=urls, version=version,
-                           offline_url=url_for("pwa.offline"))
+                           offline_url=url_for("pwa.offline"),
+                           outbox_url=url_for("static", filename="js/outbox.js"))
     response = make_response(body)
     response.mimetype = "text/javascript"
     response.headers["Cache-Control"] = "no-cache"
@@ -66,7 +67,15 @@ def service_worker():
 @bp.get("/offline")
 def offline():
     """Shown by the service worker when a page cannot be reached; holds nothing personal."""
-    return render_template("pwa/offline.html", bare=True)
+    return render_template("pwa/offline.html", bare=True, shell=True)
+
+
+
+@bp.get("/outbox", endpoint="outbox")
+def outbox_page():
+    """What waits on this phone: the script lists it from the phone's own store (nothing comes
+    from the server). Offline, the service worker shows the offline page, which lists it too."""
+    return render_template("pwa/outbox.html")
 
 
 def _signed_in_json(view):

@@ -1,10 +1,13 @@
 // Passerelle service worker {{ version }}.
-// Keeps the versioned shell files, the offline page and lesson copies saved for offline reading
-// (lesson text only). Pages with personal data always come from the network and are never stored.
+// Keeps the versioned shell files, the offline page, and for the person signed in last the copies
+// saved for offline use (lessons, today's questions) in a cache of their own. Other pages with
+// personal data always come from the network and are never stored. Background Sync sends the outbox.
+importScripts({{ outbox_url|tojson }});
 const CACHE = "passerelle-{{ version }}";
-const SAVED = "passerelle-saved";
+const SAVED = "passerelle-saved-";  // + the user id
 const SHELL = {{ urls|tojson }};
 const OFFLINE = {{ offline_url|tojson }};
+const WAIT = 12000;  // "connected but no data": after this, a page is taken from the phone
 // Pages that may be kept for offline use; each has a copy at <page>/offline holding no personal state.
 const SAVEABLE = /^\/(lessons\/[a-z0-9-]+|revision\/review)\/offline$/;
 
@@ -15,14 +18,21 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE && key !== SAVED).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key !== CACHE && !key.startsWith(SAVED))
+        .map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
 
 async function offlineFallback(url) {
-  const copy = await caches.match(`${url.pathname}/offline`, { cacheName: SAVED });
+  const user = await Outbox.meta("user").catch(() => null);
+  const saved = user != null && await caches.open(SAVED + user);
+  const copy = saved && ((await saved.match(url.pathname)) || (await saved.match(`${url.pathname}/offline`)));
   return copy || caches.match(OFFLINE);
+}
+
+function withTimeout(promise, ms) {
+  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
 }
 
 self.addEventListener("fetch", (event) => {
@@ -30,25 +40,33 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => offlineFallback(url)));
+    event.respondWith(withTimeout(fetch(request), WAIT).catch(() => offlineFallback(url)));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });
 
-// A page asks to keep copies (a lesson and the next one, today's questions); the reply gives the size.
+// A page asks to keep copies for its user (lessons, today's questions); the reply gives the size.
 self.addEventListener("message", (event) => {
   const port = event.ports && event.ports[0];
-  if (!event.data || event.data.type !== "save-pages" || !port) return;
+  if (!event.data || event.data.type !== "save-pages" || !port || event.data.user == null) return;
   event.waitUntil((async () => {
-    const cache = await caches.open(SAVED);
+    const cache = await caches.open(SAVED + event.data.user);
     let bytes = 0;
     for (const path of event.data.urls.filter((u) => SAVEABLE.test(u))) {
       const response = await fetch(path, { credentials: "same-origin" });
-      if (!response.ok) continue;
+      if (!response.ok || response.redirected) continue;
       bytes += (await response.clone().arrayBuffer()).byteLength;
       await cache.put(path, response);
     }
     port.postMessage({ saved: true, bytes });
   })().catch(() => port.postMessage({ saved: false })));
+});
+
+// Background Sync: the outbox is sent even when no page is open; failing asks for a later try.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(Outbox.sync().then((result) => {
+    if (result.left && result.offline) throw new Error("later");
+  }));
 });

@@ -1,0 +1,42 @@
+"""What the phone's outbox script says, in the page's language.
+
+The protocol itself (acknowledgements and reasons) is answered by `webapp.core.outbox`; the
+script (static/js/outbox.js, app.js) reads these words from the page.
+"""
+
+from flask_babel import gettext as _
+
+
+def words() -> dict[str, str]:
+    """What the outbox script says, in the page's language ({n} and {name} are filled in)."""
+    return {
+        "waiting": _("Waiting to send"),
+        "sending": _("Sending…"),
+        "sent": _("Sent"),
+        "needs": _("Needs you"),
+        "discarded": _("Discarded"),
+        "signin": _("Sign in again to send it."),
+        "signin_note": _("Sign in again to send what waits on this phone (%(n)s).", n="{n}"),
+        "invalid": _("Something to fix. Write it again, then discard this one."),
+        "gone": _("This no longer exists. You can discard it."),
+        "retry": _("It will be sent later."),
+        "queued": _("Saved on this phone. It will be sent when the network is back."),
+        "discard": _("Discard"),
+        "discard_ask": _("Discard it? It will not be sent. If it already arrived, it stays."),
+        "signout_ask": _("Not sent yet: %(n)s. They stay on this phone and are sent when you sign "
+                         "in again. Sign out now?", n="{n}"),
+        "empty": _("Nothing waits on this phone."),
+        "hello": _("Hello %(name)s", name="{name}"),
+        "next_lesson": _("Your next lesson"),
+        "review": _("Questions for today: %(n)s", n="{n}"),
+        "saved": _("Saved for offline"),
+        "outbox": _("Waiting on this phone"),
+        "budget": _("Budget"),
+        "journal": _("Journal"),
+        "goal": _("Goal"),
+        "lesson": _("Lesson answer"),
+        "revision": _("Review answer"),
+        "live": _("Quiz answer"),
+        "right": _("Right! (checked on this phone)"),
+        "wrong": _("Not quite (checked on this phone)."),
+    }
