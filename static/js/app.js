@@ -222,6 +222,10 @@
     return lenient ? text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/’/g, "'") : text;
   }
 
+  // A strictly increasing time for each queued write, so two taps in one millisecond keep order.
+  var lastStamp = 0;
+  function stamp() { lastStamp = Math.max(Date.now(), lastStamp + 1); return lastStamp; }
+
   function submit(form, idField, submitter) {
     var data;
     try { data = new FormData(form, submitter); } catch (e) { data = new FormData(form); }
@@ -230,7 +234,7 @@
     if (!data.has("answered_at")) fields.push(["answered_at", new Date().toISOString()]);
     var kind = form.dataset.queue.indexOf("/") > 0 ? "lesson" : form.dataset.queue;
     var item = { client_id: idField.value, kind: kind, user: pageUser, url: form.action, body: fields,
-                 state: "waiting", reason: "", attempts: 0, at: Date.now(), label: label(form) };
+                 state: "waiting", reason: "", attempts: 0, at: stamp(), label: label(form) };
     return O.add(item).then(function (added) {
       // The same id again: a form sent back with errors and fixed; it replaces what waited.
       return added || O.update(item.client_id, { body: fields, state: "waiting", reason: "", errors: null });
@@ -366,7 +370,7 @@
     old.forEach(function (entry) {
       var id = (entry.fields.filter(function (f) { return f[0] === "client_id"; })[0] || [])[1] || newId();
       O.add({ client_id: id, kind: entry.url.indexOf("/lessons/") >= 0 ? "lesson" : "revision", user: pageUser,
-              url: entry.url, body: entry.fields, state: "waiting", reason: "", attempts: 0, at: Date.now(),
+              url: entry.url, body: entry.fields, state: "waiting", reason: "", attempts: 0, at: stamp(),
               label: "" });
     });
   }

@@ -26,7 +26,13 @@
     });
   }
   var O = {
-    all: function () { return tx("outbox", "readonly", function (s) { return s.getAll(); }); },
+    // Oldest first: writes reach the server in the order they were made (the store's own order
+    // is by client id, which is random).
+    all: function () {
+      return tx("outbox", "readonly", function (s) { return s.getAll(); }).then(function (items) {
+        return (items || []).sort(function (a, b) { return (a.at || 0) - (b.at || 0); });
+      });
+    },
     get: function (id) { return tx("outbox", "readonly", function (s) { return s.get(id); }); },
     remove: function (id) { return tx("outbox", "readwrite", function (s) { s.delete(id); }); },
     meta: function (key) { return tx("meta", "readonly", function (s) { return s.get(key); }); },
