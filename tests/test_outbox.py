@@ -390,8 +390,8 @@ def test_offline_home_holds_only_name_next_lesson_and_counts(app, client, traine
     assert client.get("/offline/home").status_code == 401
 
 
-def test_pages_say_whose_they_are_but_the_shared_offline_page_does_not(app, client, trainee, make_user,
-                                                          login):
+def test_pages_say_whose_they_are_but_the_shared_offline_page_does_not(app, client, trainee,
+                                                                       make_user, login):
     _prepare("lesson", app, trainee, client, make_user, login)
     assert f'data-user-id="{trainee.id}"' in client.get("/").text
     assert "data-user-id" not in client.get("/offline").text

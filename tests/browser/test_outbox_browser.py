@@ -19,7 +19,7 @@ from tests.browser.test_revision_browser import answer_right
 from webapp.accounts.models import AuthSession
 from webapp.budget.models import Entry
 from webapp.extensions import db
-from webapp.journal.models import Goal, JournalEntry
+from webapp.journal.models import Goal, GoalStep, JournalEntry
 from webapp.lessons import content
 from webapp.lessons.models import ExerciseAttempt
 from webapp.revision.models import ReviewLog
@@ -129,6 +129,35 @@ def test_journal_entry_survives_an_ended_session_and_is_sent_once(phone, make_us
     assert stored(trainee.id) == {client_id: 1}
     page.goto("/outbox")
     assert page.locator("[data-outbox-badge]").is_hidden()
+
+
+def test_goal_steps_added_and_ticked_offline_are_sent_once(phone, make_user):
+    trainee = make_user()
+    goal = Goal(user_id=trainee.id, client_id="g1", title="Trouver un logement")
+    goal.steps.append(GoalStep(text="Appeler le SIAO", client_id="s1"))
+    db.session.add(goal)
+    db.session.commit()
+    page = phone()
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    page.goto(f"/journal/goals/{goal.id}")
+    page.context.set_offline(True)
+    page.fill("#step-text", "Préparer mes papiers")
+    page.get_by_role("button", name="Ajouter l’étape").click()
+    page.locator("form[data-queue]:has(#step-text) [data-queued]").wait_for()
+    page.locator("ul.steps button.step").first.click()  # tick "Appeler le SIAO"
+    wait_for(page, lambda: len(waiting(page)) == 2)
+    # A second tap sends the same wish ("done") again: it can never undo the first.
+    page.locator("ul.steps button.step").first.click()
+    wait_for(page, lambda: len(waiting(page)) == 3)
+    page.context.set_offline(False)
+    page.goto("/journal")
+    wait_for(page, lambda: not waiting(page))
+    db.session.rollback()
+    db.session.expire_all()  # the steps made above are in this session's identity map
+    steps = {step.text: step.done for step in db.session.scalars(
+        sa.select(GoalStep).where(GoalStep.goal_id == goal.id))}
+    assert steps == {"Appeler le SIAO": True, "Préparer mes papiers": False}
 
 
 def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(

@@ -30,7 +30,7 @@ def index():
     comments = services.comments_for([g.id for g in goals], [e.id for e in month])
     return render_template("journal/index.html", goals=goals, entries=month[:5],
                            comments=comments, readers=services.readers(current_user),
-                           suggestions=services.SUGGESTIONS)
+                           suggestions=services.SUGGESTIONS, tick_id=uuid.uuid4().hex)
 
 
 @bp.route("/journal/goals/new", methods=["GET", "POST"])
