@@ -21,7 +21,8 @@ def test_goal_journal_sharing_and_self_assessment(phone, make_user, make_group, 
     page.fill("#steps", "Prendre rendez-vous\nApporter ma pièce d'identité")
     page.locator("form.card button[type=submit]").last.click()
     page.wait_for_url("**/journal/goals/*")
-    page.locator("button.step").first.click()
+    page.locator("button.step").first.click()  # sent through the outbox, then the page reloads
+    page.wait_for_selector("button.step--done")
     assert page.locator("button.step--done").count() == 1
     audit(page)
     # Two entries: one shared, one kept private; a third written offline.
