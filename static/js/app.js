@@ -202,8 +202,8 @@
     var data = new FormData(form), right = Object.keys(key).every(function (name) {
       var want = key[name], got = data.getAll(name).map(function (v) { return String(v).trim(); });
       if (want.num != null) {
-        var n = parseFloat((got[0] || "").replace(",", "."));
-        return Math.abs(n - want.num) <= want.tol;
+        var n = parseNumber(got[0] || "");
+        return n !== null && Math.abs(n - want.num) <= want.tol;
       }
       if (want.fold) {
         return want.any.indexOf(fold(got[0] || "", want.lenient)) >= 0;
@@ -216,6 +216,14 @@
     out.className = "feedback feedback--" + (right ? "right" : "wrong");
     out.textContent = say(right ? "right" : "wrong");
     form.append(out);
+  }
+  function parseNumber(text) {  // as webapp.core.grading.parse_number: "−18", "moins 18", "- 18 °C", "63,5"
+    var m = /(?:([-+]|(?:^|[^\w\u00c0-\u024f])(?:moins|minus|plus))\s*)?(\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?)/i
+      .exec(String(text).replace(/[\u2212\u2010\u2011\u2012\u2013\u2014\u2796\ufe63\uff0d]/g, "-"));
+    if (!m) return null;
+    var n = parseFloat(m[2].replace(/[ \u00a0\u202f]/g, "").replace(",", "."));
+    var sign = (m[1] || "").trim().replace(/^[^-+a-z]+/i, "").toLowerCase();
+    return sign === "-" || sign === "moins" || sign === "minus" ? -n : n;
   }
   function fold(text, lenient) {
     text = text.split(/\s+/).filter(Boolean).join(" ");

@@ -53,10 +53,23 @@ def is_correct(item: dict, answer: list[str]) -> bool:
     return answer == expected(item)
 
 
+# Every dash a phone keypad or a word processor may give for "minus", and the spoken word.
+_MINUS = re.compile(r"[\u2212\u2010\u2011\u2012\u2013\u2014\u2796\ufe63\uff0d]")
+_NUMBER = re.compile(r"(?:(?P<sign>[-+]|(?<!\w)(?:moins|minus|plus))\s*)?"
+                     r"(?P<digits>\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?)", re.IGNORECASE)
+
+
 def parse_number(text: str) -> float | None:
-    """Read "63", "63,5", "-18 °C" or "2 h" as a number; None if there is none."""
-    match = re.search(r"-?\d+(?:[.,]\d+)?", str(text).replace("−", "-"))
-    return float(match.group().replace(",", ".")) if match else None
+    """Read a number as people type it: "63", "63,5", "-18 °C", "−18", "moins 18", "- 18°",
+    "2 h", "1 000"; None if there is none. The first number wins; a minus before it, as a sign,
+    a dash or the word, makes it negative."""
+    match = _NUMBER.search(_MINUS.sub("-", str(text)))
+    if not match:
+        return None
+    number = float(match.group("digits").replace(",", ".").replace(" ", "")
+                   .replace("\u00a0", "").replace("\u202f", ""))
+    sign = (match.group("sign") or "").casefold()
+    return -number if sign in ("-", "moins", "minus") else number
 
 
 def format_number(number: float) -> str:

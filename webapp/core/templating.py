@@ -1,12 +1,13 @@
 """Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
 
 import segno
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from webapp.accounts.models import Role
+from webapp.core import shuffle
 from webapp.core.time import utcnow
 
 # (endpoint, icon, label, roles). Features add their areas here as they arrive.
@@ -47,8 +48,14 @@ def nav_items() -> list[dict]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, without_none=without_none, qr_svg=qr_svg,
-                                 role_names=ROLE_NAMES)
+                                 role_names=ROLE_NAMES, choices_shown=choices_shown,
+                                 live_seed=shuffle.live_seed)
     app.context_processor(lambda: {"now": utcnow()})
+
+
+def choices_shown(item: dict, who: str | None = None) -> list:
+    """An item's choices in the order this person (or, given `who`, this live session) sees them."""
+    return shuffle.choices_shown(current_app.secret_key, who or shuffle.viewer(current_user), item)
 
 
 def without_none(**attributes) -> dict:
