@@ -178,3 +178,78 @@ def test_practice_and_review_show_each_person_their_own_stable_order(client, ful
         assert checked  # the offline copy shows the order shown online
         client.post("/logout")
     assert pages[one.id] != pages[two.id]
+
+
+def test_live_projector_and_every_phone_show_the_same_order(app, full_bank, make_group, make_user,
+                                                            login):
+    from webapp.accounts.models import Role
+    from webapp.live.models import LiveSession
+
+    group = make_group()
+    host = app.test_client()
+    login(make_user(Role.VOLUNTEER, group=group), http=host)
+    host.post("/live/new", data={"group_id": group.id, "scopes": ["1", "2", "3", "4"], "count": 10,
+                                 "time_limit": 0, "client_id": "room-s"})
+    live = db.session.scalar(sa.select(LiveSession))
+    phones = []
+    for number in range(2):
+        phone = app.test_client()
+        login(make_user(group=group), http=phone)
+        assert phone.post(f"/join/{live.code}", data={"nickname": f"P{number}"}).status_code == 303
+        phones.append(phone)
+    compared = 0
+    for _ in range(len(live.question_ids)):
+        db.session.refresh(live)
+        host.post(f"/live/{live.code}/advance", data={"version": live.version})  # a question
+        db.session.refresh(live)
+        question = db.session.get(Question, live.question_ids[live.current])
+        if question.kind in ("single", "multiple", "picture"):
+            projector = host.get(f"/live/{live.code}/host").text.split('class="host-choices"')[1]
+            on_screen = [html.unescape(label) for label in re.findall(
+                r'<span lang="fr">([^<]*)</span>', projector.split("</ul>")[0])]
+            on_phones = [all_shown(phone.get(f"/live/{live.code}/play").text, "choice")
+                         for phone in phones]
+            assert on_phones[0] == on_phones[1] == on_screen
+            item = question.content
+            assert sorted(on_screen) == sorted(labels(item, item["choices"]))
+            compared += 1
+        for _step in range(2):  # reveal, scores
+            db.session.refresh(live)
+            host.post(f"/live/{live.code}/advance", data={"version": live.version})
+    assert compared
+
+
+@pytest.fixture
+def lesson_pages(ctx):
+    loaded, problems = content.read_lessons()
+    assert problems == []
+    content.load_lessons(loaded)
+    return [lesson for lesson in loaded
+            if sum(e["type"] in CHOICE_TYPES for e in lesson["exercises"]) >= 3][:6]
+
+
+def test_lessons_show_each_trainee_their_order_online_and_in_the_offline_copy(
+        client, lesson_pages, make_user, make_group, login):
+    group = make_group()
+    seen = {}
+    for user in (make_user(group=group), make_user(group=group)):
+        login(user)
+        seen[user.id] = []
+        for lesson in lesson_pages:
+            page = client.get(f"/lessons/{lesson['id']}")
+            if page.status_code == 404:  # not open to this group
+                continue
+            offline = client.get(f"/lessons/{lesson['id']}/offline").text
+            for item in lesson["exercises"]:
+                if item["type"] not in CHOICE_TYPES:
+                    continue
+                online = all_shown(page.text.split(f'id="ex-{item["id"]}"')[1].split("</form>")[0],
+                                   "choice")
+                kept = all_shown(offline.split(f'id="ex-{item["id"]}"')[1].split("</form>")[0],
+                                 "choice")
+                assert online == kept == labels(item, shuffle.choices_shown(
+                    SECRET, shuffle.viewer(user), item))
+                seen[user.id].append(online)
+        client.post("/logout")
+    first, second = seen.values()
+    assert first and len(first) == len(second) and first != second
