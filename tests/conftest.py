@@ -50,6 +50,20 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+def _truncate(tables: list[str]) -> None:
+    """Empty every table. A browser test's last request (a service worker's sync, say) may still
+    hold rows when the test ends: PostgreSQL may then pick this TRUNCATE as a deadlock's victim,
+    and it is simply run again once that request is done."""
+    for attempt in range(10):
+        try:
+            db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        except sa.exc.OperationalError:
+            db.session.rollback()
+            if attempt == 9:
+                raise
+
+
 @pytest.fixture(autouse=True)
 def _clean(app):
     """Each test starts with empty tables and fresh throttling counters."""
@@ -58,7 +72,7 @@ def _clean(app):
         db.session.remove()
         tables = [table.name for table in reversed(db.metadata.sorted_tables)]
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            _truncate(tables)
         else:
             for table in tables:
                 db.session.execute(sa.text(f"DELETE FROM {table}"))

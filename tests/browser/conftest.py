@@ -17,9 +17,36 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 740}
 
 
+class InFlight:
+    """Counts the requests the live server is still answering, so a test's teardown can wait
+    for the last one (a service worker's sync, say) before the tables are emptied."""
+
+    def __init__(self, app):
+        self.app, self.count, self.lock = app, 0, threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.count += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.lock:
+                self.count -= 1
+                self.lock.notify_all()
+
+    def wait_idle(self, seconds: float = 30) -> None:
+        with self.lock:
+            self.lock.wait_for(lambda: self.count == 0, timeout=seconds)
+
+
 @pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def in_flight(app):
+    return InFlight(app.wsgi_app)
+
+
+@pytest.fixture(scope="session")
+def live_server(app, in_flight):
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     address = f"http://127.0.0.1:{server.server_port}"
@@ -47,7 +74,7 @@ def browser():
 
 
 @pytest.fixture
-def phone(browser, live_server):
+def phone(browser, live_server, in_flight):
     """A 360 px wide phone in French; call it again for a second phone."""
     contexts = []
 
@@ -62,6 +89,7 @@ def phone(browser, live_server):
     yield open_phone
     for context in contexts:
         context.close()
+    in_flight.wait_idle()  # no request of this test still writes when the tables are emptied
 
 
 @pytest.fixture

@@ -200,13 +200,14 @@ def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(
 
 
 @pytest.fixture
-def no_worker_phone(browser, live_server):
+def no_worker_phone(browser, live_server, in_flight):
     """A phone whose page alone talks to the network (no service worker, no Background Sync)."""
     context = browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server,
                                   service_workers="block")
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+    in_flight.wait_idle()
 
 
 def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
