@@ -274,17 +274,32 @@
       });
       gradeHere(form);
       if (!form.getAttribute("hx-post")) form.reset();
-      idField.value = newId();  // the next tap is a new write; this one waits with its own id
+      // This write waits with its own id. A tap before anything is typed again is the same
+      // write (a double tap on a slow phone), never an empty new one; typing starts a new write.
+      form.dataset.keptId = idField.value;
       if (result.kind === "retry") { clearTimeout(timer); timer = setTimeout(sync, backoff || 5000); }
       return render();
     });
   }
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = event.target.form;
+      if (!form || !form.dataset.keptId) return;
+      delete form.dataset.keptId;  // something new is being written: it gets its own id
+      var idField = form.querySelector('input[name="client_id"]');
+      if (idField) idField.value = newId();
+    });
+  });
   document.addEventListener("submit", function (event) {
     var form = event.target, idField = form.querySelector('input[name="client_id"]');
     if (!pageUser || !form.matches("form[data-queue]") || !idField) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     if (form.dataset.busy) return;  // a second tap while the first is on its way: the same write
+    if (form.dataset.keptId) {  // nothing typed since it was kept on this phone: say so again
+      form.querySelectorAll("[data-queued]").forEach(function (note) { note.hidden = false; });
+      return;
+    }
     form.dataset.busy = "1";
     submit(form, idField, event.submitter).catch(function (e) { console.error("outbox", e); })
       .then(function () { delete form.dataset.busy; });

@@ -147,9 +147,10 @@ def test_goal_steps_added_and_ticked_offline_are_sent_once(phone, make_user):
     page.locator("form[data-queue]:has(#step-text) [data-queued]").wait_for()
     page.locator("ul.steps button.step").first.click()  # tick "Appeler le SIAO"
     wait_for(page, lambda: len(waiting(page)) == 2)
-    # A second tap sends the same wish ("done") again: it can never undo the first.
+    # A second tap is the same write (and says "done" again: it could never undo the first).
     page.locator("ul.steps button.step").first.click()
-    wait_for(page, lambda: len(waiting(page)) == 3)
+    page.wait_for_timeout(300)
+    assert len(waiting(page)) == 2
     page.context.set_offline(False)
     page.goto("/journal")
     wait_for(page, lambda: not waiting(page))
@@ -232,6 +233,34 @@ def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
     page.reload()
     wait_for(page, lambda: not waiting(page))
     assert stored(trainee.id) == {client_id: 1}
+
+
+def test_a_late_second_tap_offline_is_the_same_write_and_typing_starts_a_new_one(
+        no_worker_phone, make_user):
+    """On a slow phone the second tap can land after the first was kept and the form emptied:
+    it must not queue an empty entry that then "needs you" for ever."""
+    trainee = make_user()
+    page = no_worker_phone
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    page.goto("/budget")
+    page.context.set_offline(True)
+    page.fill("#amount", "4,50")
+    first = page.locator("form.quick-add [name=client_id]").input_value()
+    save = page.locator("form.quick-add button[type=submit]")
+    save.click()
+    page.wait_for_selector("form.quick-add [data-queued]:not([hidden])")
+    save.click()  # the late second tap, on the emptied form
+    page.wait_for_timeout(300)
+    assert [i["client_id"] for i in waiting(page)] == [first]
+    page.fill("#amount", "2")  # a new expense: a new write
+    save.click()
+    wait_for(page, lambda: len(waiting(page)) == 2)
+    page.context.set_offline(False)
+    page.reload()
+    wait_for(page, lambda: not waiting(page))
+    assert sorted(stored(trainee.id).values()) == [1, 1]
+    assert first in stored(trainee.id)
 
 
 def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user, shot):
