@@ -1,6 +1,5 @@
 """Educator dashboard: assignments, Today, the grid, the trainee page, the impact report."""
 
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -108,12 +107,8 @@ def test_grid_and_today_for_50_trainees_and_40_assignments(school, make_user):
             assert staff.get(url).status_code == 200
         # 11: the pages' queries, and one insert auditing the read (one row per trainee shown).
         assert len(statements) <= 11, "\n".join([url] + [q[:90] for q in statements])
-        started = time.perf_counter()
-        staff.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
-        html, _total = first_load(staff, url)
+        html, _total = first_load(staff, url)  # server time is measured by make bench
         assert html < 30 * 1024, url
-        assert elapsed < 1000  # the benchmark reports the real figure; this only catches a blow-up
 
 
 def test_grid_filters_and_sorts_with_htmx(school):

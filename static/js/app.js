@@ -85,7 +85,7 @@
   var O = window.Outbox;
   if (!O || !window.indexedDB) return;
   var words = {};
-  try { words = JSON.parse(document.getElementById("outbox-words").textContent); } catch (e) { /* none */ }
+  try { words = JSON.parse(document.body.dataset.outboxWords); } catch (e) { /* none */ }
   var pageUser = body.dataset.userId || null;  // signed in on this page
   var shell = !!document.querySelector("[data-offline-home]");  // the offline page: no session
   var me = pageUser, last = null, sentNow = [], backoff = 0, timer = null;  // sentNow: also discarded

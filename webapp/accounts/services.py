@@ -249,6 +249,22 @@ def remember(request_id: str, user: User, action: str, target: str, result) -> N
     _remember(_request_key(request_id, user, action, target), user, result)
 
 
+def commit_once(request_id: str, user: User, action: str, target: str, row):
+    """Commit a new row made for this request, remembered under its id. If the same request
+    won a race a moment ago (the commit fails on the request log), return that one's row."""
+    db.session.flush()
+    remember(request_id, user, action, target, row.id)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        done = replayed(request_id, user, action, target)
+        if done is None:
+            raise
+        return db.session.get(type(row), done)
+    return row
+
+
 # --- reset codes ----------------------------------------------------------------------------
 
 

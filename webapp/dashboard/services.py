@@ -78,16 +78,7 @@ def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on
     for user_id in set(trainee_ids) & members:
         db.session.execute(assignment_trainee.insert().values(assignment_id=assignment.id,
                                                              user_id=user_id))
-    accounts.remember(client_id, teacher, "assign", target_key, assignment.id)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # the same request won a race a moment ago: one row
-        db.session.rollback()
-        done = accounts.replayed(client_id, teacher, "assign", target_key)
-        if done is None:
-            raise
-        return db.session.get(Assignment, done)
-    return assignment
+    return accounts.commit_once(client_id, teacher, "assign", target_key, assignment)
 
 
 def group_assignments(group: Group) -> tuple[list[Assignment], dict[int, set[int]]]:

@@ -102,17 +102,7 @@ def create_session(host, group, scopes: list[str], count: int, time_limit: int |
                        current=-1, version=1, time_limit=time_limit, speed_bonus=speed_bonus,
                        team_mode=team_mode)
     db.session.add(live)
-    db.session.flush()
-    accounts.remember(client_id, host, "live_session", target, live.id)
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # the same request won a race a moment ago: one session
-        db.session.rollback()
-        done = accounts.replayed(client_id, host, "live_session", target)
-        if done is None:
-            raise
-        return db.session.get(LiveSession, done)
-    return live
+    return accounts.commit_once(client_id, host, "live_session", target, live)
 
 
 def find(code: str) -> LiveSession | None:
