@@ -183,7 +183,7 @@ def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(
     page.wait_for_selector("[data-outbox-list] li")
     assert page.locator("[data-outbox-badge]").is_hidden()
     assert page.locator("[data-outbox-list] li").all_inner_texts() == [
-        page.evaluate("JSON.parse(document.getElementById('outbox-words').textContent).empty")]
+        page.evaluate("JSON.parse(document.body.dataset.outboxWords).empty")]
     assert "SPIP" not in page.content()
     assert not page.evaluate(f"caches.has('passerelle-saved-{first.id}')")
     assert page.evaluate("Outbox.meta('home').then(h => h && h.name)") != "Samir"
