@@ -117,6 +117,7 @@ def publish(lesson_id: str):
 
 
 MODULE_NAMES = {
+    "lire": _l("First steps in reading"),
     "fle-a1": _l("French, level A1"),
     "fle-a2": _l("French, level A2"),
     "calcul": _l("Numbers and measures"),

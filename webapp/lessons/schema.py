@@ -6,18 +6,27 @@ Pure functions: they take text and return data and a list of problems, each nami
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import yaml
 
 THEMES = ("rights", "employment", "behaviour", "budget", "law", "basics", "health", "housing",
           "self-esteem", "family", "social")
-MODULES = ("fle-a1", "fle-a2", "calcul", "numerique", "travail", "securite", "vie", "app")
+MODULES = ("lire", "fle-a1", "fle-a2", "calcul", "numerique", "travail", "securite", "vie", "app")
 LEVELS = ("A1", "A2")
 EXERCISE_TYPES = ("single", "multiple", "blank", "match", "order", "listen", "picture")
 QUESTION_TYPES = ("single", "multiple", "truefalse", "picture", "order", "numeric")
 TOPICS = ("hygiene", "allergens", "safety", "customers")
-SOURCE = re.compile(r"^(S([1-9]|1[0-9]|20)|practice)$")
+SOURCES_FILE = Path(__file__).with_name("SOURCES.md")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@cache
+def source_ids(text: str | None = None) -> frozenset[str]:
+    """The ids of the sources table (`| S12 | ...`): the only ids a question may cite."""
+    text = SOURCES_FILE.read_text(encoding="utf-8") if text is None else text
+    return frozenset(re.findall(r"^\| (S\d+) \|", text, re.M)) | {"practice"}
 
 
 @dataclass(frozen=True)
@@ -368,9 +377,10 @@ def check_question(check: Checker, question, path: tuple) -> None:
     check.text(question, "question", path)
     check.text(question, "explanation", path, max_length=600)
     source = question.get("source")
-    if not isinstance(source, str) or not SOURCE.match(source):
+    if not isinstance(source, str) or source not in source_ids():
         check.fail((*path, "source") if "source" in question else path,
-                   "'source' must be a source id from CONTENT-FACTS.md (S1 to S20) or 'practice'")
+                   f"'source' is {source!r}: expected a source id listed in "
+                   "webapp/lessons/SOURCES.md (S1, S2...)")
     if not check.one_of(question, "type", path, QUESTION_TYPES):
         return
     kind = question["type"]
