@@ -73,7 +73,7 @@ def test_broken_question_files_are_rejected(app):
                                                 str(FIXTURES / "broken-bank")])
     assert result.exit_code == 1
     assert "bad.yaml:5: 'difficulty' is 4" in result.output
-    assert "bad.yaml:9: 'source' must be a source id" in result.output
+    assert "bad.yaml:9: 'source' is 'S99': expected a source id listed in" in result.output
     good = app.test_cli_runner().invoke(args=["bank", "check", "--root", str(FIXTURES / "bank")])
     assert good.exit_code == 0
 
@@ -292,3 +292,40 @@ def test_the_question_bank_covers_the_title():
     assert all(stats["per_ccp"][str(ccp)] >= 50 for ccp in range(1, 5))
     assert stats["per_topic"]["hygiene"] >= 60
     assert stats["per_topic"]["allergens"] >= 20 and stats["per_topic"]["safety"] >= 20
+
+
+def test_a_lesson_that_gives_the_answer_away_or_cites_an_unknown_source_is_refused(app):
+    result = app.test_cli_runner().invoke(args=["lessons", "check", "--root",
+                                                str(FIXTURES / "unfair-lessons")])
+    assert result.exit_code == 1
+    assert re.search(r"01-ordre\.yaml:11: source 'S999' is not in webapp/lessons/SOURCES\.md",
+                     result.output)
+    assert "'S4'" not in result.output  # a listed source passes
+    assert re.search(r"01-ordre\.yaml:1: the right answer is shown first 100% of the time "
+                     r"\(chance is 39%\)", result.output)
+
+
+def test_a_bank_file_that_a_one_way_strategy_passes_is_refused(app):
+    result = app.test_cli_runner().invoke(args=["bank", "check", "--root",
+                                                str(FIXTURES / "unfair-bank")])
+    assert result.exit_code == 1
+    assert re.search(r"first\.yaml:1: the right answer is shown first 100% of the time "
+                     r"\(chance is 33%\)", result.output)
+    assert re.search(r"truefalse\.yaml:1: 1 of 6 true/false statements are true", result.output)
+
+
+def test_the_same_question_under_two_ids_is_refused_unless_linked(app):
+    result = app.test_cli_runner().invoke(args=["bank", "check", "--root",
+                                                str(FIXTURES / "duplicate-bank")])
+    assert result.exit_code == 1
+    assert re.search(r"b\.yaml:\d+: db-001 asks the same as da-001", result.output)
+    assert "db-002" not in result.output  # its overlap with da-002 is declared with see_also
+    assert "1 problem(s)" in result.output
+
+
+def test_see_also_must_name_a_real_question(tmp_path, app):
+    text = (FIXTURES / "duplicate-bank" / "b.yaml").read_text("utf-8")
+    (tmp_path / "b.yaml").write_text(text.replace("da-002", "nope-1"), "utf-8")
+    result = app.test_cli_runner().invoke(args=["bank", "check", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "'see_also' names 'nope-1': no such question" in result.output

@@ -254,3 +254,16 @@ def test_lessons_show_each_trainee_their_order_online_and_in_the_offline_copy(
         client.post("/logout")
     first, second = seen.values()
     assert first and len(first) == len(second) and first != second
+
+
+def test_a_natural_scale_can_keep_its_order_and_the_checks_watch_where_its_key_sits():
+    from webapp.lessons import validity
+
+    scale = {"id": "s", "type": "single", "keep_order": True,
+             "choices": ["0 °C", "+3 °C", "+8 °C"], "answer": "+3 °C"}
+    assert all(shuffle.choices_shown(SECRET, f"user-{n}", scale) == scale["choices"]
+               for n in range(20))
+    keys_first = [{**scale, "id": f"s{n}", "answer": "0 °C"} for n in range(4)]
+    assert validity.key_spread_problems("f.yaml", keys_first)  # always first: refused
+    spread = [{**scale, "id": f"s{n}", "answer": scale["choices"][n % 3]} for n in range(6)]
+    assert validity.key_spread_problems("f.yaml", spread) == []

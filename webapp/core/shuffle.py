@@ -20,7 +20,12 @@ def shuffled(secret: str | bytes, who: str, item_id: str, values: list) -> list:
 
 
 def choices_shown(secret: str | bytes, who: str, item: dict) -> list:
-    """The choices of a single, listen, multiple or picture item, in the order `who` sees them."""
+    """The choices of a single, listen, multiple or picture item, in the order `who` sees them.
+
+    `keep_order: true` keeps a natural scale (0 °C, 3 °C, 8 °C) in file order: the checks
+    then make sure such items do not give the answer away by its place."""
+    if item.get("keep_order"):
+        return list(item.get("choices") or [])
     return shuffled(secret, who, item["id"], item.get("choices") or [])
 
 

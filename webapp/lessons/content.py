@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -9,8 +10,16 @@ import sqlalchemy as sa
 
 from webapp.core.time import utcnow
 from webapp.extensions import db
+from webapp.lessons import validity
 from webapp.lessons.models import Lesson
-from webapp.lessons.schema import MODULES, Problem, check_bank_file, check_lesson, read_yaml
+from webapp.lessons.schema import (
+    MODULES,
+    Problem,
+    check_bank_file,
+    check_lesson,
+    read_yaml,
+    source_ids,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent
 BANK_DIR = CONTENT_DIR / "bank"
@@ -36,8 +45,11 @@ def read_lessons(root: Path = CONTENT_DIR) -> tuple[list[dict], list[Problem]]:
                 problems.append(Problem(name, 1, f"unknown module folder {folder.name!r}: "
                                                  f"expected one of {', '.join(MODULES)}"))
                 continue
-            data, lines, found = read_yaml(path.read_text("utf-8"), name)
-            found = found or check_lesson(data, lines, name)
+            text = path.read_text("utf-8")
+            data, lines, found = read_yaml(text, name)
+            found = found or check_lesson(data, lines, name) or (
+                cited_source_problems(text, name)
+                + validity.key_spread_problems(name, data["exercises"]))
             if not found and data["id"] in seen:
                 found = [Problem(name, lines.get(("id",), 1),
                                  f"lesson id {data['id']!r} is already used by {seen[data['id']]}")]
@@ -50,11 +62,12 @@ def read_lessons(root: Path = CONTENT_DIR) -> tuple[list[dict], list[Problem]]:
 
 def read_bank(root: Path = BANK_DIR) -> tuple[list[dict], list[Problem]]:
     """Every question of the bank, checked; question ids are unique across files."""
-    questions, problems, seen = [], [], {}
+    questions, problems, seen, where = [], [], {}, {}
     for path in sorted(root.glob("*.yaml")) if root.exists() else []:
         name = _relative(path) if root == BANK_DIR else str(path)
         data, lines, found = read_yaml(path.read_text("utf-8"), name)
-        found = found or check_bank_file(data, lines, name)
+        found = found or check_bank_file(data, lines, name) or (
+            validity.key_spread_problems(name, data) + validity.truefalse_problems(name, data))
         problems.extend(found)
         if found:
             continue
@@ -65,8 +78,21 @@ def read_bank(root: Path = BANK_DIR) -> tuple[list[dict], list[Problem]]:
                                         f"{seen[question['id']]}"))
             else:
                 seen[question["id"]] = name
+                where[question["id"]] = (name, lines.get((index, "id"), 1))
                 questions.append(question)
+    if not problems:  # across files: only once every file reads right
+        problems = validity.see_also_problems(questions, where) or \
+            validity.duplicate_problems(questions, where)
     return questions, problems
+
+
+def cited_source_problems(text: str, file: str) -> list[Problem]:
+    """A lesson cites its sources in comments (`# source: S4, S9`): each id must be listed."""
+    known = source_ids()
+    return [Problem(file, number, f"source {cited!r} is not in webapp/lessons/SOURCES.md")
+            for number, line in enumerate(text.splitlines(), start=1)
+            for match in re.finditer(r"#\s*sources?\s*:(.*)", line)
+            for cited in re.findall(r"\bS\d+\b", match.group(1)) if cited not in known]
 
 
 def lesson_stats(lessons: list[dict]) -> dict:

@@ -245,6 +245,7 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
     if not check.one_of(exercise, "type", path, EXERCISE_TYPES):
         return
     kind = exercise["type"]
+    _keep_order(check, exercise, path)
     if kind in ("single", "listen"):
         choices = check.strings(exercise, "choices", path, 2, 5 if kind == "single" else 4)
         if kind == "listen":
@@ -277,6 +278,15 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
         check.strings(exercise, "items", path, 3, 6)
     elif kind == "picture":
         _answer_in(check, exercise, path, check.picture_choices(exercise, path))
+
+
+def _keep_order(check: Checker, item: dict, path: tuple) -> None:
+    if "keep_order" not in item:
+        return
+    if not isinstance(item["keep_order"], bool):
+        check.fail((*path, "keep_order"), "'keep_order' must be true or false")
+    elif item["type"] not in ("single", "listen", "multiple", "picture"):
+        check.fail((*path, "keep_order"), "'keep_order' is for items with choices")
 
 
 def _answer_in(check: Checker, item: dict, path: tuple, choices) -> None:
@@ -384,6 +394,10 @@ def check_question(check: Checker, question, path: tuple) -> None:
     if not check.one_of(question, "type", path, QUESTION_TYPES):
         return
     kind = question["type"]
+    _keep_order(check, question, path)
+    see_also = question.get("see_also", [])
+    if not isinstance(see_also, list) or not all(isinstance(other, str) for other in see_also):
+        check.fail((*path, "see_also"), "'see_also' must be a list of question ids")
     if kind == "single":
         _answer_in(check, question, path, check.strings(question, "choices", path, 2, 5))
     elif kind == "multiple":
