@@ -149,12 +149,14 @@ def csrf_from(html: str) -> str:
 def bank_sample():
     """Six questions of each CCP and two of each topic, from the real bank."""
     from webapp.lessons import content
+    from webapp.revision import titles
 
     questions, problems = content.read_bank()
     assert problems == []
     sample = []
     for scope in ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers"):
-        inside = [q for q in questions if str(q.get("ccp") or q.get("topic")) == scope]
+        inside = [q for q in questions
+                  if (q.get("topic") or titles.unit_scope("AR", q["competency"])) == scope]
         sample += inside[: 6 if scope.isdigit() else 2]
     return sample
 

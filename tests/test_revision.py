@@ -10,7 +10,7 @@ from tests.measure import count_queries
 from webapp.accounts.models import Role
 from webapp.core import grading
 from webapp.extensions import db
-from webapp.revision import services
+from webapp.revision import services, titles
 from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog
 
 
@@ -150,7 +150,7 @@ def test_practice_a_ccp_with_explanation_after_each(client, trainee):
     assert re.fullmatch(r"/revision/practice/2/[0-9a-f]{8}/0", url)
     page = client.get(url).text
     question = shown_question(page)
-    assert question.ccp == 2
+    assert titles.unit_scope("AR", question.competency) == "2"
     client.post("/revision/answer", data={**right_form(question), "question_id": question.id,
                                           "client_id": "p1", "mode": "practice", "back": url})
     feedback = client.get(f"{url}?last=p1").text
@@ -161,7 +161,8 @@ def test_practice_a_ccp_with_explanation_after_each(client, trainee):
 
 def test_mastery_per_ccp_counts_questions_above_90_percent(ctx, trainee, bank):
     now = datetime(2026, 11, 2, 9, tzinfo=UTC)
-    questions = db.session.scalars(sa.select(Question).where(Question.ccp == 1)).all()
+    questions = db.session.scalars(sa.select(Question).where(services.in_scope("1"))).all()
+    in_two = db.session.scalar(sa.select(sa.func.count()).where(services.in_scope("2")))
     for question in questions[:2]:
         for day in range(3):
             services.answer(trainee, question, grading.expected(question.content)
@@ -169,18 +170,19 @@ def test_mastery_per_ccp_counts_questions_above_90_percent(ctx, trainee, bank):
                             f"m-{question.id}-{day}", "review", 2, False,
                             now + timedelta(days=day * 5))
     result = services.mastery([trainee.id], now + timedelta(days=11))[trainee.id]
-    assert result["scopes"]["1"] == [2, 6]
-    assert result["scopes"]["2"] == [0, 6]
+    assert result["title"] == "AR"
+    assert result["scopes"]["1"] == [2, len(questions)]
+    assert result["scopes"]["2"] == [0, in_two]
     assert sum(known for known, _ in result["competencies"].values()) == 2
     later = services.mastery([trainee.id], now + timedelta(days=400))[trainee.id]
     assert later["scopes"]["1"][0] < 2
 
 
-def test_mastery_for_many_trainees_takes_two_queries(ctx, bank, make_user):
+def test_mastery_for_many_trainees_takes_three_queries(ctx, bank, make_user):
     user_ids = [make_user().id for _ in range(20)]
     with count_queries() as statements:
         result = services.mastery(user_ids)
-    assert len(statements) == 2 and len(result) == 20
+    assert len(statements) == 3 and len(result) == 20  # titles, bank, cards
 
 
 def test_answering_takes_few_queries(client, trainee):
@@ -198,12 +200,13 @@ def test_mock_exam_in_proportion_no_feedback_then_result_per_ccp(client, trainee
     assert again.headers["Location"] == response.headers["Location"]
     exam = db.session.scalar(sa.select(MockExam))
     questions = services.exam_questions(exam)
-    assert sorted(q.ccp for q in questions) == [1] * 5 + [2] * 5 + [3] * 5 + [4] * 5
+    parts = [titles.unit_scope("AR", q.competency) for q in questions]
+    assert sorted(parts) == ["1"] * 5 + ["2"] * 5 + ["3"] * 5 + ["4"] * 5
     page = client.get(response.headers["Location"]).text
     assert "explanation" not in page and "30 minutes" in page
     answers = {}
     for number, question in enumerate(questions):
-        form = right_form(question) if number % 2 == 0 or question.ccp != 4 else {}
+        form = right_form(question) if number % 2 == 0 or parts[number] != "4" else {}
         for key, value in form.items():
             answers[f"{question.id}:{key}"] = value
     client.post(response.headers["Location"], data=answers)

@@ -8,6 +8,7 @@ from tests.browser.test_journeys import audit, sign_in
 from tests.browser.test_lessons_browser import wait_until
 from webapp.core import grading
 from webapp.extensions import db
+from webapp.revision import titles
 from webapp.revision.models import MockExam, Question, ReviewLog
 
 
@@ -54,7 +55,7 @@ def test_review_practice_and_mock_exam(phone, make_user, make_group, bank, shot)
     page.goto("/revision/practice/2")
     card = page.locator("section.exercise")
     question = answer_right(page, card)
-    assert question.ccp == 2
+    assert titles.unit_scope("AR", question.competency) == "2"
     card.get_by_role("button", name="Vérifier ma réponse").click()
     page.wait_for_selector("section.exercise--right .explanation")
 

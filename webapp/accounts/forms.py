@@ -82,6 +82,9 @@ class GroupForm(Form):
         _l("Start date"), validators=[InputRequired(message=_l("Enter a date."))]
     )
     ends_on = DateField(_l("End date"), validators=[InputRequired(message=_l("Enter a date."))])
+    # A group opening now most likely prepares the successor title.
+    title = SelectField(_l("Title the group prepares"), default="EPR",
+                        validators=[InputRequired(message=_l("Choose one."))])
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:

@@ -14,6 +14,7 @@ from webapp.accounts.forms import GroupForm, SiteForm, StaffForm, TraineesForm, 
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.extensions import db
 from webapp.privacy.services import audit_reads
+from webapp.revision import titles
 
 STAFF = (Role.TEACHER, Role.VOLUNTEER, Role.ADMIN)
 
@@ -114,6 +115,7 @@ def sites():
 @roles_required(Role.ADMIN)
 def new_group():
     form = GroupForm()
+    form.title.choices = titles.choices()
     form.site_id.choices = [SelectChoice(site.id, site.name) for site in _sites()]
     if not form.site_id.choices:
         flash(_l("Create a site first."), "info")
@@ -125,7 +127,8 @@ def new_group():
             form.name.errors.append(_l("This site already has a group with this name."))
         else:
             group = Group(site_id=form.site_id.data, name=name,
-                          starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+                          starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                          title=form.title.data)
             db.session.add(group)
             db.session.commit()
             flash(_l("Group created."), "success")

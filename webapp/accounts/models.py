@@ -46,6 +46,9 @@ class Group(db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # The catering title the group prepares (revision.titles): its CCPs shape practice, mock
+    # exams, mastery and the impact report.
+    title: Mapped[str] = mapped_column(sa.String(8), default="AR", server_default="AR")
     site: Mapped[Site] = relationship(back_populates="groups")
     members: Mapped[list[User]] = relationship(
         secondary=group_membership, back_populates="groups", order_by="User.display_name"

@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import Form
+from webapp.revision import titles
 
 
 class Checkboxes(SelectMultipleField):
@@ -35,3 +36,6 @@ class SettingsForm(Form):
     inactive_days = IntegerField(_l("Flag trainees inactive for more than (days)"), validators=[
         InputRequired(message=_l("Enter a number.")),
         NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s."))])
+    # Revision, mock exams and mastery follow the CCPs of the title the group prepares.
+    title = SelectField(_l("Title the group prepares"), choices=titles.choices(),
+                        validators=[InputRequired(message=_l("Choose one."))])

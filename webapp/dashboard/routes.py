@@ -24,6 +24,7 @@ from webapp.lessons.routes import MODULE_NAMES
 from webapp.live import services as live
 from webapp.privacy.services import audit, audit_read, audit_reads
 from webapp.revision import services as revision
+from webapp.revision import titles
 
 
 def _group_from_args(groups):
@@ -51,7 +52,8 @@ def today():
     # Each trainee the page names (low mood, overdue, failed exam...) sees this look.
     audit_reads(current_user, "today_viewed", [line.trainee for line in lines], f"group={group.id}")
     return render_template("dashboard/today.html", groups=groups, group=group, lines=lines,
-                           settings=SettingsForm(inactive_days=services.settings_for(group).inactive_days))
+                           settings=SettingsForm(inactive_days=services.settings_for(group).inactive_days,
+                                                 title=group.title))
 
 
 @bp.get("/dashboard/groups/<int:group_id>/grid")
@@ -85,8 +87,10 @@ def _targets(group):
     lessons_list = lessons.for_group(current_user, group.id)
     choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}")
                 for lesson in lessons_list]
-    choices += [SelectChoice(f"practice:{scope}", f"❓ {name}")
-                for scope, name in revision.SCOPE_NAMES.items()]
+    # The CCPs of the title this group prepares, and the cross-cutting topics.
+    scopes = [*titles.title(group.title).scopes, *revision.TOPIC_NAMES]
+    choices += [SelectChoice(f"practice:{scope}", f"❓ {revision.SCOPE_NAMES[scope]}")
+                for scope in scopes]
     choices.append(SelectChoice("exam:exam", "📝 " + str(_l("A mock exam"))))
     return choices
 
@@ -136,9 +140,9 @@ def group_settings(group_id: int):
     group = accounts.group_for(current_user, group_id)
     form = SettingsForm()
     if form.validate_on_submit():
-        services.save_inactive_days(group, form.inactive_days.data)
+        services.save_settings(group, form.inactive_days.data, form.title.data)
     else:
-        flash(form.inactive_days.errors[0], "error")
+        flash(next(iter(form.errors.values()))[0], "error")
     return redirect(url_for("dashboard.today", group=group.id), 303)
 
 

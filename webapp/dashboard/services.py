@@ -37,12 +37,14 @@ def settings_for(group: Group) -> GroupSettings:
                                                                      inactive_days=7)
 
 
-def save_inactive_days(group: Group, days: int) -> None:
+def save_settings(group: Group, days: int, title: str) -> None:
+    """The group's inactivity threshold and the title it prepares (a title code of TITLES)."""
     row = db.session.get(GroupSettings, group.id)
     if row is None:
         row = GroupSettings(group_id=group.id, inactive_days=days)
         db.session.add(row)
     row.inactive_days = days
+    group.title = title
     db.session.commit()
 
 

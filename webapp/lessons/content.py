@@ -20,6 +20,7 @@ from webapp.lessons.schema import (
     read_yaml,
     source_ids,
 )
+from webapp.revision import titles
 
 CONTENT_DIR = Path(__file__).resolve().parent
 BANK_DIR = CONTENT_DIR / "bank"
@@ -111,7 +112,9 @@ def lesson_stats(lessons: list[dict]) -> dict:
 def bank_stats(questions: list[dict]) -> dict:
     return {
         "questions": len(questions),
-        "per_ccp": dict(sorted(Counter(str(q["ccp"]) for q in questions if "ccp" in q).items())),
+        "per_title_ccp": {code: dict(Counter(titles.unit_scope(code, q.get("competency"))
+                                             for q in questions if q.get("competency")))
+                          for code in titles.TITLES},
         "per_topic": dict(Counter(q["topic"] for q in questions if "topic" in q)),
         "per_competency": dict(Counter(q["competency"] for q in questions if "competency" in q)),
         "per_type": dict(Counter(q["type"] for q in questions)),

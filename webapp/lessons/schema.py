@@ -11,6 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from webapp.revision import titles
+from webapp.revision.titles import COMPETENCIES
+
 THEMES = ("rights", "employment", "behaviour", "budget", "law", "basics", "health", "housing",
           "self-esteem", "family", "social")
 MODULES = ("lire", "fle-a1", "fle-a2", "calcul", "numerique", "travail", "securite", "vie", "app")
@@ -374,14 +377,14 @@ def check_question(check: Checker, question, path: tuple) -> None:
         return
     if not isinstance(question.get("id"), str) or not SLUG.match(question.get("id") or ""):
         check.fail((*path, "id"), "'id' must be lowercase letters, digits and -, like hyg-001")
-    has_ccp, has_topic = "ccp" in question, "topic" in question
-    if has_ccp == has_topic:
-        check.fail(path, "give either 'ccp' (1 to 4) or 'topic' "
-                         f"({', '.join(TOPICS)}), not both and not neither")
-    elif has_ccp:
-        check.one_of(question, "ccp", path, (1, 2, 3, 4))
-        check.text(question, "competency", path, max_length=120)
-    else:
+    # The competency decides the CCP in each title (revision.titles); a topic is optional.
+    if check.one_of(question, "competency", path, COMPETENCIES) and "ccp" in question:
+        expected = titles.AR.unit_of(question["competency"]).scope
+        if str(question["ccp"]) != expected:
+            check.fail((*path, "ccp"), f"'ccp' is {question['ccp']!r} but the competency is "
+                                       f"assessed in CCP {expected}: remove 'ccp', the "
+                                       "competency decides it")
+    if "topic" in question:
         check.one_of(question, "topic", path, TOPICS)
     check.one_of(question, "difficulty", path, (1, 2, 3))
     check.text(question, "question", path)

@@ -11,9 +11,9 @@ from webapp.extensions import db
 
 class Question(db.Model):
     id: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
-    ccp: Mapped[int | None] = mapped_column(index=True)
     topic: Mapped[str | None] = mapped_column(sa.String(20), index=True)
-    competency: Mapped[str | None] = mapped_column(sa.String(120))
+    # One of titles.COMPETENCIES: the group's title maps it to a CCP.
+    competency: Mapped[str | None] = mapped_column(sa.String(120), index=True)
     kind: Mapped[str] = mapped_column(sa.String(12))
     difficulty: Mapped[int]
     content: Mapped[dict] = mapped_column(sa.JSON)
@@ -80,4 +80,7 @@ class MockExam(db.Model):
     answers: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # question id -> answer
     finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     score: Mapped[int | None]
-    per_ccp: Mapped[dict | None] = mapped_column(sa.JSON)  # "1" -> [right, asked]
+    per_ccp: Mapped[dict | None] = mapped_column(sa.JSON)  # scope ("1", "epr2") -> [right, asked]
+    # The title the exam was drawn for: it is graded per that title's CCPs, even if the group
+    # changes title before it is handed in.
+    title: Mapped[str] = mapped_column(sa.String(8), default="AR", server_default="AR")

@@ -14,7 +14,7 @@ from webapp.core import grading, outbox
 from webapp.core.records import sent_client_id
 from webapp.core.time import utcnow
 from webapp.privacy.services import audit
-from webapp.revision import bp, services
+from webapp.revision import bp, services, titles
 from webapp.revision.forms import ExamTimeForm, TargetForm
 
 bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")
@@ -23,10 +23,11 @@ bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")
 def _overview(form=None):
     now = utcnow()
     counts = services.today(current_user, now)
+    mastery = services.mastery([current_user.id], now)[current_user.id]
     return render_template(
         "revision/overview.html", counts=counts,
         form=form or TargetForm(daily_target=counts["target"]),
-        mastery=services.mastery([current_user.id], now)[current_user.id],
+        mastery=mastery, title=titles.title(mastery["title"]), exam_size=services.EXAM_SIZE,
         exams=services.exam_history(current_user), exam_id=uuid.uuid4().hex,
         passed=services.exam_passed)
 

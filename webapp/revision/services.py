@@ -9,29 +9,28 @@ import sqlalchemy as sa
 from flask import abort
 from flask_babel import lazy_gettext as _l
 
+from webapp.accounts.models import Group, group_membership
 from webapp.core import grading
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.lessons.content import content_hash, sync_rows
-from webapp.revision import scheduler
+from webapp.revision import scheduler, titles
 from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog, RevisionSettings
 
 PARIS = ZoneInfo("Europe/Paris")
-EXAM_PER_CCP = 5
+EXAM_SIZE = 20
 PRACTICE_SIZE = 5
 CARD_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review")
-SCOPES = ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers")
-SCOPE_NAMES = {
-    "1": _l("CCP 1 · Starters and desserts"),
-    "2": _l("CCP 2 · Grills and reheating"),
-    "3": _l("CCP 3 · Self-service and customers"),
-    "4": _l("CCP 4 · Dishwashing and cleaning"),
+TOPIC_NAMES = {
     "hygiene": _l("Hygiene and HACCP"),
     "allergens": _l("The 14 allergens"),
     "safety": _l("Safety at work"),
     "customers": _l("Customer relations"),
 }
+# Every CCP of every title, then the cross-cutting topics: a scope key names one of them.
+SCOPE_NAMES = {**{scope: unit.name for scope, unit in titles.UNITS.items()}, **TOPIC_NAMES}
+SCOPES = tuple(SCOPE_NAMES)
 
 
 # --- the bank -------------------------------------------------------------------------------
@@ -40,7 +39,7 @@ SCOPE_NAMES = {
 def load_bank(questions: list[dict]) -> Counter:
     """Insert, update or retire questions by stable id; cards and history are kept. Idempotent."""
     existing = {q.id: q for q in db.session.scalars(sa.select(Question))}
-    wanted = {data["id"]: {"ccp": data.get("ccp"), "topic": data.get("topic"),
+    wanted = {data["id"]: {"topic": data.get("topic"),
                            "competency": data.get("competency"), "kind": data["type"],
                            "difficulty": data["difficulty"], "content": data,
                            "content_hash": content_hash(data)} for data in questions}
@@ -55,10 +54,28 @@ def get_question(question_id: str) -> Question:
 
 
 def in_scope(scope: str):
-    """The SQL condition for a CCP ("1".."4") or a cross-cutting topic."""
+    """The SQL condition for a title's CCP ("1".."4", "epr1".."epr3") or a cross-cutting topic."""
     if scope not in SCOPES:
         abort(404)
-    return Question.ccp == int(scope) if scope.isdigit() else Question.topic == scope
+    if scope in titles.UNITS:
+        return Question.competency.in_(titles.UNITS[scope].competencies)
+    return Question.topic == scope
+
+
+def title_codes(user_ids: list[int]) -> dict[int, str]:
+    """The title each trainee prepares: their group's (the latest one if they are in several).
+
+    One query; a trainee in no group gets the default title."""
+    found = dict.fromkeys(user_ids, titles.DEFAULT)
+    if user_ids:
+        for user_id, code in db.session.execute(
+            sa.select(group_membership.c.user_id, Group.title)
+            .join(Group, Group.id == group_membership.c.group_id)
+            .where(group_membership.c.user_id.in_(user_ids))
+            .order_by(Group.starts_on, Group.id)):
+            found[user_id] = code  # the latest start wins
+    return found
+
 
 
 # --- settings and today's review ------------------------------------------------------------
@@ -253,48 +270,79 @@ def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]
     whatever the number of users.
     """
     now = now or utcnow()
-    totals, competency_totals = Counter(), Counter()
-    for row in db.session.execute(
-        sa.select(Question.ccp, Question.topic, Question.competency, sa.func.count())
+    codes = title_codes(user_ids)
+    groups = Counter()  # (competency, topic) -> questions in the bank
+    for competency, topic, count in db.session.execute(
+        sa.select(Question.competency, Question.topic, sa.func.count())
         .where(Question.retired.is_(False))
-        .group_by(Question.ccp, Question.topic, Question.competency)
+        .group_by(Question.competency, Question.topic)
     ):
-        totals[str(row.ccp or row.topic)] += row[3]
-        if row.competency:
-            competency_totals[row.competency] += row[3]
-    result = {user_id: {"scopes": {scope: [0, totals[scope]] for scope in SCOPES if totals[scope]},
-                        "competencies": {name: [0, n] for name, n in competency_totals.items()}}
-              for user_id in user_ids}
+        groups[(competency, topic)] += count
+    totals = {code: _scope_totals(code, groups) for code in set(codes.values())}
+    result = {}
+    for user_id, code in codes.items():
+        competencies = Counter()
+        for (competency, _topic), count in groups.items():
+            if competency:
+                competencies[competency] += count
+        result[user_id] = {
+            "title": code,
+            "scopes": {scope: [0, total] for scope, total in totals[code].items()},
+            "competencies": {name: [0, count] for name, count in competencies.items()}}
     rows = db.session.execute(
-        sa.select(ReviewCard, Question.ccp, Question.topic, Question.competency)
+        sa.select(ReviewCard, Question.topic, Question.competency)
         .join(Question, Question.id == ReviewCard.question_id)
         .where(ReviewCard.user_id.in_(user_ids), Question.retired.is_(False)))
-    for card, ccp, topic, competency in rows:
+    for card, topic, competency in rows:
         if scheduler.recall_probability(_card_dict(card), now) > scheduler.MASTERED:
-            result[card.user_id]["scopes"][str(ccp or topic)][0] += 1
+            found = result[card.user_id]
+            for scope in _scopes_of(found["title"], competency, topic):
+                found["scopes"][scope][0] += 1
             if competency:
-                result[card.user_id]["competencies"][competency][0] += 1
+                found["competencies"][competency][0] += 1
     return result
+
+
+def _scopes_of(code: str, competency: str | None, topic: str | None) -> list[str]:
+    """A question counts in its CCP for the title and, if it has one, in its topic too."""
+    unit = titles.unit_scope(code, competency)
+    return [scope for scope in (unit, topic) if scope]
+
+
+def _scope_totals(code: str, groups: Counter) -> dict[str, int]:
+    """Questions per scope for a title: its CCPs in order, then the topics that have some."""
+    totals = Counter()
+    for (competency, topic), count in groups.items():
+        for scope in _scopes_of(code, competency, topic):
+            totals[scope] += count
+    order = [*titles.title(code).scopes, *TOPIC_NAMES]
+    return {scope: totals[scope] for scope in order if totals[scope]}
 
 
 # --- mock exams -----------------------------------------------------------------------------
 
 
 def start_exam(user, client_id: str) -> MockExam:
-    """Draw questions in equal parts from the four CCPs; starting twice starts once."""
+    """Draw questions in equal parts from the CCPs of the trainee's title; starting twice starts
+    once. One query for the bank, whatever its size."""
     exam = db.session.scalar(sa.select(MockExam).where(MockExam.client_id == client_id))
     if exam is not None:
         if exam.user_id != user.id:
             abort(404)
         return exam
+    code = title_codes([user.id])[user.id]
+    by_competency = defaultdict(list)
+    for question_id, competency in db.session.execute(
+            sa.select(Question.id, Question.competency).where(Question.retired.is_(False))
+            .order_by(Question.id)):
+        by_competency[competency].append(question_id)
     rng = random.Random(client_id)
     chosen = []
-    for ccp in range(1, 5):
-        ids = sorted(db.session.scalars(sa.select(Question.id).where(
-            Question.ccp == ccp, Question.retired.is_(False))))
-        chosen += rng.sample(ids, min(EXAM_PER_CCP, len(ids)))
+    for unit, count in titles.exam_plan(code, EXAM_SIZE):
+        ids = [qid for competency in unit.competencies for qid in by_competency[competency]]
+        chosen += rng.sample(ids, min(count, len(ids)))
     exam = MockExam(user_id=user.id, client_id=client_id, minutes=settings_for(user).exam_minutes,
-                    question_ids=chosen, answers={})
+                    question_ids=chosen, answers={}, title=code)
     db.session.add(exam)
     db.session.commit()
     return exam
@@ -321,8 +369,9 @@ def finish_exam(exam: MockExam, answers: dict[str, list[str]], now: datetime) ->
     for question in exam_questions(exam):
         given = answers.get(question.id)
         right = given is not None and grading.is_correct(question.content, given)
-        per_ccp[str(question.ccp)][0] += int(right)
-        per_ccp[str(question.ccp)][1] += 1
+        scope = titles.unit_scope(exam.title, question.competency)
+        per_ccp[scope][0] += int(right)
+        per_ccp[scope][1] += 1
     exam.answers = {qid: value for qid, value in answers.items() if value is not None}
     exam.per_ccp = dict(per_ccp)
     exam.score = sum(right for right, _asked in per_ccp.values())
@@ -375,12 +424,14 @@ def exams_of(user_ids: list[int]) -> dict[int, list[MockExam]]:
 def practised(user_ids: list[int], since: datetime) -> dict[int, Counter]:
     """How many questions of each CCP or topic each user answered since a date (one query)."""
     found: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
-    for user_id, ccp, topic, count in db.session.execute(
-        sa.select(ReviewLog.user_id, Question.ccp, Question.topic, sa.func.count())
+    codes = title_codes(user_ids)
+    for user_id, competency, topic, count in db.session.execute(
+        sa.select(ReviewLog.user_id, Question.competency, Question.topic, sa.func.count())
         .join(Question, Question.id == ReviewLog.question_id)
         .where(ReviewLog.user_id.in_(user_ids), ReviewLog.reviewed_at >= since)
-        .group_by(ReviewLog.user_id, Question.ccp, Question.topic)):
-        found[user_id][str(ccp or topic)] += count
+        .group_by(ReviewLog.user_id, Question.competency, Question.topic)):
+        for scope in _scopes_of(codes[user_id], competency, topic):
+            found[user_id][scope] += count
     return found
 
 
@@ -404,7 +455,7 @@ def export_for(user) -> dict:
         "mock_exams": [{"started_at": e.started_at.isoformat(), "minutes": e.minutes,
                         "finished_at": e.finished_at and e.finished_at.isoformat(),
                         "score": e.score, "questions": len(e.question_ids),
-                        "per_ccp": e.per_ccp} for e in exams],
+                        "title": e.title, "per_ccp": e.per_ccp} for e in exams],
     }
 
 
