@@ -74,6 +74,9 @@ def test_broken_question_files_are_rejected(app):
     assert result.exit_code == 1
     assert "bad.yaml:5: 'difficulty' is 4" in result.output
     assert "bad.yaml:9: 'source' is 'S99': expected a source id listed in" in result.output
+    assert "bad.yaml:2: 'ccp' is decided by the competency" in result.output
+    assert "bad.yaml:12: 'competency' is 'Cuire des pâtes'" in result.output
+    assert "bad.yaml:18: 'source' is 'practice'" in result.output  # a source, not a habit
     good = app.test_cli_runner().invoke(args=["bank", "check", "--root", str(FIXTURES / "bank")])
     assert good.exit_code == 0
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import yaml
 
-from webapp.revision import titles
 from webapp.revision.titles import COMPETENCIES
 
 THEMES = ("rights", "employment", "behaviour", "budget", "law", "basics", "health", "housing",
@@ -29,7 +28,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 def source_ids(text: str | None = None) -> frozenset[str]:
     """The ids of the sources table (`| S12 | ...`): the only ids a question may cite."""
     text = SOURCES_FILE.read_text(encoding="utf-8") if text is None else text
-    return frozenset(re.findall(r"^\| (S\d+) \|", text, re.M)) | {"practice"}
+    return frozenset(re.findall(r"^\| (S\d+) \|", text, re.M))
 
 
 @dataclass(frozen=True)
@@ -378,12 +377,10 @@ def check_question(check: Checker, question, path: tuple) -> None:
     if not isinstance(question.get("id"), str) or not SLUG.match(question.get("id") or ""):
         check.fail((*path, "id"), "'id' must be lowercase letters, digits and -, like hyg-001")
     # The competency decides the CCP in each title (revision.titles); a topic is optional.
-    if check.one_of(question, "competency", path, COMPETENCIES) and "ccp" in question:
-        expected = titles.AR.unit_of(question["competency"]).scope
-        if str(question["ccp"]) != expected:
-            check.fail((*path, "ccp"), f"'ccp' is {question['ccp']!r} but the competency is "
-                                       f"assessed in CCP {expected}: remove 'ccp', the "
-                                       "competency decides it")
+    check.one_of(question, "competency", path, COMPETENCIES)
+    if "ccp" in question:
+        check.fail((*path, "ccp"), "'ccp' is decided by the competency and the group's title: "
+                                   "remove it")
     if "topic" in question:
         check.one_of(question, "topic", path, TOPICS)
     check.one_of(question, "difficulty", path, (1, 2, 3))
