@@ -278,9 +278,13 @@ def test_the_curriculum_covers_what_the_programme_needs():
     lessons, problems = content.read_lessons()
     assert problems == []
     stats = content.lesson_stats(lessons)
-    assert stats["lessons"] >= 40 and stats["exercises"] >= 300
+    assert stats["lessons"] >= 65 and stats["exercises"] >= 500
     assert stats["per_level"]["A1"] >= 12 and stats["per_level"]["A2"] >= 8
+    assert stats["per_module"]["lire"] >= 8  # the literacy strand, audio first
     assert all(stats["per_clea_domain"].get(str(domain), 0) >= 3 for domain in range(1, 8))
+    assert stats["per_clea_domain"]["3"] >= 6 and stats["per_clea_domain"]["4"] >= 6
+    ids = {lesson["id"] for lesson in lessons}
+    assert {"vie-france-travail", "vie-casier-judiciaire"} <= ids
     from webapp.lessons.schema import EXERCISE_TYPES, THEMES
 
     assert all(stats["per_theme"].get(theme, 0) >= 1 for theme in THEMES)
@@ -291,8 +295,9 @@ def test_the_question_bank_covers_the_title():
     questions, problems = content.read_bank()
     assert problems == []
     stats = content.bank_stats(questions)
-    assert stats["questions"] >= 300
-    assert all(stats["per_ccp"][str(ccp)] >= 50 for ccp in range(1, 5))
+    assert stats["questions"] >= 550
+    assert all(count >= 90 for count in stats["per_title_ccp"]["AR"].values())
+    assert set(stats["per_title_ccp"]["AR"]) == {"1", "2", "3", "4"}
     assert stats["per_topic"]["hygiene"] >= 60
     assert stats["per_topic"]["allergens"] >= 20 and stats["per_topic"]["safety"] >= 20
 

@@ -165,6 +165,11 @@ def test_poll_with_nothing_new_is_one_query_and_no_body(app, room, login):
 
 def test_reveal_counts_choices_never_who_and_top_five_only(app, room, login):
     live = room["live"]
+    # A question with choices first, whatever the draw: the reveal shows counts per choice.
+    single = db.session.scalar(sa.select(Question.id).where(Question.kind == "single")
+                               .order_by(Question.id))
+    live.question_ids = [single, *live.question_ids[1:]]
+    db.session.commit()
     members = [room["trainee"]] + [_member(room, name=f"Member {n}") for n in range(6)]
     phones = [player(app, live, f"P{n}", login, user) for n, user in enumerate(members)]
     live = advance(room)

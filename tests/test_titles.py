@@ -78,7 +78,7 @@ def test_a_teacher_switches_the_group_and_revision_and_exams_follow(room):
     phone.post(location, data={})
     db.session.refresh(exam)
     assert set(exam.per_ccp) == {"epr1", "epr2", "epr3"}
-    assert "EPR · Serving customers" in phone.get(location).text
+    assert "EPR · Distribution et service aux clients" in phone.get(location).text  # French UI
 
     assign = teacher.get(f"/dashboard/groups/{group.id}/assign").text
     assert 'value="practice:epr2"' in assign and 'value="practice:3"' not in assign

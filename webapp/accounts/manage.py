@@ -115,7 +115,7 @@ def sites():
 @roles_required(Role.ADMIN)
 def new_group():
     form = GroupForm()
-    form.title.choices = titles.choices()
+    form.title.choices = [SelectChoice(code, name) for code, name in titles.choices()]
     form.site_id.choices = [SelectChoice(site.id, site.name) for site in _sites()]
     if not form.site_id.choices:
         flash(_l("Create a site first."), "info")

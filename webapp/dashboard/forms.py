@@ -9,6 +9,7 @@ from wtforms import (
     SelectMultipleField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -37,5 +38,6 @@ class SettingsForm(Form):
         InputRequired(message=_l("Enter a number.")),
         NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s."))])
     # Revision, mock exams and mastery follow the CCPs of the title the group prepares.
-    title = SelectField(_l("Title the group prepares"), choices=titles.choices(),
+    title = SelectField(_l("Title the group prepares"),
+                        choices=[SelectChoice(code, name) for code, name in titles.choices()],
                         validators=[InputRequired(message=_l("Choose one."))])

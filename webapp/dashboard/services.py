@@ -111,15 +111,15 @@ def concerns(assignment: Assignment, targets: dict[int, set[int]], user_id: int)
     return not chosen or user_id in chosen
 
 
-def statuses(assignments: list[Assignment], user_ids: list[int],
-             exams: dict | None = None) -> dict[tuple[int, int], Status]:
+def statuses(assignments: list[Assignment], user_ids: list[int], exams: dict | None = None,
+             title: str | None = None) -> dict[tuple[int, int], Status]:
     """Each trainee's status on each assignment, in a fixed number of queries."""
     if not assignments or not user_ids:
         return {}
     wanted = sorted({a.target for a in assignments if a.kind == "module"})
     done_lessons, modules = lessons.completion(user_ids, wanted)
     since = min(a.created_at for a in assignments)
-    practice = (revision.practised(user_ids, since)
+    practice = (revision.practised(user_ids, since, title)
                 if any(a.kind == "practice" for a in assignments) else {})
     if exams is None and any(a.kind == "exam" for a in assignments):
         exams = revision.exams_of(user_ids)
@@ -159,7 +159,8 @@ def board(group: Group, trainees: list[User]):
     assignments, targets = group_assignments(group)
     ids = [t.id for t in trainees]
     exams = revision.exams_of(ids) if ids else {}
-    return assignments, targets, statuses(assignments, ids, exams), exams
+    # Seen through this group, its trainees practise for the group's title.
+    return assignments, targets, statuses(assignments, ids, exams, group.title), exams
 
 
 def for_trainee(user) -> list[tuple[Assignment, Status]]:
@@ -182,7 +183,9 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
     # A lesson they may no longer open (its author left their groups) is not theirs to do.
     readable = lessons.readable_ids(user, [r.target for r in mine if r.kind == "lesson"])
     mine = [r for r in mine if r.kind != "lesson" or r.target in readable]
-    found = statuses(mine, [user.id])
+    # Their title is their latest group's (as revision.title_codes decides), already loaded.
+    title = max(user.groups, key=lambda group: (group.starts_on, group.id)).title
+    found = statuses(mine, [user.id], title=title)
     return [(a, found[(user.id, a.id)]) for a in mine if not found[(user.id, a.id)].done]
 
 

@@ -421,10 +421,12 @@ def exams_of(user_ids: list[int]) -> dict[int, list[MockExam]]:
     return found
 
 
-def practised(user_ids: list[int], since: datetime) -> dict[int, Counter]:
+def practised(user_ids: list[int], since: datetime,
+              title: str | None = None) -> dict[int, Counter]:
     """How many questions of each CCP or topic each user answered since a date (one query)."""
     found: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
-    codes = title_codes(user_ids)
+    # Everyone's title is `title` when given (a group's page), else each one's own (one query).
+    codes = dict.fromkeys(user_ids, title) if title else title_codes(user_ids)
     for user_id, competency, topic, count in db.session.execute(
         sa.select(ReviewLog.user_id, Question.competency, Question.topic, sa.func.count())
         .join(Question, Question.id == ReviewLog.question_id)
