@@ -84,12 +84,17 @@ def words(text: str) -> frozenset[str]:
 
 
 def key_text(question: dict) -> str:
+    """The right answer, reduced to its words: "Non, on ..." and "Non : on ..." are one key."""
     kind = question["type"]
     if kind == "multiple":
-        return "|".join(sorted(question["answers"]))
+        keys = sorted(" ".join(sorted(words(answer))) for answer in question["answers"])
+        return "|".join(keys)
     if kind == "order":
-        return "|".join(question["items"])
-    return str(question["answer"])
+        return "|".join(" ".join(sorted(words(item))) for item in question["items"])
+    answer = question["answer"]
+    if isinstance(answer, bool | int | float):
+        return str(answer)
+    return " ".join(sorted(words(answer)))
 
 
 def near_duplicates(questions: list[dict]) -> list[tuple[dict, dict, float]]:
