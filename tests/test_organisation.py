@@ -16,9 +16,11 @@ def test_admin_creates_site_group_and_teacher(client, make_user, login):
     assert client.post("/sites", data={"name": "Aubervilliers"}).status_code == 303
     site = db.session.scalar(sa.select(Site))
     response = client.post("/groups/new", data={"site_id": site.id, "name": "Cohorte A",
-                                                "starts_on": "2026-09-01", "ends_on": "2027-06-30"})
+                                                "starts_on": "2026-09-01", "ends_on": "2027-06-30",
+                                                "title": "EPR"})
     assert response.status_code == 303
     group = db.session.scalar(sa.select(Group))
+    assert group.title == "EPR"
     response = client.post("/staff/new", data={"display_name": "Karim Haddad", "username": "karim",
                                                "role": "teacher", "site_id": site.id,
                                                "group_ids": [group.id]})
