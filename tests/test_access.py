@@ -44,6 +44,8 @@ ACCESS = {
     "core.healthz": ("GET", "/healthz", everyone(200)),
     "accounts.login": ("GET", "/login", {**everyone(302), ANON: 200}),
     "accounts.logout": ("POST", "/logout", signed_in(303)),
+    # Where a login card's QR leads: open to all (the token is checked on POST, throttled).
+    "accounts.card_sign_in": ("GET", "/card", everyone(200)),
     "accounts.reset": ("GET", "/reset", everyone(200)),
     "accounts.account": ("GET", "/me", signed_in(200)),
     "accounts.language": ("POST", "/language", everyone(303)),
@@ -55,6 +57,8 @@ ACCESS = {
     "accounts.reissue_cards": ("POST", "/groups/{group}/cards?trainee={trainee}",
                                only({TEACHER: 200})),
     "accounts.reset_code": ("POST", "/trainees/{trainee}/reset-code", only({TEACHER: 200})),
+    "accounts.revoke_card_qr": ("POST", "/trainees/{trainee}/card-qr/revoke",
+                                only({TEACHER: 303})),
     "accounts.sites": ("GET", "/sites", only({ADMIN: 200})),
     "accounts.new_group": ("GET", "/groups/new", only({ADMIN: 200})),
     "accounts.staff": ("GET", "/staff", only({ADMIN: 200})),

@@ -15,6 +15,15 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // --- A login card's QR code: its token comes in the #fragment, which no server log, Referer or
+  // (once removed here) browser history keeps; the page then offers one "Sign in" button.
+  var cardForm = document.querySelector("[data-card-sign-in]");
+  if (cardForm && location.hash.length > 1) {
+    cardForm.elements.token.value = decodeURIComponent(location.hash.slice(1));
+    history.replaceState(null, "", location.pathname + location.search);
+    cardForm.hidden = false;
+  }
+
   // --- "Show" buttons beside passphrase fields, for people who type slowly.
   document.querySelectorAll('input[type="password"]').forEach(function (input) {
     var button = document.createElement("button");

@@ -35,6 +35,13 @@ class LoginForm(Form):
     remember = BooleanField(_l("Remember this phone for 30 days"))
 
 
+class CardSignInForm(Form):
+    # Filled in by app.js from the address's #fragment: a fragment never reaches the server's
+    # logs, a Referer or, once the script has removed it, the browser's history.
+    token = HiddenField(validators=[Length(max=100)])
+    remember = BooleanField(_l("Remember this phone for 30 days"))
+
+
 class NewPassphraseForm(Form):
     passphrase = PassphraseField(_l("New passphrase"), validators=[REQUIRED])
     confirm = PassphraseField(_l("Type it again"), validators=[REQUIRED])

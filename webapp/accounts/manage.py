@@ -95,6 +95,19 @@ def reset_code(trainee_id: int):
     return render_template("accounts/reset_code.html", trainee=trainee, code=code)
 
 
+@bp.post("/trainees/<int:trainee_id>/card-qr/revoke")
+@roles_required(Role.TEACHER)
+def revoke_card_qr(trainee_id: int):
+    """Turn off the QR code of a trainee's printed card (a new card brings a new one)."""
+    trainee = services.trainee_for(current_user, trainee_id)
+    services.revoke_card_token(current_user, trainee)
+    flash(_l("The QR code on the card of %(name)s no longer signs in. The passphrase still "
+             "works.", name=trainee.display_name), "success")
+    group_id = request.form.get("group_id", type=int)
+    return redirect(url_for("accounts.group", group_id=group_id) if group_id
+                    else url_for("accounts.groups"), 303)
+
+
 @bp.route("/sites", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def sites():

@@ -73,6 +73,9 @@ class User(db.Model):
     # Account notices (card renewed, passphrase reset by a teacher's code) up to this moment
     # have been shown at sign-in; None until the first sign-in.
     notices_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The SHA-256 of the token in the QR code of the trainee's printed card, which signs them in
+    # with the card alone (issue 14). None: no card QR works (staff, or turned off by a teacher).
+    card_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     site: Mapped[Site | None] = relationship()
     groups: Mapped[list[Group]] = relationship(
         secondary=group_membership, back_populates="members", order_by="Group.starts_on"

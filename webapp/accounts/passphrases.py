@@ -8,6 +8,7 @@ import string
 import unicodedata
 from array import array
 from bisect import bisect_left
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -77,6 +78,27 @@ def generate(word_count: int = 3) -> str:
             return phrase
 
 
+# What people put between words: spaces of any kind, hyphens and the dashes a phone's keyboard
+# makes of them, and the punctuation of a hurried thumb.
+_BETWEEN_WORDS = re.compile(r"[\s\-\u2010-\u2015\u2212_.,;:/+]+")
+# Letters that no Unicode decomposition splits but that a French keyboard may or may not offer.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
+
+
+def normalise(passphrase: str) -> str:
+    """The form of a passphrase that is hashed and compared: "Soleil Café  jardin" and
+    "soleil-cafe-jardin" are the same phrase. Case, accents, the separators between the words and
+    the spaces around them do not count; the letters and their order do. Unicode compatibility
+    forms are folded first (NFKD, as NIST SP 800-63B asks), so a phrase typed on any keyboard
+    gives the same bytes."""
+    # Folded on both sides of the decomposition: "℡" decomposes into capitals, so doing it twice
+    # keeps the function idempotent (normalise(normalise(x)) == normalise(x)), which check() needs.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", passphrase).casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    words = _BETWEEN_WORDS.split(bare.translate(_LIGATURES))
+    return "-".join(word for word in words if word)
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
@@ -106,7 +128,8 @@ def _name_parts(username: str, display_name: str) -> list[str]:
 
 def problem(passphrase: str, username: str = "", display_name: str = "") -> str | None:
     """Return why a chosen passphrase is refused, or None. No composition rules, on purpose."""
-    if len(passphrase) < MIN_LENGTH:
+    if len(passphrase) < MIN_LENGTH or len(normalise(passphrase)) < MIN_LENGTH:
+        # What is stored is the normalised form: spaces typed around short words don't count.
         return _l("Use at least %(count)d characters, for example three words.", count=MIN_LENGTH)
     if len(passphrase) > MAX_LENGTH:
         return _l("Use at most %(count)d characters.", count=MAX_LENGTH)
@@ -152,14 +175,41 @@ def warm_up() -> None:
 
 
 def hash_passphrase(passphrase: str) -> str:
-    return _hasher().hash(passphrase)
+    """Hash the normalised form, so any way of typing the same words verifies."""
+    return _hasher().hash(normalise(passphrase))
+
+
+@dataclass(frozen=True)
+class Check:
+    matched: bool
+    rehash: bool = False  # matched an old hash of the phrase as typed: store the normalised one
+
+
+def _matches(hasher: PasswordHasher, stored_hash: str, secret: str) -> bool:
+    try:
+        return hasher.verify(stored_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check(stored_hash: str | None, passphrase: str) -> Check:
+    """Check a passphrase: its normalised form first, then, for hashes made before normalising
+    (issue 14), the phrase exactly as typed. With no stored hash, do the same work against the
+    dummy and fail.
+
+    The raw form can only match an old hash: a phrase that differs from its normalised form is
+    never the normalised form of anything, so it cannot open a new hash. It costs a second
+    verification only when the first failed and the phrase was typed in another form, for known
+    and unknown names alike (a wrong guess is slowed down by the throttle anyway).
+    """
+    hasher, target = _hasher(), stored_hash or _dummy_hash(_profile())
+    normal = normalise(passphrase)
+    if _matches(hasher, target, normal):
+        return Check(matched=bool(stored_hash))
+    if normal != passphrase and _matches(hasher, target, passphrase):
+        return Check(matched=bool(stored_hash), rehash=bool(stored_hash))
+    return Check(matched=False)
 
 
 def verify(stored_hash: str | None, passphrase: str) -> bool:
-    """Check a passphrase; with no stored hash, do the same work against the dummy and fail."""
-    hasher = _hasher()
-    try:
-        matched = hasher.verify(stored_hash or _dummy_hash(_profile()), passphrase)
-    except (VerificationError, InvalidHashError):
-        return False
-    return matched and bool(stored_hash)
+    return check(stored_hash, passphrase).matched

@@ -10,7 +10,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.accounts import auth, bp, devices, passphrases, services, throttle
-from webapp.accounts.forms import ChangePassphraseForm, LoginForm, ResetWithCodeForm
+from webapp.accounts.forms import (
+    CardSignInForm,
+    ChangePassphraseForm,
+    LoginForm,
+    ResetWithCodeForm,
+)
 from webapp.core.i18n import LANGUAGE_COOKIE
 from webapp.core.security import cookie_secure
 from webapp.extensions import db
@@ -76,6 +81,36 @@ def login():
             devices.remember(response, attempt.user.id)
             return response
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/card", methods=["GET", "POST"])
+def card_sign_in():
+    """Where a login card's QR code leads: one tap signs the trainee in on this device.
+
+    The token travels in the #fragment and the form's body, never in a URL the server sees.
+    A GET only shows the button (a link preview or a scanner app signs no one in). Without
+    JavaScript the page offers the ordinary sign-in, the username filled in from ?u=.
+    """
+    form = CardSignInForm()
+    if form.validate_on_submit():
+        attempt = services.sign_in_with_card(form.token.data or "", devices.known(), _address())
+        form.token.data = ""  # never written back into the page
+        if attempt.wait_until is not None:
+            return render_template("accounts/card_sign_in.html", form=form,
+                                   refused=_throttled_message(attempt.wait_until)), 429
+        if attempt.user is None:
+            # One message for a revoked, replaced, unknown or staff card: no hint which.
+            return render_template("accounts/card_sign_in.html", form=form, refused=_l(
+                "This card does not sign you in. Type your username and passphrase, or ask "
+                "your teacher for a new card.")), 404
+        if current_user.is_authenticated:  # a shared phone: the previous person is signed out
+            auth.end_session()
+        auth.start_session(attempt.user, remember=form.remember.data)
+        _tell_about_account_actions(attempt.user)
+        response = redirect(url_for("core.home"), 303)
+        devices.remember(response, attempt.user.id)
+        return response
+    return render_template("accounts/card_sign_in.html", form=form)
 
 
 @bp.post("/logout")

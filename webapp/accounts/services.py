@@ -32,6 +32,7 @@ class LoginCard:
     username: str
     display_name: str
     passphrase: str
+    card_token: str | None = None  # in the card's QR code; None on staff cards
 
 
 # --- scopes ---------------------------------------------------------------------------------
@@ -162,11 +163,12 @@ def create_trainees(teacher: User, group: Group, names: list[str], request_id: s
             password_hash=passphrases.hash_passphrase(phrase),
             site_id=group.site_id,
         )
+        token = new_card_token(user)
         user.groups.append(group)
         db.session.add(user)
         db.session.flush()  # usernames of the next names must see this one
         users.append(user)
-        cards.append(LoginCard(user.username, user.display_name, phrase))
+        cards.append(LoginCard(user.username, user.display_name, phrase, token))
         audit(teacher, "trainee_created", user, f"group={group.id}")
     _remember(key, teacher, [user.id for user in users])
     db.session.commit()
@@ -201,9 +203,10 @@ def reissue_cards(teacher: User, trainees: list[User]) -> list[LoginCard]:
 def _new_card(actor: User, user: User, action: str) -> LoginCard:
     phrase = passphrases.generate()
     user.password_hash = passphrases.hash_passphrase(phrase)
+    token = new_card_token(user)  # the old card's QR stops working with its passphrase
     end_all_sessions(user)
     audit(actor, action, user)
-    return LoginCard(user.username, user.display_name, phrase)
+    return LoginCard(user.username, user.display_name, phrase, token)
 
 
 def _users_by_id(ids: list[int]) -> list[User]:
@@ -358,14 +361,68 @@ def sign_in(username: str, passphrase: str, devices: dict[int, str], address: st
     gate = throttle.Gate("login", username, devices.get(user.id) if user else None, address)
     if (until := gate.enter()) is not None:
         return Attempt(wait_until=until)
-    if user is not None and passphrases.verify(user.password_hash, passphrase):
+    verdict = passphrases.check(user.password_hash if user else None, passphrase)
+    if user is not None and verdict.matched:
+        if verdict.rehash:  # a hash made before normalising: store the normalised one from now
+            user.password_hash = passphrases.hash_passphrase(passphrase)
         gate.passed()
         audit(user, "sign_in", user, "known_device" if gate.device else "")
         db.session.commit()
         return Attempt(user=user)
-    if user is None:
-        passphrases.verify(None, passphrase)  # the same work as for a known name
     _audit_failure(user, "sign_in_failed", gate)
+    db.session.commit()
+    return Attempt()
+
+
+# --- the card's QR code: signing in with the card alone -------------------------------------
+
+
+def _card_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_card_token(user: User) -> str | None:
+    """A fresh token for the QR code of a trainee's new card (the previous card's stops
+    working); only its hash is kept. Staff cards get none: a card alone never opens a staff
+    account, whose screens show other people's data."""
+    if user.role is not Role.TRAINEE:
+        user.card_token_hash = None
+        return None
+    token = secrets.token_urlsafe(32)  # 256 random bits
+    user.card_token_hash = _card_digest(token)
+    return token
+
+
+def revoke_card_token(teacher: User, trainee: User) -> None:
+    """Turn off the QR code of the trainee's printed card; the passphrase on it still works."""
+    trainee.card_token_hash = None
+    audit(teacher, "card_qr_revoked", trainee)
+    db.session.commit()
+
+
+def card_holder(token: str) -> User | None:
+    """The trainee whose current card carries token; None for a revoked, unknown or staff one."""
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.card_token_hash == _card_digest(token)))
+    return user if user is not None and user.role is Role.TRAINEE else None
+
+
+def sign_in_with_card(token: str, devices: dict[int, str], address: str) -> Attempt:
+    """Sign in with the card's QR code, through the same throttle as a passphrase: the account's
+    (or this device's) count when the card is known, the address's count in every case. Audited
+    without the token."""
+    user = card_holder(token)
+    gate = throttle.Gate("login", user.username if user else "",
+                         devices.get(user.id) if user else None, address)
+    if (until := gate.enter()) is not None:
+        return Attempt(wait_until=until)
+    if user is not None:
+        gate.passed()
+        audit(user, "sign_in", user, "card" + (" known_device" if gate.device else ""))
+        db.session.commit()
+        return Attempt(user=user)
+    _audit_failure(None, "card_sign_in_failed", gate)
     db.session.commit()
     return Attempt()
 

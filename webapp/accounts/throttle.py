@@ -141,6 +141,8 @@ class Gate:
     def _counts(self) -> list[tuple[str, str, Rule]]:
         if self.device:
             return [(f"{self.purpose}-device", self.device, account_rule())]
+        if not self.username:  # a card QR that opens no account: only the address is counted
+            return [("ip", self.address, address_rule())]
         return [("ip", self.address, address_rule()),
                 (self.purpose, self.username, account_rule())]
 
