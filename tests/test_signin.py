@@ -157,6 +157,11 @@ def carded(make_group, make_user):
     return teacher, group, card
 
 
+def _card(http, token: str):
+    """What the card page's button sends (app.js put the token from the #fragment in the form)."""
+    return http.post("/card", data={"token": token}, headers={"Accept-Language": "en"})
+
+
 def _holder(card) -> User:
     return db.session.scalar(sa.select(User).where(User.username == card.username))
 
@@ -197,15 +202,15 @@ def test_card_page_shows_a_button_and_signs_in_only_on_post(client, carded):
     assert "data-card-sign-in hidden" in page.text  # app.js shows it when a token came
     assert f'href="/login?u={card.username}"' in page.text  # without JavaScript: type it
     assert client.get("/").status_code == 302  # a GET signed no one in
-    response = client.post("/card", data={"token": card.card_token})
+    response = _card(client, card.card_token)
     assert response.status_code == 303 and response.headers["Location"] == "/"
     assert "Aïcha" in client.get("/").text
 
 
 def test_card_sign_in_is_audited_without_the_token(client, carded):
     _, _, card = carded
-    client.post("/card", data={"token": card.card_token})
-    client.post("/card", data={"token": card.card_token + "x"})
+    _card(client, card.card_token)
+    _card(client, card.card_token + "x")
     events = db.session.execute(sa.select(AuditEvent.action, AuditEvent.detail)).all()
     assert ("sign_in", "card") in [(event.action, event.detail) for event in events]
     assert "card_sign_in_failed" in [event.action for event in events]
@@ -221,8 +226,8 @@ def test_revoked_card_is_refused_like_an_unknown_one(app, client, login, carded)
                                 data={"group_id": group.id})
     assert revoked.status_code == 303
     assert db.session.get(User, holder_id).card_token_hash is None
-    replay = client.post("/card", data={"token": card.card_token})
-    unknown = client.post("/card", data={"token": "A" * 43})
+    replay = _card(client, card.card_token)
+    unknown = _card(client, "A" * 43)
     assert replay.status_code == unknown.status_code == 404
     assert REFUSED in replay.text
     assert replay.text.replace(card.card_token, "") == unknown.text.replace("A" * 43, "")
@@ -237,8 +242,8 @@ def test_a_new_card_makes_a_new_token_and_the_old_one_is_refused(app, client, lo
     teacher, group, card = carded
     [new] = services.reissue_cards(teacher, [_holder(card)])
     assert new.card_token and new.card_token != card.card_token
-    assert client.post("/card", data={"token": card.card_token}).status_code == 404
-    assert client.post("/card", data={"token": new.card_token}).status_code == 303
+    assert _card(client, card.card_token).status_code == 404
+    assert _card(client, new.card_token).status_code == 303
 
 
 def test_a_card_token_never_opens_a_staff_account(client, make_user, make_group, carded):
@@ -249,7 +254,7 @@ def test_a_card_token_never_opens_a_staff_account(client, make_user, make_group,
         forged = f"forged-{role.value}-token-123456"
         staff.card_token_hash = hashlib.sha256(forged.encode()).hexdigest()
         db.session.commit()  # ...and one put there by other means is refused all the same
-        response = client.post("/card", data={"token": forged})
+        response = _card(client, forged)
         assert response.status_code == 404 and REFUSED in response.text
     assert client.get("/").status_code == 302
 
@@ -271,10 +276,10 @@ def test_card_tries_are_slowed_like_sign_ins(app, carded, monkeypatch):
     guesser = app.test_client()
     for number in range(3):
         assert guesser.post("/card", data={"token": f"guess-{number}"}).status_code == 404
-    slowed = guesser.post("/card", data={"token": "guess-4"}, headers={"Accept-Language": "en"})
+    slowed = _card(guesser, "guess-4")
     assert slowed.status_code == 429 and "Too many wrong tries" in slowed.text
     _, _, card = carded  # even a right card waits: the try is not checked while slowed down
-    assert guesser.post("/card", data={"token": card.card_token}).status_code == 429
+    assert _card(guesser, card.card_token).status_code == 429
 
 
 def test_a_card_on_a_shared_phone_signs_the_previous_person_out(app, client, login, carded,
@@ -282,6 +287,6 @@ def test_a_card_on_a_shared_phone_signs_the_previous_person_out(app, client, log
     _, group, card = carded
     other = make_user(group=group, display_name="Samir Benali")
     login(other)
-    assert client.post("/card", data={"token": card.card_token}).status_code == 303
+    assert _card(client, card.card_token).status_code == 303
     home = client.get("/").text
     assert "Aïcha" in home and "Samir" not in home

@@ -44,6 +44,9 @@ def test_scan_the_card_and_sign_in_with_one_tap(browser, live_server, phone, mak
         desk.get_by_role("button", name="Créer les comptes").click()
         desk.wait_for_selector(".login-card")
         shot(desk, f"signin-cards-laptop-{locale}")
+        desk.emulate_media(media="print")
+        shot(desk, f"signin-cards-print-{locale}")
+        desk.emulate_media(media="screen")
         username = desk.locator(".login-card__secret").first.inner_text()
         [token] = tokens
         assert token not in desk.locator("body").inner_text()  # only inside the QR code
@@ -65,6 +68,7 @@ def test_scan_the_card_and_sign_in_with_one_tap(browser, live_server, phone, mak
 
         # The teacher turns the card's QR off: scanning it again is refused, with no hint why.
         desk.goto(f"/groups/{group.id}")
+        shot(desk, f"signin-group-with-qr-{locale}")
         desk.locator("form[action$='/card-qr/revoke'] button").click()
         desk.wait_for_url(f"**/groups/{group.id}")
         shot(desk, f"signin-qr-turned-off-{locale}")
@@ -96,6 +100,8 @@ def test_passphrase_typed_with_capitals_spaces_and_accents(phone, make_user, sho
     page = phone()
     page.goto("/login?u=samir.b")
     page.fill("#passphrase", "  Soleil Café  Jardin ")
+    page.locator("button.reveal").click()
+    audit(page)
     shot(page, "signin-passphrase-typed")
     page.locator("form.card button[type=submit]").click()
     page.wait_for_url(re.compile(r"/$"))

@@ -31,7 +31,9 @@ class PassphraseField(PasswordField):
 
 class LoginForm(Form):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=40)])
-    passphrase = PassphraseField(_l("Passphrase"), validators=[REQUIRED, Length(max=128)])
+    # Said, so nobody types slowly to get capitals or accents right (see passphrases.normalise).
+    passphrase = PassphraseField(_l("Passphrase"), validators=[REQUIRED, Length(max=128)],
+                                 description=_l("Capitals, accents and spaces do not matter."))
     remember = BooleanField(_l("Remember this phone for 30 days"))
 
 
