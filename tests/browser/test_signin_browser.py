@@ -68,6 +68,7 @@ def test_scan_the_card_and_sign_in_with_one_tap(browser, live_server, phone, mak
 
         # The teacher turns the card's QR off: scanning it again is refused, with no hint why.
         desk.goto(f"/groups/{group.id}")
+        desk.locator("details.more summary", has_text="QR").click()  # asked to confirm first
         shot(desk, f"signin-group-with-qr-{locale}")
         desk.locator("form[action$='/card-qr/revoke'] button").click()
         desk.wait_for_url(f"**/groups/{group.id}")
