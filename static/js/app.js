@@ -19,7 +19,9 @@
   // (once removed here) browser history keeps; the page then offers one "Sign in" button.
   var cardForm = document.querySelector("[data-card-sign-in]");
   if (cardForm && location.hash.length > 1) {
-    cardForm.elements.token.value = decodeURIComponent(location.hash.slice(1));
+    var token = location.hash.slice(1);
+    try { token = decodeURIComponent(token); } catch (e) { /* kept as it came: refused politely */ }
+    cardForm.elements.token.value = token;
     history.replaceState(null, "", location.pathname + location.search);
     cardForm.hidden = false;
   }
