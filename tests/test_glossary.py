@@ -82,6 +82,9 @@ def test_longest_form_first_and_whole_words_only():
         ["plonge"]
     assert marked(mark("Des microbes, un microbe, des microbesque.", MARKER)) == \
         ["microbes", "microbe"]
+    # A glossary noun after a subject pronoun is a verb.
+    assert marked(mark("Il plonge la main ; on plonge ; à la plonge, qui plonge.", MARKER)) == \
+        ["plonge"]
 
 
 def test_case_and_accents():

@@ -24,6 +24,8 @@ KEYS = {"word", "define", "en", "ar", "picture", "forms"}
 # A word character, for "whole words only": letters (accented too), digits and the hyphen, so that
 # "bain" is never marked inside "bain-marie". The apostrophe is a boundary: "l'eau" marks "eau".
 _WORD_CHAR = r"[\w-]"
+_SUBJECT = re.compile(r"(?:(?<![\w-])(?:je|tu|il|elle|on|nous|ils|elles|qui|se)\s+|"
+                      r"(?<![\w-])[js]['’])$", re.I)
 _ARTICLES = re.compile(r"^(?:l'|l’|d'|d’|(?:le|la|les|un|une|des|du|de|au|aux|en)\s+)", re.I)
 
 
@@ -146,8 +148,10 @@ class Marker:
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         if self.pattern is None or not text:
             return []
+        # After a subject pronoun the word is a verb: "la plonge" is glossed, "il plonge" is not.
         return [(m.start(), m.end(), self.by_form[self._key(m.group())])
-                for m in self.pattern.finditer(text)]
+                for m in self.pattern.finditer(text)
+                if not _SUBJECT.search(text, max(0, m.start() - 8), m.start())]
 
     def terms_in(self, *texts: str) -> list[Term]:
         """The glossary words in these texts, once each, in the order they first appear."""
