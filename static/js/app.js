@@ -92,6 +92,15 @@
     setInterval(tick, 1000);
   });
 
+  // --- A tapped trade word opens its box of words. Chromium opens a closed <details> when a link
+  // targets something inside it; this does the same in browsers that do not (yet).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.term[href^='#']");
+    var entry = link && document.getElementById(link.hash.slice(1));
+    var box = entry && entry.closest("details");
+    if (box) { box.open = true; }
+  });
+
   // --- The outbox (outbox.js): a write waits on the phone until the server acknowledges its id.
   var O = window.Outbox;
   if (!O || !window.indexedDB) return;

@@ -1,4 +1,4 @@
-"""`flask --app webapp lessons check|stats|load` and `flask --app webapp bank check|stats`."""
+"""`flask --app webapp lessons check|stats|load`, `flask --app webapp bank check|stats|glossary`."""
 
 import json
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from webapp.lessons import content
+from webapp.lessons import content, glossary
 
 lessons_cli = AppGroup("lessons", help="Lesson content files in webapp/lessons/.")
 bank_cli = AppGroup("bank", help="The catering-title question bank in webapp/lessons/bank/.")
@@ -57,7 +57,21 @@ def load_lessons():
 def check_bank(root):
     """Check every question file; exit 1 and name file and line for each problem."""
     questions, problems = content.read_bank(root or content.BANK_DIR)
+    if root is None:  # the glossary marks the bank's words: it is part of the bank's check
+        words, found = glossary.read_glossary()
+        problems = problems + found
+        if not problems:
+            click.echo(f"{len(words)} glossary words checked.")
     _report(problems, "questions", len(questions))
+
+
+@bank_cli.command("glossary")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check another glossary file (default: webapp/lessons/glossary.yaml).")
+def check_glossary(path):
+    """Check the trade glossary; exit 1 and name the line of each problem."""
+    words, problems = glossary.read_glossary(path or glossary.GLOSSARY_FILE)
+    _report(problems, "glossary words", len(words))
 
 
 @bank_cli.command("stats")

@@ -10,7 +10,7 @@ from flask_login import current_user
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import grading, outbox
-from webapp.lessons import bp, render, services
+from webapp.lessons import bp, glossary, render, services
 from webapp.lessons.forms import STARTER, LessonForm
 from webapp.lessons.schema import MODULES
 
@@ -129,6 +129,7 @@ MODULE_NAMES = {
 }
 bp.add_app_template_global(render.to_html, "lesson_html")
 bp.add_app_template_global(render.to_speech, "lesson_speech")
+bp.add_app_template_global(glossary.for_card, "trade_glossary")
 bp.add_app_template_global(grading.display_order, "display_order")
 bp.add_app_template_global(grading.expected, "expected")
 bp.add_app_template_global(grading.is_correct, "is_correct")
