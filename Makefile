@@ -36,8 +36,9 @@ run: translations
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
 
+# Debian's Chromium for the browser tests, and a colour emoji font so pictograms show in screenshots.
 chromium:
-	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@test -x $(CHROMIUM) -a -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji)
 
 # Lint first (ruff, rules in pyproject.toml): CI fails on a lint error before running the tests.
 test: $(VENV)/.test-deps translations chromium
