@@ -95,3 +95,16 @@ def test_an_answer_goes_back_into_the_fields_it_came_from():
         values = grading.form_values(item, answer)
         assert grading.answer_from_form(item, MultiDict(
             [(name, value) for name, listed in values.items() for value in listed])) == answer
+
+
+def test_an_explanation_that_states_the_key_gives_it_away():
+    item = {"type": "single", "choices": ["le four", "la fourchette"], "answer": "le four",
+            "explanation": "On cuit au FOUR, pas sur le feu."}
+    assert not grading.gives_away(item)  # "four" alone is not the key "le four"
+    assert grading.gives_away({**item, "explanation": "On cuit dans le four."})
+    assert not grading.gives_away({**item, "answer": "la fourchette",
+                                   "explanation": "On cuit dans le four, pas la fourche."})
+    match = {"type": "match", "pairs": [["un", "one"], ["deux", "two"]],
+             "explanation": "un = one, deux = two."}
+    assert grading.gives_away(match)
+    assert not grading.gives_away({**match, "explanation": "un = one."})

@@ -183,6 +183,16 @@ def test_a_wrong_try_keeps_the_answer_and_the_key_waits_for_the_second(client, t
     assert (progress.answered, progress.correct_first, progress.attempts) == (1, 0, 3)
 
 
+def test_an_explanation_that_states_the_key_waits_for_the_second_try(client, trainee):
+    wrong = {"match-0": "saucepan", "match-1": "knife", "match-2": "oven"}
+    client.post("/lessons/test-cuisine/exercises/match", data={**wrong, "client_id": "k1"})
+    first = _section(client.get("/lessons/test-cuisine").text, "match")
+    assert "feedback--wrong" in first and "couteau = knife" not in first
+    client.post("/lessons/test-cuisine/exercises/match", data={**wrong, "client_id": "k2"})
+    second = _section(client.get("/lessons/test-cuisine").text, "match")
+    assert "couteau = knife" in second and "explanation__key" in second
+
+
 def test_a_wrong_order_comes_back_as_placed(client, trainee):
     places = {name: str(len(RIGHT["order"]) + 1 - int(place))
               for name, place in RIGHT["order"].items()}

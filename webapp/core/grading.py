@@ -114,6 +114,17 @@ def answer_from_form(item: dict, form) -> list[str] | None:
     return [value] if value in allowed else None
 
 
+def gives_away(item: dict) -> bool:
+    """True when the explanation states the key: every part of it, as whole words, case and
+    accents aside. A first wrong try then gets no explanation, so the learner tries again
+    without having read the answer."""
+    if item["type"] == "truefalse":
+        return False
+    text = fold(item.get("explanation", ""), lenient=True)
+    return all(re.search(rf"(?<!\w){re.escape(fold(key, lenient=True))}(?!\w)", text)
+               for key in expected(item))
+
+
 def clashes(item: dict, form) -> list[int]:
     """The lines given a place (order) or a match another line already has: a slip of the
     thumb, not an answer, so it is shown back with the others kept instead of being graded.
