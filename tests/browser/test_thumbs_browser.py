@@ -86,6 +86,9 @@ def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons,
     tap(match, "oven")  # ...undone with a tap
     assert match.locator(".tap--paired").count() == 0
     tap_match(match, [("four", "knife")])
+    tap(match, "couteau")  # chosen, waiting for its match
+    snap(match, f"thumbs-match-half-{name}")
+    tap(match, "couteau")
     tap_match(match, PAIRS)  # "knife" moves from "four" to "couteau"
     colours = match.locator(".tap--paired").evaluate_all(
         "tiles => tiles.map(t => [t.textContent.trim().charAt(0),"
