@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_journeys import audit, sign_in
-from tests.browser.test_lessons_browser import FIXTURES
+from tests.browser.test_lessons_browser import FIXTURES, wait_until
 from webapp.extensions import db
 from webapp.lessons import content
 from webapp.lessons.models import ExerciseAttempt
@@ -149,3 +149,27 @@ def test_without_javascript_two_lines_in_one_place_keep_their_places(phone, make
         order.get_by_label(text, exact=True).select_option(str(place))
     order.locator("button[type=submit]").click()
     page.wait_for_selector("#ex-order.exercise--right")
+
+
+def test_offline_copy_grades_tapped_tiles_on_the_phone(phone, make_user, lessons):
+    trainee = make_user()
+    page = phone()
+    sign_in(page, trainee.username)
+    page.goto("/lessons/test-cuisine")
+    page.wait_for_selector("[data-save-offline]:not([hidden])")
+    page.context.set_offline(True)
+    page.goto("/lessons/test-suite")  # the copy kept on the phone, with its keys
+    order = page.locator("#ex-order")
+    tap_order(order, ORDER)
+    order.locator("button[type=submit]").click()
+    order.locator("[data-local-grade].feedback--right").wait_for()
+    match = page.locator("#ex-match")
+    tap_match(match, [("couteau", "saucepan"), ("casserole", "knife"), ("four", "oven")])
+    match.locator("button[type=submit]").click()
+    match.locator("[data-local-grade].feedback--wrong").wait_for()
+    page.context.set_offline(False)
+    page.goto("/lessons/test-suite")  # back online: the queue is sent, the server grades again
+    wait_until(page, "Outbox.all().then(items => items.length === 0)")
+    graded = dict(db.session.execute(sa.select(ExerciseAttempt.exercise_id, ExerciseAttempt.correct)
+                                     .where(ExerciseAttempt.lesson_id == "test-suite")).all())
+    assert graded == {"order": True, "match": False}
