@@ -242,6 +242,13 @@
       if (hint) hint.textContent = hint.dataset.tilesHint;
     });
   }
+  // A wrong answer shown again is marked until the learner changes it.
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var marked = event.target.closest && event.target.closest(".answer--wrong");
+      if (marked) marked.classList.remove("answer--wrong");
+    });
+  });
   enhanceTiles(document);
   document.addEventListener("htmx:load", function (event) { enhanceTiles(event.detail.elt.parentNode || document); });
   // The form's reset button or an offline form.reset() empties the selects: the tiles follow.
