@@ -130,6 +130,17 @@ def test_a_wrong_order_stays_placed_and_is_tried_again(phone, make_user, lessons
     order.locator("button[type=submit]").click()
     page.wait_for_selector("#ex-order.exercise--right")
 
+    # A choice: kept and marked after a wrong try; the key only after the second.
+    for number, wrong in enumerate(("un verre", "une cuillère"), 1):
+        single = page.locator("#ex-single")
+        single.get_by_role("radio", name=wrong, exact=True).check()
+        single.locator("button[type=submit]").click()
+        page.wait_for_selector(f"#ex-single .choice--wrong input[value='{wrong}']:checked")
+        single = page.locator("#ex-single")
+        assert single.locator(".choice--wrong input").get_attribute("value") == wrong
+        assert single.locator(".explanation__key").count() == (number - 1)
+        snap(single, f"thumbs-single-try{number}-{locale[:2]}")
+
 
 def test_without_javascript_two_lines_in_one_place_keep_their_places(phone, make_user,
                                                                      lessons):
