@@ -65,3 +65,46 @@ def test_choice_outside_the_list_is_no_answer():
     truefalse = {"type": "truefalse", "answer": False}
     assert grading.is_correct(truefalse,
                               grading.answer_from_form(truefalse, MultiDict({"choice": "false"})))
+
+
+def test_lines_sharing_a_place_or_a_match_are_found_not_graded():
+    assert grading.clashes(ORDER, MultiDict({"place-0": "1", "place-1": "1", "place-2": "2"})) \
+        == [0, 1]
+    assert grading.clashes(ORDER, MultiDict({"place-0": "1", "place-1": "", "place-2": ""})) == []
+    match = {"type": "match", "pairs": [["un", "one"], ["deux", "two"], ["trois", "three"]]}
+    twice = MultiDict({"match-0": "two", "match-1": "three", "match-2": "two"})
+    assert grading.clashes(match, twice) == [0, 2]
+    assert grading.answer_from_form(match, twice) is None
+    # Right-hand sides that repeat in the content may be given twice: that is an answer.
+    alike = {"type": "match", "pairs": [["un", "oui"], ["deux", "oui"], ["trois", "non"]]}
+    given = MultiDict({"match-0": "oui", "match-1": "oui", "match-2": "non"})
+    assert grading.clashes(alike, given) == []
+    assert grading.is_correct(alike, grading.answer_from_form(alike, given))
+
+
+def test_an_answer_goes_back_into_the_fields_it_came_from():
+    items = [ORDER,
+             {"id": "m", "type": "match", "pairs": [["un", "one"], ["deux", "two"]]},
+             {"type": "single", "choices": ["a", "b"], "answer": "a"},
+             {"type": "multiple", "choices": ["a", "b", "c"], "answers": ["a", "c"]},
+             {"type": "blank", "answers": ["four"]},
+             {"type": "truefalse", "answer": True}]
+    answers = [["couper", "cuire", "laver"], ["two", "one"], ["b"], ["a", "b"], ["Four"],
+               ["false"]]
+    for item, answer in zip(items, answers, strict=True):
+        values = grading.form_values(item, answer)
+        assert grading.answer_from_form(item, MultiDict(
+            [(name, value) for name, listed in values.items() for value in listed])) == answer
+
+
+def test_an_explanation_that_states_the_key_gives_it_away():
+    item = {"type": "single", "choices": ["le four", "la fourchette"], "answer": "le four",
+            "explanation": "On cuit au FOUR, pas sur le feu."}
+    assert not grading.gives_away(item)  # "four" alone is not the key "le four"
+    assert grading.gives_away({**item, "explanation": "On cuit dans le four."})
+    assert not grading.gives_away({**item, "answer": "la fourchette",
+                                   "explanation": "On cuit dans le four, pas la fourche."})
+    match = {"type": "match", "pairs": [["un", "one"], ["deux", "two"]],
+             "explanation": "un = one, deux = two."}
+    assert grading.gives_away(match)
+    assert not grading.gives_away({**match, "explanation": "un = one."})

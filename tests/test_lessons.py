@@ -156,6 +156,83 @@ def test_wrong_answer_can_be_retried_and_score_keeps_first_attempt(client, train
     assert (progress.answered, progress.correct_first, progress.attempts) == (1, 0, 2)
 
 
+def _section(html, kind):
+    return html.split(f'id="ex-{kind}"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_wrong_try_keeps_the_answer_and_the_key_waits_for_the_second(client, trainee, htmx):
+    headers = {"HX-Request": "true"} if htmx else {}
+
+    def send(choice, client_id):
+        response = client.post("/lessons/test-cuisine/exercises/single", headers=headers,
+                               data={"choice": choice, "client_id": client_id})
+        return response.text if htmx else client.get("/lessons/test-cuisine").text
+
+    first = _section(send("un verre", "t1"), "single")
+    assert "feedback--wrong" in first and "Le couteau sert à couper." in first
+    assert "explanation__key" not in first  # no key yet: they try again first
+    assert 'value="un verre" checked' in first and "choice--wrong" in first
+    assert 'type="submit"' in first
+    second = _section(send("une cuillère", "t2"), "single")
+    assert 'class="explanation__key"' in second and "un couteau</span>" in second
+    assert 'value="une cuillère" checked' in second and 'value="un verre" checked' not in second
+    right = _section(send("un couteau", "t3"), "single")
+    assert "feedback--right" in right and "explanation__key" in right
+    progress = db.session.scalar(sa.select(LessonProgress))
+    assert (progress.answered, progress.correct_first, progress.attempts) == (1, 0, 3)
+
+
+def test_an_explanation_that_states_the_key_waits_for_the_second_try(client, trainee):
+    wrong = {"match-0": "saucepan", "match-1": "knife", "match-2": "oven"}
+    client.post("/lessons/test-cuisine/exercises/match", data={**wrong, "client_id": "k1"})
+    first = _section(client.get("/lessons/test-cuisine").text, "match")
+    assert "feedback--wrong" in first and "couteau = knife" not in first
+    client.post("/lessons/test-cuisine/exercises/match", data={**wrong, "client_id": "k2"})
+    second = _section(client.get("/lessons/test-cuisine").text, "match")
+    assert "couteau = knife" in second and "explanation__key" in second
+
+
+def test_a_wrong_order_comes_back_as_placed(client, trainee):
+    places = {name: str(len(RIGHT["order"]) + 1 - int(place))
+              for name, place in RIGHT["order"].items()}
+    client.post("/lessons/test-cuisine/exercises/order", data={**places, "client_id": "w1"})
+    section = _section(client.get("/lessons/test-cuisine").text, "order")
+    assert "explanation__key" not in section
+    for name, place in places.items():
+        select = section.split(f'name="{name}"')[1].split("</select>")[0]
+        assert f'value="{place}" selected' in select
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_two_lines_in_one_place_keep_every_place_and_say_so(client, trainee, htmx):
+    places = dict(RIGHT["order"])
+    places["place-1"] = places["place-0"]  # a slip of the thumb: two lines first
+    response = client.post("/lessons/test-cuisine/exercises/order",
+                           data={**places, "client_id": "d1"},
+                           headers={"HX-Request": "true"} if htmx else {})
+    assert response.status_code == (200 if htmx else 422)
+    section = _section(response.text, "order")
+    assert 'id="ex-order-clash"' in section and 'role="alert"' in section
+    for name, place in places.items():  # nothing reset: every place as it was chosen
+        select = section.split(f'name="{name}"')[1].split("</select>")[0]
+        assert f'value="{place}" selected' in select
+        assert ('aria-invalid="true"' in select) == (name in ("place-0", "place-1"))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 0
+
+
+def test_one_match_for_two_words_is_shown_back_not_graded(client, trainee):
+    given = {**RIGHT["match"], "match-2": "knife"}
+    response = client.post("/lessons/test-cuisine/exercises/match",
+                           data={**given, "client_id": "d2"})
+    assert response.status_code == 422
+    section = _section(response.text, "match")
+    assert 'id="ex-match-clash"' in section
+    assert section.count('value="knife" selected') == 2
+    assert 'value="saucepan" selected' in section
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 0
+
+
 def test_same_answer_sent_twice_counts_once(client, trainee):
     for _ in range(3):
         client.post("/lessons/test-cuisine/exercises/single",

@@ -137,10 +137,28 @@ def test_target_out_of_range_gets_a_message(client, trainee):
 
 def test_no_answer_gets_a_message_not_a_500(client, trainee):
     question = shown_question(client.get("/revision/review").text)
-    response = client.post("/revision/answer", data={"question_id": question.id, "client_id": "e"},
-                           follow_redirects=True)
-    assert response.status_code == 200
-    assert "flash--error" in response.text
+    response = client.post("/revision/answer", data={"question_id": question.id, "client_id": "e",
+                                                     "back": "/revision/review"})
+    assert response.status_code == 422
+    assert 'class="error" role="alert"' in response.text
+    assert 'name="back" value="/revision/review"' in response.text
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_two_lines_in_one_place_come_back_as_placed(client, trainee, htmx):
+    question = db.session.scalars(sa.select(Question)).all()
+    question = next(q for q in question if q.content["type"] == "order")
+    places = right_form(question)
+    places["place-1"] = places["place-0"]
+    response = client.post("/revision/answer",
+                           data={**places, "question_id": question.id, "client_id": "p"},
+                           headers={"HX-Request": "true"} if htmx else {})
+    assert response.status_code == (200 if htmx else 422)
+    assert f'id="q-{question.id}-clash"' in response.text
+    for name, place in places.items():
+        select = response.text.split(f'name="{name}"')[1].split("</select>")[0]
+        assert f'value="{place}" selected' in select
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog)) == 0
 
 
 def test_practice_a_ccp_with_explanation_after_each(client, trainee):

@@ -101,6 +101,187 @@
     if (box) { box.open = true; }
   });
 
+  // --- Order and match for thumbs: tiles to tap, built from the selects that work without
+  // JavaScript. The selects stay in the form (hidden) and hold the answer, so grading, the
+  // outbox and the offline copy's own grading read the same fields as before.
+  function tile(text, cls) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "tap " + cls;
+    var words = document.createElement("span");
+    words.className = "tap__text";
+    words.lang = "fr";
+    words.dir = "ltr";
+    words.textContent = text;
+    button.append(words);
+    return button;
+  }
+  function changed(select) { select.dispatchEvent(new Event("change", { bubbles: true })); }
+
+  function orderTiles(lines) {
+    var rows = Array.prototype.slice.call(lines.querySelectorAll(".match"));
+    var selects = rows.map(function (row) { return row.querySelector("select"); });
+    var board = document.createElement("div"), slots = document.createElement("ol"), pool = document.createElement("div");
+    board.className = "tapboard";
+    slots.className = "slots";
+    pool.className = "pool";
+    var holders = rows.map(function (row, place) {
+      var li = document.createElement("li"), number = document.createElement("span");
+      li.className = "slot";
+      number.className = "slot__number";
+      number.setAttribute("aria-hidden", "true");
+      number.textContent = place + 1;
+      li.append(number);
+      slots.append(li);
+      return li;
+    });
+    var tiles = rows.map(function (row, index) {
+      var button = tile(row.querySelector("label").textContent.trim(), "tap--line");
+      button.dataset.line = index;
+      button.addEventListener("click", function () {
+        var holder = button.closest(".slot");
+        if (holder) {  // placed: back to the pool, where it was
+          selects[index].value = "";
+          putBack(button);
+        } else {  // to the first free place
+          var free = holders.filter(function (h) { return !h.querySelector(".tap"); })[0];
+          if (!free) return;
+          free.append(button);
+          selects[index].value = String(holders.indexOf(free) + 1);
+        }
+        changed(selects[index]);
+        button.focus();
+      });
+      return button;
+    });
+    function putBack(button) {
+      var after = tiles.filter(function (t) { return t.parentNode === pool && +t.dataset.line > +button.dataset.line; })[0];
+      pool.insertBefore(button, after || null);
+    }
+    // What the selects already say (an answer shown again): a place taken twice keeps the first.
+    tiles.forEach(function (button, index) {
+      var holder = holders[parseInt(selects[index].value, 10) - 1];
+      if (holder && !holder.querySelector(".tap")) {
+        holder.append(button);
+      } else {
+        selects[index].value = "";
+        pool.append(button);
+      }
+    });
+    board.append(slots, pool);
+    return board;
+  }
+
+  function matchTiles(lines) {
+    var rows = Array.prototype.slice.call(lines.querySelectorAll(".match"));
+    var selects = rows.map(function (row) { return row.querySelector("select"); });
+    var pairWord = lines.dataset.pairWord || "{n}";
+    var board = document.createElement("div"), lefts = document.createElement("div"), rights = document.createElement("div");
+    board.className = "tapboard pairing";
+    lefts.className = "pairing__col";
+    rights.className = "pairing__col";
+    var active = null;
+    function badge(button) {  // the pair's number, seen; "pair 2", heard
+      var span = document.createElement("span"), said = document.createElement("span");
+      span.className = "tap__badge";
+      span.setAttribute("aria-hidden", "true");
+      said.className = "visually-hidden";
+      button.prepend(span);
+      button.append(said);
+    }
+    var leftTiles = rows.map(function (row, index) {
+      var button = tile(row.querySelector("label").textContent.trim(), "tap--left");
+      button.dataset.line = index;
+      badge(button);
+      lefts.append(button);
+      return button;
+    });
+    var rightTiles = Array.prototype.slice.call(selects[0].options).filter(function (o) { return o.value; })
+      .map(function (option) {
+        var button = tile(option.textContent.trim(), "tap--right");
+        button.dataset.value = option.value;
+        badge(button);
+        rights.append(button);
+        return button;
+      });
+    function partner(right) {  // the line a right-hand tile is paired with, or -1
+      return selects.map(function (s) { return s.value; }).indexOf(right.dataset.value);
+    }
+    function paint() {
+      leftTiles.concat(rightTiles).forEach(function (button) {
+        var line = button.dataset.value != null ? partner(button) : (selects[button.dataset.line].value ? +button.dataset.line : -1);
+        button.className = button.className.replace(/\s*tap--pair\d+/g, "").replace(/\s*tap--paired/g, "");
+        var mark = button.querySelector(".tap__badge"), said = button.querySelector(".visually-hidden");
+        if (line >= 0) button.classList.add("tap--paired", "tap--pair" + (line % 6));
+        mark.textContent = line >= 0 ? line + 1 : "";
+        said.textContent = line >= 0 ? " (" + pairWord.replace("{n}", line + 1) + ")" : "";
+        button.setAttribute("aria-pressed", button === active ? "true" : "false");
+      });
+    }
+    function pair(left, right) {
+      var line = +left.dataset.line, before = partner(right);
+      if (before >= 0) { selects[before].value = ""; changed(selects[before]); }
+      selects[line].value = right.dataset.value;
+      changed(selects[line]);
+    }
+    function tap(button) {
+      var isRight = button.dataset.value != null;
+      var paired = isRight ? partner(button) >= 0 : !!selects[button.dataset.line].value;
+      if (paired && !active) {  // a tap on a pair undoes it
+        var line = isRight ? partner(button) : +button.dataset.line;
+        selects[line].value = "";
+        changed(selects[line]);
+      } else if (active && (active.dataset.value != null) !== isRight) {  // the other side: a pair
+        pair(isRight ? active : button, isRight ? button : active);
+        active = null;
+      } else {
+        active = active === button ? null : button;
+      }
+      paint();
+    }
+    leftTiles.concat(rightTiles).forEach(function (button) {
+      button.addEventListener("click", function () { tap(button); });
+    });
+    // A right-hand side chosen twice (an answer shown again): the first line keeps it.
+    selects.forEach(function (select, index) {
+      if (select.value && selects.slice(0, index).some(function (s) { return s.value === select.value; })) select.value = "";
+    });
+    paint();
+    board.append(lefts, rights);
+    return board;
+  }
+
+  function enhanceTiles(root) {
+    root.querySelectorAll("[data-tiles]").forEach(function (lines) {
+      if (lines.dataset.built || !lines.querySelector("select")) return;
+      lines.dataset.built = "1";
+      var board = lines.dataset.tiles === "order" ? orderTiles(lines) : matchTiles(lines);
+      lines.hidden = true;
+      lines.before(board);
+      var hint = lines.parentNode.querySelector("[data-tiles-hint]");
+      if (hint) hint.textContent = hint.dataset.tilesHint;
+    });
+  }
+  // A wrong answer shown again is marked until the learner changes it.
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var marked = event.target.closest && event.target.closest(".answer--wrong");
+      if (marked) marked.classList.remove("answer--wrong");
+    });
+  });
+  enhanceTiles(document);
+  document.addEventListener("htmx:load", function (event) { enhanceTiles(event.detail.elt.parentNode || document); });
+  // The form's reset button or an offline form.reset() empties the selects: the tiles follow.
+  document.addEventListener("reset", function (event) {
+    event.target.querySelectorAll("[data-tiles][data-built]").forEach(function (lines) {
+      setTimeout(function () {
+        lines.previousElementSibling.remove();
+        delete lines.dataset.built;
+        enhanceTiles(lines.parentNode);
+      });
+    });
+  });
+
   // --- The outbox (outbox.js): a write waits on the phone until the server acknowledges its id.
   var O = window.Outbox;
   if (!O || !window.indexedDB) return;

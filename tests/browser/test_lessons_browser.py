@@ -45,6 +45,8 @@ def answer(page, exercise_id, fill):
 
 
 def right_answers(page, javascript=True):
+    from tests.browser.test_thumbs_browser import PAIRS, tap_match, tap_order
+
     steps = {
         "single": lambda s: s.get_by_role("radio", name="un couteau", exact=True).check(),
         "multiple": lambda s: (s.get_by_role("checkbox", name="la casserole", exact=True).check(),
@@ -58,6 +60,9 @@ def right_answers(page, javascript=True):
         "listen": lambda s: s.get_by_role("radio", name="la casserole", exact=True).check(),
         "picture": lambda s: s.get_by_role("radio", name="le four", exact=True).check(),
     }
+    if javascript:  # tiles to tap; the selects are the fallback without JavaScript
+        steps["match"] = lambda s: tap_match(s, PAIRS)
+        steps["order"] = lambda s: tap_order(s, ("Je lave", "Je coupe", "Je cuis"))
     for exercise_id, fill in steps.items():
         answer(page, exercise_id, fill)
         page.wait_for_selector(f"#ex-{exercise_id}.exercise--right")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from tests.browser.test_journeys import audit, sign_in
 from tests.browser.test_lessons_browser import wait_until
+from tests.browser.test_thumbs_browser import tap_order
 from webapp.core import grading
 from webapp.extensions import db
 from webapp.revision import titles
@@ -24,9 +25,8 @@ def answer_right(page, section):
     elif kind == "multiple":
         for choice in item["answers"]:
             section.get_by_role("checkbox", name=choice, exact=True).check()
-    elif kind == "order":
-        for place, text in enumerate(item["items"], 1):
-            section.get_by_label(text, exact=True).select_option(str(place))
+    elif kind == "order":  # tapped in order (app.js makes tiles of the selects)
+        tap_order(section, item["items"])
     else:
         section.get_by_role("radio", name=item["answer"], exact=True).check()
     return question

@@ -97,6 +97,8 @@ def answer_from_form(item: dict, form) -> list[str] | None:
     if kind == "match":
         rights = {right for _left, right in item["pairs"]}
         picked = [form.get(f"match-{index}", "") for index in range(len(item["pairs"]))]
+        if clashes(item, form):  # one right-hand side for two lines: a slip, not an answer
+            return None
         return picked if all(value in rights for value in picked) else None
     if kind == "order":
         shown = display_order(item["id"], item["items"])
@@ -110,6 +112,47 @@ def answer_from_form(item: dict, form) -> list[str] | None:
         {choice["label"] for choice in item["choices"]} if kind == "picture"
         else set(item["choices"]))
     return [value] if value in allowed else None
+
+
+def gives_away(item: dict) -> bool:
+    """True when the explanation states the key: every part of it, as whole words, case and
+    accents aside. A first wrong try then gets no explanation, so the learner tries again
+    without having read the answer."""
+    if item["type"] == "truefalse":
+        return False
+    text = fold(item.get("explanation", ""), lenient=True)
+    return all(re.search(rf"(?<!\w){re.escape(fold(key, lenient=True))}(?!\w)", text)
+               for key in expected(item))
+
+
+def clashes(item: dict, form) -> list[int]:
+    """The lines given a place (order) or a match another line already has: a slip of the
+    thumb, not an answer, so it is shown back with the others kept instead of being graded.
+    A match whose right-hand sides repeat may pair two lines alike: nothing clashes there."""
+    kind = item["type"]
+    if kind == "order":
+        names = [f"place-{index}" for index in range(len(item["items"]))]
+    elif kind == "match" and len({right for _left, right in item["pairs"]}) == len(item["pairs"]):
+        names = [f"match-{index}" for index in range(len(item["pairs"]))]
+    else:
+        return []
+    values = [form.get(name, "") for name in names]
+    return [index for index, value in enumerate(values) if value and values.count(value) > 1]
+
+
+def form_values(item: dict, answer: list[str]) -> dict[str, list[str]]:
+    """An answer back into form fields (the inverse of answer_from_form), to show a learner
+    their own answer again."""
+    kind = item["type"]
+    if kind == "match":
+        return {f"match-{index}": [right] for index, right in enumerate(answer)}
+    if kind == "order":
+        shown = display_order(item["id"], item["items"])
+        return {f"place-{index}": [str(answer.index(text) + 1)] if text in answer else []
+                for index, text in enumerate(shown)}
+    if kind in ("blank", "numeric"):
+        return {"text": list(answer[:1])}
+    return {"choice": list(answer)}
 
 
 def form_key(item: dict) -> dict:

@@ -1,6 +1,7 @@
 """Lesson pages, answering exercises (with or without JavaScript, online or replayed offline)."""
 
 import uuid
+from dataclasses import dataclass
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -29,7 +30,21 @@ def index():
                            authors=authors)
 
 
-def _page(lesson, offline=False, status=200):
+@dataclass(frozen=True)
+class SentBack:
+    """An answer that could not be graded (something missing, two lines in one place), shown
+    back as it was sent so that the learner fixes it instead of starting again."""
+
+    item_id: str
+    values: dict[str, list[str]]
+    clashes: list[int]
+
+
+def _sent_back(item: dict, form) -> SentBack:
+    return SentBack(item["id"], form.to_dict(flat=False), grading.clashes(item, form))
+
+
+def _page(lesson, offline=False, status=200, sent_back: SentBack | None = None):
     """The lesson page; offline=True is the copy the phone keeps, with nothing personal in it."""
     states = {} if offline else services.states(current_user, lesson)
     progress = None if offline else services.progress_of(current_user, lesson)
@@ -37,6 +52,7 @@ def _page(lesson, offline=False, status=200):
     response = make_response(render_template(
         "lessons/lesson.html", lesson=lesson, content=lesson.content, states=states,
         progress=progress, following=following, offline=offline, new_id=lambda: uuid.uuid4().hex,
+        sent_back=sent_back,
     ), status)
     if offline:
         # Lesson text only, so the service worker may keep it (it is not personal data).
@@ -64,8 +80,9 @@ def answer(lesson_id: str, exercise_id: str):
     item = services.exercise(lesson, exercise_id)
     given = grading.answer_from_form(item, request.form)
     client_id = (request.form.get("client_id") or "")[:64] or uuid.uuid4().hex
-    missing = given is None
-    if missing:
+    # Nothing graded: what was sent comes back as it was, with the message next to it.
+    sent_back = _sent_back(item, request.form) if given is None else None
+    if sent_back:
         outbox.invalid({"answer": [_("Choose or write an answer first.")]})
     else:
         correct = services.record_answer(current_user, lesson, item, given, client_id)
@@ -73,11 +90,12 @@ def answer(lesson_id: str, exercise_id: str):
     if request.headers.get("HX-Request"):
         state = services.states(current_user, lesson).get(item["id"], services.ExerciseState())
         return render_template("lessons/_exercise.html", lesson=lesson, item=item, state=state,
-                               missing=missing, new_id=lambda: uuid.uuid4().hex, offline=False,
+                               missing=bool(sent_back), new_id=lambda: uuid.uuid4().hex,
+                               sent=sent_back and sent_back.values,
+                               clashes=sent_back and sent_back.clashes, offline=False,
                                number=lesson.content["exercises"].index(item) + 1)
-    if missing:
-        return redirect(url_for("lessons.lesson", lesson_id=lesson.id, missing=item["id"],
-                                _anchor=f"ex-{item['id']}"), 303)
+    if sent_back:  # without JavaScript: the page again, this answer as it was sent
+        return _page(lesson, status=422, sent_back=sent_back)
     return redirect(url_for("lessons.lesson", lesson_id=lesson.id, _anchor=f"ex-{item['id']}"), 303)
 
 
@@ -132,5 +150,7 @@ bp.add_app_template_global(render.to_speech, "lesson_speech")
 bp.add_app_template_global(glossary.for_card, "trade_glossary")
 bp.add_app_template_global(grading.display_order, "display_order")
 bp.add_app_template_global(grading.expected, "expected")
+bp.add_app_template_global(grading.form_values, "form_values")
+bp.add_app_template_global(grading.gives_away, "gives_away")
 bp.add_app_template_global(grading.is_correct, "is_correct")
 bp.add_app_template_global(MODULE_NAMES, "module_names")

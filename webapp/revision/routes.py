@@ -49,13 +49,18 @@ def settings():
     return _overview(form)
 
 
-def _question_page(question, mode, next_url, log=None, counts=None, position=None, total=None):
+def _question_page(question, mode, next_url, log=None, counts=None, position=None, total=None,
+                   sent=None, back=None):
+    """The question, answered (log) or not; sent is an answer that could not be graded, shown
+    back as it was sent with what to fix."""
     htmx = request.headers.get("HX-Request")
     template = "revision/_card.html" if htmx else "revision/question.html"
     return render_template(template, question=question, item=question.content if question else None,
                            mode=mode, next_url=next_url, log=log, counts=counts,
                            position=position, total=total, client_id=uuid.uuid4().hex,
-                           shown_at=int(time.time()))
+                           shown_at=int(time.time()), back=back or request.path,
+                           sent=sent and sent.to_dict(flat=False),
+                           clashes=grading.clashes(question.content, sent) if sent else [])
 
 
 @bp.get("/revision/review")
@@ -113,10 +118,11 @@ def answer():
     mode = "practice" if request.form.get("mode") == "practice" else "review"
     back = services.safe_path(request.form.get("back"), url_for("revision.review"))
     given = grading.answer_from_form(question.content, request.form)
-    if given is None:
+    next_url = services.safe_path(request.form.get("next"), url_for("revision.review"))
+    if given is None:  # the question again, the answer as it was sent, and what to fix
         outbox.invalid({"answer": [_l("Choose or write an answer first.")]})
-        flash(_l("Choose or write an answer first."), "error")
-        return redirect(back, 303)
+        page = _question_page(question, mode, next_url, sent=request.form, back=back)
+        return page if request.headers.get("HX-Request") else (page, 422)
     now = utcnow()
     shown = request.form.get("shown_at", type=int) or int(time.time())
     seconds = max(0, min(600, int(time.time()) - shown))
@@ -125,7 +131,6 @@ def answer():
                           bool(request.form.get("guessed")),
                           services.plausible_time(request.form.get("answered_at"), now))
     outbox.feedback(correct=log.correct, expected=grading.expected(question.content))
-    next_url = services.safe_path(request.form.get("next"), url_for("revision.review"))
     if request.headers.get("HX-Request"):
         return _question_page(question, mode, next_url, log=log)
     return redirect(f"{back}{'&' if '?' in back else '?'}last={log.client_id}", 303)
