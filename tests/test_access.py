@@ -81,7 +81,8 @@ ACCESS = {
     "revision.settings": ("POST", "/revision/settings?daily_target=12", only({TRAINEE: 303})),
     "revision.review": ("GET", "/revision/review", only({TRAINEE: 200})),
     "revision.review_offline": ("GET", "/revision/review/offline", only({TRAINEE: 200})),
-    "revision.answer": ("POST", "/revision/answer?question_id=ccp1-001", only({TRAINEE: 303})),
+    # No answer given: the card comes back with a message (422), for a trainee only.
+    "revision.answer": ("POST", "/revision/answer?question_id=ccp1-001", only({TRAINEE: 422})),
     "revision.start_practice": ("GET", "/revision/practice/hygiene", only({TRAINEE: 303})),
     "revision.practice": ("GET", "/revision/practice/hygiene/abc/0", only({TRAINEE: 200})),
     "revision.start_exam": ("POST", "/revision/exams?client_id=x", only({TRAINEE: 303})),
