@@ -1,0 +1,91 @@
+"""Teachers' screens on a laptop (1280 px) and a phone (360 px): a wide page, a grid that says
+its states in colour and words, withdrawals that ask first, Today by trainee, lines handled."""
+
+from datetime import date, timedelta
+
+from tests.browser.test_journeys import audit, sign_in
+from webapp.accounts.models import Role
+from webapp.dashboard import services
+from webapp.journal import services as journal
+
+LAPTOP = {"width": 1280, "height": 800}
+
+
+def _school(make_group, make_user):
+    group = make_group(name="Cohorte Paris")
+    teacher = make_user(Role.TEACHER, group=group, display_name="Karim Haddad")
+    samir = make_user(group=group, display_name="Samir Benali", last_seen_on=date.today())
+    fatou = make_user(group=group, display_name="Fatou Diallo",
+                      last_seen_on=date.today() - timedelta(days=12))
+    for number, days in enumerate((3, -5)):
+        services.assign(teacher, group, f"b{number}", "practice" if number else "module",
+                        "1" if number else "fle-a1", date.today() - timedelta(days=days), "", [])
+    hard = journal.write_entry(samir, "hard", date.today(), 1, "", None)
+    journal.set_shared(hard, True)
+    return group, teacher, samir, fatou
+
+
+def test_teacher_on_a_laptop(browser, live_server, in_flight, make_group, make_user, ctx, shot):
+    group, teacher, samir, _fatou = _school(make_group, make_user)
+    desk = browser.new_context(viewport=LAPTOP, locale="fr-FR", base_url=live_server)
+    page = desk.new_page()
+    try:
+        sign_in(page, teacher.username)
+        page.goto(f"/dashboard?group={group.id}")
+        assert page.locator("main").bounding_box()["width"] > 1100
+        entries = page.locator(".today-list > .today-entry")
+        assert entries.count() == 2  # Samir (overdue, hard day, assessment), Fatou (absent...)
+        samir_entry = entries.filter(has_text="Samir Benali")
+        assert samir_entry.locator(".today-reasons li").count() == 3
+        audit(page)
+        shot(page, "teacher-today-1280")
+        samir_entry.get_by_role("button").click()  # htmx swaps the entry in place
+        page.locator(".today-entry--handled").wait_for()
+        assert "Karim Haddad" in page.locator(".today-entry--handled .today-handled").inner_text()
+        audit(page)
+        shot(page, "teacher-today-handled-1280")
+
+        page.goto(f"/dashboard/groups/{group.id}/grid")
+        assert page.locator("td.cell--late").count() == 2  # the overdue module, for both
+        assert page.locator("td.cell--todo").count() == 2  # the practice, due later
+        assert page.locator("td.cell--late .visually-hidden").first.inner_text().strip() == \
+            "En retard"
+        audit(page)
+        shot(page, "teacher-grid-1280")
+        asked = []
+        page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+        page.locator("#grid thead form button").first.click()
+        page.wait_for_function("document.querySelectorAll('#grid thead form').length === 1")
+        assert asked and "Retirer" in asked[0]
+        assert len(services.group_assignments(group)[0]) == 1
+        page.context.clear_cookies()
+        sign_in(page, samir.username)  # a trainee's home stays the phone column on a laptop
+        assert page.locator("main").bounding_box()["width"] <= 720
+    finally:
+        desk.close()
+        in_flight.wait_idle()
+
+
+def test_teacher_on_a_phone_without_javascript(phone, make_group, make_user, ctx, shot):
+    group, teacher, _samir, _fatou = _school(make_group, make_user)
+    mobile = phone(javascript=False)
+    sign_in(mobile, teacher.username)
+    mobile.goto(f"/dashboard?group={group.id}")
+    assert mobile.locator("main").bounding_box()["width"] <= 360
+    audit(mobile)
+    shot(mobile, "teacher-today-360")
+    mobile.locator(".today-entry", has_text="Fatou Diallo").get_by_role("button").click()
+    mobile.wait_for_url(f"**/dashboard?group={group.id}")
+    assert mobile.locator(".today-entry--handled", has_text="Fatou Diallo").count() == 1
+    mobile.goto(f"/dashboard/groups/{group.id}/grid")
+    audit(mobile)
+    shot(mobile, "teacher-grid-360")
+    # Without JavaScript the ✕ opens a page that asks; nothing is withdrawn until "Yes".
+    mobile.locator("#grid thead form button").first.click()
+    mobile.wait_for_url("**/withdraw")
+    assert len(services.group_assignments(group)[0]) == 2
+    audit(mobile)
+    shot(mobile, "teacher-withdraw-360")
+    mobile.get_by_role("button", name="Oui, retirer").click()
+    mobile.wait_for_url(f"**/groups/{group.id}/grid")
+    assert len(services.group_assignments(group)[0]) == 1
