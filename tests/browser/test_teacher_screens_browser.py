@@ -3,6 +3,8 @@ its states in colour and words, withdrawals that ask first, Today by trainee, li
 
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
+
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import Role
 from webapp.dashboard import services
@@ -55,7 +57,7 @@ def test_teacher_on_a_laptop(browser, live_server, in_flight, make_group, make_u
         asked = []
         page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         page.locator("#grid thead form button").first.click()
-        page.wait_for_function("document.querySelectorAll('#grid thead form').length === 1")
+        expect(page.locator("#grid thead form")).to_have_count(1)
         assert asked and "Retirer" in asked[0]
         assert len(services.group_assignments(group)[0]) == 1
         page.context.clear_cookies()
