@@ -129,8 +129,16 @@ ACCESS = {
     "dashboard.today": ("GET", "/dashboard", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "dashboard.grid": ("GET", "/dashboard/groups/{group}/grid", only({TEACHER: 200})),
     "dashboard.assign": ("GET", "/dashboard/groups/{group}/assign", only({TEACHER: 200})),
-    "dashboard.change_assignment": ("POST", "/dashboard/assignments/{assignment}?action=withdraw",
+    "dashboard.change_assignment": ("POST", "/dashboard/assignments/{assignment}?due_on=",
                                     only({TEACHER: 303})),
+    # Withdrawing asks first: a question page, then the POST.
+    "dashboard.withdraw_assignment": ("GET", "/dashboard/assignments/{assignment}/withdraw",
+                                      only({TEACHER: 200})),
+    "dashboard.withdraw_assignment@post": ("POST", "/dashboard/assignments/{assignment}/withdraw",
+                                           only({TEACHER: 303})),
+    # Only a teacher attached to the group now marks a Today line as handled.
+    "dashboard.handled": ("POST", "/dashboard/groups/{group}/today/{trainee}/handled"
+                          "?reasons=inactive:None&client_id=acc-handled", only({TEACHER: 303})),
     "dashboard.group_settings": ("POST", "/dashboard/groups/{group}/settings?inactive_days=5",
                                  only({TEACHER: 303})),
     "dashboard.trainee": ("GET", "/dashboard/trainees/{trainee}", only({TEACHER: 200})),

@@ -1,6 +1,6 @@
 """Educator dashboard: assignments, Today, the grid, the trainee page, the impact report."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from tests.measure import count_queries, first_load
 from webapp.accounts.models import Role
 from webapp.core.themes import THEME_NAMES
 from webapp.dashboard import services
+from webapp.dashboard.models import HandledLine
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import content
@@ -57,7 +58,8 @@ def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
     assert "1/2" in staff.get(f"/dashboard/groups/{group.id}/grid").text
     finish_lesson(phone, "test-suite")
     grid = staff.get(f"/dashboard/groups/{group.id}/grid").text
-    assert "✓ 2/2" in grid
+    assert '<td class="cell cell--done"><span class="cell__icon" aria-hidden="true">✓</span> 2/2' \
+        in grid
     assert "today-why--overdue" not in staff.get(f"/dashboard?group={group.id}").text
     assert "Pour lundi" not in phone.get("/").text  # done: off the trainee's list
 
@@ -70,8 +72,16 @@ def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
     grid = staff.get(f"/dashboard/groups/{group.id}/grid").text
     assert "0/5" in grid and "—" in grid  # Samir is not concerned
     assignment = services.group_assignments(group)[0][0]
-    staff.post(f"/dashboard/assignments/{assignment.id}", data={"action": "withdraw"})
+    # The grid's button opens a question page (no JavaScript): reading it withdraws nothing.
+    assert f'action="/dashboard/assignments/{assignment.id}/withdraw"' in grid
+    question = staff.get(f"/dashboard/assignments/{assignment.id}/withdraw")
+    assert question.status_code == 200 and "Yes, withdraw" in question.text
+    assert services.group_assignments(group)[0] == [assignment]
+    staff.post(f"/dashboard/assignments/{assignment.id}/withdraw")
+    staff.post(f"/dashboard/assignments/{assignment.id}/withdraw")  # a double tap: one audit row
     assert services.group_assignments(group)[0] == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "assignment_withdrawn")) == 1
 
 
 def test_today_lists_who_needs_help_and_links_to_them(school, make_user):
@@ -102,6 +112,11 @@ def test_grid_and_today_for_50_trainees_and_40_assignments(school, make_user):
         services.assign(school["teacher"], group, f"many-{number}", ["module", "lesson", "practice",
                         "exam"][number % 4], ["fle-a1", "test-cuisine", "1", "exam"][number % 4],
                         date.today() + timedelta(days=number - 20), "", [])
+    # Some lines marked handled: still one query for all of them.
+    for trainee in [m for m in group.members if m.role is Role.TRAINEE][:20]:
+        db.session.add(HandledLine(group_id=group.id, trainee_id=trainee.id, reasons=["x"],
+                                   handled_by=school["teacher"].id))
+    db.session.commit()
     for url in (f"/dashboard/groups/{group.id}/grid", f"/dashboard?group={group.id}"):
         with count_queries() as statements:
             assert staff.get(url).status_code == 200
@@ -149,3 +164,126 @@ def test_admin_searches_the_audit_log(app, school, make_user, login):
     # The action is also a choice of the search form: look for it in the results' rows.
     assert "· trainee_page_viewed ·" in found
     assert "· trainee_page_viewed ·" not in admin.get("/admin/audit?staff=nobody-at-all").text
+
+
+# --- Today: one entry per trainee, marked handled -------------------------------------------
+
+
+def overdue(school, client_id, days=1):
+    return services.assign(school["teacher"], school["group"], client_id, "module", "fle-a1",
+                           date.today() - timedelta(days=days), "", [])
+
+
+def entries_of(page: str) -> list[str]:
+    """The Today entries of a page, one string each."""
+    return page.split('<ul class="list today-list">')[1].split('<li class="today-entry')[1:]
+
+
+def test_today_lists_a_trainee_once_with_each_reason(school):
+    staff, group, trainee = school["staff"], school["group"], school["trainee"]
+    overdue(school, "o1")
+    overdue(school, "o2", days=3)
+    entry = journal.write_entry(trainee, "hard-1", date.today(), 1, "", None)
+    journal.set_shared(entry, True)
+    page = staff.get(f"/dashboard?group={group.id}", headers={"Accept-Language": "en"}).text
+    entries = entries_of(page)
+    assert len(entries) == 1 and entries[0].count("Samir Benali") == 2  # link, button's words
+    assert entries[0].count("today-why--overdue") == 2
+    assert "today-why--mood" in entries[0] and "today-why--assessment" in entries[0]
+
+
+def test_mark_handled_once_audited_and_back_when_a_new_reason_comes(app, school, login):
+    staff, group, trainee = school["staff"], school["group"], school["trainee"]
+    first = overdue(school, "o1")
+    url = f"/dashboard/groups/{group.id}/today/{trainee.id}/handled"
+    keys = f"overdue:{first.id} assessment:entry"
+    for _tap in range(2):  # a double tap: the same client id marks once
+        assert staff.post(url, data={"reasons": keys, "client_id": "tap-1"}).status_code == 303
+    audited = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "today_handled")).all()
+    assert [(a.actor_id, a.subject_id) for a in audited] == [(school["teacher"].id, trainee.id)]
+    assert "overdue" in audited[0].detail and "Samir" not in audited[0].detail
+    page = staff.get(f"/dashboard?group={group.id}", headers={"Accept-Language": "en"}).text
+    assert "today-entry--handled" in page and "Handled by <bdi>Karim Haddad</bdi>" in page
+    # The trainee sees it among who looked at their data.
+    seen = school["phone"].get("/privacy/seen", headers={"Accept-Language": "en"}).text
+    assert "Karim Haddad noted on the Today page that they followed up with you." in seen
+    # A new reason brings the line back, with both reasons.
+    second = overdue(school, "o2", days=2)
+    page = staff.get(f"/dashboard?group={group.id}").text
+    assert "today-entry--handled" not in page and f"overdue:{second.id}" in page
+    # A reason sent that is not current is not stored; a mark that covers nothing is no mark.
+    staff.post(url, data={"reasons": "mood:2020-01-01", "client_id": "tap-2"})
+    assert "today-entry--handled" not in staff.get(f"/dashboard?group={group.id}").text
+
+
+def test_a_reason_that_appeared_after_the_page_was_shown_is_not_marked(school):
+    staff, group, trainee = school["staff"], school["group"], school["trainee"]
+    overdue(school, "o1")
+    page = staff.get(f"/dashboard?group={group.id}").text
+    keys = page.split('name="reasons" value="')[1].split('"')[0]
+    overdue(school, "o2")  # meanwhile
+    staff.post(f"/dashboard/groups/{group.id}/today/{trainee.id}/handled",
+               data={"reasons": keys, "client_id": "tap-3"})
+    assert "today-entry--handled" not in staff.get(f"/dashboard?group={group.id}").text
+
+
+def test_mark_handled_with_htmx_swaps_the_entry(school):
+    staff, group, trainee = school["staff"], school["group"], school["trainee"]
+    first = overdue(school, "o1")
+    fragment = staff.post(f"/dashboard/groups/{group.id}/today/{trainee.id}/handled",
+                          data={"reasons": f"overdue:{first.id} assessment:entry",
+                                "client_id": "tap-4"}, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert fragment.text.lstrip().startswith('<li class="today-entry today-entry--handled"')
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_only_a_teacher_attached_to_the_group_now_marks_handled(app, school, make_group,
+                                                                make_user, login):
+    group, trainee, teacher = school["group"], school["trainee"], school["teacher"]
+    first = overdue(school, "o1")
+    data = {"reasons": f"overdue:{first.id}", "client_id": "tap-5"}
+    url = f"/dashboard/groups/{group.id}/today/{trainee.id}/handled"
+    elsewhere = make_group()
+    outsider = app.test_client()
+    login(make_user(Role.TEACHER, group=elsewhere), http=outsider)
+    assert outsider.post(url, data=data).status_code == 404
+    # A trainee of another group, through the teacher's own group: 404 too.
+    stranger = make_user(group=elsewhere)
+    assert school["staff"].post(f"/dashboard/groups/{group.id}/today/{stranger.id}/handled",
+                                data=data).status_code == 404
+    group.members.remove(teacher)  # detached since the page was shown
+    db.session.commit()
+    assert school["staff"].post(url, data=data).status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "today_handled")) == 0
+
+
+def test_today_entries_by_trainee_and_grid_states_are_plain_rules(school):
+    trainee, other = school["trainee"], school["teacher"]  # any two people
+    lines = [services.Line(trainee, "inactive", "9", "inactive:x"),
+             services.Line(other, "mood", "1", "mood:d"),
+             services.Line(trainee, "overdue", None, "overdue:3")]
+    mark = services.Handled("K", datetime.now(UTC), frozenset({"inactive:x", "overdue:3"}))
+    entries = services.by_trainee(lines, {trainee.id: mark})
+    assert [e.trainee for e in entries] == [other, trainee]  # still to handle first
+    assert entries[1].handled == mark and entries[1].keys == "inactive:x overdue:3"
+    late = services.by_trainee([*lines, services.Line(trainee, "exam", "", "exam:7")],
+                               {trainee.id: mark})
+    assert all(e.handled is None for e in late)
+    due = services.Assignment(due_on=date(2026, 1, 5))
+    state = services.cell_state
+    assert state(services.Status(True, "", 1), due, date(2026, 2, 1)) == "done"
+    assert state(services.Status(False, "1/2", .5), due, date(2026, 2, 1)) == "late"
+    assert state(services.Status(False, "1/2", .5), due, date(2026, 1, 5)) == "started"
+    assert state(services.Status(False, "", 0), due, date(2026, 1, 1)) == "todo"
+
+
+def test_withdraw_with_htmx_answers_the_grid(school):
+    staff, group = school["staff"], school["group"]
+    assignment = overdue(school, "o1")
+    response = staff.post(f"/dashboard/assignments/{assignment.id}/withdraw",
+                          headers={"HX-Request": "true"}, follow_redirects=True)
+    assert response.text.lstrip().startswith('<div id="grid"')
+    assert services.group_assignments(group)[0] == []

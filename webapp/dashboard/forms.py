@@ -41,3 +41,15 @@ class SettingsForm(Form):
     title = SelectField(_l("Title the group prepares"),
                         choices=[SelectChoice(code, name) for code, name in titles.choices()],
                         validators=[InputRequired(message=_l("Choose one."))])
+
+
+class HandledForm(Form):
+    """Mark a trainee's Today line as handled: the reasons the teacher saw, and a client id so a
+    double tap marks once."""
+
+    reasons = HiddenField()
+    client_id = HiddenField()
+
+
+class WithdrawForm(Form):
+    """The second step of withdrawing an assignment (the first is the question page)."""

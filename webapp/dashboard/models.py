@@ -56,3 +56,21 @@ class ImpactCell(db.Model):
     people: Mapped[int] = mapped_column(default=0)
     figures: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     published_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class HandledLine(db.Model):
+    """A teacher marked a trainee's Today line as handled: which of its reasons they saw.
+
+    One row per group and trainee, replaced by the next mark (each mark is also in the audit
+    trail). The line shows as handled while every reason it has now was among those marked, so
+    a new reason (another overdue assignment, a new hard day) brings it back.
+    """
+
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    reasons: Mapped[list] = mapped_column(sa.JSON, default=list)  # reason keys, see Line.key
+    handled_by: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

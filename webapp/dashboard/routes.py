@@ -2,7 +2,7 @@
 
 import uuid
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -12,11 +12,12 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import services as budget
 from webapp.core.dates import out_of_range, parse_day
+from webapp.core.records import sent_client_id
 from webapp.core.spreadsheet import csv_response
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
 from webapp.dashboard import impact as impact_rules
-from webapp.dashboard.forms import AssignmentForm, SettingsForm
+from webapp.dashboard.forms import AssignmentForm, HandledForm, SettingsForm, WithdrawForm
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
@@ -48,12 +49,49 @@ def today():
     if group is None:
         return render_template("dashboard/today.html", groups=[], group=None)
     trainees, assignments, targets, grid, exams = _board(group)
-    lines = services.today_lines(group, trainees, assignments, targets, grid, exams, local_today())
+    days = services.settings_for(group).inactive_days  # read once, before the audit commits
+    lines = services.today_lines(group, trainees, assignments, targets, grid, exams, local_today(),
+                                 inactive_days=days)
+    entries = services.by_trainee(lines, services.handled_marks(
+        group, sorted({line.trainee.id for line in lines})))
     # Each trainee the page names (low mood, overdue, failed exam...) sees this look.
-    audit_reads(current_user, "today_viewed", [line.trainee for line in lines], f"group={group.id}")
-    return render_template("dashboard/today.html", groups=groups, group=group, lines=lines,
-                           settings=SettingsForm(inactive_days=services.settings_for(group).inactive_days,
-                                                 title=group.title))
+    audit_reads(current_user, "today_viewed", [entry.trainee for entry in entries],
+                f"group={group.id}")
+    return render_template("dashboard/today.html", groups=groups, group=group, entries=entries,
+                           new_id=lambda: uuid.uuid4().hex,
+                           settings=SettingsForm(inactive_days=days, title=group.title))
+
+
+@bp.post("/dashboard/groups/<int:group_id>/today/<int:trainee_id>/handled")
+@roles_required(Role.TEACHER)
+def handled(group_id: int, trainee_id: int):
+    """Mark a trainee's Today line as handled: only by a teacher attached to the group now."""
+    group = accounts.group_for(current_user, group_id)
+    trainee = next((t for t in accounts.trainees_of(group) if t.id == trainee_id), None)
+    if trainee is None:
+        abort(404)
+    form = HandledForm()
+    if form.validate_on_submit():
+        current = _lines_of(group, trainee)
+        services.mark_handled(current_user, group, trainee, sent_client_id(form.client_id.data),
+                              (form.reasons.data or "").split(), current)
+    if not request.headers.get("HX-Request"):
+        return redirect(url_for("dashboard.today", group=group.id), 303)
+    # htmx swaps this trainee's entry in place (gone when nothing is left to look at).
+    entries = services.by_trainee(_lines_of(group, trainee),
+                                  services.handled_marks(group, [trainee.id]))
+    response = make_response(render_template("dashboard/_today_entry.html", group=group,
+                                             entry=entries[0], new_id=lambda: uuid.uuid4().hex)
+                             if entries else "")
+    response.vary.add("HX-Request")
+    return response
+
+
+def _lines_of(group, trainee):
+    """One trainee's Today reasons, as the Today page finds them."""
+    assignments, targets, grid, exams = services.board(group, [trainee])
+    return services.today_lines(group, [trainee], assignments, targets, grid, exams,
+                                local_today())
 
 
 @bp.get("/dashboard/groups/<int:group_id>/grid")
@@ -76,7 +114,8 @@ def grid(group_id: int):
     template = "dashboard/_grid.html" if htmx else "dashboard/grid.html"
     return render_template(template, group=group, trainees=trainees, assignments=assignments,
                            targets=targets, statuses=statuses, module=module,
-                           sort=request.args.get("sort", "name"), modules=modules)
+                           sort=request.args.get("sort", "name"), modules=modules,
+                           today=local_today(), cell_state=services.cell_state)
 
 
 def _targets(group):
@@ -120,18 +159,33 @@ def assign(group_id: int):
 @bp.route("/dashboard/assignments/<int:assignment_id>", methods=["POST"])
 @roles_required(Role.TEACHER)
 def change_assignment(assignment_id: int):
-    """Withdraw an assignment, or change its due date."""
+    """Change an assignment's due date (withdrawing it asks first: see withdraw_assignment)."""
     assignment = services.assignment_for(current_user, assignment_id)
-    if request.form.get("action") == "withdraw":
-        assignment.withdrawn = True
-    else:
-        due_on = request.form.get("due_on")
-        if due_on and parse_day(due_on) is None:
-            flash(out_of_range(), "error")
-            return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
-        assignment.due_on = parse_day(due_on)
+    due_on = request.form.get("due_on")
+    if due_on and parse_day(due_on) is None:
+        flash(out_of_range(), "error")
+        return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
+    assignment.due_on = parse_day(due_on)
     db.session.commit()
     return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
+
+
+@bp.route("/dashboard/assignments/<int:assignment_id>/withdraw", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def withdraw_assignment(assignment_id: int):
+    """Withdraw in two steps: a question page (works without JavaScript), then the POST.
+
+    With JavaScript the grid's button asks with hx-confirm and posts here directly.
+    """
+    assignment = services.assignment_for(current_user, assignment_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        services.withdraw(current_user, assignment)  # twice is the same as once
+        if not request.headers.get("HX-Request"):  # htmx shows the grid without it at once
+            flash(_l("Withdrawn. The trainees no longer see it; what they did stays."),
+                  "success")
+        return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
+    return render_template("dashboard/withdraw.html", assignment=assignment, form=form)
 
 
 @bp.post("/dashboard/groups/<int:group_id>/settings")

@@ -11,13 +11,20 @@ from flask import abort
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User, group_membership
 from webapp.core.themes import THEME_NAMES
-from webapp.core.time import as_utc
+from webapp.core.time import as_utc, utcnow
 from webapp.dashboard import impact as impact_rules
-from webapp.dashboard.models import Assignment, GroupSettings, ImpactCell, assignment_trainee
+from webapp.dashboard.models import (
+    Assignment,
+    GroupSettings,
+    HandledLine,
+    ImpactCell,
+    assignment_trainee,
+)
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.live import services as live
+from webapp.privacy.services import audit
 from webapp.revision import services as revision
 
 PARIS = ZoneInfo("Europe/Paris")  # quarters start at midnight in Paris
@@ -106,6 +113,14 @@ def assignment_for(teacher, assignment_id: int) -> Assignment:
     return assignment
 
 
+def withdraw(teacher: User, assignment: Assignment) -> None:
+    """Take an assignment off the trainees' lists; their progress stays. Audited once."""
+    if not assignment.withdrawn:
+        assignment.withdrawn = True
+        audit(teacher, "assignment_withdrawn", None, f"assignment={assignment.id}")
+    db.session.commit()
+
+
 def concerns(assignment: Assignment, targets: dict[int, set[int]], user_id: int) -> bool:
     chosen = targets.get(assignment.id)
     return not chosen or user_id in chosen
@@ -139,7 +154,7 @@ def _status(assignment, user_id, done_lessons, modules, practice, exams) -> Stat
                       count / len(ids) if ids else 0)
     if assignment.kind == "lesson":
         done = assignment.target in done_lessons[user_id]
-        return Status(done, "✓" if done else "", 1.0 if done else 0)
+        return Status(done, "", 1.0 if done else 0)  # the grid shows the tick itself
     if assignment.kind == "practice":
         count = practice.get(user_id, {}).get(assignment.target, 0)
         return Status(count >= PRACTICE_DONE, f"{min(count, PRACTICE_DONE)}/{PRACTICE_DONE}",
@@ -152,6 +167,18 @@ def _status(assignment, user_id, done_lessons, modules, practice, exams) -> Stat
         return Status(True, f"{exam.score}/{len(exam.question_ids)}",
                       exam.score / max(1, len(exam.question_ids)))
     return Status(False, "", 0)
+
+
+GRID_STATES = ("done", "late", "started", "todo")
+
+
+def cell_state(status: Status, assignment: Assignment, today: date) -> str:
+    """What a grid cell says besides its figure: done, late (due date passed), started, todo."""
+    if status.done:
+        return "done"
+    if assignment.due_on is not None and assignment.due_on < today:
+        return "late"
+    return "started" if status.score > 0 else "todo"
 
 
 def board(group: Group, trainees: list[User]):
@@ -197,32 +224,121 @@ class Line:
     trainee: User
     kind: str  # inactive, overdue, exam, mood, assessment
     detail: object = ""  # days, the overdue assignment, a score, a mood, a stage
+    # What this reason is, stably: a mark of "handled" covers it; a new reason gets a new key
+    # (another assignment, another failed exam, a new hard day, a new absence).
+    key: str = ""
 
 
 def today_lines(group: Group, trainees: list[User], assignments, targets, grid, exams,
-                today: date) -> list[Line]:
+                today: date, *, inactive_days: int | None = None) -> list[Line]:
+    """Each reason to look at each trainee today (the caller may pass the group's threshold it
+    already read, to spare a query)."""
     ids = [t.id for t in trainees]
-    days = settings_for(group).inactive_days
+    days = inactive_days if inactive_days is not None else settings_for(group).inactive_days
     moods, stages = journal.flags(ids, today - timedelta(days=7))
     lines = []
     for trainee in trainees:
         if trainee.last_seen_on is None or (today - trainee.last_seen_on).days > days:
             lines.append(Line(trainee, "inactive", str((today - trainee.last_seen_on).days)
-                              if trainee.last_seen_on else ""))
+                              if trainee.last_seen_on else "", f"inactive:{trainee.last_seen_on}"))
         for assignment in assignments:
             if assignment.due_on and assignment.due_on < today and \
                     concerns(assignment, targets, trainee.id) and \
                     not grid[(trainee.id, assignment.id)].done:
-                lines.append(Line(trainee, "overdue", assignment))
+                lines.append(Line(trainee, "overdue", assignment, f"overdue:{assignment.id}"))
         recent = [e for e in exams.get(trainee.id, [])
                   if e.finished_at.date() >= today - timedelta(days=14)]
         if recent and not revision.exam_passed(recent[0]):
-            lines.append(Line(trainee, "exam", f"{recent[0].score}/{len(recent[0].question_ids)}"))
+            lines.append(Line(trainee, "exam", f"{recent[0].score}/{len(recent[0].question_ids)}",
+                              f"exam:{recent[0].id}"))
         if trainee.id in moods:
-            lines.append(Line(trainee, "mood", str(moods[trainee.id])))
-        if _stage_due(group, stages[trainee.id], today):
-            lines.append(Line(trainee, "assessment", _stage_due(group, stages[trainee.id], today)))
+            mood, day = moods[trainee.id]
+            lines.append(Line(trainee, "mood", str(mood), f"mood:{day}"))
+        if stage := _stage_due(group, stages[trainee.id], today):
+            lines.append(Line(trainee, "assessment", stage, f"assessment:{stage}"))
     return lines
+
+
+@dataclass(frozen=True)
+class Handled:
+    """The last "handled" mark on a trainee's line: by whom (None: account gone), when, and
+    the reason keys it covered."""
+
+    by: str | None
+    at: datetime
+    reasons: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One trainee on Today, with every reason to look at them."""
+
+    trainee: User
+    reasons: tuple[Line, ...]
+    handled: Handled | None  # only when the mark covers every reason shown now
+
+    @property
+    def keys(self) -> str:
+        return " ".join(line.key for line in self.reasons)
+
+
+def by_trainee(lines: list[Line], marks: dict[int, Handled]) -> list[Entry]:
+    """One entry per trainee, in the order they come; lines still to handle first.
+
+    A mark counts only while it covers every current reason: a reason that appeared after it
+    puts the trainee back among those to handle.
+    """
+    reasons: dict[int, list[Line]] = {}
+    for line in lines:
+        reasons.setdefault(line.trainee.id, []).append(line)
+    entries = []
+    for found in reasons.values():
+        mark = marks.get(found[0].trainee.id)
+        covered = mark is not None and {line.key for line in found} <= mark.reasons
+        entries.append(Entry(found[0].trainee, tuple(found), mark if covered else None))
+    return sorted(entries, key=lambda entry: entry.handled is not None)
+
+
+def handled_marks(group: Group, trainee_ids: list[int]) -> dict[int, Handled]:
+    """The last mark on each of these trainees' lines in this group, in one query."""
+    if not trainee_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(HandledLine, User.display_name)
+        .outerjoin(User, User.id == HandledLine.handled_by)
+        .where(HandledLine.group_id == group.id, HandledLine.trainee_id.in_(trainee_ids)))
+    return {row.trainee_id: Handled(name, as_utc(row.handled_at), frozenset(row.reasons))
+            for row, name in rows}
+
+
+def mark_handled(teacher: User, group: Group, trainee: User, client_id: str,
+                 sent: list[str], current: list[Line]) -> bool:
+    """Mark the reasons the teacher saw (and still current) as handled; audited for the trainee.
+
+    The same client id marks once (a double tap writes one mark and one audit row). Reasons
+    sent that are not current any more are dropped; False when none is left.
+    """
+    target = f"group={group.id} trainee={trainee.id}"
+    if accounts.replayed(client_id, teacher, "today_handled", target) is not None:
+        return True
+    keys = sorted(set(sent) & {line.key for line in current})
+    if not keys:
+        return False
+    row = db.session.get(HandledLine, (group.id, trainee.id))
+    if row is None:
+        row = HandledLine(group_id=group.id, trainee_id=trainee.id)
+        db.session.add(row)
+    row.reasons, row.handled_by, row.handled_at = keys, teacher.id, utcnow()
+    kinds = ",".join(sorted({key.split(":")[0] for key in keys}))  # no content, only kinds
+    audit(teacher, "today_handled", trainee, f"group={group.id} reasons={kinds}")
+    accounts.remember(client_id, teacher, "today_handled", target, True)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same tap, a moment ago: its mark stands
+        if accounts.replayed(client_id, teacher, "today_handled", target) is None:
+            raise
+    return True
 
 
 def _stage_due(group: Group, done: set[str], today: date) -> str | None:

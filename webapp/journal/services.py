@@ -270,20 +270,24 @@ def stage_due(user, today: date, done: set[str]) -> str | None:
     return None
 
 
-def flags(user_ids: list[int], since: date) -> tuple[dict[int, int], dict[int, set[str]]]:
+def flags(user_ids: list[int], since: date) -> tuple[dict[int, tuple[int, date]],
+                                                     dict[int, set[str]]]:
     """For the Today list, in one query: each trainee's lowest mood among recent shared entries
-    (2 or less), and the self-assessment stages they have done."""
-    moods: dict[int, int] = {}
+    (2 or less) with the day of the latest such entry (a new hard day is a new reason to call),
+    and the self-assessment stages they have done."""
+    moods: dict[int, tuple[int, date]] = {}
     stages: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     low = sa.select(JournalEntry.user_id, sa.literal("mood"),
-                    sa.cast(JournalEntry.mood, sa.String))\
+                    sa.cast(JournalEntry.mood, sa.String), JournalEntry.day)\
         .where(JournalEntry.user_id.in_(user_ids), JournalEntry.shared.is_(True),
                JournalEntry.mood <= 2, JournalEntry.day >= since)
-    done = sa.select(SelfAssessment.user_id, sa.literal("stage"), SelfAssessment.stage)\
+    done = sa.select(SelfAssessment.user_id, sa.literal("stage"), SelfAssessment.stage,
+                     sa.cast(sa.null(), sa.Date))\
         .where(SelfAssessment.user_id.in_(user_ids))
-    for user_id, kind, value in db.session.execute(sa.union_all(low, done)):
+    for user_id, kind, value, day in db.session.execute(sa.union_all(low, done)):
         if kind == "mood":
-            moods[user_id] = min(int(value), moods.get(user_id, 5))
+            lowest, latest = moods.get(user_id, (5, day))
+            moods[user_id] = (min(int(value), lowest), max(day, latest))
         else:
             stages[user_id].add(value)
     return moods, stages

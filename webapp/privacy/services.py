@@ -78,6 +78,7 @@ SENTENCES = {
                             "and your mock exam time."),
     "live_results_viewed": _l("%(name)s looked at quiz results with your real name."),
     "exam_time_changed": _l("%(name)s changed your time for mock exams."),
+    "today_handled": _l("%(name)s noted on the Today page that they followed up with you."),
     "impact_viewed": _l("%(name)s looked at a report with figures about the group. "
                         "It shows no names."),
     "audit_log_searched": _l("%(name)s searched the audit log for your name."),
