@@ -75,7 +75,7 @@ def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
     # The grid's button opens a question page (no JavaScript): reading it withdraws nothing.
     assert f'action="/dashboard/assignments/{assignment.id}/withdraw"' in grid
     question = staff.get(f"/dashboard/assignments/{assignment.id}/withdraw")
-    assert question.status_code == 200 and "Yes, withdraw" in question.text
+    assert question.status_code == 200 and "Oui, retirer" in question.text  # French by default
     assert services.group_assignments(group)[0] == [assignment]
     staff.post(f"/dashboard/assignments/{assignment.id}/withdraw")
     staff.post(f"/dashboard/assignments/{assignment.id}/withdraw")  # a double tap: one audit row
