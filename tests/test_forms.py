@@ -221,6 +221,24 @@ def test_category_names_are_written_whole(client, trainee, lang, name):
     assert name in client.get("/budget").text.split('class="entry"')[1]
 
 
+@pytest.mark.parametrize(("name", "short"), [
+    ("Nourriture", "Nourriture"), ("Dettes et amendes", "Dettes et amendes"),
+    ("علاوة النشاط (Prime d’activité)", "علاوة النشاط"),
+    ("Abonnement salle de sport Lyon", "Abonnement salle de…"),
+    ("Abonnementsalledesportàparis", "Abonnementsalledespor…")])
+def test_long_category_names_are_shortened_for_a_select_and_said_so(name, short):
+    assert budget.short_name(name) == short and len(short) <= budget.SHORT_NAME
+
+
+def test_a_shortened_name_stays_whole_in_the_lists(client, trainee):
+    own = budget.add_category(trainee, "Abonnement salle de sport Lyon")  # 30: the most
+    budget.add_entry(trainee, "c1", False, 1250, TODAY, f"c{own.id}", "")
+    page = client.get("/budget").text
+    assert re.search(r'<option title="Abonnement salle de sport Lyon" value="c\d+">'
+                     r"🏷️ Abonnement salle de…</option>", page)
+    assert "Abonnement salle de sport Lyon</span>" in page.split('class="entry"')[1]
+
+
 # --- 4. overspending -------------------------------------------------------------------------
 
 

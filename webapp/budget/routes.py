@@ -38,8 +38,15 @@ IMPORT_ERRORS = {
 
 def _with_categories(form, names=None):
     names = names or services.categories(current_user)
-    form.category.choices = [SelectChoice(key, f"{c.picture} {c.name}") for key, c in names.items()]
+    form.category.choices = [_category_choice(key, c) for key, c in names.items()]
     return names
+
+
+def _category_choice(key: str, category) -> SelectChoice:
+    """A long name is shortened where a closed select would cut it; its title keeps it whole."""
+    name, short = str(category.name), services.short_name(category.name)
+    return SelectChoice(key, f"{category.picture} {short}",
+                        {"title": name} if short != name else {})
 
 
 def entry_form(names=None, **defaults) -> EntryForm:
