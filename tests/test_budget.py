@@ -52,8 +52,29 @@ def test_reste_a_vivre_and_per_day_add_up(entries, today, next_income):
         assert figures.per_day * figures.days <= figures.left < (figures.per_day + 1) * figures.days
     else:
         assert figures.per_day == figures.left
-    assert figures.level == ("red" if figures.per_day < money.RED_BELOW else "orange"
+    assert figures.level == ("over" if figures.left < 0 else "red"
+                             if figures.per_day < money.RED_BELOW else "orange"
                              if figures.per_day < money.ORANGE_BELOW else "ok")
+    assert figures.over_by == max(0, -figures.left)
+    assert (figures.level == "over") == (figures.over_by > 0)
+
+
+@pytest.mark.parametrize(("left", "days", "level"), [
+    (-1, 10, "over"), (-50_000, 1, "over"), (0, 10, "red"), (499, 1, "red"),
+    (500, 1, "orange"), (999, 1, "orange"), (1_000, 1, "ok"), (4_999, 10, "red")])
+def test_levels_at_their_edges(left, days, level):
+    """Over budget (below zero) is never one of the "a little is left" levels."""
+    assert money.level_of(left, left // days if left > 0 else left) == level
+
+
+def test_overspending_is_over_by_what_went_out_beyond_what_came_in():
+    lines = [money.Line(date(2026, 5, 1), 50000, True, False),    # benefits on the 1st
+             money.Line(date(2026, 5, 2), 45000, False, True),    # rent
+             money.Line(date(2026, 5, 8), 9000, False, False)]    # shopping
+    figures = money.month_figures(lines, date(2026, 5, 10), None)
+    assert figures.left == -4000 and figures.over_by == 4000 and figures.level == "over"
+    spent_less = money.month_figures(lines[:2], date(2026, 5, 10), None)
+    assert spent_less.over_by == 0 and spent_less.level != "over"
 
 
 @given(lines, days_in_may)
@@ -89,7 +110,7 @@ def add(client, amount="12,50", category="food", client_id="e1", day=None, kind=
 
 def test_quick_add_three_taps_from_home_and_replay_counts_once(client, trainee):
     home = client.get("/").text
-    assert 'action="/budget/entries"' in home and 'data-queue="budget"' in home
+    assert 'action="/budget/entries?from=home"' in home and 'data-queue="budget"' in home
     for _ in range(3):
         assert add(client).status_code == 303
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1

@@ -32,32 +32,40 @@ class AmountField(StringField):
             raise ValidationError(AMOUNT_ERRORS[str(error)]) from None
 
 
+CHOOSE_CATEGORY = InputRequired(message=_l("Choose a category in the list."))
+TOO_LONG = _l("Too long: at most %(max)d characters.")
+
 KIND = [SelectChoice("expense", _l("Money out")), SelectChoice("income", _l("Money in"))]
 
 
 class EntryForm(Form):
     amount = AmountField(_l("Amount (€)"))
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
-    category = SelectField(_l("Category"), validators=[InputRequired()])
+    category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
     day = DateField(_l("Date"), default=date.today,
                     validators=[InputRequired(message=_l("Enter a date."))])
-    note = StringField(_l("Note (optional)"), validators=[Length(max=140)])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=140, message=TOO_LONG)])
     client_id = HiddenField()
+
+
+DAY_OF_MONTH = _l("Write the day of the month: a number from 1 to 31.")
 
 
 class RecurringForm(Form):
     amount = AmountField(_l("Amount (€)"))
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
-    category = SelectField(_l("Category"), validators=[InputRequired()])
+    category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
     day_of_month = IntegerField(_l("Day of the month"), validators=[
-        InputRequired(message=_l("Enter a number.")),
-        NumberRange(min=1, max=31, message=_l("Choose between %(min)s and %(max)s."))])
-    note = StringField(_l("Note (optional)"), validators=[Length(max=140)])
+        InputRequired(message=DAY_OF_MONTH), NumberRange(min=1, max=31, message=DAY_OF_MONTH)])
+    note = StringField(_l("Note (optional)"), validators=[Length(max=140, message=TOO_LONG)])
+
+
+NAME_LENGTH = _l("A category name needs 2 to 30 characters.")
 
 
 class CategoryForm(Form):
     name = StringField(_l("New category"), validators=[
-        InputRequired(message=_l("Please fill in this field.")), Length(min=2, max=30)])
+        InputRequired(message=NAME_LENGTH), Length(min=2, max=30, message=NAME_LENGTH)])
 
 
 class ImportForm(Form):

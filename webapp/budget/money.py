@@ -60,11 +60,16 @@ class MonthFigures:
     days: int  # days until the next income (today included)
     per_day: int
     next_income: date | None
-    level: str  # ok, orange, red
+    level: str  # ok, orange, red, or over (more went out than came in)
 
     @property
     def income(self) -> int:
         return self.income_received + self.income_expected
+
+    @property
+    def over_by(self) -> int:
+        """How much more has gone out than came in until the next income; 0 when not over."""
+        return max(0, -self.left)
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -92,6 +97,12 @@ def month_figures(lines: list[Line], today: date, next_income: date | None,
     left = income_received - due
     days = max(1, (horizon - today).days if horizon else (last - today).days + 1)
     per_day = left // days if left > 0 else left
-    level = "red" if per_day < RED_BELOW else "orange" if per_day < ORANGE_BELOW else "ok"
     return MonthFigures(income_received, income_expected, fixed, spent, reste, left, days,
-                        per_day, horizon, level)
+                        per_day, horizon, level_of(left, per_day))
+
+
+def level_of(left: int, per_day: int) -> str:
+    """Over budget is its own level: "almost nothing left" would tell someone in debt a lie."""
+    if left < 0:
+        return "over"
+    return "red" if per_day < RED_BELOW else "orange" if per_day < ORANGE_BELOW else "ok"

@@ -17,6 +17,7 @@ from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringFo
 from webapp.core import outbox
 from webapp.core.dates import out_of_range, parse_day, plausible
 from webapp.core.records import sent_client_id
+from webapp.core.routes import home_page
 from webapp.core.spreadsheet import csv_response
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
@@ -37,8 +38,15 @@ IMPORT_ERRORS = {
 
 def _with_categories(form, names=None):
     names = names or services.categories(current_user)
-    form.category.choices = [SelectChoice(key, f"{c.picture} {c.name}") for key, c in names.items()]
+    form.category.choices = [_category_choice(key, c) for key, c in names.items()]
     return names
+
+
+def _category_choice(key: str, category) -> SelectChoice:
+    """A long name is shortened where a closed select would cut it; its title keeps it whole."""
+    name, short = str(category.name), services.short_name(category.name)
+    return SelectChoice(key, f"{category.picture} {short}",
+                        {"title": name} if short != name else {})
 
 
 def entry_form(names=None, **defaults) -> EntryForm:
@@ -88,6 +96,8 @@ def add_entry():
         flash(_l("Saved."), "success")
         return redirect(url_for("budget.month", year=form.day.data.year,
                                 number=form.day.data.month), 303)
+    if request.args.get("from") == "home":  # the quick add on the home screen: fixed there
+        return home_page(quick_add=form)
     return _month_page(local_today().replace(day=1), form, 200)
 
 
@@ -128,10 +138,15 @@ def recurring():
                                local_today())
         flash(_l("Saved. It is written into each month on its day."), "success")
         return redirect(url_for("budget.recurring"), 303)
-    return render_template("budget/recurring.html", form=form, names=names,
+    return _recurring_page(form, CategoryForm(), names)
+
+
+def _recurring_page(form, category_form, names=None):
+    names = _with_categories(form, names)
+    return render_template("budget/recurring.html", form=form, category_form=category_form,
+                           names=names,
                            items=services.recurring_items(current_user),
-                           own_categories=services.own_categories(current_user),
-                           category_form=CategoryForm())
+                           own_categories=services.own_categories(current_user))
 
 
 @bp.post("/budget/recurring/<int:item_id>/stop")
@@ -148,9 +163,8 @@ def add_category():
     if form.validate_on_submit():
         services.add_category(current_user, form.name.data)
         flash(_l("Category added."), "success")
-    else:
-        flash(_l("A category name needs 2 to 30 characters."), "error")
-    return redirect(url_for("budget.recurring"), 303)
+        return redirect(url_for("budget.recurring"), 303)
+    return _recurring_page(RecurringForm(formdata=None), form)  # the name to fix, in its place
 
 
 @bp.post("/budget/categories/<int:category_id>/delete")
@@ -238,7 +252,7 @@ def euros(cents: int) -> str:
 
 
 LEVEL_NAMES = {"ok": _l("On track"), "orange": _l("Careful: little left per day"),
-               "red": _l("Alert: almost nothing left per day")}
-LEVEL_COLOURS = {"ok": "#0b5563", "orange": "#b35c00", "red": "#a4161a"}
+               "red": _l("Alert: almost nothing left per day"), "over": _l("Over budget")}
+LEVEL_COLOURS = {"ok": "#0b5563", "orange": "#b35c00", "red": "#a4161a", "over": "#a4161a"}
 bp.add_app_template_global(LEVEL_NAMES, "level_names")
 bp.add_app_template_global(LEVEL_COLOURS, "level_colours")

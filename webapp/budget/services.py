@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -56,6 +57,28 @@ def categories(user) -> dict[str, Category]:
     for own in db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)):
         found[f"c{own.id}"] = Category(f"c{own.id}", own.picture, own.name, False)
     return found
+
+
+# A closed select shows this many characters of a name whole on a 360 px phone (its text never
+# wraps; measured by tests/browser/test_forms_browser.py in French, English and Arabic).
+SHORT_NAME = 22
+
+
+def short_name(name: str, limit: int = SHORT_NAME) -> str:
+    """A name a phone's closed select shows whole: a gloss in brackets goes first, then words from
+    the end, with "…" to say so. The budget pages' lists show the full name, wrapped."""
+    name = str(name).strip()
+    if len(name) <= limit:
+        return name
+    bare = re.sub(r"\s*\([^)]*\)$", "", name) or name
+    if len(bare) <= limit:
+        return bare
+    kept = ""
+    for word in bare.split():
+        if len(f"{kept} {word}".strip()) > limit - 1:
+            break
+        kept = f"{kept} {word}".strip()
+    return f"{kept or bare[:limit - 1]}…"
 
 
 def add_category(user, name: str) -> OwnCategory:

@@ -1,12 +1,20 @@
-"""The base class of every form: text cleaned and dates checked, whatever the feature.
+"""The base class of every form: text cleaned, dates checked, errors found, whatever the feature.
 
 Each text field loses its control characters (a NUL byte broke PostgreSQL); a single-line field
 also turns line breaks into spaces, while text areas and hidden fields keep them. Each date field
 gets the plausible range (2000 to 2100), with a message next to the field.
+
+A form sent back with errors must not leave the person at the top of a long page with the
+message out of sight (found by a user test: 1,114 px down a 740 px screen). So every input of a
+field with errors is rendered with aria-invalid and aria-describedby="<field id>-error" (the id
+the templates give the message), and the first such field gets autofocus: the browser scrolls
+to it and puts the cursor there, without JavaScript. "First" is in the order the page renders
+the fields (a form's own field order can differ from the page's).
 """
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
+from wtforms.widgets import ListWidget
 
 from webapp.core import outbox, text
 from webapp.core.dates import PlausibleDate
@@ -20,6 +28,14 @@ def _one_line(value):
     return text.single_line(value) if isinstance(value, str) else value
 
 
+def _owner(field: Field) -> Field | None:
+    """The form field an input belongs to: itself, or the group of a radio or checkbox option."""
+    form = getattr(field, "_form", None)
+    if form is None:
+        return None
+    return next((f for f in form if f.name == field.name), None)
+
+
 class Form(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
@@ -31,6 +47,18 @@ class Form(FlaskForm):
             if issubclass(kind, DateField):
                 field.validators = [*field.validators, PlausibleDate()]
             return field
+
+        def render_field(self, field, render_kw):
+            owner = _owner(field)
+            if owner is not None and owner.errors and not isinstance(owner, HiddenField) \
+                    and not isinstance(field.widget, ListWidget):
+                # A radio or checkbox group is marked on each of its inputs, not on its list.
+                marks = {"aria-invalid": "true", "aria-describedby": f"{owner.id}-error"}
+                form = field._form
+                if not getattr(form, "_focus_given", False):  # the first one on the page
+                    marks["autofocus"] = form._focus_given = True
+                render_kw = marks | render_kw  # what the template says wins (e.g. a hint id too)
+            return super().render_field(field, render_kw)
 
     def validate_on_submit(self, extra_validators=None) -> bool:
         """Also tell the outbox why a sent form was refused, field by field (input names)."""

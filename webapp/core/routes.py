@@ -11,6 +11,12 @@ from webapp.core.database import check_database
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
+    return home_page()
+
+
+def home_page(quick_add=None):
+    """The home screen; quick_add is the budget form sent back from it with what to fix, so a
+    refused quick add is fixed where it was typed (not on the budget page)."""
     # Imported here: feature packages import the core, so the core imports them late.
     from webapp.budget.routes import entry_form
     from webapp.core.time import local_today
@@ -23,7 +29,8 @@ def home():
         return render_template("core/home.html")
     next_lesson, lesson_progress = lessons.next_lesson(current_user)
     return render_template("core/home.html", next_lesson=next_lesson,
-                           lesson_progress=lesson_progress, form=entry_form(),
+                           lesson_progress=lesson_progress,
+                           form=quick_add or entry_form(), quick_add_on_home=True,
                            reminders=journal.reminders(current_user, local_today()),
                            assigned=dashboard.for_trainee(current_user),
                            erasure_on=privacy.ended_group_notice(current_user, local_today()))

@@ -35,7 +35,9 @@ def theme_choices():
 
 
 class GoalForm(Form):
-    title = StringField(_l("My goal"), validators=[REQUIRED, Length(max=120, message=TOO_LONG)])
+    title = StringField(_l("My goal"), validators=[
+        DataRequired(message=_l("Write your goal in a few words, for example “Find a flat”.")),
+        Length(max=120, message=TOO_LONG)])
     themes = Checkboxes(_l("It helps with"), choices=theme_choices)
     why = TextAreaField(_l("Why it matters to me (optional)"),
                         validators=[Length(max=500, message=TOO_LONG)])
@@ -47,7 +49,9 @@ class GoalForm(Form):
 
 
 class StepForm(Form):
-    text = StringField(_l("A small step"), validators=[REQUIRED, Length(max=120, message=TOO_LONG)])
+    text = StringField(_l("A small step"), validators=[
+        DataRequired(message=_l("Write the step in a few words, for example “Call the CAF”.")),
+        Length(max=120, message=TOO_LONG)])
     due_on = DateField(_l("By (optional)"), validators=[Optional()])
 
 
