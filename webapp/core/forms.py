@@ -5,8 +5,10 @@ also turns line breaks into spaces, while text areas and hidden fields keep them
 gets the plausible range (2000 to 2100), with a message next to the field.
 """
 
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length
 
 from webapp.core import outbox, text
 from webapp.core.dates import PlausibleDate
@@ -18,6 +20,12 @@ def _keep_lines(value):
 
 def _one_line(value):
     return text.single_line(value) if isinstance(value, str) else value
+
+
+def too_long(most: int) -> Length:
+    """At most `most` characters, said with the plural form the number takes in each language."""
+    return Length(max=most, message=lazy_ngettext("Too long: at most %(num)d character.",
+                                                  "Too long: at most %(num)d characters.", most))
 
 
 class Form(FlaskForm):
