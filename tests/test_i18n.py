@@ -118,3 +118,19 @@ def test_dates_follow_the_locale(client, make_user, make_group, login):
     assert "sept. 2026" in french
     client.post("/language", data={"lang": "en"})
     assert "Sep 1, 2026" in client.get("/groups").text
+
+
+def test_french_content_carries_its_direction_in_every_template():
+    """lang="fr" alone would leave French to inherit an Arabic page's right-to-left direction."""
+    import re
+
+    for template in (ROOT / "webapp" / "templates").rglob("*.html"):
+        alone = [m.start() for m in re.finditer(r'lang="fr"(?! dir="ltr")', template.read_text())]
+        assert not alone, f"{template.name}: lang=fr without dir=ltr at {alone}"
+
+
+def test_names_put_in_sentences_are_isolated(app):
+    with app.test_request_context():
+        hello = app.jinja_env.from_string('{{ _("Hello %(name)s!", name=n|bdi) }}')
+        rendered = hello.render(n="<Sam>")
+    assert rendered == "Bonjour <bdi>&lt;Sam&gt;</bdi>\u00a0!"
