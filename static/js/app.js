@@ -375,8 +375,9 @@
         var list = el("ul", "saved-lessons");
         box.append(el("h2", null, say("hello", { name: "\u2068" + home.name + "\u2069" })));  // FSI…PDI: the name isolated
         if (home.next_lesson) {
-          var next = el("a", "button button--primary", say("next_lesson") + " : ");
-          next.append(french(home.next_lesson.title));
+          var next = el("a", "button button--primary"), label = el("span", null, say("next_lesson") + " : ");
+          label.append(french(home.next_lesson.title));  // one flex item: the words flow as one line
+          next.append(label);
           next.href = home.next_lesson.url;
           box.append(next);
         }
