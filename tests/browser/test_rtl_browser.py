@@ -169,3 +169,39 @@ def test_live_quiz_in_arabic_on_phone_and_projector(browser, phone, live_server,
         assert_french_reads_left_to_right(page)
         assert page.locator(".explanation [lang=fr]").count() >= 1
         shot(page, name)
+
+
+def test_home_and_today_in_arabic_keep_names_and_counts_right(phone, make_user, make_group, lesson,
+                                                             shot):
+    """A lesson given "by" a date, a teacher's French message, names ending in a full stop, and the
+    days since a trainee was last seen, counted in Arabic ("منذ 14 يومًا", not "منذ 14 أيام")."""
+    from datetime import date, timedelta
+
+    from webapp.dashboard import services as dashboard
+
+    group = make_group(name="Cuisine B.")
+    teacher = make_user(Role.TEACHER, group=group, display_name="Karim H.", locale="ar")
+    trainee = make_user(group=group, display_name="Samir B.", locale="ar",
+                        last_seen_on=date.today())
+    make_user(group=group, display_name="Olek W.", last_seen_on=date.today() - timedelta(days=14))
+    dashboard.assign(teacher, group, "rtl-1", "lesson", lesson, date.today() + timedelta(days=3),
+                     "Relisez les horaires ?", [])
+
+    page = phone("ar")
+    sign_in(page, trainee.username)
+    assert page.locator("h1 bdi").inner_text() == "Samir"
+    assignment = page.locator(".list__row", has_text="بحلول")  # "by" a date: a deadline
+    assert assignment.locator("a[lang=fr]").get_attribute("dir") == "ltr"
+    question_mark_at_the_right(page, assignment.locator("bdi"))
+    shot(page, "rtl-home-ar")
+
+    staff = phone("ar")
+    sign_in(staff, teacher.username)
+    staff.goto(f"/dashboard?group={group.id}")
+    line = staff.locator(".today-list li", has_text="Olek W.").filter(has_text="منذ 14 يومًا")
+    assert line.count() == 1
+    # The name keeps its full stop at its end, on the left of an Arabic line.
+    name = line.locator("bdi")
+    where = name.evaluate(LAST_CHARACTER)
+    assert where["character"] == "." and where["right"] >= where["lineRight"] - 1, where
+    shot(staff, "rtl-today-ar")
