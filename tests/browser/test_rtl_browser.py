@@ -205,3 +205,32 @@ def test_home_and_today_in_arabic_keep_names_and_counts_right(phone, make_user, 
     where = name.evaluate(LAST_CHARACTER)
     assert where["character"] == "." and where["right"] >= where["lineRight"] - 1, where
     shot(staff, "rtl-today-ar")
+
+
+def test_journal_and_budget_in_arabic_keep_typed_french_in_order(phone, make_user, make_group,
+                                                                 shot):
+    """What a trainee typed in French stays French-ordered in their Arabic pages."""
+    from datetime import date
+
+    from webapp.budget import services as budget
+    from webapp.journal import services as journal
+
+    trainee = make_user(group=make_group(), locale="ar")
+    goal = journal.create_goal(trainee, "rtl-goal", "Trouver un logement ?", ["housing"], "", None,
+                               [])
+    journal.add_step(trainee, goal, "rtl-step", "Appeler le SIAO ?", None)
+    journal.write_entry(trainee, "rtl-entry", date.today(), 3, "Rendez-vous au SPIP demain ?", None)
+    budget.add_entry(trainee, "rtl-money", False, 1250, date.today(), "food", "Courses Lidl ?")
+
+    page = phone("ar")
+    sign_in(page, trainee.username)
+    page.goto("/journal")
+    entry = page.locator(".entry-text")
+    assert entry.evaluate("(el) => getComputedStyle(el).direction") == "ltr"  # dir=auto, French
+    question_mark_at_the_right(page, entry)
+    question_mark_at_the_right(page, page.locator(".goal h3 bdi"))
+    question_mark_at_the_right(page, page.locator(".step bdi"))
+    shot(page, "rtl-journal-ar")
+    page.goto("/budget")
+    question_mark_at_the_right(page, page.locator(".entries bdi", has_text="Lidl"))
+    shot(page, "rtl-budget-ar")
