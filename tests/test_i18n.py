@@ -62,7 +62,7 @@ def test_placeholders_survive_translation():
 
 def _says_its_number(language: str, form: int, placeholder: str) -> bool:
     """Arabic forms 0, 1 and 2 serve one number each: "سؤال واحد", "سؤالان" need no digit."""
-    return language == "ar" and form in (0, 1, 2) and placeholder == "%(num)d"
+    return language == "ar" and form in (0, 1, 2) and placeholder in ("%(num)d", "%(num)s")
 
 
 def _placeholders(text: str) -> set[str]:
