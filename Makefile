@@ -25,7 +25,7 @@ translations: $(VENV)/.run-deps
 
 # Refresh the message catalogs after changing user-visible text.
 extract: $(VENV)/.run-deps
-	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --no-wrap --ignore-dirs=".* .venv" .
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --no-wrap --ignore-dirs=".* .venv" .
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 run: translations

@@ -269,7 +269,7 @@ def test_arabic_counts_from_11_to_99_use_the_many_form(client):
     said "12 شهر" for "12 months" (it is "12 شهرًا")."""
     page = client.get("/privacy", headers={"Accept-Language": "ar"}).text
     assert "بعد 12 شهرًا من نهاية مجموعتك" in page
-    assert "بياناتك 24 شهرًا." in page
+    assert "بياناتك لمدة 24 شهرًا." in page
 
 
 def test_the_projector_join_link_and_qr_ignore_the_host_header(app, client, room):

@@ -209,7 +209,7 @@ def test_live_projector_and_every_phone_show_the_same_order(app, full_bank, make
         if question.kind in ("single", "multiple", "picture"):
             projector = host.get(f"/live/{live.code}/host").text.split('class="host-choices"')[1]
             on_screen = [html.unescape(label) for label in re.findall(
-                r'<span lang="fr">([^<]*)</span>', projector.split("</ul>")[0])]
+                r'<span lang="fr" dir="ltr">([^<]*)</span>', projector.split("</ul>")[0])]
             on_phones = [all_shown(phone.get(f"/live/{live.code}/play").text, "choice")
                          for phone in phones]
             assert on_phones[0] == on_phones[1] == on_screen

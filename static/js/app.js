@@ -302,6 +302,12 @@
     if (text != null) node.textContent = text;
     return node;
   }
+  function french(text) {  // lesson titles are French content, even in an Arabic page
+    var span = el("span", null, text);
+    span.lang = "fr";
+    span.dir = "ltr";
+    return span;
+  }
   function same(a, b) { return a != null && b != null && String(a) === String(b); }
   function newId() { return crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random(); }
   function pageToken() {
@@ -342,7 +348,8 @@
           var li = el("li", "card outbox__item outbox__item--" + item.state);
           li.dataset.clientId = item.client_id;
           li.dataset.state = item.state;
-          li.append(el("strong", null, say(item.kind) || item.kind), el("span", "outbox__label", item.label),
+          var typed = el("bdi", "outbox__label", item.label);  // typed text or a French question
+          li.append(el("strong", null, say(item.kind) || item.kind), typed,
                     el("span", "outbox__state", say(item.state)));
           if (item.state !== "sent" && words[item.reason]) li.append(el("span", "outbox__why", say(item.reason)));
           Object.keys(item.errors || {}).forEach(function (field) {
@@ -523,6 +530,13 @@
   });
 
   // --- The copy of home, lessons and today's questions kept for offline, for this person only.
+  function kilobytes(bytes) {  // "54 ko", "54 kB", "54 كيلوبايت": the page's language says it
+    var kb = Math.max(1, Math.round(bytes / 1024));
+    try {
+      return new Intl.NumberFormat(document.documentElement.lang || "fr",
+                                   { style: "unit", unit: "kilobyte" }).format(kb);
+    } catch (e) { return kb + " KB"; }
+  }
   function savePages(urls, badge) {
     if (!navigator.serviceWorker || !urls.length) return;
     navigator.serviceWorker.ready.then(function (registration) {
@@ -530,7 +544,7 @@
       channel.port1.onmessage = function (event) {
         if (!badge || !event.data || !event.data.saved) return;
         var size = badge.querySelector("[data-size]");
-        if (size) size.textContent = "(" + Math.max(1, Math.round(event.data.bytes / 1024)) + " KB)";
+        if (size) size.textContent = "(" + kilobytes(event.data.bytes) + ")";
         badge.hidden = false;
       };
       registration.active.postMessage({ type: "save-pages", urls: urls, user: pageUser }, [channel.port2]);
@@ -560,9 +574,11 @@
       if (!box || !home || !same(home.user, me)) return;
       return caches.open(SAVED + me).then(function (cache) {
         var list = el("ul", "saved-lessons");
-        box.append(el("h2", null, say("hello", { name: home.name })));
+        box.append(el("h2", null, say("hello", { name: "\u2068" + home.name + "\u2069" })));  // FSI…PDI: the name isolated
         if (home.next_lesson) {
-          var next = el("a", "button button--primary", say("next_lesson") + " : " + home.next_lesson.title);
+          var next = el("a", "button button--primary"), label = el("span", null, say("next_lesson") + " : ");
+          label.append(french(home.next_lesson.title));  // one flex item: the words flow as one line
+          next.append(label);
           next.href = home.next_lesson.url;
           box.append(next);
         }
@@ -576,9 +592,10 @@
         return Promise.all(home.saved_lessons.map(function (lesson) {
           return cache.match(lesson.url).then(function (hit) { return hit && hit.blob(); }).then(function (blob) {
             if (!blob) return;
-            var li = el("li"), link = el("a", null, lesson.title);
+            var li = el("li"), link = el("a", null, null);
+            link.append(french(lesson.title));
             link.href = lesson.url.replace(/\/offline$/, "");
-            li.append(link, " (" + Math.max(1, Math.round(blob.size / 1024)) + " KB)");
+            li.append(link, " ", el("bdi", null, "(" + kilobytes(blob.size) + ")"));
             list.append(li);
           });
         }));

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -217,7 +218,8 @@ def import_csv():
                 form.text.data = text
             elif step == "import":
                 added = services.import_rows(current_user, rows)
-                flash(_l("%(count)d lines imported.", count=added), "success")
+                flash(ngettext("%(num)d line imported.", "%(num)d lines imported.", added),
+                      "success")
                 return redirect(url_for("budget.month"), 303)
     return render_template("budget/import.html", form=form, rows=rows, names=names,
                            errors=IMPORT_ERRORS | {"date_range": out_of_range()})

@@ -12,8 +12,10 @@ to it and puts the cursor there, without JavaScript. "First" is in the order the
 the fields (a form's own field order can differ from the page's).
 """
 
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length
 from wtforms.widgets import ListWidget
 
 from webapp.core import outbox, text
@@ -34,6 +36,12 @@ def _owner(field: Field) -> Field | None:
     if form is None:
         return None
     return next((f for f in form if f.name == field.name), None)
+
+
+def too_long(most: int) -> Length:
+    """At most `most` characters, said with the plural form the number takes in each language."""
+    return Length(max=most, message=lazy_ngettext("Too long: at most %(num)d character.",
+                                                  "Too long: at most %(num)d characters.", most))
 
 
 class Form(FlaskForm):

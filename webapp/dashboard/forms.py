@@ -10,10 +10,10 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.core.forms import Form
+from webapp.core.forms import Form, too_long
 from webapp.revision import titles
 
 
@@ -27,7 +27,7 @@ class AssignmentForm(Form):
     due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
     message = StringField(
         _l("A short message (optional)"),
-        validators=[Length(max=200, message=_l("Too long: at most %(max)d characters."))],
+        validators=[too_long(200)],
     )
     trainees = Checkboxes(_l("For (nobody ticked: the whole group)"), coerce=int)
     client_id = HiddenField()

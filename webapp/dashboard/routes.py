@@ -124,7 +124,9 @@ def _targets(group):
     # Only lessons this group's trainees may open (a co-teacher's lesson reaches only the groups
     # its author is attached to).
     lessons_list = lessons.for_group(current_user, group.id)
-    choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}")
+    # A lesson's title is French content, also in a teacher's Arabic page.
+    choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}",
+                             render_kw={"lang": "fr", "dir": "ltr"})
                 for lesson in lessons_list]
     # The CCPs of the title this group prepares, and the cross-cutting topics.
     scopes = [*titles.title(group.title).scopes, *revision.TOPIC_NAMES]

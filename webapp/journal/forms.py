@@ -14,15 +14,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.core.forms import Form
+from webapp.core.forms import Form, too_long
 from webapp.core.themes import THEME_NAMES
 from webapp.journal.services import MOODS, SCALE
 
 REQUIRED = DataRequired(message=_l("Please fill in this field."))
-TOO_LONG = _l("Too long: at most %(max)d characters.")
 
 
 class Checkboxes(SelectMultipleField):
@@ -37,13 +36,13 @@ def theme_choices():
 class GoalForm(Form):
     title = StringField(_l("My goal"), validators=[
         DataRequired(message=_l("Write your goal in a few words, for example “Find a flat”.")),
-        Length(max=120, message=TOO_LONG)])
+        too_long(120)])
     themes = Checkboxes(_l("It helps with"), choices=theme_choices)
     why = TextAreaField(_l("Why it matters to me (optional)"),
-                        validators=[Length(max=500, message=TOO_LONG)])
+                        validators=[too_long(500)])
     target_on = DateField(_l("I want to reach it by (optional)"), validators=[Optional()])
     steps = TextAreaField(_l("Small steps, one per line (optional)"),
-                          validators=[Length(max=1200, message=TOO_LONG)])
+                          validators=[too_long(1200)])
     status = SelectField(_l("Where I am"), default="todo")
     client_id = HiddenField()
 
@@ -51,7 +50,7 @@ class GoalForm(Form):
 class StepForm(Form):
     text = StringField(_l("A small step"), validators=[
         DataRequired(message=_l("Write the step in a few words, for example “Call the CAF”.")),
-        Length(max=120, message=TOO_LONG)])
+        too_long(120)])
     due_on = DateField(_l("By (optional)"), validators=[Optional()])
 
 
@@ -61,7 +60,7 @@ class JournalForm(Form):
                                for value, (_pic, label) in MOODS.items()],
                       validators=[InputRequired(message=_l("Choose a face."))])
     text = TextAreaField(_l("A few words (optional)"),
-                         validators=[Length(max=2000, message=TOO_LONG)])
+                         validators=[too_long(2000)])
     goal_id = SelectField(_l("About a goal (optional)"), coerce=int, default=0)
     day = DateField(_l("Date"), default=date.today,
                     validators=[InputRequired(message=_l("Enter a date."))])
@@ -69,7 +68,7 @@ class JournalForm(Form):
 
 
 class CommentForm(Form):
-    text = TextAreaField(_l("Comment"), validators=[REQUIRED, Length(max=500, message=TOO_LONG)])
+    text = TextAreaField(_l("Comment"), validators=[REQUIRED, too_long(500)])
     kind = HiddenField()
     item_id = HiddenField()
 
@@ -87,6 +86,6 @@ def assessment_form(formdata=None, **defaults):
             name, coerce=int, choices=[SelectChoice(v, label) for v, (_p, label) in SCALE.items()],
             validators=[InputRequired(message=_l("Choose one."))]))
         setattr(AssessmentForm, f"w_{theme}", StringField(
-            _l("One word (optional)"), validators=[Length(max=40, message=TOO_LONG)]))
+            _l("One word (optional)"), validators=[too_long(40)]))
     return AssessmentForm(formdata=formdata, **defaults) if formdata is not None else \
         AssessmentForm(**defaults)

@@ -1,6 +1,7 @@
 """A lesson written in the app: the same YAML format and rules as the files."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
@@ -38,8 +39,10 @@ class LessonForm(Form):
 
     def validate_source(self, field):
         if len(field.data) > MAX_SOURCE:
-            raise ValidationError(_l("This lesson is too long: %(count)d characters, at most "
-                                     "%(max)d.", count=len(field.data), max=MAX_SOURCE))
+            raise ValidationError(lazy_ngettext(
+                "This lesson is too long: %(num)d character, at most %(max)d.",
+                "This lesson is too long: %(num)d characters, at most %(max)d.",
+                len(field.data), max=MAX_SOURCE))
         data, lines, problems = read_yaml(field.data, "lesson", max_length=MAX_SOURCE)
         problems = problems or check_lesson(data, lines, "lesson")
         if problems:

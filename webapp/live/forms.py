@@ -1,6 +1,7 @@
 """Forms for hosting and joining live sessions."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -38,7 +39,8 @@ class JoinForm(Form):
     code = StringField(_l("Session code"), validators=[
         InputRequired(message=_l("Please fill in this field.")),
         Length(min=CODE_LENGTH, max=CODE_LENGTH + 2,
-               message=_l("The code has %(count)d letters and digits.", count=CODE_LENGTH))])
+               message=lazy_ngettext("The code has %(num)d letter or digit.",
+                                      "The code has %(num)d letters and digits.", CODE_LENGTH))])
 
 
 class NicknameForm(Form):
