@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from webapp.budget import money
-from webapp.core.forms import Form
+from webapp.core.forms import Form, too_long
 
 AMOUNT_ERRORS = {
     "empty": _l("Write an amount, for example 12,50."),
@@ -33,7 +33,6 @@ class AmountField(StringField):
 
 
 CHOOSE_CATEGORY = InputRequired(message=_l("Choose a category in the list."))
-TOO_LONG = _l("Too long: at most %(max)d characters.")
 
 KIND = [SelectChoice("expense", _l("Money out")), SelectChoice("income", _l("Money in"))]
 
@@ -44,7 +43,7 @@ class EntryForm(Form):
     category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
     day = DateField(_l("Date"), default=date.today,
                     validators=[InputRequired(message=_l("Enter a date."))])
-    note = StringField(_l("Note (optional)"), validators=[Length(max=140, message=TOO_LONG)])
+    note = StringField(_l("Note (optional)"), validators=[too_long(140)])
     client_id = HiddenField()
 
 
@@ -57,7 +56,7 @@ class RecurringForm(Form):
     category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
     day_of_month = IntegerField(_l("Day of the month"), validators=[
         InputRequired(message=DAY_OF_MONTH), NumberRange(min=1, max=31, message=DAY_OF_MONTH)])
-    note = StringField(_l("Note (optional)"), validators=[Length(max=140, message=TOO_LONG)])
+    note = StringField(_l("Note (optional)"), validators=[too_long(140)])
 
 
 NAME_LENGTH = _l("A category name needs 2 to 30 characters.")
