@@ -6,7 +6,7 @@ PYBABEL := $(VENV)/bin/pybabel
 PORT    ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install translations extract chromium bench bench-live
+.PHONY: run test install translations extract chromium voice bench bench-live
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,10 +28,11 @@ extract: $(VENV)/.run-deps
 	$(PYBABEL) extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --no-wrap --ignore-dirs=".* .venv" .
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
-run: translations
+run: translations voice
 	$(FLASK) db upgrade
 	$(FLASK) lessons load
 	$(FLASK) bank load
+	$(FLASK) audio build
 	$(FLASK) demo load
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
@@ -39,8 +40,13 @@ run: translations
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# Read-aloud recordings for phones without a French voice (webapp/core/audio.py): Debian's
+# espeak-ng speaks French, English and Arabic, opusenc compresses. (MBROLA voices are not in main.)
+voice:
+	@(command -v espeak-ng && command -v opusenc) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng opus-tools)
+
 # Lint first (ruff, rules in pyproject.toml): CI fails on a lint error before running the tests.
-test: $(VENV)/.test-deps translations chromium
+test: $(VENV)/.test-deps translations chromium voice
 	$(VENV)/bin/ruff check webapp tests benchmarks
 	$(PY) -m pytest
 
