@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -100,6 +101,10 @@ class Built:
 
 def build(texts: Iterable[tuple[str, str]], folder: Path, workers: int = 2) -> Built:
     """Record every (text, lang) not recorded yet; already recorded ones cost a stat."""
+    # A build stopped half-way (Ctrl-C) leaves its partial files: an hour old, nobody writes them.
+    for partial in Path(folder).glob("*.part"):
+        if time.time() - partial.stat().st_mtime > 3600:
+            partial.unlink(missing_ok=True)
     wanted = {key(text, lang): (text, lang) for text, lang in texts if normalise(text)}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda pair: record(pair[0], pair[1], folder), wanted.values()))
