@@ -344,7 +344,11 @@
         if (size) size.textContent = "(" + Math.max(1, Math.round(event.data.bytes / 1024)) + " KB)";
         badge.hidden = false;
       };
-      registration.active.postMessage({ type: "save-pages", urls: urls, user: pageUser }, [channel.port2]);
+      // Recordings are kept with the copies only where the phone lacks a voice they stand for.
+      var lang = document.documentElement.lang || "fr";
+      var recordings = !voiceFor("fr-FR") || (lang !== "fr" && !voiceFor(lang));
+      registration.active.postMessage({ type: "save-pages", urls: urls, user: pageUser, recordings: recordings },
+                                      [channel.port2]);
     });
   }
   function refreshHome() {

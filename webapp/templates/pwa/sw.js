@@ -62,7 +62,8 @@ self.addEventListener("message", (event) => {
       const page = await response.clone().text();
       bytes += new Blob([page]).size;
       await cache.put(path, response);
-      for (const recording of new Set(page.match(RECORDING) || [])) {
+      const recordings = event.data.recordings === false ? [] : page.match(RECORDING) || [];
+      for (const recording of new Set(recordings)) {
         const kept = await cache.match(recording);
         const sound = kept || await fetch(recording).catch(() => null);
         if (!sound || !sound.ok) continue;
