@@ -32,8 +32,10 @@ run: translations voice
 	$(FLASK) db upgrade
 	$(FLASK) lessons load
 	$(FLASK) bank load
-	$(FLASK) audio build
 	$(FLASK) demo load
+	@# Recordings for phones without a voice: minutes the first time, a second later on. Made in
+	@# the background; until a text's file exists its speaker records it on first tap.
+	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
 
