@@ -6,7 +6,7 @@ PYBABEL := $(VENV)/bin/pybabel
 PORT    ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install translations extract chromium bench bench-live
+.PHONY: run test install translations extract chromium voice bench bench-live
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -28,11 +28,14 @@ extract: $(VENV)/.run-deps
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --no-wrap --ignore-dirs=".* .venv" .
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
-run: translations
+run: translations voice
 	$(FLASK) db upgrade
 	$(FLASK) lessons load
 	$(FLASK) bank load
 	$(FLASK) demo load
+	@# Recordings for phones without a voice: minutes the first time, a second later on. Made in
+	@# the background; until a text's file exists its speaker records it on first tap.
+	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
 
@@ -40,8 +43,13 @@ run: translations
 chromium:
 	@test -x $(CHROMIUM) -a -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji)
 
+# Read-aloud recordings for phones without a French voice (webapp/core/audio.py): Debian's
+# espeak-ng speaks French, English and Arabic, opusenc compresses. (MBROLA voices are not in main.)
+voice:
+	@(command -v espeak-ng && command -v opusenc) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng opus-tools)
+
 # Lint first (ruff, rules in pyproject.toml): CI fails on a lint error before running the tests.
-test: $(VENV)/.test-deps translations chromium
+test: $(VENV)/.test-deps translations chromium voice
 	$(VENV)/bin/ruff check webapp tests benchmarks
 	$(PY) -m pytest
 

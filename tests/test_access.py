@@ -42,6 +42,10 @@ ACCESS = {
     "static": ("GET", "/static/css/app.css", everyone(200)),
     "core.home": ("GET", "/", signed_in(200)),
     "core.healthz": ("GET", "/healthz", everyone(200)),
+    # Recordings are public like static files (served in tests/test_audio.py); none made here.
+    "core.audio_file": ("GET", f"/audio/{'0' * 32}.opus", everyone(404)),
+    # Recording a text on first use: signed-in people only, then off to the recording.
+    "core.audio_say": ("GET", "/audio/say?lang=fr&text=Bonjour", signed_in(303)),
     "accounts.login": ("GET", "/login", {**everyone(302), ANON: 200}),
     "accounts.logout": ("POST", "/logout", signed_in(303)),
     # Where a login card's QR leads: open to all (the token is checked on POST, throttled).

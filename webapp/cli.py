@@ -1,12 +1,18 @@
-"""Command-line tools: `flask --app webapp demo load`."""
+"""Command-line tools: `flask --app webapp demo load`, `flask --app webapp audio build`."""
+
+import statistics
+import sys
+import time
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from webapp import demo
+from webapp.core import audio
 
 demo_cli = AppGroup("demo", help="Demo data for a newcomer to explore.")
+audio_cli = AppGroup("audio", help="Recorded read-aloud for phones without a French voice.")
 
 
 @demo_cli.command("load")
@@ -22,11 +28,42 @@ def load_demo():
         click.echo(f"  {role:<10} {username:<16} {phrase}")
 
 
+@audio_cli.command("build")
+@click.option("--lesson", "lesson_ids", multiple=True, help="Only this lesson (repeatable).")
+@click.option("--no-bank", is_flag=True, help="Leave the question bank out.")
+@click.option("--workers", default=2, show_default=True, help="Recordings made at once.")
+def build_audio(lesson_ids, no_bank, workers):
+    """Record every text the loaded lessons and bank read aloud; existing recordings are kept."""
+    from webapp.lessons import services as lessons
+    from webapp.revision import services as revision
+
+    if not audio.available():
+        click.echo("espeak-ng or opusenc is missing (`make voice` installs them).", err=True)
+        sys.exit(1)
+    folder = current_app.config["AUDIO_DIR"]
+    by_lesson = lessons.spoken_texts()
+    if lesson_ids:
+        by_lesson = {key: texts for key, texts in by_lesson.items() if key in lesson_ids}
+    texts = [text for lesson_texts in by_lesson.values() for text in lesson_texts]
+    if not no_bank:
+        texts += revision.spoken_texts()
+    started = time.monotonic()
+    built = audio.build(texts, folder, workers=workers)
+    sizes = [audio.size(lesson_texts, folder) for lesson_texts in by_lesson.values()]
+    click.echo(f"Audio: {built.texts} recordings ({built.made} made now) in "
+               f"{time.monotonic() - started:.1f} s, {built.bytes / 1024:.0f} KB in {folder}")
+    if sizes:
+        click.echo(f"Per lesson: min {min(sizes) / 1024:.0f} KB, median "
+                   f"{statistics.median(sizes) / 1024:.0f} KB, max {max(sizes) / 1024:.0f} KB "
+                   f"({len(sizes)} lessons)")
+
+
 def init_app(app: Flask) -> None:
     from webapp.lessons.cli import bank_cli, lessons_cli
     from webapp.privacy.cli import privacy_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(audio_cli)
     app.cli.add_command(lessons_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(privacy_cli)

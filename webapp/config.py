@@ -27,6 +27,8 @@ def from_environment(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
+        # Recorded read-aloud (webapp/core/audio.py): one Opus file per text and voice.
+        "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(Path(instance_path) / "audio")),
         # A failed statement's parameters (journal text, names) never reach the logs.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         "PUBLIC_URL": public_url,

@@ -42,43 +42,63 @@
     input.insertAdjacentElement("afterend", button);
   });
 
-  // --- Read aloud with the phone's own voices; buttons stay hidden when there is no voice.
+  // --- Read aloud: with the phone's own voice for the language when it has one, else the
+  // recording the link points at (espeak-ng, made when content was loaded). Without JavaScript
+  // the link opens the recording.
   var speech = window.speechSynthesis;
   var SLOW = "passerelle.slow";
+  var player = null;
   function voiceFor(lang) {
+    if (!speech || !speech.getVoices) return null;
     var prefix = lang.slice(0, 2);
     return speech.getVoices().filter(function (v) { return v.lang.replace("_", "-").indexOf(prefix) === 0; })[0];
   }
-  function showSpeakButtons() {
-    if (!speech) return;
-    var any = false;
-    document.querySelectorAll("button.speak").forEach(function (button) {
-      var ok = !!voiceFor(button.dataset.lang || "fr-FR");
-      button.hidden = !ok;
-      any = any || ok;
-    });
+  function showSpeechControls() {
+    var any = !!document.querySelector(".speak");
     document.querySelectorAll("[data-speech-controls]").forEach(function (el) { el.hidden = !any; });
   }
-  if (speech) {
-    showSpeakButtons();
-    speech.addEventListener("voiceschanged", showSpeakButtons);
-    document.addEventListener("htmx:afterSwap", showSpeakButtons);
-    var slow = document.querySelector("[data-speak-slow]");
-    if (slow) {
-      slow.checked = localStorage.getItem(SLOW) === "1";
-      slow.addEventListener("change", function () { localStorage.setItem(SLOW, slow.checked ? "1" : "0"); });
-    }
-    document.addEventListener("click", function (event) {
-      var button = event.target.closest("button.speak");
-      if (!button) return;
-      speech.cancel();
-      var utterance = new SpeechSynthesisUtterance(button.dataset.say);
-      utterance.lang = button.dataset.lang || "fr-FR";
-      utterance.voice = voiceFor(utterance.lang) || null;
-      utterance.rate = localStorage.getItem(SLOW) === "1" ? 0.6 : 1;
-      speech.speak(utterance);
-    });
+  showSpeechControls();
+  document.addEventListener("htmx:afterSwap", showSpeechControls);
+  // Private figures (amounts, a name) are read by the phone's own voice only: never recorded on
+  // the server nor put in an address. Their buttons show once the phone's voices are known.
+  function showVoiceOnly() {
+    document.querySelectorAll(".speak--voice-only").forEach(function (b) { b.hidden = !voiceFor(b.dataset.lang || "fr"); });
   }
+  showVoiceOnly();
+  if (speech && speech.addEventListener) speech.addEventListener("voiceschanged", showVoiceOnly);
+  var slow = document.querySelector("[data-speak-slow]");
+  if (slow) {
+    slow.checked = localStorage.getItem(SLOW) === "1";
+    slow.addEventListener("change", function () { localStorage.setItem(SLOW, slow.checked ? "1" : "0"); });
+  }
+  function stop() {
+    if (speech) speech.cancel();
+    if (player) { player.pause(); player = null; }
+    document.querySelectorAll(".speak.is-playing").forEach(function (b) { b.classList.remove("is-playing"); });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".speak");
+    if (!link) return;
+    event.preventDefault();
+    stop();
+    var lang = link.dataset.lang || "fr-FR", slower = localStorage.getItem(SLOW) === "1";
+    var voice = voiceFor(lang);
+    if (voice) {
+      var utterance = new SpeechSynthesisUtterance(link.dataset.say);
+      utterance.lang = lang;
+      utterance.voice = voice;
+      utterance.rate = slower ? 0.6 : 1;
+      speech.speak(utterance);
+      return;
+    }
+    // No voice on this phone: the recording (saved with the offline copy of a lesson).
+    if (!link.href) return;  // a private figure: the phone's voice or nothing
+    player = new Audio(link.href);
+    player.defaultPlaybackRate = player.playbackRate = slower ? 0.75 : 1;
+    link.classList.add("is-playing");
+    player.addEventListener("ended", stop);
+    player.play().catch(function () { link.classList.remove("is-playing"); });
+  });
 
   // --- Mock exam: the time left, counted down (the end time is written on the page anyway).
   document.querySelectorAll("[data-deadline]").forEach(function (el) {
@@ -547,7 +567,11 @@
         if (size) size.textContent = "(" + kilobytes(event.data.bytes) + ")";
         badge.hidden = false;
       };
-      registration.active.postMessage({ type: "save-pages", urls: urls, user: pageUser }, [channel.port2]);
+      // Recordings are kept with the copies only where the phone lacks a voice they stand for.
+      var lang = document.documentElement.lang || "fr";
+      var recordings = !voiceFor("fr-FR") || (lang !== "fr" && !voiceFor(lang));
+      registration.active.postMessage({ type: "save-pages", urls: urls, user: pageUser, recordings: recordings },
+                                      [channel.port2]);
     });
   }
   function refreshHome() {

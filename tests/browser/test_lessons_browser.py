@@ -77,11 +77,11 @@ def test_lesson_read_aloud_and_every_type_with_javascript(phone, make_user, less
     page.get_by_role("link", name="Dans la cuisine").click()
     audit(page)
     shot(page, "lesson-fr")
-    first = page.locator(".block button.speak").first
+    first = page.locator(".block .speak").first
     assert first.is_visible()
     first.click()
     page.locator("[data-speak-slow]").check()
-    page.locator("#ex-listen .listen button.speak").click()
+    page.locator("#ex-listen .listen .speak").click()
     spoken = page.evaluate("window.__spoken")
     assert spoken[0] == ["Le couteau coupe les légumes.", 1, "fr-FR"]
     assert spoken[1] == ["la casserole", 0.6, "fr-FR"]

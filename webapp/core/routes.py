@@ -1,10 +1,22 @@
-"""Home screen and health check."""
+"""Home screen, health check and the recorded read-aloud."""
 
-from flask import jsonify, redirect, render_template, url_for
-from flask_login import current_user
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
 
-from webapp.core import bp
+from webapp.core import audio, bp
 from webapp.core.database import check_database
+from webapp.extensions import limiter
+
+YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
@@ -42,3 +54,28 @@ def healthz():
     if reason := check_database():
         return jsonify(status="error", db=reason), 503
     return jsonify(status="ok", db="ok")
+
+
+@bp.get("/audio/<name>.opus")
+def audio_file(name: str):
+    """A recording, named by the hash of its text and voice: it never changes, so phones keep it
+    a year. Content texts only say what every lesson says; nothing personal is in a name."""
+    path = audio.path_for(current_app.config["AUDIO_DIR"], name)
+    if not audio.is_key(name) or not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="audio/ogg", max_age=YEAR, conditional=True, etag=name)
+    response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    return response
+
+
+@bp.get("/audio/say")
+@login_required
+@limiter.limit("60 per minute")
+def audio_say():
+    """A text not recorded in advance (a figure, a prompt of the interface): recorded now, once,
+    then the phone goes to its recording. Only for people signed in, and short texts."""
+    text, lang = request.args.get("text", ""), request.args.get("lang", "fr")
+    if not audio.normalise(text) or len(text) > audio.MAX_CHARS or not audio.available():
+        abort(404)
+    audio.record(text, lang, current_app.config["AUDIO_DIR"])
+    return redirect(url_for("core.audio_file", name=audio.key(text, lang)), 303)

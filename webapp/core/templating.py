@@ -1,13 +1,13 @@
 """Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
 
 import segno
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from webapp.accounts.models import Role
-from webapp.core import shuffle
+from webapp.core import audio, shuffle
 from webapp.core.time import utcnow
 
 # (endpoint, icon, label, roles). Features add their areas here as they arrive.
@@ -47,10 +47,20 @@ def nav_items() -> list[dict]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, without_none=without_none, qr_svg=qr_svg,
-                                 role_names=ROLE_NAMES, choices_shown=choices_shown,
+    app.jinja_env.globals.update(audio_url=audio_url, nav_items=nav_items,
+                                 without_none=without_none, qr_svg=qr_svg, role_names=ROLE_NAMES,
+                                 choices_shown=choices_shown,
                                  live_seed=shuffle.live_seed)
     app.context_processor(lambda: {"now": utcnow()})
+
+
+def audio_url(text: str, lang: str = "fr") -> str:
+    """Where a speaker link finds the recording of text: its hashed file when content loading
+    made it, else the address that records it on first use."""
+    name = audio.key(text, lang)
+    if audio.path_for(current_app.config["AUDIO_DIR"], name).exists():
+        return url_for("core.audio_file", name=name)
+    return url_for("core.audio_say", lang=lang.split("-")[0], text=audio.normalise(text))
 
 
 def choices_shown(item: dict, who: str | None = None) -> list:

@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 
 from webapp.accounts.models import Role, group_membership
-from webapp.core import grading
+from webapp.core import audio, grading
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
+from webapp.lessons import spoken
 from webapp.lessons.models import ExerciseAttempt, Lesson, LessonProgress
 from webapp.lessons.schema import MODULES
 
@@ -135,8 +136,17 @@ def for_offline(user, limit: int = 2) -> list[Lesson]:
 
 
 def offline_bytes(lesson: Lesson) -> int:
-    """About what a lesson's offline copy weighs (its text and exercises, not the page around)."""
-    return len(json.dumps(lesson.content, ensure_ascii=False).encode())
+    """About what a lesson's offline copy weighs: its text and exercises (not the page around),
+    and the recordings saved with it for phones without a French voice."""
+    return (len(json.dumps(lesson.content, ensure_ascii=False).encode())
+            + audio.size(spoken.lesson_texts(lesson.content), current_app.config["AUDIO_DIR"]))
+
+
+def spoken_texts() -> dict[str, list[tuple[str, str]]]:
+    """What every current lesson reads aloud, by lesson id (`flask audio build`)."""
+    lessons = db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False))
+                                 .order_by(Lesson.module, Lesson.position))
+    return {lesson.id: spoken.lesson_texts(lesson.content) for lesson in lessons}
 
 
 def get_lesson(lesson_id: str) -> Lesson:

@@ -14,6 +14,7 @@ from webapp.core import grading
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
+from webapp.lessons import spoken
 from webapp.lessons.content import content_hash, sync_rows
 from webapp.revision import scheduler, titles
 from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog, RevisionSettings
@@ -44,6 +45,13 @@ def load_bank(questions: list[dict]) -> Counter:
                            "difficulty": data["difficulty"], "content": data,
                            "content_hash": content_hash(data)} for data in questions}
     return sync_rows(Question, wanted, existing)
+
+
+def spoken_texts() -> list[tuple[str, str]]:
+    """What every current bank question reads aloud (`flask audio build`)."""
+    return [text for question in db.session.scalars(
+        sa.select(Question).where(Question.retired.is_(False)).order_by(Question.id))
+        for text in spoken.question_texts(question.content)]
 
 
 def get_question(question_id: str) -> Question:

@@ -10,6 +10,9 @@ const OFFLINE = {{ offline_url|tojson }};
 const WAIT = 12000;  // "connected but no data": after this, a page is taken from the phone
 // Pages that may be kept for offline use; each has a copy at <page>/offline holding no personal state.
 const SAVEABLE = /^\/(lessons\/[a-z0-9-]+|revision\/review)\/offline$/;
+// Recordings a saved page links to (read-aloud for phones without a voice): named by their
+// content's hash, so a saved one never goes stale.
+const RECORDING = /\/audio\/[0-9a-f]{32}\.opus/g;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -41,7 +44,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(withTimeout(fetch(request), WAIT).catch(() => offlineFallback(url)));
-  } else if (url.pathname.startsWith("/static/")) {
+  } else if (url.pathname.startsWith("/static/") || url.pathname.match(RECORDING)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });
@@ -56,8 +59,17 @@ self.addEventListener("message", (event) => {
     for (const path of event.data.urls.filter((u) => SAVEABLE.test(u))) {
       const response = await fetch(path, { credentials: "same-origin" });
       if (!response.ok || response.redirected) continue;
-      bytes += (await response.clone().arrayBuffer()).byteLength;
+      const page = await response.clone().text();
+      bytes += new Blob([page]).size;
       await cache.put(path, response);
+      const recordings = event.data.recordings === false ? [] : page.match(RECORDING) || [];
+      for (const recording of new Set(recordings)) {
+        const kept = await cache.match(recording);
+        const sound = kept || await fetch(recording).catch(() => null);
+        if (!sound || !sound.ok) continue;
+        bytes += (await sound.clone().arrayBuffer()).byteLength;
+        if (!kept) await cache.put(recording, sound);
+      }
     }
     port.postMessage({ saved: true, bytes });
   })().catch(() => port.postMessage({ saved: false })));

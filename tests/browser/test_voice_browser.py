@@ -1,0 +1,92 @@
+"""A phone with no speech voice at all: every lesson item, the home screen, the budget figures and
+the journal prompt can still be heard, from recordings (espeak-ng), online and offline."""
+
+import re
+
+import pytest
+
+from tests.browser.test_journeys import audit, sign_in
+from tests.browser.test_lessons_browser import FIXTURES, wait_until
+from webapp.core import audio
+from webapp.lessons import content, spoken
+
+pytestmark = pytest.mark.skipif(not audio.available(), reason="espeak-ng and opusenc: make voice")
+NO_VOICE = "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
+RECORDING = re.compile(r"^/audio/[0-9a-f]{32}\.opus$")
+
+
+@pytest.fixture
+def recorded(app, ctx):
+    """The fixture lessons, loaded and recorded as `make run` does with the real content."""
+    loaded, problems = content.read_lessons(FIXTURES)
+    assert not problems
+    content.load_lessons(loaded)
+    audio.build([text for lesson in loaded for text in spoken.lesson_texts(lesson)],
+                app.config["AUDIO_DIR"])
+
+
+def hrefs(page):
+    return page.eval_on_selector_all(".speak", "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_without_a_voice_every_lesson_item_plays_its_recording(phone, make_user, recorded, shot,
+                                                               locale):
+    trainee = make_user(locale=locale)
+    page = phone()
+    page.add_init_script(NO_VOICE)
+    sign_in(page, trainee.username)
+    page.goto("/lessons/test-cuisine")
+    assert page.evaluate("'speechSynthesis' in window") is False
+    speakers = page.locator(".speak")
+    assert speakers.count() >= 20
+    assert all(RECORDING.match(href) for href in hrefs(page))
+    for index in range(speakers.count()):
+        assert speakers.nth(index).is_visible()
+    assert page.locator("[data-speech-controls]").is_visible()  # "read more slowly" works too
+    with page.expect_response(re.compile(r"/audio/[0-9a-f]{32}\.opus$")) as played:
+        page.locator("#ex-listen .listen .speak").click()
+    assert played.value.status in (200, 206)
+    assert played.value.header_value("content-type") == "audio/ogg"
+    if locale == "ar":  # the translations under the French are read in Arabic
+        assert page.locator(".tr .speak[data-lang=ar]").count() >= 3
+    audit(page)
+    shot(page, f"voice-lesson-{locale}")
+
+
+def test_the_offline_copy_keeps_the_recordings(phone, make_user, recorded):
+    trainee = make_user()
+    page = phone()
+    page.add_init_script(NO_VOICE)
+    sign_in(page, trainee.username)
+    page.goto("/lessons/test-cuisine")
+    page.wait_for_selector("[data-save-offline]:not([hidden])")
+    wanted = sorted(set(hrefs(page)))
+    saved = f"caches.open('passerelle-saved-{trainee.id}').then(c => c.keys())" \
+            ".then(keys => keys.map(r => new URL(r.url).pathname))"
+    wait_until(page, f"{saved}.then(paths => paths.filter(p => p.startsWith('/audio/')).length"
+                     f" >= {len(wanted)})")
+    page.context.set_offline(True)
+    page.goto("/lessons/test-cuisine")  # the saved copy
+    assert sorted(set(hrefs(page))) == wanted
+    fetched = page.evaluate("(url) => fetch(url).then(r => [r.ok, r.headers.get('content-type')])",
+                            wanted[0])
+    assert fetched == [True, "audio/ogg"]
+
+
+@pytest.mark.parametrize("locale", ["ar", "en"])
+def test_home_budget_and_journal_read_aloud_in_the_interface_language(phone, make_user, shot,
+                                                                       locale):
+    trainee = make_user(locale=locale)
+    page = phone(locale=locale)
+    page.add_init_script(NO_VOICE)
+    sign_in(page, trainee.username)
+    for url, name in (("/", "home"), ("/budget", "budget"), ("/journal/write", "journal")):
+        page.goto(url)
+        speaker = page.locator(f".speak[data-lang={locale}]").first
+        assert speaker.is_visible(), url
+        with page.expect_response(re.compile(r"/audio/[0-9a-f]{32}\.opus$")) as played:
+            speaker.click()
+        assert played.value.header_value("content-type") == "audio/ogg"
+        audit(page)
+        shot(page, f"voice-{name}-{locale}")

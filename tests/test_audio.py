@@ -1,0 +1,134 @@
+"""Recorded read-aloud: the cache by content hash, the served files, and every speaker link of a
+lesson or a question pointing at a recording made when content was loaded."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_lessons import RIGHT
+from webapp.core import audio
+from webapp.extensions import db
+from webapp.lessons import content, spoken
+from webapp.revision.services import load_bank
+
+FIXTURES = Path(__file__).parent / "fixtures"
+needs_tools = pytest.mark.skipif(not audio.available(), reason="espeak-ng and opusenc: make voice")
+SPEAKER = re.compile(r'<a class="speak" href="([^"]+)"')
+RECORDING = re.compile(r"^/audio/[0-9a-f]{32}\.opus$")
+
+
+def test_same_text_and_voice_is_the_same_recording():
+    assert audio.key("Bonjour à tous.") == audio.key("Bonjour à tous.", "fr-FR")
+    assert audio.key("Bonjour  à\ntous. ") == audio.key("Bonjour à tous.")  # spacing is not said
+
+
+def test_another_text_or_voice_is_another_recording():
+    names = {audio.key("Bonjour."), audio.key("Bonsoir."), audio.key("Bonjour.", "en"),
+             audio.key("Bonjour.", "ar")}
+    assert len(names) == 4
+    assert all(audio.is_key(name) for name in names)
+    assert audio.voice_for("ar") == "ar" and audio.voice_for("xx") == audio.voice_for("fr")
+
+
+@needs_tools
+def test_a_recording_is_made_once_and_is_small_ogg_opus(tmp_path):
+    path, made = audio.record("Le couteau coupe les légumes.", "fr", tmp_path)
+    assert made and path.name == audio.key("Le couteau coupe les légumes.") + ".opus"
+    data = path.read_bytes()
+    assert data[:4] == b"OggS" and b"OpusHead" in data[:100]
+    assert 1_000 < len(data) < 12_000  # a few KB for a short sentence
+    stamp = path.stat().st_mtime_ns
+    again, made_again = audio.record("Le  couteau coupe les légumes.", "fr", tmp_path)
+    assert again == path and not made_again and path.stat().st_mtime_ns == stamp
+    other, _ = audio.record("La casserole va sur le feu.", "fr", tmp_path)
+    assert other != path
+    built = audio.build([("Le couteau coupe les légumes.", "fr"), ("سكين", "ar"), ("", "fr")],
+                        tmp_path)
+    assert (built.texts, built.made) == (2, 1)
+
+
+@needs_tools
+def test_a_text_starting_with_a_dash_is_said_not_taken_as_an_option(tmp_path):
+    path, _made = audio.record("-18 °C au congélateur", "fr", tmp_path)
+    assert path.stat().st_size > 1_000
+
+
+@pytest.fixture
+def loaded(ctx):
+    lessons, problems = content.read_lessons(FIXTURES / "lessons")
+    assert problems == []
+    content.load_lessons(lessons)
+    questions, problems = content.read_bank(FIXTURES / "bank")
+    assert problems == []
+    load_bank(questions)
+    db.session.commit()
+    return lessons, questions
+
+
+@pytest.fixture
+def built(app, loaded):
+    lessons, questions = loaded
+    texts = [text for lesson in lessons for text in spoken.lesson_texts(lesson)]
+    texts += [text for question in questions for text in spoken.question_texts(question)]
+    return audio.build(texts, app.config["AUDIO_DIR"])
+
+
+@needs_tools
+def test_every_speaker_of_a_lesson_points_at_a_recording_made_in_advance(
+        app, client, make_user, make_group, login, built):
+    # In Arabic the translations under the French are read aloud too; wrong answers show the
+    # explanations, which are read aloud as well.
+    login(make_user(group=make_group(), locale="ar"))
+    for kind, data in RIGHT.items():
+        client.post(f"/lessons/test-cuisine/exercises/{kind}", data={**data, "client_id": kind})
+    page = client.get("/lessons/test-cuisine").text
+    assert page.count('class="explanation"') == len(RIGHT)
+    links = SPEAKER.findall(page)
+    assert len(links) >= 20
+    assert [link for link in links if not RECORDING.match(link)] == []
+
+
+@needs_tools
+def test_every_speaker_of_a_question_points_at_a_recording(client, make_user, make_group, login,
+                                                            built):
+    login(make_user(group=make_group()))
+    card = client.get("/revision/review", follow_redirects=True).text
+    links = SPEAKER.findall(card)
+    assert links and [link for link in links if not RECORDING.match(link)] == []
+
+
+@needs_tools
+def test_a_recording_is_served_as_ogg_and_kept_a_year(app, client, built):
+    name = audio.key("Dans la cuisine")
+    with client.get(f"/audio/{name}.opus") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "audio/ogg"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert response.data[:4] == b"OggS"
+    assert client.get(f"/audio/{'0' * 32}.opus").status_code == 404
+    assert client.get("/audio/..%2Fsecret_key.opus").status_code == 404
+
+
+@needs_tools
+def test_an_interface_text_is_recorded_on_first_use_for_people_signed_in(
+        app, client, make_user, login):
+    text = "Il vous reste 12,50 € par jour."
+    url = f"/audio/say?lang=fr&text={text}"
+    assert client.get(url).status_code in (302, 401)  # signed out: sign in first
+    login(make_user())
+    response = client.get(url)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/audio/{audio.key(text)}.opus"
+    with client.get(response.headers["Location"]) as recording:
+        assert recording.mimetype == "audio/ogg"
+    assert client.get("/audio/say?lang=fr&text=" + "a" * 700).status_code == 404
+    assert client.get("/audio/say?lang=fr&text=%20").status_code == 404
+
+
+def test_audio_build_records_the_loaded_content(app, loaded):
+    if not audio.available():
+        pytest.skip("espeak-ng and opusenc: make voice")
+    result = app.test_cli_runner().invoke(args=["audio", "build", "--lesson", "test-cuisine"])
+    assert result.exit_code == 0, result.output
+    assert "Per lesson: min" in result.output and "(1 lessons)" in result.output
