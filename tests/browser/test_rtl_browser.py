@@ -201,7 +201,7 @@ def test_home_and_today_in_arabic_keep_names_and_counts_right(phone, make_user, 
     line = staff.locator(".today-list li", has_text="Olek W.").filter(has_text="منذ 14 يومًا")
     assert line.count() == 1
     # The name keeps its full stop at its end, on the left of an Arabic line.
-    name = line.locator("bdi")
+    name = line.locator("a bdi")
     where = name.evaluate(LAST_CHARACTER)
     assert where["character"] == "." and where["right"] >= where["lineRight"] - 1, where
     shot(staff, "rtl-today-ar")
