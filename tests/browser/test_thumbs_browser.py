@@ -26,7 +26,12 @@ def tap(section, text):
 
 
 def tap_order(section, texts):
-    """Put the lines in their places by tapping them in order, as the phone's JavaScript asks."""
+    """Put the lines in their places by tapping them in order, as the phone's JavaScript asks.
+
+    Lines already placed (an answer given before, kept on the card) are taken back first."""
+    placed = section.locator(".slot .tap")
+    while placed.count():
+        placed.first.click()
     for text in texts:
         tap(section, text)
 
