@@ -167,3 +167,12 @@ def bank(ctx, bank_sample):
 
     load_bank(bank_sample)
     return bank_sample
+
+
+@pytest.fixture
+def voice_tools():
+    """espeak-ng and opusenc, which `make test` installs (`make voice`): a test that records
+    audio fails without them, it never skips."""
+    from webapp.core import audio
+
+    assert audio.available(), "espeak-ng and opusenc are missing: run make voice"

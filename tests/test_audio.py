@@ -13,7 +13,7 @@ from webapp.lessons import content, spoken
 from webapp.revision.services import load_bank
 
 FIXTURES = Path(__file__).parent / "fixtures"
-needs_tools = pytest.mark.skipif(not audio.available(), reason="espeak-ng and opusenc: make voice")
+needs_tools = pytest.mark.usefixtures("voice_tools")  # tests/conftest.py
 SPEAKER = re.compile(r'<a class="speak" href="([^"]+)"')
 RECORDING = re.compile(r"^/audio/[0-9a-f]{32}\.opus$")
 
@@ -127,8 +127,7 @@ def test_an_interface_text_is_recorded_on_first_use_for_people_signed_in(
 
 
 def test_audio_build_records_the_loaded_content(app, loaded):
-    if not audio.available():
-        pytest.skip("espeak-ng and opusenc: make voice")
+    assert audio.available(), "espeak-ng and opusenc are missing: run make voice"  # never skip
     result = app.test_cli_runner().invoke(args=["audio", "build", "--lesson", "test-cuisine"])
     assert result.exit_code == 0, result.output
     assert "Per lesson: min" in result.output and "(1 lessons)" in result.output

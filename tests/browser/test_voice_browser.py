@@ -10,7 +10,7 @@ from tests.browser.test_lessons_browser import FIXTURES, wait_until
 from webapp.core import audio
 from webapp.lessons import content, spoken
 
-pytestmark = pytest.mark.skipif(not audio.available(), reason="espeak-ng and opusenc: make voice")
+pytestmark = pytest.mark.usefixtures("voice_tools")
 NO_VOICE = "delete window.speechSynthesis; delete Window.prototype.speechSynthesis;"
 RECORDING = re.compile(r"^/audio/[0-9a-f]{32}\.opus$")
 
