@@ -459,3 +459,18 @@ def test_quarters_start_at_midnight_in_paris(world):
     db.session.commit()
     lines = figure_lines(csv_of(world["admin"], f"group={world['a'].id}&period={quarter}"))
     assert "assessment_exit_people;5" in lines and "assessment_exit_law_level1;0" in lines
+
+
+def test_a_trainee_on_another_title_never_makes_a_mastery_figure_of_fewer_people():
+    """Mastery per CCP follows each trainee's title: a cell keeps only the scopes every member
+    has, so no figure counts fewer people than the cell itself."""
+    quarter = rules.Quarter.of(date(2026, 11, 2))
+    members = frozenset(range(1, 7))
+    mastery = {user: {"1": (2, 10), "hygiene": (1, 5)} for user in range(1, 6)}
+    mastery[6] = {"epr1": (3, 20), "hygiene": (2, 5)}  # the one preparing the successor title
+    facts = rules.Facts(members={7: members}, answers=[], lessons=[], exams=[], live=[],
+                         mastery=mastery)
+    cell = next(c for c in rules.build_cells(quarter, facts, ["basics"])
+                if c.family == rules.ACTIVITY)
+    assert cell.people == 6
+    assert cell.figures["mastery"] == {"hygiene": [7, 30]}

@@ -195,11 +195,18 @@ def build_cells(quarter: Quarter, facts: Facts, themes: Sequence[str]) -> list[C
                                assessment_figures([a.ratings for a in answers], themes),
                                private=sum(1 for a in answers if not a.shared)))
         mastery: dict[str, list[int]] = {}
+        holders: dict[str, int] = {}
         for user in members:
             for scope, (mastered, bank) in facts.mastery.get(user, {}).items():
                 total = mastery.setdefault(scope, [0, 0])
                 total[0] += mastered
                 total[1] += bank
+                holders[scope] = holders.get(scope, 0) + 1
+        # A CCP follows each trainee's title: one who prepares another title than the rest of the
+        # group would make a figure of fewer people than the cell. Only scopes that every member
+        # of the cell has are kept, so each figure counts the whole cell.
+        mastery = {scope: total for scope, total in mastery.items()
+                   if holders[scope] == len(members)}
         group_exams = [passed for user, passed in exams if user in members]
         played = [user for user, _session in plays if user in members]
         cells.append(_cell(group_id, quarter, ACTIVITY, len(members), {
