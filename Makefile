@@ -51,7 +51,9 @@ voice:
 # Lint first (ruff, rules in pyproject.toml): CI fails on a lint error before running the tests.
 test: $(VENV)/.test-deps translations chromium voice
 	$(VENV)/bin/ruff check webapp tests benchmarks
-	$(PY) -m pytest
+	@# Two workers or more (pytest-xdist), one file per worker at a time: a file's fixtures stay in one
+	@# process, and each worker has its own database (tests/conftest.py).
+	$(PY) -m pytest -n auto --dist loadfile --durations=10
 
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
 bench: $(VENV)/.test-deps translations

@@ -18,6 +18,25 @@ from webapp.extensions import db, limiter
 PASSPHRASE = "tulipe-orange-camion"
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (test_gw0, test_gw1…),
+    created on first use, so parallel workers never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).scalar()
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 def _reset_schema(url: str) -> None:
     """Start PostgreSQL runs from an empty schema, so migrations are tested from scratch."""
     if url.startswith("postgresql"):
@@ -30,7 +49,7 @@ def _reset_schema(url: str) -> None:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
+    url = _worker_database(os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'test.db'}")
     _reset_schema(url)
     os.environ["PASSERELLE_INSTANCE"] = str(instance)
     app = create_app(

@@ -1,5 +1,7 @@
 """Home screen, health check and the recorded read-aloud."""
 
+import io
+
 from flask import (
     abort,
     current_app,
@@ -63,7 +65,9 @@ def audio_file(name: str):
     path = audio.path_for(current_app.config["AUDIO_DIR"], name)
     if not audio.is_key(name) or not path.exists():
         abort(404)
-    response = send_file(path, mimetype="audio/ogg", max_age=YEAR, conditional=True, etag=name)
+    # Read whole (a few KB): a phone that drops mid-download then leaves no file handle open.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype="audio/ogg", max_age=YEAR,
+                         conditional=True, etag=name)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
 
