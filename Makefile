@@ -6,7 +6,11 @@ PYBABEL := $(VENV)/bin/pybabel
 PORT    ?= 5000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test install translations extract chromium voice bench bench-live
+# Install Debian packages as root; as anyone else, say the command instead of failing halfway.
+apt = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
+	else echo "Missing Debian packages: run  sudo apt-get install $(1)" >&2; exit 1; fi
+
+.PHONY: run test test-fast lint install translations extract chromium voice bench bench-live
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,19 +44,28 @@ run: translations voice
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
 
 # Debian's Chromium for the browser tests, and a colour emoji font so pictograms show in screenshots.
+# Installed only when missing; without root, say which command to run.
 chromium:
-	@test -x $(CHROMIUM) -a -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji)
+	@test -x $(CHROMIUM) -a -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || $(call apt,chromium fonts-noto-color-emoji)
 
 # Read-aloud recordings for phones without a French voice (webapp/core/audio.py): Debian's
 # espeak-ng speaks French, English and Arabic, opusenc compresses. (MBROLA voices are not in main.)
 voice:
-	@(command -v espeak-ng && command -v opusenc) >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng opus-tools)
+	@(command -v espeak-ng && command -v opusenc) >/dev/null || $(call apt,espeak-ng opus-tools)
 
-# Lint first (ruff, rules in pyproject.toml): CI fails on a lint error before running the tests.
-test: $(VENV)/.test-deps translations chromium voice
+# Ruff's lint rules and its formatter (settings in pyproject.toml); CI runs this before the tests.
+lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check webapp tests benchmarks
-	@# Two workers or more (pytest-xdist), one file per worker at a time: a file's fixtures stay in one
-	@# process, and each worker has its own database (tests/conftest.py).
+	$(VENV)/bin/ruff format --check webapp tests benchmarks
+
+# The tests without a browser: a minute or two, for the edit-test loop.
+test-fast: $(VENV)/.test-deps translations voice
+	$(PY) -m pytest -n auto --dist loadfile tests --ignore=tests/browser
+
+# Lint first: CI fails on a lint or format error before running the tests. Two workers or more
+# (pytest-xdist), one file per worker at a time: a file's fixtures stay in one process, and each
+# worker has its own database (tests/conftest.py).
+test: lint translations chromium voice
 	$(PY) -m pytest -n auto --dist loadfile --durations=10
 
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).

@@ -27,12 +27,30 @@ from webapp.revision.services import load_bank  # noqa: E402
 
 PAGES = {
     None: ["/login", "/reset", "/offline"],
-    "samir.b": ["/", "/me", "/lessons", "/lessons/fle-a1-saluer", "/lessons/vie-budget", "/journal",
-                "/journal/month", "/journal/assessment",
-                "/revision", "/revision/review", "/revision/review/offline", "/budget",
-                "/budget/recurring"],
-    "prof": ["/", "/groups", "/groups/{group}", "/groups/{group}/trainees/new", "/dashboard",
-             "/dashboard/groups/{group}/grid", "/dashboard/impact"],
+    "samir.b": [
+        "/",
+        "/me",
+        "/lessons",
+        "/lessons/fle-a1-saluer",
+        "/lessons/vie-budget",
+        "/journal",
+        "/journal/month",
+        "/journal/assessment",
+        "/revision",
+        "/revision/review",
+        "/revision/review/offline",
+        "/budget",
+        "/budget/recurring",
+    ],
+    "prof": [
+        "/",
+        "/groups",
+        "/groups/{group}",
+        "/groups/{group}/trainees/new",
+        "/dashboard",
+        "/dashboard/groups/{group}/grid",
+        "/dashboard/impact",
+    ],
     "admin": ["/sites", "/staff", "/groups/{group}"],
 }
 
@@ -40,8 +58,9 @@ PAGES = {
 def main() -> None:
     folder = tempfile.mkdtemp()
     os.environ["PASSERELLE_INSTANCE"] = folder
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "WTF_CSRF_ENABLED": False}
+    )
     app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
@@ -54,9 +73,16 @@ def main() -> None:
         names = [f"Stagiaire {number}" for number in range(45)]
         services.create_trainees(teacher, group, names, request_id="bench")
         for number in range(38):  # 40 assignments with the two of the demo
-            dashboard.assign(teacher, group, f"bench-{number}",
-                             ["module", "practice", "exam"][number % 3],
-                             ["fle-a2", "hygiene", "exam"][number % 3], None, "", [])
+            dashboard.assign(
+                teacher,
+                group,
+                f"bench-{number}",
+                ["module", "practice", "exam"][number % 3],
+                ["fle-a2", "hygiene", "exam"][number % 3],
+                None,
+                "",
+                [],
+            )
         group_id = group.id
     phrases = {username: phrase for username, _name, _role, phrase in demo.ACCOUNTS}
     print(f"{'page':<34}{'html (B)':>10}{'first load (B)':>16}{'queries':>9}{'median ms':>11}")
@@ -76,8 +102,10 @@ def main() -> None:
                 client.get(url, headers={"Accept-Encoding": "br"})
                 timings.append((time.perf_counter() - start) * 1000)
             label = f"{username or 'anonymous'} {template}"
-            print(f"{label:<34}{html:>10}{total:>16}{len(statements):>9}"
-                  f"{statistics.median(timings):>11.1f}")
+            print(
+                f"{label:<34}{html:>10}{total:>16}{len(statements):>9}"
+                f"{statistics.median(timings):>11.1f}"
+            )
     answers(app, phrases)
 
 
@@ -85,8 +113,10 @@ def _timed(app, client, method, url, data=None, runs=30):
     """Median and 95th-percentile milliseconds, and SQL queries of the last run."""
     timings = []
     for number in range(runs):
-        payload = {key: (value.format(n=number) if isinstance(value, str) else value)
-                   for key, value in (data or {}).items()}
+        payload = {
+            key: (value.format(n=number) if isinstance(value, str) else value)
+            for key, value in (data or {}).items()
+        }
         with app.app_context(), count_queries() as statements:
             start = time.perf_counter()
             client.open(url, method=method, data=payload, headers={"HX-Request": "true"})
@@ -104,11 +134,16 @@ def answers(app, phrases) -> None:
         question_id, choice = single.id, single.content["answer"]
     print(f"\n{'answer':<40}{'median ms':>11}{'p95 ms':>9}{'queries':>9}")
     rows = {
-        "lesson exercise (htmx)": ("POST", "/lessons/fle-a1-saluer/exercises/e1",
-                                   {"choice": "Bonjour", "client_id": "bench-l-{n}"}),
-        "review answer (htmx)": ("POST", "/revision/answer",
-                                 {"question_id": question_id, "choice": choice,
-                                  "client_id": "bench-r-{n}"}),
+        "lesson exercise (htmx)": (
+            "POST",
+            "/lessons/fle-a1-saluer/exercises/e1",
+            {"choice": "Bonjour", "client_id": "bench-l-{n}"},
+        ),
+        "review answer (htmx)": (
+            "POST",
+            "/revision/answer",
+            {"question_id": question_id, "choice": choice, "client_id": "bench-r-{n}"},
+        ),
         "next review card": ("GET", "/revision/review", None),
     }
     for label, (method, url, data) in rows.items():

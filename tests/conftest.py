@@ -118,8 +118,12 @@ def make_group(ctx):
     def make(name=None, site=None) -> Group:
         number = next(_numbers)
         site = site or Site(name=f"Site {number}")
-        group = Group(site=site, name=name or f"Group {number}", starts_on=date(2026, 9, 1),
-                      ends_on=date(2026, 9, 1) + timedelta(days=300))
+        group = Group(
+            site=site,
+            name=name or f"Group {number}",
+            starts_on=date(2026, 9, 1),
+            ends_on=date(2026, 9, 1) + timedelta(days=300),
+        )
         db.session.add(group)
         db.session.commit()
         return group
@@ -131,10 +135,14 @@ def make_group(ctx):
 def make_user(ctx):
     def make(role=Role.TRAINEE, group=None, username=None, passphrase=PASSPHRASE, **fields) -> User:
         number = next(_numbers)
-        user = User(username=username or f"{role.value}{number}", role=role,
-                    display_name=fields.pop("display_name", f"Person {number}"),
-                    password_hash=passphrases.hash_passphrase(passphrase),
-                    site_id=group.site_id if group else None, **fields)
+        user = User(
+            username=username or f"{role.value}{number}",
+            role=role,
+            display_name=fields.pop("display_name", f"Person {number}"),
+            password_hash=passphrases.hash_passphrase(passphrase),
+            site_id=group.site_id if group else None,
+            **fields,
+        )
         if group:
             user.groups.append(group)
         db.session.add(user)
@@ -174,8 +182,11 @@ def bank_sample():
     assert problems == []
     sample = []
     for scope in ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers"):
-        inside = [q for q in questions
-                  if (q.get("topic") or titles.unit_scope("AR", q["competency"])) == scope]
+        inside = [
+            q
+            for q in questions
+            if (q.get("topic") or titles.unit_scope("AR", q["competency"])) == scope
+        ]
         sample += inside[: 6 if scope.isdigit() else 2]
     return sample
 

@@ -17,7 +17,13 @@ from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
-    "anonymous", "trainee", "other_trainee", "teacher", "other_teacher", "volunteer", "admin"
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "teacher",
+    "other_teacher",
+    "volunteer",
+    "admin",
 )
 PEOPLE = (ANON, TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN)
 SIGN_IN = 302  # redirected to the sign-in page
@@ -53,32 +59,52 @@ ACCESS = {
     "accounts.reset": ("GET", "/reset", everyone(200)),
     "accounts.account": ("GET", "/me", signed_in(200)),
     "accounts.language": ("POST", "/language", everyone(303)),
-    "accounts.groups": ("GET", "/groups", only({TEACHER: 200, OTHER_TEACHER: 200,
-                                                VOLUNTEER: 200, ADMIN: 200})),
+    "accounts.groups": (
+        "GET",
+        "/groups",
+        only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200, ADMIN: 200}),
+    ),
     "accounts.group": ("GET", "/groups/{group}", only({TEACHER: 200, ADMIN: 200})),
     "accounts.group_staff": ("POST", "/groups/{group}/staff?user_id={teacher}", only({ADMIN: 303})),
     "accounts.add_trainees": ("GET", "/groups/{group}/trainees/new", only({TEACHER: 200})),
-    "accounts.reissue_cards": ("POST", "/groups/{group}/cards?trainee={trainee}",
-                               only({TEACHER: 200})),
+    "accounts.reissue_cards": (
+        "POST",
+        "/groups/{group}/cards?trainee={trainee}",
+        only({TEACHER: 200}),
+    ),
     "accounts.reset_code": ("POST", "/trainees/{trainee}/reset-code", only({TEACHER: 200})),
-    "accounts.revoke_card_qr": ("POST", "/trainees/{trainee}/card-qr/revoke",
-                                only({TEACHER: 303})),
+    "accounts.revoke_card_qr": ("POST", "/trainees/{trainee}/card-qr/revoke", only({TEACHER: 303})),
     "accounts.sites": ("GET", "/sites", only({ADMIN: 200})),
     "accounts.new_group": ("GET", "/groups/new", only({ADMIN: 200})),
     "accounts.staff": ("GET", "/staff", only({ADMIN: 200})),
     "accounts.new_staff": ("GET", "/staff/new", only({ADMIN: 200})),
-    "lessons.index": ("GET", "/lessons", only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200,
-                                               ADMIN: 200})),
-    "lessons.lesson": ("GET", "/lessons/{lesson}", only({TRAINEE: 200, TEACHER: 200,
-                                                         OTHER_TEACHER: 200, ADMIN: 200})),
+    "lessons.index": (
+        "GET",
+        "/lessons",
+        only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
+    ),
+    "lessons.lesson": (
+        "GET",
+        "/lessons/{lesson}",
+        only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
+    ),
     # A teacher's lesson: its author and the people of their groups (and admins) read it.
-    "lessons.lesson@app": ("GET", "/lessons/app-by-teacher", only({TRAINEE: 200, TEACHER: 200,
-                                                                   ADMIN: 200})),
-    "lessons.offline_copy": ("GET", "/lessons/{lesson}/offline",
-                             only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200})),
+    "lessons.lesson@app": (
+        "GET",
+        "/lessons/app-by-teacher",
+        only({TRAINEE: 200, TEACHER: 200, ADMIN: 200}),
+    ),
+    "lessons.offline_copy": (
+        "GET",
+        "/lessons/{lesson}/offline",
+        only({TRAINEE: 200, TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
+    ),
     "lessons.publish": ("POST", "/lessons/app-by-teacher/publish?publish=1", only({ADMIN: 303})),
-    "lessons.answer": ("POST", "/lessons/{lesson}/exercises/single?choice=un verre",
-                       only({TRAINEE: 303})),
+    "lessons.answer": (
+        "POST",
+        "/lessons/{lesson}/exercises/single?choice=un verre",
+        only({TRAINEE: 303}),
+    ),
     "lessons.new": ("GET", "/lessons/new", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "lessons.edit": ("GET", "/lessons/app-by-teacher/edit", only({TEACHER: 200})),
     "revision.overview": ("GET", "/revision", only({TRAINEE: 200})),
@@ -91,18 +117,27 @@ ACCESS = {
     "revision.practice": ("GET", "/revision/practice/hygiene/abc/0", only({TRAINEE: 200})),
     "revision.start_exam": ("POST", "/revision/exams?client_id=x", only({TRAINEE: 303})),
     "revision.exam": ("GET", "/revision/exams/{exam}", only({TRAINEE: 200})),
-    "revision.exam_time": ("POST", "/revision/trainees/{trainee}/exam-time?minutes=40",
-                           only({TEACHER: 303})),
+    "revision.exam_time": (
+        "POST",
+        "/revision/trainees/{trainee}/exam-time?minutes=40",
+        only({TEACHER: 303}),
+    ),
     "live.index": ("GET", "/live", only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200})),
     "live.new": ("GET", "/live/new", only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200})),
     "live.host": ("GET", "/live/{live}/host", only({TEACHER: 200, VOLUNTEER: 200})),
-    "live.advance": ("POST", "/live/{live}/advance?version=0",
-                     only({TEACHER: 303, VOLUNTEER: 303})),
+    "live.advance": (
+        "POST",
+        "/live/{live}/advance?version=0",
+        only({TEACHER: 303, VOLUNTEER: 303}),
+    ),
     "live.results": ("GET", "/live/{live}/results", only({TEACHER: 200, VOLUNTEER: 200})),
     "live.join": ("GET", "/join", everyone(200)),
     # A group's session: its members may join; the host and others are not players.
-    "live.join_code": ("GET", "/join/{live}", {**everyone(404), TRAINEE: 200, TEACHER: 200,
-                                                VOLUNTEER: 200}),
+    "live.join_code": (
+        "GET",
+        "/join/{live}",
+        {**everyone(404), TRAINEE: 200, TEACHER: 200, VOLUNTEER: 200},
+    ),
     "live.play": ("GET", "/live/{live}/play", {**everyone(303)}),
     "live.poll": ("GET", "/live/{live}/poll?v=1", everyone(204)),
     "live.answer": ("POST", "/live/{live}/answer?index=0", {**everyone(303)}),
@@ -128,28 +163,53 @@ ACCESS = {
     "journal.assessments": ("GET", "/journal/assessment", only({TRAINEE: 200})),
     "journal.new_assessment": ("GET", "/journal/assessment/new?stage=entry", only({TRAINEE: 200})),
     "journal.shared": ("GET", "/journal/shared/{trainee}", only({TEACHER: 200})),
-    "journal.comment": ("POST", "/journal/shared/{trainee}/comment?kind=goal&item_id={goal}&text=x",
-                        only({TEACHER: 303})),
+    "journal.comment": (
+        "POST",
+        "/journal/shared/{trainee}/comment?kind=goal&item_id={goal}&text=x",
+        only({TEACHER: 303}),
+    ),
     "dashboard.today": ("GET", "/dashboard", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "dashboard.grid": ("GET", "/dashboard/groups/{group}/grid", only({TEACHER: 200})),
     "dashboard.assign": ("GET", "/dashboard/groups/{group}/assign", only({TEACHER: 200})),
-    "dashboard.change_assignment": ("POST", "/dashboard/assignments/{assignment}?due_on=",
-                                    only({TEACHER: 303})),
+    "dashboard.change_assignment": (
+        "POST",
+        "/dashboard/assignments/{assignment}?due_on=",
+        only({TEACHER: 303}),
+    ),
     # Withdrawing asks first: a question page, then the POST.
-    "dashboard.withdraw_assignment": ("GET", "/dashboard/assignments/{assignment}/withdraw",
-                                      only({TEACHER: 200})),
-    "dashboard.withdraw_assignment@post": ("POST", "/dashboard/assignments/{assignment}/withdraw",
-                                           only({TEACHER: 303})),
+    "dashboard.withdraw_assignment": (
+        "GET",
+        "/dashboard/assignments/{assignment}/withdraw",
+        only({TEACHER: 200}),
+    ),
+    "dashboard.withdraw_assignment@post": (
+        "POST",
+        "/dashboard/assignments/{assignment}/withdraw",
+        only({TEACHER: 303}),
+    ),
     # Only a teacher attached to the group now marks a Today line as handled.
-    "dashboard.handled": ("POST", "/dashboard/groups/{group}/today/{trainee}/handled"
-                          "?reasons=inactive:None&client_id=acc-handled", only({TEACHER: 303})),
-    "dashboard.group_settings": ("POST", "/dashboard/groups/{group}/settings?inactive_days=5",
-                                 only({TEACHER: 303})),
+    "dashboard.handled": (
+        "POST",
+        "/dashboard/groups/{group}/today/{trainee}/handled"
+        "?reasons=inactive:None&client_id=acc-handled",
+        only({TEACHER: 303}),
+    ),
+    "dashboard.group_settings": (
+        "POST",
+        "/dashboard/groups/{group}/settings?inactive_days=5",
+        only({TEACHER: 303}),
+    ),
     "dashboard.trainee": ("GET", "/dashboard/trainees/{trainee}", only({TEACHER: 200})),
-    "dashboard.impact": ("GET", "/dashboard/impact?group={group}",
-                         only({TEACHER: 200, ADMIN: 200})),
-    "dashboard.impact_csv": ("GET", "/dashboard/impact.csv?group={group}",
-                             only({TEACHER: 200, ADMIN: 200})),
+    "dashboard.impact": (
+        "GET",
+        "/dashboard/impact?group={group}",
+        only({TEACHER: 200, ADMIN: 200}),
+    ),
+    "dashboard.impact_csv": (
+        "GET",
+        "/dashboard/impact.csv?group={group}",
+        only({TEACHER: 200, ADMIN: 200}),
+    ),
     "privacy.audit_log": ("GET", "/admin/audit", only({ADMIN: 200})),
     "privacy.erasures": ("GET", "/admin/erasures", only({ADMIN: 200})),
     "privacy.confirm_erasure": ("POST", "/admin/erasures/{erasure}", only({ADMIN: 303})),
@@ -160,12 +220,21 @@ ACCESS = {
     "privacy.seen": ("GET", "/privacy/seen", only({TRAINEE: 200})),
     "privacy.erase": ("GET", "/privacy/erase", only({TRAINEE: 200})),
     "journal.delete_goal": ("POST", "/journal/goals/{goal}/delete", only({TRAINEE: 303})),
-    "journal.delete_entry": ("POST", "/journal/entries/{journal_entry}/delete",
-                             only({TRAINEE: 303})),
-    "journal.delete_assessment": ("POST", "/journal/assessment/{assessment}/delete",
-                                  only({TRAINEE: 303})),
-    "budget.delete_category": ("POST", "/budget/categories/{category}/delete",
-                               only({TRAINEE: 303})),
+    "journal.delete_entry": (
+        "POST",
+        "/journal/entries/{journal_entry}/delete",
+        only({TRAINEE: 303}),
+    ),
+    "journal.delete_assessment": (
+        "POST",
+        "/journal/assessment/{assessment}/delete",
+        only({TRAINEE: 303}),
+    ),
+    "budget.delete_category": (
+        "POST",
+        "/budget/categories/{category}/delete",
+        only({TRAINEE: 303}),
+    ),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -203,16 +272,20 @@ def world(make_group, make_user, bank):
     }
     people["exam"] = start_exam(people[TRAINEE], "access-exam")
     people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
-    people["entry"] = add_entry(people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2),
-                                "food", "")
-    people["recurring"] = add_recurring(people[TRAINEE], False, 500, 3, "rent", "",
-                                        date(2026, 1, 2))
-    people["goal"] = create_goal(people[TRAINEE], "acc-goal", "Carte Vitale", ["health"], "", None,
-                                 ["Appeler la CPAM"])
+    people["entry"] = add_entry(
+        people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2), "food", ""
+    )
+    people["recurring"] = add_recurring(
+        people[TRAINEE], False, 500, 3, "rent", "", date(2026, 1, 2)
+    )
+    people["goal"] = create_goal(
+        people[TRAINEE], "acc-goal", "Carte Vitale", ["health"], "", None, ["Appeler la CPAM"]
+    )
     set_shared(people["goal"], True)
     people["assignment"] = assign(teacher, group, "acc-assign", "module", "fle-a1", None, "", [])
-    people["journal_entry"] = write_entry(people[TRAINEE], "acc-journal", date(2026, 1, 2), 3,
-                                          "", None)
+    people["journal_entry"] = write_entry(
+        people[TRAINEE], "acc-journal", date(2026, 1, 2), 3, "", None
+    )
     people["assessment"] = save_assessment(people[TRAINEE], "acc-assess", "free", {}, {}, False)
     people["category"] = add_category(people[TRAINEE], "Cantine")
     # A request of a trainee of another group: the admin confirms it (and erases them).
@@ -224,14 +297,23 @@ def world(make_group, make_user, bank):
 def test_access_rule(app, world, login, endpoint):
     method, url, expected = ACCESS[endpoint]
     group, people = world
-    url = url.format(group=group.id, trainee=people[TRAINEE].id, teacher=people[OTHER_TEACHER].id,
-                     lesson="test-cuisine", exam=people["exam"].id, live=people["live"].code,
-                     entry=people["entry"].id, recurring=people["recurring"].id,
-                     goal=people["goal"].id, step=people["goal"].steps[0].id,
-                     assignment=people["assignment"].id,
-                     journal_entry=people["journal_entry"].id,
-                     assessment=people["assessment"].id, category=people["category"].id,
-                     erasure=people["erasure"].id)
+    url = url.format(
+        group=group.id,
+        trainee=people[TRAINEE].id,
+        teacher=people[OTHER_TEACHER].id,
+        lesson="test-cuisine",
+        exam=people["exam"].id,
+        live=people["live"].code,
+        entry=people["entry"].id,
+        recurring=people["recurring"].id,
+        goal=people["goal"].id,
+        step=people["goal"].steps[0].id,
+        assignment=people["assignment"].id,
+        journal_entry=people["journal_entry"].id,
+        assessment=people["assessment"].id,
+        category=people["category"].id,
+        erasure=people["erasure"].id,
+    )
     for person in PEOPLE:
         http = app.test_client()
         if person != ANON:

@@ -24,8 +24,12 @@ def test_same_text_and_voice_is_the_same_recording():
 
 
 def test_another_text_or_voice_is_another_recording():
-    names = {audio.key("Bonjour."), audio.key("Bonsoir."), audio.key("Bonjour.", "en"),
-             audio.key("Bonjour.", "ar")}
+    names = {
+        audio.key("Bonjour."),
+        audio.key("Bonsoir."),
+        audio.key("Bonjour.", "en"),
+        audio.key("Bonjour.", "ar"),
+    }
     assert len(names) == 4
     assert all(audio.is_key(name) for name in names)
     assert audio.voice_for("ar") == "ar" and audio.voice_for("xx") == audio.voice_for("fr")
@@ -43,8 +47,9 @@ def test_a_recording_is_made_once_and_is_small_ogg_opus(tmp_path):
     assert again == path and not made_again and path.stat().st_mtime_ns == stamp
     other, _ = audio.record("La casserole va sur le feu.", "fr", tmp_path)
     assert other != path
-    built = audio.build([("Le couteau coupe les légumes.", "fr"), ("سكين", "ar"), ("", "fr")],
-                        tmp_path)
+    built = audio.build(
+        [("Le couteau coupe les légumes.", "fr"), ("سكين", "ar"), ("", "fr")], tmp_path
+    )
     assert (built.texts, built.made) == (2, 1)
 
 
@@ -76,7 +81,8 @@ def built(app, loaded):
 
 @needs_tools
 def test_every_speaker_of_a_lesson_points_at_a_recording_made_in_advance(
-        app, client, make_user, make_group, login, built):
+    app, client, make_user, make_group, login, built
+):
     # In Arabic the translations under the French are read aloud too; wrong answers show the
     # explanations, which are read aloud as well.
     login(make_user(group=make_group(), locale="ar"))
@@ -90,8 +96,9 @@ def test_every_speaker_of_a_lesson_points_at_a_recording_made_in_advance(
 
 
 @needs_tools
-def test_every_speaker_of_a_question_points_at_a_recording(client, make_user, make_group, login,
-                                                            built):
+def test_every_speaker_of_a_question_points_at_a_recording(
+    client, make_user, make_group, login, built
+):
     login(make_user(group=make_group()))
     card = client.get("/revision/review", follow_redirects=True).text
     links = SPEAKER.findall(card)
@@ -112,7 +119,8 @@ def test_a_recording_is_served_as_ogg_and_kept_a_year(app, client, built):
 
 @needs_tools
 def test_an_interface_text_is_recorded_on_first_use_for_people_signed_in(
-        app, client, make_user, login):
+    app, client, make_user, login
+):
     text = "Il vous reste 12,50 € par jour."
     url = f"/audio/say?lang=fr&text={text}"
     assert client.get(url).status_code in (302, 401)  # signed out: sign in first

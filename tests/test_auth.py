@@ -13,8 +13,9 @@ from webapp.privacy.models import AuditEvent
 
 
 def _set_cookie(response, name: str) -> str:
-    return next(cookie for cookie in response.headers.getlist("Set-Cookie")
-                if cookie.startswith(f"{name}="))
+    return next(
+        cookie for cookie in response.headers.getlist("Set-Cookie") if cookie.startswith(f"{name}=")
+    )
 
 
 def test_sign_in_with_passphrase_opens_home(client, make_user, login):
@@ -117,19 +118,24 @@ def test_reset_code_flow(app, client, make_group, make_user, login):
     page = client.post(f"/trainees/{trainee.id}/reset-code")
     code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
     assert len(code) == 8
-    assert db.session.scalar(
-        sa.select(AuditEvent.action).where(AuditEvent.subject_id == trainee.id)
-    ) == "reset_code_issued"
+    assert (
+        db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.subject_id == trainee.id))
+        == "reset_code_issued"
+    )
 
     phone = app.test_client()
     new = "velo-rouge-fromage"
-    response = phone.post("/reset", data={"username": "nadia.k", "code": code.lower(),
-                                          "passphrase": new, "confirm": new})
+    response = phone.post(
+        "/reset",
+        data={"username": "nadia.k", "code": code.lower(), "passphrase": new, "confirm": new},
+    )
     assert response.status_code == 303
     assert phone.post("/login", data={"username": "nadia.k", "passphrase": new}).status_code == 303
     # Single use.
-    again = app.test_client().post("/reset", data={"username": "nadia.k", "code": code,
-                                                   "passphrase": new + "s", "confirm": new + "s"})
+    again = app.test_client().post(
+        "/reset",
+        data={"username": "nadia.k", "code": code, "passphrase": new + "s", "confirm": new + "s"},
+    )
     assert again.status_code == 200
     assert 'id="code-error"' in again.text
 
@@ -142,14 +148,17 @@ def test_reset_code_expires_after_15_minutes(app, client, make_group, make_user,
     db.session.execute(sa.update(ResetCode).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     new = "velo-rouge-fromage"
-    response = app.test_client().post("/reset", data={"username": "nadia.k", "code": code,
-                                                      "passphrase": new, "confirm": new})
+    response = app.test_client().post(
+        "/reset", data={"username": "nadia.k", "code": code, "passphrase": new, "confirm": new}
+    )
     assert 'id="code-error"' in response.text
 
 
 def test_reset_refuses_weak_or_mismatched_passphrase(client):
-    response = client.post("/reset", data={"username": "a", "code": "ABCDEFGH",
-                                           "passphrase": "short", "confirm": "other"})
+    response = client.post(
+        "/reset",
+        data={"username": "a", "code": "ABCDEFGH", "passphrase": "short", "confirm": "other"},
+    )
     assert 'id="passphrase-error"' in response.text
     assert 'id="confirm-error"' in response.text
 
@@ -157,18 +166,32 @@ def test_reset_refuses_weak_or_mismatched_passphrase(client):
 def test_change_passphrase_from_account_page(client, make_user, login):
     trainee = make_user()
     login(trainee)
-    bad = client.post("/me", data={"current": "not-it-at-all", "passphrase": "nouveau-chemin-vert",
-                                   "confirm": "nouveau-chemin-vert"})
+    bad = client.post(
+        "/me",
+        data={
+            "current": "not-it-at-all",
+            "passphrase": "nouveau-chemin-vert",
+            "confirm": "nouveau-chemin-vert",
+        },
+    )
     assert 'id="current-error"' in bad.text
-    good = client.post("/me", data={"current": PASSPHRASE, "passphrase": "nouveau-chemin-vert",
-                                    "confirm": "nouveau-chemin-vert"})
+    good = client.post(
+        "/me",
+        data={
+            "current": PASSPHRASE,
+            "passphrase": "nouveau-chemin-vert",
+            "confirm": "nouveau-chemin-vert",
+        },
+    )
     assert good.status_code == 303
 
 
 def test_next_parameter_cannot_leave_the_site(client, make_user):
     trainee = make_user()
-    response = client.post("/login?next=https://evil.example/x",
-                           data={"username": trainee.username, "passphrase": PASSPHRASE})
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"username": trainee.username, "passphrase": PASSPHRASE},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -178,8 +201,11 @@ WRONG = "wrong-guess-xyz"
 
 
 def _try(http, username, passphrase=WRONG, **headers):
-    return http.post("/login", data={"username": username, "passphrase": passphrase},
-                     headers={"Accept-Language": "en", **headers})
+    return http.post(
+        "/login",
+        data={"username": username, "passphrase": passphrase},
+        headers={"Accept-Language": "en", **headers},
+    )
 
 
 def test_slowdown_grows_after_five_failures_and_says_when(app, make_user, monkeypatch):
@@ -212,7 +238,8 @@ def test_wait_grows_and_is_capped(app):
 
 
 def test_owner_on_a_known_device_gets_in_after_20_wrong_guesses_elsewhere(
-        app, make_user, login, monkeypatch):
+    app, make_user, login, monkeypatch
+):
     from webapp.accounts import throttle
 
     clock = [2_000_000]
@@ -230,7 +257,8 @@ def test_owner_on_a_known_device_gets_in_after_20_wrong_guesses_elsewhere(
 
 
 def test_owner_with_a_reset_code_gets_in_from_a_known_device_while_someone_guesses(
-        app, client, make_group, make_user, login, monkeypatch):
+    app, client, make_group, make_user, login, monkeypatch
+):
     from webapp.accounts import throttle
 
     monkeypatch.setattr(throttle, "now_seconds", lambda: 3_000_000)
@@ -241,22 +269,30 @@ def test_owner_with_a_reset_code_gets_in_from_a_known_device_while_someone_guess
     guesser = app.test_client()
     for _ in range(10):
         _try(guesser, "nadia.k")
-        guesser.post("/reset", data={"username": "nadia.k", "code": "AAAAAAAA",
-                                     "passphrase": "velo-rouge-fromage",
-                                     "confirm": "velo-rouge-fromage"})
+        guesser.post(
+            "/reset",
+            data={
+                "username": "nadia.k",
+                "code": "AAAAAAAA",
+                "passphrase": "velo-rouge-fromage",
+                "confirm": "velo-rouge-fromage",
+            },
+        )
     assert _try(guesser, "nadia.k").status_code == 429
     login(teacher)
     page = client.post(f"/trainees/{trainee.id}/reset-code")
     code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
     new = "velo-rouge-fromage"
-    done = phone.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": new,
-                                      "confirm": new})
+    done = phone.post(
+        "/reset", data={"username": "nadia.k", "code": code, "passphrase": new, "confirm": new}
+    )
     assert done.status_code == 303
     assert _try(phone, "nadia.k", new).status_code == 303
 
 
 def test_classroom_behind_one_address_keeps_signing_in_while_one_device_guesses(
-        app, make_user, login, monkeypatch):
+    app, make_user, login, monkeypatch
+):
     from webapp.accounts import throttle
 
     monkeypatch.setattr(throttle, "now_seconds", lambda: 4_000_000)
@@ -279,8 +315,7 @@ def test_classroom_behind_one_address_keeps_signing_in_while_one_device_guesses(
         app.config["LOGIN_IP_FREE_TRIES"] = 100
 
 
-def test_a_newcomer_behind_a_guessing_address_waits_a_minute_at_most(app, make_user,
-                                                                      monkeypatch):
+def test_a_newcomer_behind_a_guessing_address_waits_a_minute_at_most(app, make_user, monkeypatch):
     """A first day: a trainee who never signed in on this phone, behind the classroom's router,
     while someone there keeps guessing: the address's wait is capped, the account is not."""
     from webapp.accounts import throttle
@@ -353,7 +388,8 @@ def test_concurrent_guesses_are_all_counted(app, make_user, monkeypatch):
 
 
 def test_sign_ins_failures_and_slowdowns_are_audited_without_passphrase(
-        app, make_user, login, monkeypatch):
+    app, make_user, login, monkeypatch
+):
     from webapp.accounts import throttle
 
     monkeypatch.setattr(throttle, "now_seconds", lambda: 7_000_000)
@@ -363,8 +399,11 @@ def test_sign_ins_failures_and_slowdowns_are_audited_without_passphrase(
     for _ in range(6):
         _try(guesser, trainee.username, "secret-guess-123")
     _try(guesser, "nobody.here", "secret-guess-123")
-    events = db.session.execute(sa.select(AuditEvent.action, AuditEvent.subject_id,
-                                          AuditEvent.detail).order_by(AuditEvent.id)).all()
+    events = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.subject_id, AuditEvent.detail).order_by(
+            AuditEvent.id
+        )
+    ).all()
     actions = [event.action for event in events]
     assert actions.count("sign_in") == 1
     assert actions.count("sign_in_failed") == 6  # 5 for the account, 1 for the unknown name
@@ -399,10 +438,14 @@ def test_unknown_username_costs_the_same_hashing_as_a_known_one(client, make_use
     make_user(username="known.person")
     calls = []
     real_verify, real_hash = PasswordHasher.verify, PasswordHasher.hash
-    monkeypatch.setattr(PasswordHasher, "verify",
-                        lambda self, *a: calls.append("verify") or real_verify(self, *a))
-    monkeypatch.setattr(PasswordHasher, "hash",
-                        lambda self, *a, **k: calls.append("hash") or real_hash(self, *a, **k))
+    monkeypatch.setattr(
+        PasswordHasher, "verify", lambda self, *a: calls.append("verify") or real_verify(self, *a)
+    )
+    monkeypatch.setattr(
+        PasswordHasher,
+        "hash",
+        lambda self, *a, **k: calls.append("hash") or real_hash(self, *a, **k),
+    )
     work = {}
     for name in ("known.person", "unknown.person"):
         calls.clear()
@@ -414,29 +457,41 @@ def test_unknown_username_costs_the_same_hashing_as_a_known_one(client, make_use
 # --- hole 9: a new passphrase signs out the other devices ------------------------------------
 
 
-def test_changing_passphrase_signs_out_other_devices_and_keeps_this_one(app, client, make_user,
-                                                                        login):
+def test_changing_passphrase_signs_out_other_devices_and_keeps_this_one(
+    app, client, make_user, login
+):
     trainee = make_user()
     other_phone = app.test_client()
     login(trainee, http=other_phone)
     login(trainee)
     assert other_phone.get("/").status_code == 200
     new = "nouveau-chemin-vert"
-    assert client.post("/me", data={"current": PASSPHRASE, "passphrase": new,
-                                    "confirm": new}).status_code == 303
+    assert (
+        client.post(
+            "/me", data={"current": PASSPHRASE, "passphrase": new, "confirm": new}
+        ).status_code
+        == 303
+    )
     assert client.get("/").status_code == 200  # this device stays signed in
     assert other_phone.get("/").status_code == 302  # the other one is signed out
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuthSession)) == 1
     assert db.session.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc())) == (
-        "passphrase_changed")
+        "passphrase_changed"
+    )
 
 
 def test_new_passphrase_cannot_be_built_from_the_users_name(client, make_user, login):
     trainee = make_user(username="samir.b", display_name="Samir Benali")
     login(trainee)
-    response = client.post("/me", data={"current": PASSPHRASE, "passphrase": "Benali Samir 2026!",
-                                        "confirm": "Benali Samir 2026!"},
-                           headers={"Accept-Language": "en"})
+    response = client.post(
+        "/me",
+        data={
+            "current": PASSPHRASE,
+            "passphrase": "Benali Samir 2026!",
+            "confirm": "Benali Samir 2026!",
+        },
+        headers={"Accept-Language": "en"},
+    )
     assert 'id="passphrase-error"' in response.text
     assert "from your name" in response.text
 
@@ -450,8 +505,9 @@ def _sign_in_page(http, user, passphrase):
     return http.get("/", headers={"Accept-Language": "en"}).text
 
 
-def test_card_reissue_ends_sessions_and_the_trainee_is_told_once(app, client, make_group,
-                                                                 make_user, login):
+def test_card_reissue_ends_sessions_and_the_trainee_is_told_once(
+    app, client, make_group, make_user, login
+):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group, display_name="Karima Haddad")
     trainee = make_user(group=group, locale="en")
@@ -465,14 +521,16 @@ def test_card_reissue_ends_sessions_and_the_trainee_is_told_once(app, client, ma
     assert (event.actor_id, event.subject_id) == (teacher.id, trainee.id)
 
     page = _sign_in_page(phone, trainee, new)
-    assert re.search(r"Your card was renewed by Karima Haddad on \w+ \d+, \d{4}\. Not you\? "
-                     r"Tell the workshop\.", page)
+    assert re.search(
+        r"Your card was renewed by Karima Haddad on \w+ \d+, \d{4}\. Not you\? "
+        r"Tell the workshop\.",
+        page,
+    )
     phone.post("/logout")
     assert "renewed" not in _sign_in_page(phone, trainee, new)  # told once
 
 
-def test_used_reset_code_is_told_with_the_teachers_name(app, client, make_group, make_user,
-                                                        login):
+def test_used_reset_code_is_told_with_the_teachers_name(app, client, make_group, make_user, login):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group, display_name="Karima Haddad")
     trainee = make_user(group=group, username="nadia.k", locale="fr")
@@ -483,15 +541,20 @@ def test_used_reset_code_is_told_with_the_teachers_name(app, client, make_group,
     code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
     new = "velo-rouge-fromage"
     thief = app.test_client()
-    assert thief.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": new,
-                                      "confirm": new}).status_code == 303
+    assert (
+        thief.post(
+            "/reset", data={"username": "nadia.k", "code": code, "passphrase": new, "confirm": new}
+        ).status_code
+        == 303
+    )
     assert phone.get("/").status_code == 302
     page = _sign_in_page(phone, trainee, new)
     assert "Karima Haddad" in page and "atelier" in page  # in the trainee's language
 
 
-def test_reset_code_stops_working_when_its_teacher_is_detached(app, client, make_group,
-                                                                make_user, login):
+def test_reset_code_stops_working_when_its_teacher_is_detached(
+    app, client, make_group, make_user, login
+):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group)
     make_user(group=group, username="nadia.k")
@@ -502,13 +565,15 @@ def test_reset_code_stops_working_when_its_teacher_is_detached(app, client, make
     group.members.remove(teacher)
     db.session.commit()
     new = "velo-rouge-fromage"
-    response = app.test_client().post("/reset", data={"username": "nadia.k", "code": code,
-                                                      "passphrase": new, "confirm": new})
+    response = app.test_client().post(
+        "/reset", data={"username": "nadia.k", "code": code, "passphrase": new, "confirm": new}
+    )
     assert 'id="code-error"' in response.text
 
 
 def test_reset_refuses_a_passphrase_made_of_the_name_and_keeps_the_code(
-        app, client, make_group, make_user, login):
+    app, client, make_group, make_user, login
+):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group)
     trainee = make_user(group=group, username="nadia.k", display_name="Nadia Kaci")
@@ -517,9 +582,16 @@ def test_reset_refuses_a_passphrase_made_of_the_name_and_keeps_the_code(
     code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
     phone = app.test_client()
     weak = "Kaci Nadia 2026!"
-    refused = phone.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": weak,
-                                         "confirm": weak}, headers={"Accept-Language": "en"})
+    refused = phone.post(
+        "/reset",
+        data={"username": "nadia.k", "code": code, "passphrase": weak, "confirm": weak},
+        headers={"Accept-Language": "en"},
+    )
     assert 'id="passphrase-error"' in refused.text and "from your name" in refused.text
     new = "velo-rouge-fromage"
-    assert phone.post("/reset", data={"username": "nadia.k", "code": code, "passphrase": new,
-                                      "confirm": new}).status_code == 303
+    assert (
+        phone.post(
+            "/reset", data={"username": "nadia.k", "code": code, "passphrase": new, "confirm": new}
+        ).status_code
+        == 303
+    )

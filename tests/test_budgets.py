@@ -48,8 +48,9 @@ def test_home_page_takes_a_fixed_number_of_queries(client, make_group, make_user
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group)
     login(make_user(group=group))
-    for number, (kind, target) in enumerate([("module", "fle-a1"), ("practice", "1"),
-                                             ("exam", "exam")] * 5):
+    for number, (kind, target) in enumerate(
+        [("module", "fle-a1"), ("practice", "1"), ("exam", "exam")] * 5
+    ):
         assign(teacher, group, f"h{number}", kind, target, None, "", [])
     with count_queries() as statements:
         assert client.get("/").status_code == 200

@@ -37,19 +37,28 @@ def finish_lesson(phone, lesson_id="test-cuisine"):
     from tests.test_lessons import RIGHT
 
     for kind, data in RIGHT.items():
-        phone.post(f"/lessons/{lesson_id}/exercises/{kind}",
-                   data={**data, "client_id": f"{lesson_id}{kind}"})
+        phone.post(
+            f"/lessons/{lesson_id}/exercises/{kind}",
+            data={**data, "client_id": f"{lesson_id}{kind}"},
+        )
 
 
 def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
     staff, phone, group = school["staff"], school["phone"], school["group"]
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    response = staff.post(f"/dashboard/groups/{group.id}/assign", data={
-        "target": "module:fle-a1", "due_on": yesterday, "message": "Pour lundi",
-        "client_id": "as1"})
+    response = staff.post(
+        f"/dashboard/groups/{group.id}/assign",
+        data={
+            "target": "module:fle-a1",
+            "due_on": yesterday,
+            "message": "Pour lundi",
+            "client_id": "as1",
+        },
+    )
     assert response.status_code == 303
-    staff.post(f"/dashboard/groups/{group.id}/assign", data={"target": "module:fle-a1",
-                                                             "client_id": "as1"})  # replay
+    staff.post(
+        f"/dashboard/groups/{group.id}/assign", data={"target": "module:fle-a1", "client_id": "as1"}
+    )  # replay
     home = phone.get("/").text
     assert "Pour lundi" in home and "0/2" in home
     today = staff.get(f"/dashboard?group={group.id}").text
@@ -58,8 +67,10 @@ def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
     assert "1/2" in staff.get(f"/dashboard/groups/{group.id}/grid").text
     finish_lesson(phone, "test-suite")
     grid = staff.get(f"/dashboard/groups/{group.id}/grid").text
-    assert '<td class="cell cell--done"><span class="cell__icon" aria-hidden="true">✓</span> 2/2' \
+    assert (
+        '<td class="cell cell--done"><span class="cell__icon" aria-hidden="true">✓</span> 2/2'
         in grid
+    )
     assert "today-why--overdue" not in staff.get(f"/dashboard?group={group.id}").text
     assert "Pour lundi" not in phone.get("/").text  # done: off the trainee's list
 
@@ -67,8 +78,10 @@ def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
 def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
     staff, group = school["staff"], school["group"]
     other = make_user(group=group, display_name="Nadia Kaci")
-    staff.post(f"/dashboard/groups/{group.id}/assign", data={
-        "target": "practice:2", "trainees": [other.id], "client_id": "as2"})
+    staff.post(
+        f"/dashboard/groups/{group.id}/assign",
+        data={"target": "practice:2", "trainees": [other.id], "client_id": "as2"},
+    )
     grid = staff.get(f"/dashboard/groups/{group.id}/grid").text
     assert "0/5" in grid and "—" in grid  # Samir is not concerned
     assignment = services.group_assignments(group)[0][0]
@@ -80,20 +93,28 @@ def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
     staff.post(f"/dashboard/assignments/{assignment.id}/withdraw")
     staff.post(f"/dashboard/assignments/{assignment.id}/withdraw")  # a double tap: one audit row
     assert services.group_assignments(group)[0] == []
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "assignment_withdrawn")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "assignment_withdrawn")
+        )
+        == 1
+    )
 
 
 def test_today_lists_who_needs_help_and_links_to_them(school, make_user):
     staff, group = school["staff"], school["group"]
-    quiet = make_user(group=group, display_name="Olek W",
-                      last_seen_on=date.today() - timedelta(days=12))
+    quiet = make_user(
+        group=group, display_name="Olek W", last_seen_on=date.today() - timedelta(days=12)
+    )
     sad = make_user(group=group, display_name="Fatou D", last_seen_on=date.today())
     entry = journal.write_entry(sad, "sad-1", date.today(), 1, "Journée très dure", None)
     journal.set_shared(entry, True)
     for user in (school["trainee"], sad):
-        journal.save_assessment(user, f"entry-{user.id}", "entry",
-                                dict.fromkeys(THEME_NAMES, 2), {}, False)
+        journal.save_assessment(
+            user, f"entry-{user.id}", "entry", dict.fromkeys(THEME_NAMES, 2), {}, False
+        )
     page = staff.get(f"/dashboard?group={group.id}", headers={"Accept-Language": "en"}).text
     assert "Not seen for 12 days" in page and "Olek W" in page
     assert "Shared a hard day" in page and "Journée très dure" not in page
@@ -109,13 +130,26 @@ def test_grid_and_today_for_50_trainees_and_40_assignments(school, make_user):
     for number in range(49):
         make_user(group=group, display_name=f"Stagiaire {number:02d}", last_seen_on=date.today())
     for number in range(40):
-        services.assign(school["teacher"], group, f"many-{number}", ["module", "lesson", "practice",
-                        "exam"][number % 4], ["fle-a1", "test-cuisine", "1", "exam"][number % 4],
-                        date.today() + timedelta(days=number - 20), "", [])
+        services.assign(
+            school["teacher"],
+            group,
+            f"many-{number}",
+            ["module", "lesson", "practice", "exam"][number % 4],
+            ["fle-a1", "test-cuisine", "1", "exam"][number % 4],
+            date.today() + timedelta(days=number - 20),
+            "",
+            [],
+        )
     # Some lines marked handled: still one query for all of them.
     for trainee in [m for m in group.members if m.role is Role.TRAINEE][:20]:
-        db.session.add(HandledLine(group_id=group.id, trainee_id=trainee.id, reasons=["x"],
-                                   handled_by=school["teacher"].id))
+        db.session.add(
+            HandledLine(
+                group_id=group.id,
+                trainee_id=trainee.id,
+                reasons=["x"],
+                handled_by=school["teacher"].id,
+            )
+        )
     db.session.commit()
     for url in (f"/dashboard/groups/{group.id}/grid", f"/dashboard?group={group.id}"):
         with count_queries() as statements:
@@ -129,8 +163,10 @@ def test_grid_and_today_for_50_trainees_and_40_assignments(school, make_user):
 def test_grid_filters_and_sorts_with_htmx(school):
     staff, group = school["staff"], school["group"]
     services.assign(school["teacher"], group, "f1", "module", "fle-a1", None, "", [])
-    fragment = staff.get(f"/dashboard/groups/{group.id}/grid?sort=progress&module=fle-a1",
-                         headers={"HX-Request": "true"})
+    fragment = staff.get(
+        f"/dashboard/groups/{group.id}/grid?sort=progress&module=fle-a1",
+        headers={"HX-Request": "true"},
+    )
     assert fragment.text.lstrip().startswith('<div id="grid"') and "<html" not in fragment.text
     assert "HX-Request" in fragment.headers["Vary"]
 
@@ -142,9 +178,15 @@ def test_trainee_page_is_audited_and_shows_nothing_private(school):
     journal.set_shared(shown, True)
     page = staff.get(f"/dashboard/trainees/{trainee.id}").text
     assert "Ceci est partagé" in page and "Ceci est privé" not in page and private.id
-    assert db.session.scalar(sa.select(AuditEvent.subject_id).where(
-        AuditEvent.actor_id == school["teacher"].id,
-        AuditEvent.action == "trainee_page_viewed")) == trainee.id
+    assert (
+        db.session.scalar(
+            sa.select(AuditEvent.subject_id).where(
+                AuditEvent.actor_id == school["teacher"].id,
+                AuditEvent.action == "trainee_page_viewed",
+            )
+        )
+        == trainee.id
+    )
 
 
 def test_volunteer_and_admin_cannot_read_trainee_pages_or_journals(app, school, make_user, login):
@@ -170,8 +212,16 @@ def test_admin_searches_the_audit_log(app, school, make_user, login):
 
 
 def overdue(school, client_id, days=1):
-    return services.assign(school["teacher"], school["group"], client_id, "module", "fle-a1",
-                           date.today() - timedelta(days=days), "", [])
+    return services.assign(
+        school["teacher"],
+        school["group"],
+        client_id,
+        "module",
+        "fle-a1",
+        date.today() - timedelta(days=days),
+        "",
+        [],
+    )
 
 
 def entries_of(page: str) -> list[str]:
@@ -199,8 +249,9 @@ def test_mark_handled_once_audited_and_back_when_a_new_reason_comes(app, school,
     keys = f"overdue:{first.id} assessment:entry"
     for _tap in range(2):  # a double tap: the same client id marks once
         assert staff.post(url, data={"reasons": keys, "client_id": "tap-1"}).status_code == 303
-    audited = db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.action == "today_handled")).all()
+    audited = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "today_handled")
+    ).all()
     assert [(a.actor_id, a.subject_id) for a in audited] == [(school["teacher"].id, trainee.id)]
     assert "overdue" in audited[0].detail and "Samir" not in audited[0].detail
     page = staff.get(f"/dashboard?group={group.id}", headers={"Accept-Language": "en"}).text
@@ -223,24 +274,29 @@ def test_a_reason_that_appeared_after_the_page_was_shown_is_not_marked(school):
     page = staff.get(f"/dashboard?group={group.id}").text
     keys = page.split('name="reasons" value="')[1].split('"')[0]
     overdue(school, "o2")  # meanwhile
-    staff.post(f"/dashboard/groups/{group.id}/today/{trainee.id}/handled",
-               data={"reasons": keys, "client_id": "tap-3"})
+    staff.post(
+        f"/dashboard/groups/{group.id}/today/{trainee.id}/handled",
+        data={"reasons": keys, "client_id": "tap-3"},
+    )
     assert "today-entry--handled" not in staff.get(f"/dashboard?group={group.id}").text
 
 
 def test_mark_handled_with_htmx_swaps_the_entry(school):
     staff, group, trainee = school["staff"], school["group"], school["trainee"]
     first = overdue(school, "o1")
-    fragment = staff.post(f"/dashboard/groups/{group.id}/today/{trainee.id}/handled",
-                          data={"reasons": f"overdue:{first.id} assessment:entry",
-                                "client_id": "tap-4"}, headers={"HX-Request": "true"})
+    fragment = staff.post(
+        f"/dashboard/groups/{group.id}/today/{trainee.id}/handled",
+        data={"reasons": f"overdue:{first.id} assessment:entry", "client_id": "tap-4"},
+        headers={"HX-Request": "true"},
+    )
     assert fragment.status_code == 200 and "<html" not in fragment.text
     assert fragment.text.lstrip().startswith('<li class="today-entry today-entry--handled"')
     assert "HX-Request" in fragment.headers["Vary"]
 
 
-def test_only_a_teacher_attached_to_the_group_now_marks_handled(app, school, make_group,
-                                                                make_user, login):
+def test_only_a_teacher_attached_to_the_group_now_marks_handled(
+    app, school, make_group, make_user, login
+):
     group, trainee, teacher = school["group"], school["trainee"], school["teacher"]
     first = overdue(school, "o1")
     data = {"reasons": f"overdue:{first.id}", "client_id": "tap-5"}
@@ -251,39 +307,55 @@ def test_only_a_teacher_attached_to_the_group_now_marks_handled(app, school, mak
     assert outsider.post(url, data=data).status_code == 404
     # A trainee of another group, through the teacher's own group: 404 too.
     stranger = make_user(group=elsewhere)
-    assert school["staff"].post(f"/dashboard/groups/{group.id}/today/{stranger.id}/handled",
-                                data=data).status_code == 404
+    assert (
+        school["staff"]
+        .post(f"/dashboard/groups/{group.id}/today/{stranger.id}/handled", data=data)
+        .status_code
+        == 404
+    )
     group.members.remove(teacher)  # detached since the page was shown
     db.session.commit()
     assert school["staff"].post(url, data=data).status_code == 404
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "today_handled")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "today_handled")
+        )
+        == 0
+    )
 
 
 def test_today_entries_by_trainee_and_grid_states_are_plain_rules(school):
     trainee, other = school["trainee"], school["teacher"]  # any two people
-    lines = [services.Line(trainee, "inactive", "9", "inactive:x"),
-             services.Line(other, "mood", "1", "mood:d"),
-             services.Line(trainee, "overdue", None, "overdue:3")]
+    lines = [
+        services.Line(trainee, "inactive", "9", "inactive:x"),
+        services.Line(other, "mood", "1", "mood:d"),
+        services.Line(trainee, "overdue", None, "overdue:3"),
+    ]
     mark = services.Handled("K", datetime.now(UTC), frozenset({"inactive:x", "overdue:3"}))
     entries = services.by_trainee(lines, {trainee.id: mark})
     assert [e.trainee for e in entries] == [other, trainee]  # still to handle first
     assert entries[1].handled == mark and entries[1].keys == "inactive:x overdue:3"
-    late = services.by_trainee([*lines, services.Line(trainee, "exam", "", "exam:7")],
-                               {trainee.id: mark})
+    late = services.by_trainee(
+        [*lines, services.Line(trainee, "exam", "", "exam:7")], {trainee.id: mark}
+    )
     assert all(e.handled is None for e in late)
     due = services.Assignment(due_on=date(2026, 1, 5))
     state = services.cell_state
     assert state(services.Status(True, "", 1), due, date(2026, 2, 1)) == "done"
-    assert state(services.Status(False, "1/2", .5), due, date(2026, 2, 1)) == "late"
-    assert state(services.Status(False, "1/2", .5), due, date(2026, 1, 5)) == "started"
+    assert state(services.Status(False, "1/2", 0.5), due, date(2026, 2, 1)) == "late"
+    assert state(services.Status(False, "1/2", 0.5), due, date(2026, 1, 5)) == "started"
     assert state(services.Status(False, "", 0), due, date(2026, 1, 1)) == "todo"
 
 
 def test_withdraw_with_htmx_answers_the_grid(school):
     staff, group = school["staff"], school["group"]
     assignment = overdue(school, "o1")
-    response = staff.post(f"/dashboard/assignments/{assignment.id}/withdraw",
-                          headers={"HX-Request": "true"}, follow_redirects=True)
+    response = staff.post(
+        f"/dashboard/assignments/{assignment.id}/withdraw",
+        headers={"HX-Request": "true"},
+        follow_redirects=True,
+    )
     assert response.text.lstrip().startswith('<div id="grid"')
     assert services.group_assignments(group)[0] == []

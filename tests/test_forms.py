@@ -72,8 +72,13 @@ def trainee(make_user, make_group, login, client):
 
 
 def entry(amount="12,50", **fields):
-    return {"amount": amount, "category": "food", "kind": "expense", "client_id": "e1",
-            "day": TODAY.isoformat()} | fields
+    return {
+        "amount": amount,
+        "category": "food",
+        "kind": "expense",
+        "client_id": "e1",
+        "day": TODAY.isoformat(),
+    } | fields
 
 
 def count_entries() -> int:
@@ -83,26 +88,36 @@ def count_entries() -> int:
 # --- 1. every trainee form -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("amount", "says"), [("", "for example 12,50"),
-                                              ("douze", "Write it like 12,50"),
-                                              ("-3", "choose “money out” instead")])
-def test_budget_quick_add_refused_focuses_the_amount_and_says_what_to_write(client, trainee,
-                                                                            amount, says):
+@pytest.mark.parametrize(
+    ("amount", "says"),
+    [
+        ("", "for example 12,50"),
+        ("douze", "Write it like 12,50"),
+        ("-3", "choose “money out” instead"),
+    ],
+)
+def test_budget_quick_add_refused_focuses_the_amount_and_says_what_to_write(
+    client, trainee, amount, says
+):
     page = assert_sent_back(client.post("/budget/entries", data=entry(amount)), "amount", says)
     assert "<h1>" in page and "Budget" in page.split("<h1>")[1].split("</h1>")[0]
     assert count_entries() == 0
 
 
 def test_a_field_hidden_under_more_is_opened_when_it_is_the_one_to_fix(client, trainee):
-    page = assert_sent_back(client.post("/budget/entries", data=entry(day="1890-01-01")),
-                            "day", "2000")
+    page = assert_sent_back(
+        client.post("/budget/entries", data=entry(day="1890-01-01")), "day", "2000"
+    )
     assert '<details class="more" open>' in page
 
 
 def test_changing_an_entry_refused_focuses_the_amount(client, trainee):
     line = budget.add_entry(trainee, "c1", False, 1250, TODAY, "food", "")
-    assert_sent_back(client.post(f"/budget/entries/{line.id}", data=entry("12,505")),
-                     "amount", "Write it like 12,50")
+    assert_sent_back(
+        client.post(f"/budget/entries/{line.id}", data=entry("12,505")),
+        "amount",
+        "Write it like 12,50",
+    )
 
 
 def test_recurring_item_refused_focuses_the_day_of_the_month(client, trainee):
@@ -118,13 +133,13 @@ def test_a_category_name_refused_comes_back_next_to_the_field_not_in_a_flash(cli
 
 
 def test_journal_without_a_face_focuses_the_first_face(client, trainee):
-    response = client.post("/journal/write", data={"text": "hi", "client_id": "j1",
-                                                   "day": TODAY.isoformat()})
+    response = client.post(
+        "/journal/write", data={"text": "hi", "client_id": "j1", "day": TODAY.isoformat()}
+    )
     assert_sent_back(response, "mood-0", "Choose a face", message_of="mood")
     inputs = Inputs(response.text)
     # Every face points at the message; only the first one takes the cursor.
-    assert all(inputs.fields[f"mood-{i}"].get("aria-describedby") == "mood-error"
-               for i in range(5))
+    assert all(inputs.fields[f"mood-{i}"].get("aria-describedby") == "mood-error" for i in range(5))
 
 
 def test_goal_without_a_title_focuses_the_title(client, trainee):
@@ -143,15 +158,17 @@ def test_changing_a_goal_and_adding_a_step_refused_focus_their_own_field(client,
 def test_self_assessment_focuses_the_first_part_of_life_left_unanswered(client, trainee):
     themes = list(THEME_NAMES)
     answers = {f"r_{theme}": "3" for theme in themes if theme != themes[4]}
-    response = client.post("/journal/assessment/new",
-                           data=answers | {"stage": "free", "client_id": "a1"})
+    response = client.post(
+        "/journal/assessment/new", data=answers | {"stage": "free", "client_id": "a1"}
+    )
     assert_sent_back(response, f"r_{themes[4]}-0", "Choose one", message_of=f"r_{themes[4]}")
 
 
 def test_settings_passphrase_and_daily_target_refused_focus_their_field(client, trainee):
     new = "cerise-piano-nuage"
-    wrong = client.post("/me", data={"current": "not-mine-at-all", "passphrase": new,
-                                     "confirm": new})
+    wrong = client.post(
+        "/me", data={"current": "not-mine-at-all", "passphrase": new, "confirm": new}
+    )
     assert_sent_back(wrong, "current", "not your current passphrase")
     # Two fields wrong: the cursor goes to the first one on the page (not in the form's order).
     both = client.post("/me", data={"current": "", "passphrase": new, "confirm": "other"})
@@ -163,7 +180,7 @@ def test_settings_passphrase_and_daily_target_refused_focus_their_field(client, 
 def test_a_page_without_errors_takes_no_focus(client, trainee):
     for path in ("/", "/budget", "/budget/recurring", "/journal/write", "/me"):
         page = client.get(path).text
-        assert Inputs(page).focused == [] and 'aria-invalid' not in page, path
+        assert Inputs(page).focused == [] and "aria-invalid" not in page, path
 
 
 def test_messages_say_what_to_do_in_french_and_arabic(client, trainee):
@@ -182,8 +199,9 @@ def test_messages_say_what_to_do_in_french_and_arabic(client, trainee):
 
 def test_empty_save_from_home_stays_home_with_the_message_next_to_the_field(client, trainee):
     home = client.get("/").text
-    action = re.search(r'<form method="post" action="([^"]+)" class="card stack quick-add"',
-                       home).group(1)
+    action = re.search(
+        r'<form method="post" action="([^"]+)" class="card stack quick-add"', home
+    ).group(1)
     assert action == "/budget/entries?from=home"
     response = client.post(action, data=entry(""))
     page = assert_sent_back(response, "amount", "for example 12,50")
@@ -202,8 +220,7 @@ def test_quick_add_on_the_budget_page_comes_back_to_the_budget_page(client, trai
 
 
 def test_the_outbox_is_told_why_a_quick_add_from_home_was_refused(client, trainee):
-    response = client.post("/budget/entries?from=home", data=entry(""),
-                           headers={"X-Outbox": "1"})
+    response = client.post("/budget/entries?from=home", data=entry(""), headers={"X-Outbox": "1"})
     assert response.status_code == 422
     assert "for example 12,50" in response.get_json()["errors"]["amount"][0]
 
@@ -211,8 +228,7 @@ def test_the_outbox_is_told_why_a_quick_add_from_home_was_refused(client, traine
 # --- 3. category names are whole on the page -------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "name"), [("fr", "Nourriture"), ("en", "Food"),
-                                            ("ar", "الأكل")])
+@pytest.mark.parametrize(("lang", "name"), [("fr", "Nourriture"), ("en", "Food"), ("ar", "الأكل")])
 def test_category_names_are_written_whole(client, trainee, lang, name):
     client.post("/language", data={"lang": lang})
     budget.add_entry(trainee, "c1", False, 1250, TODAY, "food", "")
@@ -221,11 +237,16 @@ def test_category_names_are_written_whole(client, trainee, lang, name):
     assert name in client.get("/budget").text.split('class="entry"')[1]
 
 
-@pytest.mark.parametrize(("name", "short"), [
-    ("Nourriture", "Nourriture"), ("Dettes et amendes", "Dettes et amendes"),
-    ("علاوة النشاط (Prime d’activité)", "علاوة النشاط"),
-    ("Abonnement salle de sport Lyon", "Abonnement salle de…"),
-    ("Abonnementsalledesportàparis", "Abonnementsalledespor…")])
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Nourriture", "Nourriture"),
+        ("Dettes et amendes", "Dettes et amendes"),
+        ("علاوة النشاط (Prime d’activité)", "علاوة النشاط"),
+        ("Abonnement salle de sport Lyon", "Abonnement salle de…"),
+        ("Abonnementsalledesportàparis", "Abonnementsalledespor…"),
+    ],
+)
 def test_long_category_names_are_shortened_for_a_select_and_said_so(name, short):
     assert budget.short_name(name) == short and len(short) <= budget.SHORT_NAME
 
@@ -234,18 +255,25 @@ def test_a_shortened_name_stays_whole_in_the_lists(client, trainee):
     own = budget.add_category(trainee, "Abonnement salle de sport Lyon")  # 30: the most
     budget.add_entry(trainee, "c1", False, 1250, TODAY, f"c{own.id}", "")
     page = client.get("/budget").text
-    assert re.search(r'<option title="Abonnement salle de sport Lyon" value="c\d+">'
-                     r"🏷️ Abonnement salle de…</option>", page)
+    assert re.search(
+        r'<option title="Abonnement salle de sport Lyon" value="c\d+">'
+        r"🏷️ Abonnement salle de…</option>",
+        page,
+    )
     assert "Abonnement salle de sport Lyon</bdi></span>" in page.split('class="entry"')[1]
 
 
 # --- 4. overspending -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "says", "never"), [
-    ("en", "over by", "almost nothing"),
-    ("fr", "dépassé de", "presque rien"),
-    ("ar", "تجاوزت", "تقريبًا")])
+@pytest.mark.parametrize(
+    ("lang", "says", "never"),
+    [
+        ("en", "over by", "almost nothing"),
+        ("fr", "dépassé de", "presque rien"),
+        ("ar", "تجاوزت", "تقريبًا"),
+    ],
+)
 def test_overspending_says_over_by_how_much(client, trainee, lang, says, never):
     client.post("/language", data={"lang": lang})
     first = TODAY.replace(day=1)

@@ -20,13 +20,26 @@ FIXTURES = Path(__file__).parent / "fixtures" / "glossary"
 
 
 def term(word, define="Une définition courte.", forms=()):
-    return Term(word=word, define=define, en="en", ar="عربي", forms=forms_of(word, forms),
-                slug=glossary.slug(word))
+    return Term(
+        word=word,
+        define=define,
+        en="en",
+        ar="عربي",
+        forms=forms_of(word, forms),
+        slug=glossary.slug(word),
+    )
 
 
-WORDS = [term("chambre froide", forms=["chambres froides"]), term("chambre froide négative"),
-         term("bain-marie"), term("plonge"), term("DLC"), term("été"), term("étiquette"),
-         term("microbe")]
+WORDS = [
+    term("chambre froide", forms=["chambres froides"]),
+    term("chambre froide négative"),
+    term("bain-marie"),
+    term("plonge"),
+    term("DLC"),
+    term("été"),
+    term("étiquette"),
+    term("microbe"),
+]
 MARKER = Marker(WORDS)
 
 
@@ -36,15 +49,32 @@ def marked(html: str) -> list[str]:
 
 # The file -----------------------------------------------------------------------------------
 
+
 def test_the_glossary_file_is_sound_and_large_enough():
     terms, problems = glossary.read_glossary()
     assert problems == []
     assert len(terms) >= 200
     words = {t.word for t in terms}
-    for needed in ("brunoise", "marche en avant", "PCA", "DLC", "DDM", "plonge", "bain-marie",
-                   "salamandre", "chambre froide", "plat témoin", "HACCP", "traçabilité",
-                   "liaison froide", "remise en température", "détergent", "désinfectant", "EPI",
-                   "FDS"):
+    for needed in (
+        "brunoise",
+        "marche en avant",
+        "PCA",
+        "DLC",
+        "DDM",
+        "plonge",
+        "bain-marie",
+        "salamandre",
+        "chambre froide",
+        "plat témoin",
+        "HACCP",
+        "traçabilité",
+        "liaison froide",
+        "remise en température",
+        "détergent",
+        "désinfectant",
+        "EPI",
+        "FDS",
+    ):
         assert needed in words
     assert len({t.slug for t in terms}) == len(terms)  # anchors are unique
 
@@ -74,17 +104,22 @@ def test_bank_check_and_glossary_command_report_problems(app):
 
 # The marker ---------------------------------------------------------------------------------
 
+
 def test_longest_form_first_and_whole_words_only():
     html = mark("La chambre froide négative et les chambres froides ; un bain-marie.", MARKER)
     assert marked(html) == ["chambre froide négative", "chambres froides", "bain-marie"]
     assert 'href="#g-chambre-froide-negative"' in html
-    assert marked(mark("Il replonge puis plongeait, mais la plonge est propre.", MARKER)) == \
-        ["plonge"]
-    assert marked(mark("Des microbes, un microbe, des microbesque.", MARKER)) == \
-        ["microbes", "microbe"]
+    assert marked(mark("Il replonge puis plongeait, mais la plonge est propre.", MARKER)) == [
+        "plonge"
+    ]
+    assert marked(mark("Des microbes, un microbe, des microbesque.", MARKER)) == [
+        "microbes",
+        "microbe",
+    ]
     # A glossary noun after a subject pronoun is a verb.
-    assert marked(mark("Il plonge la main ; on plonge ; à la plonge, qui plonge.", MARKER)) == \
-        ["plonge"]
+    assert marked(mark("Il plonge la main ; on plonge ; à la plonge, qui plonge.", MARKER)) == [
+        "plonge"
+    ]
 
 
 def test_case_and_accents():
@@ -122,10 +157,42 @@ class _Collect(HTMLParser):
             self.inside[-1] += data
 
 
-TEXT = st.lists(st.sampled_from(
-    ["plonge", "DLC", "dlc", "bain-marie", "bain", "marie", "chambre froide", "chambre",
-     "négative", "été", "microbes", "-", "'", "’", " ", "  ", ",", ".", "<", ">", "&", '"',
-     "&amp;", "<a href=x>", "</a>", "re", "s", "é", "x"]), max_size=25).map("".join)
+TEXT = st.lists(
+    st.sampled_from(
+        [
+            "plonge",
+            "DLC",
+            "dlc",
+            "bain-marie",
+            "bain",
+            "marie",
+            "chambre froide",
+            "chambre",
+            "négative",
+            "été",
+            "microbes",
+            "-",
+            "'",
+            "’",
+            " ",
+            "  ",
+            ",",
+            ".",
+            "<",
+            ">",
+            "&",
+            '"',
+            "&amp;",
+            "<a href=x>",
+            "</a>",
+            "re",
+            "s",
+            "é",
+            "x",
+        ]
+    ),
+    max_size=25,
+).map("".join)
 
 
 @given(TEXT)
@@ -138,59 +205,90 @@ def test_marking_never_breaks_html_nor_marks_inside_a_word(text):
     assert all(tag == "a" and attrs.get("class") == "term" for tag, attrs in parser.tags)
     assert parser.depth == 0
     import unicodedata
-    assert "".join(d for kind, d in parser.text if kind == "data") == \
-        unicodedata.normalize("NFC", text)
+
+    assert "".join(d for kind, d in parser.text if kind == "data") == unicodedata.normalize(
+        "NFC", text
+    )
     # Every marked word stands alone: no letter, digit or hyphen touches it.
     plain = unicodedata.normalize("NFC", text)
     for match in re.finditer(r'<a class="term" href="[^"]*">', html):
-        before = HTMLParser().unescape(html[:match.start()]) if hasattr(HTMLParser, "unescape") \
+        before = (
+            HTMLParser().unescape(html[: match.start()])
+            if hasattr(HTMLParser, "unescape")
             else None
+        )
         assert before is None or not re.search(r"[\w-]$", re.sub(r"<[^>]+>", "", before))
     for start, end, _term in MARKER.find(plain):
-        assert not re.match(r"[\w-]", plain[end:end + 1])
+        assert not re.match(r"[\w-]", plain[end : end + 1])
         assert not re.search(r"[\w-]$", plain[:start])
 
 
 # Which words a card glosses ------------------------------------------------------------------
 
+
 def test_words_that_would_give_the_answer_wait_until_answered():
     marker = glossary.default_marker()
-    which = {"type": "single", "question": "Quelle coupe donne de tout petits dés ?",
-             "choices": ["La brunoise", "La julienne", "La paysanne"], "answer": "La brunoise",
-             "explanation": "La brunoise, ce sont de petits dés."}
+    which = {
+        "type": "single",
+        "question": "Quelle coupe donne de tout petits dés ?",
+        "choices": ["La brunoise", "La julienne", "La paysanne"],
+        "answer": "La brunoise",
+        "explanation": "La brunoise, ce sont de petits dés.",
+    }
     assert card_glossary(which, "g", False, marker).terms == []
-    assert [t.word for t in card_glossary(which, "g", True, marker).terms] == \
-        ["brunoise", "julienne", "paysanne"]
-    meaning = {"type": "single", "question": "Que veut dire PEPS ?", "answer": "Premier entré",
-               "choices": ["Premier entré", "Prix"], "explanation": "Premier entré, premier sorti."}
+    assert [t.word for t in card_glossary(which, "g", True, marker).terms] == [
+        "brunoise",
+        "julienne",
+        "paysanne",
+    ]
+    meaning = {
+        "type": "single",
+        "question": "Que veut dire PEPS ?",
+        "answer": "Premier entré",
+        "choices": ["Premier entré", "Prix"],
+        "explanation": "Premier entré, premier sorti.",
+    }
     assert card_glossary(meaning, "g", False, marker).terms == []
     # The question's word is defined "gardée au froid": that says where it goes.
-    kept = {"type": "single", "question": "Où range-t-on le plat témoin ?",
-            "choices": ["En chambre froide", "Sur le comptoir"], "answer": "En chambre froide",
-            "explanation": "Au froid."}
+    kept = {
+        "type": "single",
+        "question": "Où range-t-on le plat témoin ?",
+        "choices": ["En chambre froide", "Sur le comptoir"],
+        "answer": "En chambre froide",
+        "explanation": "Au froid.",
+    }
     assert [t.word for t in card_glossary(kept, "g", False, marker).terms] == ["comptoir"]
-    plain = {"type": "single", "question": "Le lave-vaisselle a fini. Où vont les verres ?",
-             "choices": ["Dans le placard propre", "Sur le plan de travail, à sécher"],
-             "answer": "Dans le placard propre", "explanation": "Au propre."}
-    assert [t.word for t in card_glossary(plain, "g", False, marker).terms] == \
-        ["lave-vaisselle", "plan de travail"]
+    plain = {
+        "type": "single",
+        "question": "Le lave-vaisselle a fini. Où vont les verres ?",
+        "choices": ["Dans le placard propre", "Sur le plan de travail, à sécher"],
+        "answer": "Dans le placard propre",
+        "explanation": "Au propre.",
+    }
+    assert [t.word for t in card_glossary(plain, "g", False, marker).terms] == [
+        "lave-vaisselle",
+        "plan de travail",
+    ]
 
 
 # Pages ---------------------------------------------------------------------------------------
+
 
 def _question_with_terms():
     questions, _problems = content.read_bank()
     marker = glossary.default_marker()
     for question in questions:
         shown = card_glossary(question, "g", False, marker).terms
-        if question["type"] == "single" and len(shown) >= 2 and \
-                set(marker.terms_in(question["question"])) & set(shown):
+        if (
+            question["type"] == "single"
+            and len(shown) >= 2
+            and set(marker.terms_in(question["question"])) & set(shown)
+        ):
             return question
     raise AssertionError("no bank question with two glossed words")
 
 
-def test_a_revision_question_shows_its_words_definitions(client, make_user, make_group, login,
-                                                         ctx):
+def test_a_revision_question_shows_its_words_definitions(client, make_user, make_group, login, ctx):
     question = _question_with_terms()
     services.load_bank([question])
     login(make_user(group=make_group()))
@@ -198,7 +296,7 @@ def test_a_revision_question_shows_its_words_definitions(client, make_user, make
     assert page.status_code == 200
     terms = card_glossary(question, "g", False, glossary.default_marker()).terms
     for entry in terms:
-        anchor = f'g-{question["id"]}-{entry.slug}'
+        anchor = f"g-{question['id']}-{entry.slug}"
         assert f'id="{anchor}"' in page.text
         if entry in glossary.default_marker().terms_in(question["question"]):
             assert f'href="#{anchor}"' in page.text  # a link in the question, a span in a choice
@@ -210,16 +308,22 @@ def test_a_revision_question_shows_its_words_definitions(client, make_user, make
     compressed = len(gzip.compress(page.data))
     assert compressed < 14 * 1024, compressed
     # After answering, the explanation's words are glossed too.
-    data = {**right_form(services.get_question(question["id"])), "question_id": question["id"],
-            "client_id": "g1", "back": "/revision/review", "next": "/revision/review"}
+    data = {
+        **right_form(services.get_question(question["id"])),
+        "question_id": question["id"],
+        "client_id": "g1",
+        "back": "/revision/review",
+        "next": "/revision/review",
+    }
     client.post("/revision/answer", data=data)
     feedback = client.get("/revision/review?last=g1").text
     after = card_glossary(question, "g", True, glossary.default_marker()).terms
     assert feedback.count('<li id="g-') == len(after) >= len(terms)
 
 
-def test_no_glossary_during_a_mock_exam_then_one_on_the_corrections(client, make_user,
-                                                                     make_group, login, bank):
+def test_no_glossary_during_a_mock_exam_then_one_on_the_corrections(
+    client, make_user, make_group, login, bank
+):
     login(make_user(group=make_group()))
     location = client.post("/revision/exams", data={"client_id": "e1"}).headers["Location"]
     during = client.get(location).text

@@ -30,8 +30,9 @@ def test_multiple_needs_exactly_the_right_set():
 def test_order_from_places_chosen_in_the_form():
     shown = grading.display_order("o1", ORDER["items"])
     assert shown != ORDER["items"]  # never shown already in order
-    form = MultiDict({f"place-{i}": str(ORDER["items"].index(text) + 1)
-                      for i, text in enumerate(shown)})
+    form = MultiDict(
+        {f"place-{i}": str(ORDER["items"].index(text) + 1) for i, text in enumerate(shown)}
+    )
     answer = grading.answer_from_form(ORDER, form)
     assert answer == ORDER["items"]
     assert grading.is_correct(ORDER, answer)
@@ -63,13 +64,16 @@ def test_choice_outside_the_list_is_no_answer():
     item = {"type": "single", "choices": ["a", "b"], "answer": "a"}
     assert grading.answer_from_form(item, MultiDict({"choice": "z"})) is None
     truefalse = {"type": "truefalse", "answer": False}
-    assert grading.is_correct(truefalse,
-                              grading.answer_from_form(truefalse, MultiDict({"choice": "false"})))
+    assert grading.is_correct(
+        truefalse, grading.answer_from_form(truefalse, MultiDict({"choice": "false"}))
+    )
 
 
 def test_lines_sharing_a_place_or_a_match_are_found_not_graded():
-    assert grading.clashes(ORDER, MultiDict({"place-0": "1", "place-1": "1", "place-2": "2"})) \
-        == [0, 1]
+    assert grading.clashes(ORDER, MultiDict({"place-0": "1", "place-1": "1", "place-2": "2"})) == [
+        0,
+        1,
+    ]
     assert grading.clashes(ORDER, MultiDict({"place-0": "1", "place-1": "", "place-2": ""})) == []
     match = {"type": "match", "pairs": [["un", "one"], ["deux", "two"], ["trois", "three"]]}
     twice = MultiDict({"match-0": "two", "match-1": "three", "match-2": "two"})
@@ -83,28 +87,42 @@ def test_lines_sharing_a_place_or_a_match_are_found_not_graded():
 
 
 def test_an_answer_goes_back_into_the_fields_it_came_from():
-    items = [ORDER,
-             {"id": "m", "type": "match", "pairs": [["un", "one"], ["deux", "two"]]},
-             {"type": "single", "choices": ["a", "b"], "answer": "a"},
-             {"type": "multiple", "choices": ["a", "b", "c"], "answers": ["a", "c"]},
-             {"type": "blank", "answers": ["four"]},
-             {"type": "truefalse", "answer": True}]
-    answers = [["couper", "cuire", "laver"], ["two", "one"], ["b"], ["a", "b"], ["Four"],
-               ["false"]]
+    items = [
+        ORDER,
+        {"id": "m", "type": "match", "pairs": [["un", "one"], ["deux", "two"]]},
+        {"type": "single", "choices": ["a", "b"], "answer": "a"},
+        {"type": "multiple", "choices": ["a", "b", "c"], "answers": ["a", "c"]},
+        {"type": "blank", "answers": ["four"]},
+        {"type": "truefalse", "answer": True},
+    ]
+    answers = [["couper", "cuire", "laver"], ["two", "one"], ["b"], ["a", "b"], ["Four"], ["false"]]
     for item, answer in zip(items, answers, strict=True):
         values = grading.form_values(item, answer)
-        assert grading.answer_from_form(item, MultiDict(
-            [(name, value) for name, listed in values.items() for value in listed])) == answer
+        assert (
+            grading.answer_from_form(
+                item,
+                MultiDict([(name, value) for name, listed in values.items() for value in listed]),
+            )
+            == answer
+        )
 
 
 def test_an_explanation_that_states_the_key_gives_it_away():
-    item = {"type": "single", "choices": ["le four", "la fourchette"], "answer": "le four",
-            "explanation": "On cuit au FOUR, pas sur le feu."}
+    item = {
+        "type": "single",
+        "choices": ["le four", "la fourchette"],
+        "answer": "le four",
+        "explanation": "On cuit au FOUR, pas sur le feu.",
+    }
     assert not grading.gives_away(item)  # "four" alone is not the key "le four"
     assert grading.gives_away({**item, "explanation": "On cuit dans le four."})
-    assert not grading.gives_away({**item, "answer": "la fourchette",
-                                   "explanation": "On cuit dans le four, pas la fourche."})
-    match = {"type": "match", "pairs": [["un", "one"], ["deux", "two"]],
-             "explanation": "un = one, deux = two."}
+    assert not grading.gives_away(
+        {**item, "answer": "la fourchette", "explanation": "On cuit dans le four, pas la fourche."}
+    )
+    match = {
+        "type": "match",
+        "pairs": [["un", "one"], ["deux", "two"]],
+        "explanation": "un = one, deux = two.",
+    }
     assert grading.gives_away(match)
     assert not grading.gives_away({**match, "explanation": "un = one."})

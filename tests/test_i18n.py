@@ -17,14 +17,23 @@ def _messages_in_source() -> set:
     method_map = [("webapp/**.py", "python"), ("webapp/templates/**.html", "jinja2")]
     options = {"webapp/templates/**.html": {"trimmed": "true"}}
     found = set()
+
     # Babel skips folders starting with "_" by default; templates/_macros/ must be read too.
     def not_hidden(path: str) -> bool:
         return not Path(path).name.startswith(".")
 
     for _file, _line, message, _comments, _context in extract_from_dir(
-        ROOT, method_map, options, keywords={"_": None, "gettext": None, "ngettext": (1, 2),
-                                             "_l": None, "lazy_gettext": None,
-                                             "lazy_ngettext": (1, 2)},
+        ROOT,
+        method_map,
+        options,
+        keywords={
+            "_": None,
+            "gettext": None,
+            "ngettext": (1, 2),
+            "_l": None,
+            "lazy_gettext": None,
+            "lazy_ngettext": (1, 2),
+        },
         directory_filter=not_hidden,
     ):
         found.add(message[0] if isinstance(message, tuple) else message)
@@ -55,9 +64,11 @@ def test_placeholders_survive_translation():
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             for placeholder in {p for text in ids for p in _placeholders(text)}:
-                assert all(placeholder in s for form, s in enumerate(strings)
-                           if s and not _says_its_number(language, form, placeholder)), (
-                    language, message.id)
+                assert all(
+                    placeholder in s
+                    for form, s in enumerate(strings)
+                    if s and not _says_its_number(language, form, placeholder)
+                ), (language, message.id)
 
 
 def _says_its_number(language: str, form: int, placeholder: str) -> bool:

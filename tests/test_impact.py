@@ -46,7 +46,10 @@ def test_quarters_and_periods_are_fixed_and_checked():
     year = rules.parse_period(None, "2026", date(2026, 11, 30))
     assert rules.parse_period("2026", None, date(2026, 11, 30)) == year  # the menu's choice
     assert [str(q) for q in year.closed_quarters(date(2026, 11, 30))] == [
-        "2026-Q1", "2026-Q2", "2026-Q3"]
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+    ]
     found = rules.choices([(date(2026, 3, 1), date(2027, 1, 31))], date(2026, 11, 30))
     assert [p.label for p in found] == ["2026", "2026-Q3", "2026-Q2", "2026-Q1"]
 
@@ -71,8 +74,12 @@ def test_shared_answers_a_teacher_can_read_do_not_count_towards_the_five():
     quarter, day = rules.Quarter(2026, 3), date(2026, 8, 1)
 
     def entry_cell(shared_count: int, people: int) -> rules.Cell:
-        answers = [rules.Answer(user, "entry", day, dict.fromkeys(THEMES, 1 + user % 4),
-                                shared=user < shared_count) for user in range(people)]
+        answers = [
+            rules.Answer(
+                user, "entry", day, dict.fromkeys(THEMES, 1 + user % 4), shared=user < shared_count
+            )
+            for user in range(people)
+        ]
         facts = rules.Facts(members={1: frozenset(range(people))}, answers=answers)
         return next(c for c in rules.build_cells(quarter, facts, THEMES) if c.family == "entry")
 
@@ -84,13 +91,17 @@ def test_shared_answers_a_teacher_can_read_do_not_count_towards_the_five():
 
 def test_the_latest_answer_of_a_stage_in_the_quarter_counts():
     quarter = rules.Quarter(2026, 3)
-    answers = [rules.Answer(user, "mid", date(2026, 7, 2), dict.fromkeys(THEMES, 1))
-               for user in range(5)]
-    answers += [rules.Answer(0, "mid", date(2026, 9, 30), dict.fromkeys(THEMES, 4)),
-                rules.Answer(1, "mid", date(2026, 10, 1), dict.fromkeys(THEMES, 4)),  # next quarter
-                rules.Answer(2, "free", date(2026, 8, 1), dict.fromkeys(THEMES, 4))]
-    cells = rules.build_cells(quarter, rules.Facts(members={1: frozenset(range(5))},
-                                                   answers=answers), THEMES)
+    answers = [
+        rules.Answer(user, "mid", date(2026, 7, 2), dict.fromkeys(THEMES, 1)) for user in range(5)
+    ]
+    answers += [
+        rules.Answer(0, "mid", date(2026, 9, 30), dict.fromkeys(THEMES, 4)),
+        rules.Answer(1, "mid", date(2026, 10, 1), dict.fromkeys(THEMES, 4)),  # next quarter
+        rules.Answer(2, "free", date(2026, 8, 1), dict.fromkeys(THEMES, 4)),
+    ]
+    cells = rules.build_cells(
+        quarter, rules.Facts(members={1: frozenset(range(5))}, answers=answers), THEMES
+    )
     mid = rules.combine(cells)["mid"]
     assert mid.people == 5 and mid.levels("law") == [4, 0, 0, 1]
 
@@ -115,8 +126,11 @@ def worlds(draw):
     members[groups] = {people}
     site_of[groups] = site_of[0]
     everyone = range(people + 1)
-    days = st.builds(lambda q, offset: q.first_day + timedelta(days=offset),
-                     st.sampled_from(QUARTERS), st.integers(0, 89))
+    days = st.builds(
+        lambda q, offset: q.first_day + timedelta(days=offset),
+        st.sampled_from(QUARTERS),
+        st.integers(0, 89),
+    )
     ratings = st.fixed_dictionaries({theme: st.integers(1, 4) for theme in THEMES})
     answers = []
     for quarter, stage in itertools.product(QUARTERS, rules.STAGES):
@@ -124,17 +138,29 @@ def worlds(draw):
         for person in everyone:
             if who >> person & 1:
                 offsets = draw(st.lists(st.integers(0, 89), min_size=1, max_size=2))
-                answers += [rules.Answer(person, stage, quarter.first_day + timedelta(days=o),
-                                         draw(ratings)) for o in offsets]
+                answers += [
+                    rules.Answer(
+                        person, stage, quarter.first_day + timedelta(days=o), draw(ratings)
+                    )
+                    for o in offsets
+                ]
     answers.sort(key=lambda a: a.day)
     lessons = draw(st.lists(st.tuples(st.sampled_from(everyone), days), max_size=30))
     exams = draw(st.lists(st.tuples(st.sampled_from(everyone), days, st.booleans()), max_size=15))
-    live = draw(st.lists(st.tuples(st.sampled_from(everyone), st.integers(1, 4), days),
-                         max_size=20))
-    mastery = {person: {scope: (draw(st.integers(0, 6)), 6) for scope in SCOPES}
-               for person in everyone}
-    facts = rules.Facts(members={g: frozenset(m) for g, m in members.items()}, answers=answers,
-                        lessons=lessons, exams=exams, live=live, mastery=mastery)
+    live = draw(
+        st.lists(st.tuples(st.sampled_from(everyone), st.integers(1, 4), days), max_size=20)
+    )
+    mastery = {
+        person: {scope: (draw(st.integers(0, 6)), 6) for scope in SCOPES} for person in everyone
+    }
+    facts = rules.Facts(
+        members={g: frozenset(m) for g, m in members.items()},
+        answers=answers,
+        lessons=lessons,
+        exams=exams,
+        live=live,
+        mastery=mastery,
+    )
     return facts, site_of
 
 
@@ -143,13 +169,23 @@ def _population(facts, group, quarter, family):
     members = facts.members[group]
     if family == rules.ACTIVITY:
         return set(members)
-    return {a.user_id for a in facts.answers if a.user_id in members and a.stage == family
-            and quarter.first_day <= a.day < quarter.next.first_day}
+    return {
+        a.user_id
+        for a in facts.answers
+        if a.user_id in members
+        and a.stage == family
+        and quarter.first_day <= a.day < quarter.next.first_day
+    }
 
 
 def _latest(facts, person, stage, quarter):
-    found = [a for a in facts.answers if a.user_id == person and a.stage == stage
-             and quarter.first_day <= a.day < quarter.next.first_day]
+    found = [
+        a
+        for a in facts.answers
+        if a.user_id == person
+        and a.stage == stage
+        and quarter.first_day <= a.day < quarter.next.first_day
+    ]
     return found[-1].ratings
 
 
@@ -187,8 +223,11 @@ def test_no_pair_of_reports_singles_anyone_out(world):
                     continue  # hidden: nothing of it anywhere
                 triples |= {(p, g, str(q)) for p in people}
                 if family == rules.ACTIVITY:
-                    lessons += sum(1 for p, day in facts.lessons if p in people
-                                   and q.first_day <= day < q.next.first_day)
+                    lessons += sum(
+                        1
+                        for p, day in facts.lessons
+                        if p in people and q.first_day <= day < q.next.first_day
+                    )
                 else:
                     for p in people:
                         for theme, value in _latest(facts, p, family, q).items():
@@ -211,14 +250,19 @@ def test_no_pair_of_reports_singles_anyone_out(world):
     # Concretely: change everything the lone trainee did, and no report moves at all.
     alone = next(iter(facts.members[lone]))
     other = rules.Facts(
-        members=facts.members, mastery={**facts.mastery, alone: {s: (6, 6) for s in SCOPES}},
-        answers=[a if a.user_id != alone else rules.Answer(alone, a.stage, a.day,
-                                                           dict.fromkeys(THEMES, 4))
-                 for a in facts.answers] + [rules.Answer(alone, "entry", QUARTERS[0].first_day,
-                                                         dict.fromkeys(THEMES, 1))],
+        members=facts.members,
+        mastery={**facts.mastery, alone: {s: (6, 6) for s in SCOPES}},
+        answers=[
+            a
+            if a.user_id != alone
+            else rules.Answer(alone, a.stage, a.day, dict.fromkeys(THEMES, 4))
+            for a in facts.answers
+        ]
+        + [rules.Answer(alone, "entry", QUARTERS[0].first_day, dict.fromkeys(THEMES, 1))],
         lessons=[*facts.lessons, (alone, QUARTERS[1].first_day)],
         exams=[*facts.exams, (alone, QUARTERS[2].first_day, True)],
-        live=[*facts.live, (alone, 99, QUARTERS[3].first_day)])
+        live=[*facts.live, (alone, 99, QUARTERS[3].first_day)],
+    )
     changed = [c for q in QUARTERS for c in rules.build_cells(q, other, THEMES)]
     assert [c for c in changed if c.group_id != lone] == [c for c in cells if c.group_id != lone]
     assert [c for c in changed if c.group_id == lone] == [c for c in cells if c.group_id == lone]
@@ -228,8 +272,10 @@ def test_no_pair_of_reports_singles_anyone_out(world):
             if differ:  # two different figures: they differ by at least 5 people
                 assert len({person for person, _g, _q in differ}) >= rules.MIN_PEOPLE
             else:  # the same people in the same cells: the very same figure
-                assert (one[family].sums, one[family].people) == (other[family].sums,
-                                                                   other[family].people)
+                assert (one[family].sums, one[family].people) == (
+                    other[family].sums,
+                    other[family].people,
+                )
             if mine[family] < theirs[family]:  # the subtraction attack itself
                 assert other[family].people - one[family].people >= rules.MIN_PEOPLE
             # The lone trainee's group never adds anything to any figure.
@@ -239,11 +285,15 @@ def test_no_pair_of_reports_singles_anyone_out(world):
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.integers(0, 2)), max_size=12))
 def test_sums_do_not_depend_on_how_cells_are_grouped(parts):
     """A year is the sum of its quarters, a site of its groups: the order of adding is free."""
-    cells = [rules.Cell(g, f"2025-Q{q}", "activity", 5 + n,
-                        {"lessons": n, "mastery": {"1": [n, 6]}}) for g, q, n in parts]
+    cells = [
+        rules.Cell(g, f"2025-Q{q}", "activity", 5 + n, {"lessons": n, "mastery": {"1": [n, 6]}})
+        for g, q, n in parts
+    ]
     whole = rules.combine(cells)["activity"]
-    halves = [rules.combine(cells[:len(cells) // 2])["activity"],
-              rules.combine(cells[len(cells) // 2:])["activity"]]
+    halves = [
+        rules.combine(cells[: len(cells) // 2])["activity"],
+        rules.combine(cells[len(cells) // 2 :])["activity"],
+    ]
     assert whole.people == sum(h.people for h in halves)
     assert whole.sums == (rules.add(halves[0].sums or None, halves[1].sums or None) or {})
 
@@ -279,8 +329,16 @@ def world(app, make_group, make_user, login, ctx):
     staff, boss = app.test_client(), app.test_client()
     login(teacher, http=staff)
     login(admin, http=boss)
-    return {"quarter": quarter, "a": a, "b": b, "five": five, "lone": lone, "teacher": teacher,
-            "staff": staff, "admin": boss}
+    return {
+        "quarter": quarter,
+        "a": a,
+        "b": b,
+        "five": five,
+        "lone": lone,
+        "teacher": teacher,
+        "staff": staff,
+        "admin": boss,
+    }
 
 
 def answer(user, stage, value, day, client_id, shared=False):
@@ -317,16 +375,30 @@ def test_site_minus_group_no_longer_reveals_a_lone_trainee(world):
     alone = csv_of(world["admin"], f"group={world['b'].id}&{period}")
     assert "assessment_entry_people;<5" in alone and "_average" not in alone
     assert "activity_people;<5" in alone and "lessons" not in alone  # individual data too
-    page = world["admin"].get(f"/dashboard/impact?site={world['a'].site_id}&{period}",
-                              headers={"Accept-Language": "en"}).text
+    page = (
+        world["admin"]
+        .get(
+            f"/dashboard/impact?site={world['a'].site_id}&{period}",
+            headers={"Accept-Language": "en"},
+        )
+        .text
+    )
     assert "Samir" not in page and "5 answers" in page and "6 answers" not in page
 
 
 def test_free_date_ranges_and_bad_periods_are_refused(world):
     group = world["a"].id
-    for query in ("start=2026-01-01&end=2026-06-30", "end=9999-12-31", "start=2026-01-01",
-                  "period=2026-Q5", "period=9999-Q1", "period=x", "year=9999", "year=abc",
-                  "period=2026-07-01"):
+    for query in (
+        "start=2026-01-01&end=2026-06-30",
+        "end=9999-12-31",
+        "start=2026-01-01",
+        "period=2026-Q5",
+        "period=9999-Q1",
+        "period=x",
+        "year=9999",
+        "year=abc",
+        "period=2026-07-01",
+    ):
         for path in ("/dashboard/impact", "/dashboard/impact.csv"):
             assert world["admin"].get(f"{path}?group={group}&{query}").status_code == 404, query
     assert world["admin"].get("/dashboard/impact?site=abc").status_code == 404
@@ -335,8 +407,14 @@ def test_free_date_ranges_and_bad_periods_are_refused(world):
 def test_a_period_not_over_yet_publishes_nothing(world):
     current = rules.Quarter.of(local_today())
     answer(world["five"][0], "entry", 2, local_today(), "now")
-    page = world["staff"].get(f"/dashboard/impact?group={world['a'].id}&period={current}",
-                              headers={"Accept-Language": "en"}).text
+    page = (
+        world["staff"]
+        .get(
+            f"/dashboard/impact?group={world['a'].id}&period={current}",
+            headers={"Accept-Language": "en"},
+        )
+        .text
+    )
     assert "not over yet" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ImpactCell)) == 0
 
@@ -403,9 +481,11 @@ def test_reads_are_audited_and_the_csv_is_safe(world, make_group):
     assert response.headers["Cache-Control"] == "no-store"
     assert "\n'=1+2;" in response.data.decode("utf-8-sig")
     world["staff"].get(f"/dashboard/impact?group={world['a'].id}&period={quarter}")
-    events = db.session.execute(sa.select(AuditEvent.action, AuditEvent.subject_id,
-                                          AuditEvent.detail)
-                                .where(AuditEvent.action == "impact_viewed")).all()
+    events = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.subject_id, AuditEvent.detail).where(
+            AuditEvent.action == "impact_viewed"
+        )
+    ).all()
     assert events == [("impact_viewed", None, f"group={world['a'].id} period={quarter}")] * 2
 
 
@@ -452,8 +532,9 @@ def test_quarters_start_at_midnight_in_paris(world):
         return datetime.combine(day, time(0, 30), tzinfo=services.PARIS).astimezone(UTC)
 
     for number, user in enumerate(world["five"]):
-        answer(user, "exit", 3, quarter.first_day, f"m{number}").created_at = \
-            paris(quarter.first_day)
+        answer(user, "exit", 3, quarter.first_day, f"m{number}").created_at = paris(
+            quarter.first_day
+        )
     answer(lone, "exit", 1, quarter.first_day, "after").created_at = paris(quarter.next.first_day)
     world["a"].members.append(lone)  # in the group, but answered in the next quarter
     db.session.commit()
@@ -468,9 +549,11 @@ def test_a_trainee_on_another_title_never_makes_a_mastery_figure_of_fewer_people
     members = frozenset(range(1, 7))
     mastery = {user: {"1": (2, 10), "hygiene": (1, 5)} for user in range(1, 6)}
     mastery[6] = {"epr1": (3, 20), "hygiene": (2, 5)}  # the one preparing the successor title
-    facts = rules.Facts(members={7: members}, answers=[], lessons=[], exams=[], live=[],
-                         mastery=mastery)
-    cell = next(c for c in rules.build_cells(quarter, facts, ["basics"])
-                if c.family == rules.ACTIVITY)
+    facts = rules.Facts(
+        members={7: members}, answers=[], lessons=[], exams=[], live=[], mastery=mastery
+    )
+    cell = next(
+        c for c in rules.build_cells(quarter, facts, ["basics"]) if c.family == rules.ACTIVITY
+    )
     assert cell.people == 6
     assert cell.figures["mastery"] == {"hygiene": [7, 30]}

@@ -26,9 +26,16 @@ def people(app, make_group, make_user, login, client):
 
 
 def write(client, client_id="j1", mood="4", text="Bonne journée", day=None):
-    return client.post("/journal/write", data={"mood": mood, "text": text, "goal_id": "0",
-                                               "day": (day or date.today()).isoformat(),
-                                               "client_id": client_id})
+    return client.post(
+        "/journal/write",
+        data={
+            "mood": mood,
+            "text": text,
+            "goal_id": "0",
+            "day": (day or date.today()).isoformat(),
+            "client_id": client_id,
+        },
+    )
 
 
 def assess(client, stage, level=3, client_id=None, share=False):
@@ -42,9 +49,15 @@ def assess(client, stage, level=3, client_id=None, share=False):
 def test_goal_from_a_suggestion_with_steps_ticked(client, people):
     page = client.get("/journal/goals/new?from=bank").text
     assert "Ouvrir un compte bancaire" in page or "Open a bank account" in page
-    response = client.post("/journal/goals/new", data={
-        "title": "Ouvrir un compte", "themes": ["rights", "budget"],
-        "steps": "Prendre RDV\nAller à la banque", "client_id": "g1"})
+    response = client.post(
+        "/journal/goals/new",
+        data={
+            "title": "Ouvrir un compte",
+            "themes": ["rights", "budget"],
+            "steps": "Prendre RDV\nAller à la banque",
+            "client_id": "g1",
+        },
+    )
     assert response.status_code == 303
     client.post("/journal/goals/new", data={"title": "Ouvrir un compte", "client_id": "g1"})
     goal = db.session.scalar(sa.select(Goal))
@@ -61,8 +74,9 @@ def test_bad_input_gets_messages_next_to_the_field(client, people):
     assert 'id="title-error"' in empty.text
     long = write(client, text="x" * 2001, client_id="long")
     assert 'id="text-error"' in long.text and "at most 2000" in long.text
-    no_mood = client.post("/journal/write",
-                          data={"text": "hi", "day": "2026-13-45", "client_id": "n"})
+    no_mood = client.post(
+        "/journal/write", data={"text": "hi", "day": "2026-13-45", "client_id": "n"}
+    )
     assert 'id="mood-error"' in no_mood.text and 'id="day-error"' in no_mood.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(JournalEntry)) == 0
 
@@ -85,23 +99,34 @@ def test_sharing_is_per_item_and_teachers_see_only_shared(client, people):
     staff = people["staff"]
     view = staff.get(f"/journal/shared/{people['trainee'].id}").text
     assert "Je veux parler du logement" in view and "Secret du jour" not in view
-    assert db.session.scalar(sa.select(AuditEvent.subject_id).where(
-        AuditEvent.actor_id == people["teacher"].id,
-        AuditEvent.action == "journal_shared_viewed")) == people['trainee'].id
-    staff.post(f"/journal/shared/{people['trainee'].id}/comment",
-               data={"kind": "entry", "item_id": shown.id, "text": "On en parle jeudi ?"})
+    assert (
+        db.session.scalar(
+            sa.select(AuditEvent.subject_id).where(
+                AuditEvent.actor_id == people["teacher"].id,
+                AuditEvent.action == "journal_shared_viewed",
+            )
+        )
+        == people["trainee"].id
+    )
+    staff.post(
+        f"/journal/shared/{people['trainee'].id}/comment",
+        data={"kind": "entry", "item_id": shown.id, "text": "On en parle jeudi ?"},
+    )
     assert "On en parle jeudi ?" in client.get("/journal").text
     hidden = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.client_id == "hidden"))
-    refused = staff.post(f"/journal/shared/{people['trainee'].id}/comment",
-                         data={"kind": "entry", "item_id": hidden.id, "text": "Je lis tout"})
+    refused = staff.post(
+        f"/journal/shared/{people['trainee'].id}/comment",
+        data={"kind": "entry", "item_id": hidden.id, "text": "Je lis tout"},
+    )
     assert refused.status_code == 404
     client.post(f"/journal/entries/{shown.id}/share", data={"share": "0"})
     shared = staff.get(f"/journal/shared/{people['trainee'].id}").text
     assert "Je veux parler du logement" not in shared
 
 
-def test_no_other_role_reaches_a_trainees_journal(app, client, people, make_user, make_group,
-                                                   login):
+def test_no_other_role_reaches_a_trainees_journal(
+    app, client, people, make_user, make_group, login
+):
     write(client, client_id="mine")
     entry = db.session.scalar(sa.select(JournalEntry))
     client.post(f"/journal/entries/{entry.id}/share", data={"share": "1"})
@@ -122,8 +147,9 @@ def test_self_assessment_stages_radar_and_sharing(client, people):
     assert "Mi-parcours" in page or "Mid-course" in page
     view = people["staff"].get(f"/journal/shared/{people['trainee'].id}").text
     assert view.count("3/4") == 11 and "2/4" not in view  # only the shared stage
-    missing = client.post("/journal/assessment/new?stage=exit",
-                          data={"stage": "exit", "client_id": "z"})
+    missing = client.post(
+        "/journal/assessment/new?stage=exit", data={"stage": "exit", "client_id": "z"}
+    )
     assert missing.status_code == 200 and 'class="error"' in missing.text
 
 
@@ -136,17 +162,26 @@ def test_reminders_on_the_home_screen(client, people):
     goal.steps.append(GoalStep(text="Réviser la plonge", due_on=date.today()))
     db.session.commit()
     home = client.get("/").text
-    assert "Réviser la plonge" in home and "/journal/write\"" not in home
+    assert "Réviser la plonge" in home and '/journal/write"' not in home
 
 
 def test_journal_month_with_two_years_of_entries_is_fast_and_light(client, people):
     from datetime import timedelta
 
     start = date.today() - timedelta(days=730)
-    db.session.add_all([JournalEntry(user_id=people["trainee"].id, client_id=f"d{n}",
-                                     day=start + timedelta(days=n), mood=n % 5 + 1,
-                                     text="Une journée de travail.", shared=n % 3 == 0)
-                        for n in range(731)])
+    db.session.add_all(
+        [
+            JournalEntry(
+                user_id=people["trainee"].id,
+                client_id=f"d{n}",
+                day=start + timedelta(days=n),
+                mood=n % 5 + 1,
+                text="Une journée de travail.",
+                shared=n % 3 == 0,
+            )
+            for n in range(731)
+        ]
+    )
     db.session.commit()
     with count_queries() as statements:
         page = client.get("/journal/month")

@@ -27,8 +27,9 @@ def _order_form():
     from webapp.core.grading import display_order
 
     items = ["Je lave", "Je coupe", "Je cuis"]
-    return {f"place-{i}": str(items.index(t) + 1)
-            for i, t in enumerate(display_order("order", items))}
+    return {
+        f"place-{i}": str(items.index(t) + 1) for i, t in enumerate(display_order("order", items))
+    }
 
 
 RIGHT["order"] = _order_form()
@@ -55,8 +56,9 @@ def test_the_real_curriculum_is_valid(app):
 
 
 def test_broken_files_are_rejected_with_file_line_and_reason(app):
-    result = app.test_cli_runner().invoke(args=["lessons", "check", "--root",
-                                                str(FIXTURES / "broken")])
+    result = app.test_cli_runner().invoke(
+        args=["lessons", "check", "--root", str(FIXTURES / "broken")]
+    )
     assert result.exit_code == 1
     output = result.output
     assert re.search(r"01-bad\.yaml:4: 'level' is 'B2': expected one of A1, A2", output)
@@ -69,8 +71,9 @@ def test_broken_files_are_rejected_with_file_line_and_reason(app):
 
 
 def test_broken_question_files_are_rejected(app):
-    result = app.test_cli_runner().invoke(args=["bank", "check", "--root",
-                                                str(FIXTURES / "broken-bank")])
+    result = app.test_cli_runner().invoke(
+        args=["bank", "check", "--root", str(FIXTURES / "broken-bank")]
+    )
     assert result.exit_code == 1
     assert "bad.yaml:5: 'difficulty' is 4" in result.output
     assert "bad.yaml:9: 'source' is 'S99': expected a source id listed in" in result.output
@@ -87,16 +90,31 @@ def test_stats_json_counts_per_module_level_domain_theme_and_type(app):
     import json
 
     stats = json.loads(result.output)
-    assert set(stats) >= {"lessons", "exercises", "per_module", "per_level", "per_clea_domain",
-                          "per_theme", "per_exercise_type"}
+    assert set(stats) >= {
+        "lessons",
+        "exercises",
+        "per_module",
+        "per_level",
+        "per_clea_domain",
+        "per_theme",
+        "per_exercise_type",
+    }
     assert stats["lessons"] == sum(stats["per_module"].values())
 
 
 def test_loading_is_idempotent_and_keeps_progress_across_edits(ctx, lessons, make_user):
     assert content.load_lessons(lessons) == {"unchanged": 2}
     user = make_user()
-    db.session.add(LessonProgress(user_id=user.id, lesson_id="test-cuisine", answered=3,
-                                  correct_first=2, attempts=4, seconds_spent=60))
+    db.session.add(
+        LessonProgress(
+            user_id=user.id,
+            lesson_id="test-cuisine",
+            answered=3,
+            correct_first=2,
+            attempts=4,
+            seconds_spent=60,
+        )
+    )
     db.session.commit()
     edited = [dict(lesson) for lesson in lessons]
     edited[0]["title"] = "Dans la cuisine du restaurant"
@@ -128,15 +146,16 @@ def test_lesson_page_shows_text_glossary_translations_and_every_exercise(client,
 def test_teacher_html_is_escaped(ctx):
     from webapp.lessons.render import to_html
 
-    html = to_html('Bonjour <script>alert(1)</script> **gras** [lien](https://x.org)')
+    html = to_html("Bonjour <script>alert(1)</script> **gras** [lien](https://x.org)")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<strong>gras</strong>" in html and "<a " not in html
 
 
 @pytest.mark.parametrize("kind", sorted(RIGHT))
 def test_every_type_graded_without_javascript(client, trainee, kind):
-    response = client.post(f"/lessons/test-cuisine/exercises/{kind}",
-                           data={**RIGHT[kind], "client_id": f"c-{kind}"})
+    response = client.post(
+        f"/lessons/test-cuisine/exercises/{kind}", data={**RIGHT[kind], "client_id": f"c-{kind}"}
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/lessons/test-cuisine#ex-{kind}")
     page = client.get("/lessons/test-cuisine").text
@@ -145,13 +164,15 @@ def test_every_type_graded_without_javascript(client, trainee, kind):
 
 
 def test_wrong_answer_can_be_retried_and_score_keeps_first_attempt(client, trainee):
-    client.post("/lessons/test-cuisine/exercises/single",
-                data={"choice": "un verre", "client_id": "a1"})
+    client.post(
+        "/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "a1"}
+    )
     page = client.get("/lessons/test-cuisine").text
     section = page.split('id="ex-single"')[1].split("</section>")[0]
     assert "feedback--wrong" in section and "Le couteau sert à couper." in section
-    client.post("/lessons/test-cuisine/exercises/single",
-                data={"choice": "un couteau", "client_id": "a2"})
+    client.post(
+        "/lessons/test-cuisine/exercises/single", data={"choice": "un couteau", "client_id": "a2"}
+    )
     progress = db.session.scalar(sa.select(LessonProgress))
     assert (progress.answered, progress.correct_first, progress.attempts) == (1, 0, 2)
 
@@ -165,8 +186,11 @@ def test_a_wrong_try_keeps_the_answer_and_the_key_waits_for_the_second(client, t
     headers = {"HX-Request": "true"} if htmx else {}
 
     def send(choice, client_id):
-        response = client.post("/lessons/test-cuisine/exercises/single", headers=headers,
-                               data={"choice": choice, "client_id": client_id})
+        response = client.post(
+            "/lessons/test-cuisine/exercises/single",
+            headers=headers,
+            data={"choice": choice, "client_id": client_id},
+        )
         return response.text if htmx else client.get("/lessons/test-cuisine").text
 
     first = _section(send("un verre", "t1"), "single")
@@ -194,8 +218,9 @@ def test_an_explanation_that_states_the_key_waits_for_the_second_try(client, tra
 
 
 def test_a_wrong_order_comes_back_as_placed(client, trainee):
-    places = {name: str(len(RIGHT["order"]) + 1 - int(place))
-              for name, place in RIGHT["order"].items()}
+    places = {
+        name: str(len(RIGHT["order"]) + 1 - int(place)) for name, place in RIGHT["order"].items()
+    }
     client.post("/lessons/test-cuisine/exercises/order", data={**places, "client_id": "w1"})
     section = _section(client.get("/lessons/test-cuisine").text, "order")
     assert "explanation__key" not in section
@@ -208,9 +233,11 @@ def test_a_wrong_order_comes_back_as_placed(client, trainee):
 def test_two_lines_in_one_place_keep_every_place_and_say_so(client, trainee, htmx):
     places = dict(RIGHT["order"])
     places["place-1"] = places["place-0"]  # a slip of the thumb: two lines first
-    response = client.post("/lessons/test-cuisine/exercises/order",
-                           data={**places, "client_id": "d1"},
-                           headers={"HX-Request": "true"} if htmx else {})
+    response = client.post(
+        "/lessons/test-cuisine/exercises/order",
+        data={**places, "client_id": "d1"},
+        headers={"HX-Request": "true"} if htmx else {},
+    )
     assert response.status_code == (200 if htmx else 422)
     section = _section(response.text, "order")
     assert 'id="ex-order-clash"' in section and 'role="alert"' in section
@@ -223,8 +250,9 @@ def test_two_lines_in_one_place_keep_every_place_and_say_so(client, trainee, htm
 
 def test_one_match_for_two_words_is_shown_back_not_graded(client, trainee):
     given = {**RIGHT["match"], "match-2": "knife"}
-    response = client.post("/lessons/test-cuisine/exercises/match",
-                           data={**given, "client_id": "d2"})
+    response = client.post(
+        "/lessons/test-cuisine/exercises/match", data={**given, "client_id": "d2"}
+    )
     assert response.status_code == 422
     section = _section(response.text, "match")
     assert 'id="ex-match-clash"' in section
@@ -235,15 +263,20 @@ def test_one_match_for_two_words_is_shown_back_not_graded(client, trainee):
 
 def test_same_answer_sent_twice_counts_once(client, trainee):
     for _ in range(3):
-        client.post("/lessons/test-cuisine/exercises/single",
-                    data={"choice": "un verre", "client_id": "same"})
+        client.post(
+            "/lessons/test-cuisine/exercises/single",
+            data={"choice": "un verre", "client_id": "same"},
+        )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 1
     assert db.session.scalar(sa.select(LessonProgress.attempts)) == 1
 
 
 def test_htmx_gets_the_exercise_fragment_from_the_same_template(client, trainee):
-    response = client.post("/lessons/test-cuisine/exercises/blank",
-                           data={"text": "four", "client_id": "h1"}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/lessons/test-cuisine/exercises/blank",
+        data={"text": "four", "client_id": "h1"},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith("<section")
     assert "<html" not in response.text
@@ -252,8 +285,9 @@ def test_htmx_gets_the_exercise_fragment_from_the_same_template(client, trainee)
 
 
 def test_no_answer_gets_a_message_next_to_the_exercise(client, trainee):
-    response = client.post("/lessons/test-cuisine/exercises/multiple", data={"client_id": "n1"},
-                           follow_redirects=True)
+    response = client.post(
+        "/lessons/test-cuisine/exercises/multiple", data={"client_id": "n1"}, follow_redirects=True
+    )
     section = response.text.split('id="ex-multiple"')[1].split("</section>")[0]
     assert 'class="error"' in section
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt)) == 0
@@ -278,8 +312,9 @@ def test_home_shows_the_next_lesson(client, trainee):
 
 
 def test_offline_copy_holds_no_personal_state(client, trainee):
-    client.post("/lessons/test-cuisine/exercises/single",
-                data={"choice": "un verre", "client_id": "o1"})
+    client.post(
+        "/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "o1"}
+    )
     copy = client.get("/lessons/test-cuisine/offline")
     assert copy.status_code == 200
     assert "feedback--wrong" not in copy.text
@@ -312,18 +347,21 @@ def test_unknown_lesson_or_exercise_is_404(client, trainee):
 
 
 def test_a_replayed_id_from_someone_else_is_refused(app, client, trainee, make_user, login):
-    client.post("/lessons/test-cuisine/exercises/single",
-                data={"choice": "un verre", "client_id": "mine"})
+    client.post(
+        "/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "mine"}
+    )
     other = make_user()
     http = app.test_client()
     login(other, http=http)
-    response = http.post("/lessons/test-cuisine/exercises/single",
-                         data={"choice": "un couteau", "client_id": "mine"})
+    response = http.post(
+        "/lessons/test-cuisine/exercises/single", data={"choice": "un couteau", "client_id": "mine"}
+    )
     assert response.status_code == 404
 
 
-def test_teacher_writes_a_lesson_in_the_app_checked_by_the_same_rules(app, make_user, make_group,
-                                                                        login, lessons):
+def test_teacher_writes_a_lesson_in_the_app_checked_by_the_same_rules(
+    app, make_user, make_group, login, lessons
+):
     from webapp.lessons.forms import STARTER
 
     teacher = make_user(Role.TEACHER, group=make_group())
@@ -380,28 +418,38 @@ def test_the_question_bank_covers_the_title():
 
 
 def test_a_lesson_that_gives_the_answer_away_or_cites_an_unknown_source_is_refused(app):
-    result = app.test_cli_runner().invoke(args=["lessons", "check", "--root",
-                                                str(FIXTURES / "unfair-lessons")])
+    result = app.test_cli_runner().invoke(
+        args=["lessons", "check", "--root", str(FIXTURES / "unfair-lessons")]
+    )
     assert result.exit_code == 1
-    assert re.search(r"01-ordre\.yaml:11: source 'S999' is not in webapp/lessons/SOURCES\.md",
-                     result.output)
+    assert re.search(
+        r"01-ordre\.yaml:11: source 'S999' is not in webapp/lessons/SOURCES\.md", result.output
+    )
     assert "'S4'" not in result.output  # a listed source passes
-    assert re.search(r"01-ordre\.yaml:1: the right answer is shown first 100% of the time "
-                     r"\(chance is 39%\)", result.output)
+    assert re.search(
+        r"01-ordre\.yaml:1: the right answer is shown first 100% of the time "
+        r"\(chance is 39%\)",
+        result.output,
+    )
 
 
 def test_a_bank_file_that_a_one_way_strategy_passes_is_refused(app):
-    result = app.test_cli_runner().invoke(args=["bank", "check", "--root",
-                                                str(FIXTURES / "unfair-bank")])
+    result = app.test_cli_runner().invoke(
+        args=["bank", "check", "--root", str(FIXTURES / "unfair-bank")]
+    )
     assert result.exit_code == 1
-    assert re.search(r"first\.yaml:1: the right answer is shown first 100% of the time "
-                     r"\(chance is 33%\)", result.output)
+    assert re.search(
+        r"first\.yaml:1: the right answer is shown first 100% of the time "
+        r"\(chance is 33%\)",
+        result.output,
+    )
     assert re.search(r"truefalse\.yaml:1: 1 of 6 true/false statements are true", result.output)
 
 
 def test_the_same_question_under_two_ids_is_refused_unless_linked(app):
-    result = app.test_cli_runner().invoke(args=["bank", "check", "--root",
-                                                str(FIXTURES / "duplicate-bank")])
+    result = app.test_cli_runner().invoke(
+        args=["bank", "check", "--root", str(FIXTURES / "duplicate-bank")]
+    )
     assert result.exit_code == 1
     assert re.search(r"b\.yaml:\d+: db-001 asks the same as da-001", result.output)
     assert "db-002" not in result.output  # its overlap with da-002 is declared with see_also

@@ -19,8 +19,15 @@ def test_phases_go_in_order_and_end():
     for _ in range(8):
         state = services.next_phase(*state, count=2)
         steps.append(state)
-    assert steps[:7] == [("question", 0), ("reveal", 0), ("scores", 0), ("question", 1),
-                         ("reveal", 1), ("scores", 1), ("end", 1)]
+    assert steps[:7] == [
+        ("question", 0),
+        ("reveal", 0),
+        ("scores", 0),
+        ("question", 1),
+        ("reveal", 1),
+        ("scores", 1),
+        ("end", 1),
+    ]
     assert steps[7] == ("end", 1)
 
 
@@ -43,8 +50,16 @@ def room(app, make_group, make_user, login, bank):
     trainee = make_user(group=group, display_name="Samir Benali")
     host = app.test_client()
     login(volunteer, http=host)
-    response = host.post("/live/new", data={"group_id": group.id, "scopes": ["1", "2"], "count": 3,
-                                            "time_limit": 0, "client_id": "room-1"})
+    response = host.post(
+        "/live/new",
+        data={
+            "group_id": group.id,
+            "scopes": ["1", "2"],
+            "count": 3,
+            "time_limit": 0,
+            "client_id": "room-1",
+        },
+    )
     assert response.status_code == 303
     live = db.session.scalar(sa.select(LiveSession))
     return {"group": group, "host": host, "live": live, "trainee": trainee, "volunteer": volunteer}
@@ -71,9 +86,16 @@ def test_host_screen_shows_code_qr_and_address(room):
     page = room["host"].get(f"/live/{room['live'].code}/host").text
     assert room["live"].code in page
     assert "<svg" in page and f"/join/{room['live'].code}" in page
-    created_twice = room["host"].post("/live/new", data={
-        "group_id": room["group"].id, "scopes": ["1"], "count": 3, "time_limit": 0,
-        "client_id": "room-1"})
+    created_twice = room["host"].post(
+        "/live/new",
+        data={
+            "group_id": room["group"].id,
+            "scopes": ["1"],
+            "count": 3,
+            "time_limit": 0,
+            "client_id": "room-1",
+        },
+    )
     assert created_twice.headers["Location"].endswith(room["live"].code + "/host")
 
 
@@ -83,8 +105,16 @@ def test_group_session_is_for_its_members_and_nicknames_are_remembered(app, room
     phone = player(app, room["live"], "  Chef   Sam ", login, room["trainee"])
     assert "Chef Sam" in phone.get(f"/live/{room['live'].code}/play").text
     # Next session: the nickname is offered again.
-    room["host"].post("/live/new", data={"group_id": room["group"].id, "scopes": ["3"], "count": 2,
-                                         "time_limit": 0, "client_id": "room-2"})
+    room["host"].post(
+        "/live/new",
+        data={
+            "group_id": room["group"].id,
+            "scopes": ["3"],
+            "count": 2,
+            "time_limit": 0,
+            "client_id": "room-2",
+        },
+    )
     second = db.session.scalar(sa.select(LiveSession).where(LiveSession.id != room["live"].id))
     assert 'value="Chef Sam"' in phone.get(f"/join/{second.code}").text
 
@@ -93,12 +123,21 @@ def test_open_session_guests_nicknames_filtered(app, make_user, login, bank):
     volunteer = make_user(Role.VOLUNTEER)
     host = app.test_client()
     login(volunteer, http=host)
-    host.post("/live/new", data={"group_id": 0, "scopes": ["hygiene"], "count": 2, "time_limit": 0,
-                                 "client_id": "open"})
+    host.post(
+        "/live/new",
+        data={
+            "group_id": 0,
+            "scopes": ["hygiene"],
+            "count": 2,
+            "time_limit": 0,
+            "client_id": "open",
+        },
+    )
     live = db.session.scalar(sa.select(LiveSession))
     player(app, live, "Lina")
-    taken = app.test_client().post(f"/join/{live.code}", data={"nickname": "lina"},
-                                   headers={"Accept-Language": "en"})
+    taken = app.test_client().post(
+        f"/join/{live.code}", data={"nickname": "lina"}, headers={"Accept-Language": "en"}
+    )
     assert "taken" in taken.text and 'id="nickname-error"' in taken.text
     short = app.test_client().post(f"/join/{live.code}", data={"nickname": "x"})
     assert 'id="nickname-error"' in short.text
@@ -112,8 +151,11 @@ def test_answers_once_only_during_the_question(app, room, login):
     live = room["live"]
     phone = player(app, live, "Sam", login, room["trainee"])
     question = db.session.get(Question, live.question_ids[0])
-    early = phone.post(f"/live/{live.code}/answer", data={**right_form(question), "index": 0},
-                       headers={"HX-Request": "true"})
+    early = phone.post(
+        f"/live/{live.code}/answer",
+        data={**right_form(question), "index": 0},
+        headers={"HX-Request": "true"},
+    )
     assert "closed" in early.text or "fermée" in early.text
     live = advance(room)  # question 1
     for _ in range(3):  # a double tap and a replay
@@ -126,8 +168,11 @@ def test_answers_once_only_during_the_question(app, room, login):
     late_phone = player(app, live, "Late", login, None) if live.group_id is None else None
     assert late_phone is None
     other = player(app, live, "Other", login, _member(room, login))
-    refused = other.post(f"/live/{live.code}/answer", data={**right_form(question), "index": 0},
-                         headers={"HX-Request": "true", "Accept-Language": "en"})
+    refused = other.post(
+        f"/live/{live.code}/answer",
+        data={**right_form(question), "index": 0},
+        headers={"HX-Request": "true", "Accept-Language": "en"},
+    )
     assert "closed" in refused.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveAnswer)) == 1
     # The signed-in trainee's answer became a review of that question.
@@ -142,8 +187,13 @@ def _member(room, login=None, name="Nadia Kaci"):
     from webapp.accounts.models import User
 
     number = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    user = User(username=f"member{number}", display_name=name, role=Role.TRAINEE,
-                password_hash=room["trainee"].password_hash, site_id=room["group"].site_id)
+    user = User(
+        username=f"member{number}",
+        display_name=name,
+        role=Role.TRAINEE,
+        password_hash=room["trainee"].password_hash,
+        site_id=room["group"].site_id,
+    )
     user.groups.append(db.session.get(type(room["group"]), room["group"].id))
     db.session.add(user)
     db.session.commit()
@@ -166,8 +216,9 @@ def test_poll_with_nothing_new_is_one_query_and_no_body(app, room, login):
 def test_reveal_counts_choices_never_who_and_top_five_only(app, room, login):
     live = room["live"]
     # A question with choices first, whatever the draw: the reveal shows counts per choice.
-    single = db.session.scalar(sa.select(Question.id).where(Question.kind == "single")
-                               .order_by(Question.id))
+    single = db.session.scalar(
+        sa.select(Question.id).where(Question.kind == "single").order_by(Question.id)
+    )
     live.question_ids = [single, *live.question_ids[1:]]
     db.session.commit()
     members = [room["trainee"]] + [_member(room, name=f"Member {n}") for n in range(6)]
@@ -186,7 +237,6 @@ def test_reveal_counts_choices_never_who_and_top_five_only(app, room, login):
     top = re.findall(r"<li><bdi>(P\d)</bdi>", page)
     assert top == ["P0", "P2", "P4", "P6"]  # only those who scored, at most five
     assert "P1" in page.split('<ol class="top">')[0]  # each player still sees their own line
-
 
 
 def test_reconnect_on_a_new_phone_and_late_join(app, room, login):

@@ -24,8 +24,16 @@ def open_room(app, make_user, login, bank):
     volunteer = make_user(Role.VOLUNTEER)
     host = app.test_client()
     login(volunteer, http=host)
-    response = host.post("/live/new", data={"group_id": 0, "scopes": ["hygiene"], "count": 2,
-                                            "time_limit": 0, "client_id": "open-room"})
+    response = host.post(
+        "/live/new",
+        data={
+            "group_id": 0,
+            "scopes": ["hygiene"],
+            "count": 2,
+            "time_limit": 0,
+            "client_id": "open-room",
+        },
+    )
     assert response.status_code == 303
     return {"live": db.session.scalar(sa.select(LiveSession)), "host": host}
 
@@ -40,8 +48,11 @@ def players() -> int:
 
 
 def end(live) -> LiveSession:
-    db.session.execute(sa.update(LiveSession).where(LiveSession.id == live.id)
-                       .values(phase="end", ended_at=utcnow(), version=LiveSession.version + 1))
+    db.session.execute(
+        sa.update(LiveSession)
+        .where(LiveSession.id == live.id)
+        .values(phase="end", ended_at=utcnow(), version=LiveSession.version + 1)
+    )
     db.session.commit()
     return live
 
@@ -104,7 +115,8 @@ def test_lookalike_nicknames_are_refused(app, open_room, lookalike):
 
 
 def test_wrong_codes_are_throttled_but_a_signed_in_classroom_keeps_playing(
-        app, open_room, make_user, login, monkeypatch):
+    app, open_room, make_user, login, monkeypatch
+):
     monkeypatch.setitem(app.config, "LIVE_CODE_LIMIT", "5 per 10 minutes")
     live = open_room["live"]
     player_phone, _ = join(app, live, "Lina")  # joined before the guessing starts
@@ -133,21 +145,26 @@ def _same_answer(app, first_code, second_code, request):
     answers = []
     for code in (first_code, second_code):
         method, url, data = request(code)
-        response = app.test_client().open(url.format(code=code), method=method, data=data,
-                                          headers=EN)
-        answers.append((response.status_code,
-                        CSRF.sub(r"\1TOKEN", response.text.replace(code, "CODE"))))
+        response = app.test_client().open(
+            url.format(code=code), method=method, data=data, headers=EN
+        )
+        answers.append(
+            (response.status_code, CSRF.sub(r"\1TOKEN", response.text.replace(code, "CODE")))
+        )
     return answers[0] == answers[1], answers
 
 
-@pytest.mark.parametrize("request_for", [
-    lambda code: ("GET", "/live/{code}/poll?v=1", None),
-    lambda code: ("GET", "/live/{code}/poll?v=7", None),
-    lambda code: ("GET", "/live/{code}/play", None),
-    lambda code: ("GET", "/join/{code}", None),
-    lambda code: ("POST", "/live/{code}/answer", {"index": "0"}),
-    lambda code: ("POST", "/join", {"code": code}),
-])
+@pytest.mark.parametrize(
+    "request_for",
+    [
+        lambda code: ("GET", "/live/{code}/poll?v=1", None),
+        lambda code: ("GET", "/live/{code}/poll?v=7", None),
+        lambda code: ("GET", "/live/{code}/play", None),
+        lambda code: ("GET", "/join/{code}", None),
+        lambda code: ("POST", "/live/{code}/answer", {"index": "0"}),
+        lambda code: ("POST", "/join", {"code": code}),
+    ],
+)
 def test_unknown_and_ended_codes_get_the_same_answer(app, open_room, request_for):
     live = open_room["live"]
     join(app, live, "Lina")
@@ -157,13 +174,15 @@ def test_unknown_and_ended_codes_get_the_same_answer(app, open_room, request_for
     assert answers[0][0] in (200, 404)
 
 
-def test_a_session_ends_by_itself_after_some_hours_without_a_get_writing(app, open_room,
-                                                                          monkeypatch):
+def test_a_session_ends_by_itself_after_some_hours_without_a_get_writing(
+    app, open_room, monkeypatch
+):
     live = open_room["live"]
     phone, _ = join(app, live, "Lina")
     five_hours_ago = utcnow() - timedelta(hours=5)
-    db.session.execute(sa.update(LiveSession).where(LiveSession.id == live.id)
-                       .values(created_at=five_hours_ago))
+    db.session.execute(
+        sa.update(LiveSession).where(LiveSession.id == live.id).values(created_at=five_hours_ago)
+    )
     db.session.commit()
     # Its player sees the end; the poll stops.
     page = phone.get(f"/live/{live.code}/poll?v={live.version}", headers=EN).text
@@ -173,13 +192,21 @@ def test_a_session_ends_by_itself_after_some_hours_without_a_get_writing(app, op
     assert stranger.status_code == 404
     # The host cannot start it; nothing was written by the GETs.
     open_room["host"].post(f"/live/{live.code}/advance", data={"version": live.version})
-    stored = db.session.execute(sa.select(LiveSession.phase, LiveSession.ended_at,
-                                          LiveSession.version)
-                                .where(LiveSession.id == live.id)).one()
+    stored = db.session.execute(
+        sa.select(LiveSession.phase, LiveSession.ended_at, LiveSession.version).where(
+            LiveSession.id == live.id
+        )
+    ).one()
     assert tuple(stored) == ("lobby", None, live.version)
     assert services.over_clause(utcnow()) is not None
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveSession)
-                             .where(services.over_clause(utcnow()))) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(LiveSession)
+            .where(services.over_clause(utcnow()))
+        )
+        == 1
+    )
     # LIVE_SESSION_HOURS is configurable.
     monkeypatch.setitem(app.config, "LIVE_SESSION_HOURS", 6)
     page = phone.get(f"/live/{live.code}/play", headers=EN).text

@@ -10,21 +10,55 @@ from webapp.extensions import db
 from webapp.revision import services
 from webapp.revision.models import ReviewLog
 
-FROZEN = {"id": "num-001", "topic": "hygiene", "type": "numeric", "difficulty": 1,
-          "question": "Les surgelés se gardent au plus à combien de degrés ?", "answer": -18,
-          "unit": "°C", "tolerance": 0, "explanation": "À -18 °C au plus.", "source": "S5"}
+FROZEN = {
+    "id": "num-001",
+    "topic": "hygiene",
+    "type": "numeric",
+    "difficulty": 1,
+    "question": "Les surgelés se gardent au plus à combien de degrés ?",
+    "answer": -18,
+    "unit": "°C",
+    "tolerance": 0,
+    "explanation": "À -18 °C au plus.",
+    "source": "S5",
+}
 
 
-@pytest.mark.parametrize("typed", ["-18", "−18", "moins 18", "Moins 18", "moins18", "- 18 °C",
-                                   "-18°", "−18 degrés", "–18", "-18,0", " -18 ", "MOINS 18 °C"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "-18",
+        "−18",
+        "moins 18",
+        "Moins 18",
+        "moins18",
+        "- 18 °C",
+        "-18°",
+        "−18 degrés",
+        "–18",
+        "-18,0",
+        " -18 ",
+        "MOINS 18 °C",
+    ],
+)
 def test_minus_eighteen_however_it_is_typed(typed):
     assert grading.parse_number(typed) == -18
     assert grading.is_correct(FROZEN, [typed])
 
 
-@pytest.mark.parametrize("typed, number", [("18", 18), ("+4", 4), ("63,5", 63.5), ("63.5 °C", 63.5),
-                                           ("2 h", 2), ("1 000", 1000), ("-0,5", -0.5),
-                                           ("plus 3", 3)])
+@pytest.mark.parametrize(
+    "typed, number",
+    [
+        ("18", 18),
+        ("+4", 4),
+        ("63,5", 63.5),
+        ("63.5 °C", 63.5),
+        ("2 h", 2),
+        ("1 000", 1000),
+        ("-0,5", -0.5),
+        ("plus 3", 3),
+    ],
+)
 def test_other_numbers(typed, number):
     assert grading.parse_number(typed) == number
 
@@ -39,12 +73,12 @@ def test_plus_eighteen_is_not_minus_eighteen():
     assert not grading.is_correct(FROZEN, ["18 °C"])
 
 
-decimals = st.decimals(min_value=-10_000, max_value=10_000, places=2, allow_nan=False,
-                       allow_infinity=False)
+decimals = st.decimals(
+    min_value=-10_000, max_value=10_000, places=2, allow_nan=False, allow_infinity=False
+)
 
 
-@given(decimals, st.sampled_from(["{}", "{} °C", "{}°", "{} degrés", " {} "]),
-       st.booleans())
+@given(decimals, st.sampled_from(["{}", "{} °C", "{}°", "{} degrés", " {} "]), st.booleans())
 def test_any_number_typed_with_a_comma_a_unit_or_spoken_minus(number, shape, spoken):
     text = f"{abs(number):f}".replace(".", ",")
     if number < 0:
@@ -60,8 +94,10 @@ def test_a_trainee_types_moins_18_and_is_right(app, client, make_user, make_grou
     page = client.get("/revision/practice/hygiene/s1/0").text
     assert 'inputmode="decimal"' not in page and 'inputmode="numeric"' not in page
     assert 'name="text" inputmode="text"' in page
-    response = client.post("/revision/answer", data={
-        "question_id": "num-001", "mode": "practice", "text": "moins 18", "client_id": "n1"})
+    response = client.post(
+        "/revision/answer",
+        data={"question_id": "num-001", "mode": "practice", "text": "moins 18", "client_id": "n1"},
+    )
     assert response.status_code == 303
     with app.app_context():
         log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == "n1"))

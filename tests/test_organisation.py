@@ -15,15 +15,29 @@ def test_admin_creates_site_group_and_teacher(client, make_user, login):
     login(make_user(Role.ADMIN))
     assert client.post("/sites", data={"name": "Aubervilliers"}).status_code == 303
     site = db.session.scalar(sa.select(Site))
-    response = client.post("/groups/new", data={"site_id": site.id, "name": "Cohorte A",
-                                                "starts_on": "2026-09-01", "ends_on": "2027-06-30",
-                                                "title": "EPR"})
+    response = client.post(
+        "/groups/new",
+        data={
+            "site_id": site.id,
+            "name": "Cohorte A",
+            "starts_on": "2026-09-01",
+            "ends_on": "2027-06-30",
+            "title": "EPR",
+        },
+    )
     assert response.status_code == 303
     group = db.session.scalar(sa.select(Group))
     assert group.title == "EPR"
-    response = client.post("/staff/new", data={"display_name": "Karim Haddad", "username": "karim",
-                                               "role": "teacher", "site_id": site.id,
-                                               "group_ids": [group.id]})
+    response = client.post(
+        "/staff/new",
+        data={
+            "display_name": "Karim Haddad",
+            "username": "karim",
+            "role": "teacher",
+            "site_id": site.id,
+            "group_ids": [group.id],
+        },
+    )
     assert response.status_code == 200
     assert "login-card" in response.text
     teacher = db.session.scalar(sa.select(User).where(User.username == "karim"))
@@ -37,12 +51,15 @@ def test_group_dates_must_be_ordered(client, make_user, login):
     login(make_user(Role.ADMIN))
     client.post("/sites", data={"name": "Amiens"})
     site = db.session.scalar(sa.select(Site))
-    response = client.post("/groups/new", data={"site_id": site.id, "name": "B",
-                                                "starts_on": "2027-01-01", "ends_on": "2026-01-01"})
+    response = client.post(
+        "/groups/new",
+        data={"site_id": site.id, "name": "B", "starts_on": "2027-01-01", "ends_on": "2026-01-01"},
+    )
     assert response.status_code == 200
     assert 'id="ends_on-error"' in response.text
-    response = client.post("/groups/new", data={"site_id": site.id, "name": "B",
-                                                "starts_on": "hier", "ends_on": ""})
+    response = client.post(
+        "/groups/new", data={"site_id": site.id, "name": "B", "starts_on": "hier", "ends_on": ""}
+    )
     assert 'id="starts_on-error"' in response.text
 
 
@@ -51,11 +68,20 @@ def test_duplicate_site_and_username_get_clear_messages(client, make_user, make_
     login(make_user(Role.ADMIN, username="boss"))
     response = client.post("/sites", data={"name": group.site.name})
     assert 'id="name-error"' in response.text
-    response = client.post("/staff/new", data={"display_name": "X", "username": "boss",
-                                               "role": "teacher", "site_id": group.site_id})
+    response = client.post(
+        "/staff/new",
+        data={"display_name": "X", "username": "boss", "role": "teacher", "site_id": group.site_id},
+    )
     assert 'id="username-error"' in response.text
-    response = client.post("/staff/new", data={"display_name": "X", "username": "Bad Name!",
-                                               "role": "teacher", "site_id": group.site_id})
+    response = client.post(
+        "/staff/new",
+        data={
+            "display_name": "X",
+            "username": "Bad Name!",
+            "role": "teacher",
+            "site_id": group.site_id,
+        },
+    )
     assert 'id="username-error"' in response.text
 
 
@@ -64,11 +90,13 @@ def test_teacher_pastes_a_list_and_gets_cards(client, make_user, make_group, log
     teacher = make_user(Role.TEACHER, group=group)
     login(teacher)
     names = "Aïcha Ben Ali\n\n  fatou   diallo \nAïcha Ben Ali\nOlek Wiśniewski\n"
-    response = client.post(f"/groups/{group.id}/trainees/new",
-                           data={"names": names, "request_id": "batch-1"})
+    response = client.post(
+        f"/groups/{group.id}/trainees/new", data={"names": names, "request_id": "batch-1"}
+    )
     assert response.status_code == 200
-    trainees = db.session.scalars(sa.select(User).where(User.role == Role.TRAINEE)
-                                  .order_by(User.id)).all()
+    trainees = db.session.scalars(
+        sa.select(User).where(User.role == Role.TRAINEE).order_by(User.id)
+    ).all()
     assert [t.username for t in trainees] == ["aicha.a", "fatou.d", "olek.w"]
     assert all(group in t.groups for t in trainees)
     assert response.text.count('class="login-card"') == 3
@@ -76,10 +104,14 @@ def test_teacher_pastes_a_list_and_gets_cards(client, make_user, make_group, log
     assert "/login?u=aicha.a" in response.text
     cards = re.findall(r'class="login-card__secret">([^<]+)</dd>', response.text)
     assert passphrases.verify(trainees[0].password_hash, cards[1])
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEvent)
-        .where(AuditEvent.action == "trainee_created")
-    ) == 3
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "trainee_created")
+        )
+        == 3
+    )
 
 
 def test_same_request_twice_creates_no_duplicates(client, make_user, make_group, login):
@@ -142,8 +174,9 @@ def test_admin_attaches_and_detaches_staff(app, client, make_user, make_group, l
     trainee = make_user(display_name="Samir Benali")
     page = client.get(f"/groups/{group.id}").text
     assert "Karim Haddad" in page and "Samir Benali" not in page
-    response = client.post(f"/groups/{group.id}/staff", data={"user_id": teacher.id,
-                                                              "action": "attach"})
+    response = client.post(
+        f"/groups/{group.id}/staff", data={"user_id": teacher.id, "action": "attach"}
+    )
     assert response.status_code == 303
     db.session.refresh(group)
     assert teacher in group.members
@@ -154,8 +187,9 @@ def test_admin_attaches_and_detaches_staff(app, client, make_user, make_group, l
     client.post(f"/groups/{group.id}/staff", data={"user_id": teacher.id, "action": "detach"})
     assert http.get(f"/groups/{group.id}").status_code == 404
     # Trainees are not staff: attaching one is refused.
-    refused = client.post(f"/groups/{group.id}/staff", data={"user_id": trainee.id,
-                                                             "action": "attach"})
+    refused = client.post(
+        f"/groups/{group.id}/staff", data={"user_id": trainee.id, "action": "attach"}
+    )
     assert refused.status_code == 404
 
 
@@ -170,12 +204,14 @@ def test_distinct_users_never_compare_equal(make_user):
 
 
 def _create(http, group, names, request_id):
-    return http.post(f"/groups/{group.id}/trainees/new",
-                     data={"names": names, "request_id": request_id})
+    return http.post(
+        f"/groups/{group.id}/trainees/new", data={"names": names, "request_id": request_id}
+    )
 
 
 def test_detached_teacher_cannot_replay_a_creation_on_another_group(
-        app, client, make_user, make_group, login):
+    app, client, make_user, make_group, login
+):
     """The attack: detached from group A, replay A's request id on group B's form."""
     group_a, group_b = make_group(), make_group()
     teacher = make_user(Role.TEACHER, group=group_a)
@@ -192,12 +228,19 @@ def test_detached_teacher_cannot_replay_a_creation_on_another_group(
     assert "samir.b" not in replay.text
     db.session.refresh(samir)
     assert samir.password_hash == hash_before  # no card reissued
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "card_reissued")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "card_reissued")
+        )
+        == 0
+    )
 
 
 def test_replay_on_the_same_group_after_detachment_is_refused(
-        app, client, make_user, make_group, login):
+    app, client, make_user, make_group, login
+):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group)
     login(teacher)
@@ -242,19 +285,24 @@ def test_request_ids_expire_after_a_day(client, make_user, make_group, login):
     db.session.commit()
     again = _create(client, group, "Kevin Martin", "old-id")
     assert "kevin.m" in again.text  # handled as a new request, not a replay of Samir's cards
-    assert 'samir.b' not in again.text
+    assert "samir.b" not in again.text
 
 
 def test_card_reissue_and_reset_code_use_current_attachments(
-        app, client, make_user, make_group, login):
+    app, client, make_user, make_group, login
+):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group)
     trainee = make_user(group=group)
     login(teacher)
     group.members.remove(teacher)
     db.session.commit()
-    assert client.post(f"/groups/{group.id}/cards",
-                       data={"trainee": [str(trainee.id)]}).status_code == 404
+    assert (
+        client.post(f"/groups/{group.id}/cards", data={"trainee": [str(trainee.id)]}).status_code
+        == 404
+    )
     assert client.post(f"/trainees/{trainee.id}/reset-code").status_code == 404
-    assert client.post(f"/revision/trainees/{trainee.id}/exam-time",
-                       data={"minutes": 40}).status_code == 404
+    assert (
+        client.post(f"/revision/trainees/{trainee.id}/exam-time", data={"minutes": 40}).status_code
+        == 404
+    )

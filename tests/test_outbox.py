@@ -62,21 +62,40 @@ def trainee(app, make_user, make_group, login, client):
 def _prepare(kind, app, trainee, client, make_user, login) -> Write:
     today = date.today().isoformat()
     if kind == "budget":
-        return Write("/budget/entries",
-                     {"kind": "expense", "amount": "12,50", "category": "food", "day": today},
-                     {"kind": "expense", "amount": "douze", "category": "food", "day": today},
-                     lambda: count(Entry), "amount")
+        return Write(
+            "/budget/entries",
+            {"kind": "expense", "amount": "12,50", "category": "food", "day": today},
+            {"kind": "expense", "amount": "douze", "category": "food", "day": today},
+            lambda: count(Entry),
+            "amount",
+        )
     if kind == "journal":
-        return Write("/journal/write", {"mood": "4", "text": "Bonne journée", "day": today},
-                     {"text": "Sans visage", "day": today}, lambda: count(JournalEntry), "mood")
+        return Write(
+            "/journal/write",
+            {"mood": "4", "text": "Bonne journée", "day": today},
+            {"text": "Sans visage", "day": today},
+            lambda: count(JournalEntry),
+            "mood",
+        )
     if kind == "goal":
-        return Write("/journal/goals/new", {"title": "Ouvrir un compte"}, {"title": ""},
-                     lambda: count(Goal), "title")
-    goal = journal.create_goal(trainee, "goal-1", "Carte Vitale", ["health"], "", None,
-                               ["Appeler la CPAM"])
+        return Write(
+            "/journal/goals/new",
+            {"title": "Ouvrir un compte"},
+            {"title": ""},
+            lambda: count(Goal),
+            "title",
+        )
+    goal = journal.create_goal(
+        trainee, "goal-1", "Carte Vitale", ["health"], "", None, ["Appeler la CPAM"]
+    )
     if kind == "step":
-        return Write(f"/journal/goals/{goal.id}", {"step-text": "Envoyer le formulaire"},
-                     {"step-text": ""}, lambda: count(GoalStep) - 1, "step-text")
+        return Write(
+            f"/journal/goals/{goal.id}",
+            {"step-text": "Envoyer le formulaire"},
+            {"step-text": ""},
+            lambda: count(GoalStep) - 1,
+            "step-text",
+        )
     if kind == "toggle":
         step = goal.steps[0]
 
@@ -89,30 +108,51 @@ def _prepare(kind, app, trainee, client, make_user, login) -> Write:
         loaded, problems = content.read_lessons(LESSONS)
         assert problems == []
         content.load_lessons(loaded)
-        return Write("/lessons/test-cuisine/exercises/single", {"choice": "un couteau"}, {},
-                     lambda: count(ExerciseAttempt), "answer")
+        return Write(
+            "/lessons/test-cuisine/exercises/single",
+            {"choice": "un couteau"},
+            {},
+            lambda: count(ExerciseAttempt),
+            "answer",
+        )
     from webapp.revision.services import load_bank
 
     questions, _problems = content.read_bank()
     load_bank([q for q in questions if titles.unit_scope("AR", q["competency"]) == "1"][:6])
     question = db.session.scalar(sa.select(Question).order_by(Question.id))
     if kind == "review":
-        return Write("/revision/answer", {**right_form(question), "question_id": question.id,
-                                          "mode": "review"},
-                     {"question_id": question.id, "mode": "review"},
-                     lambda: count(ReviewLog), "answer")
+        return Write(
+            "/revision/answer",
+            {**right_form(question), "question_id": question.id, "mode": "review"},
+            {"question_id": question.id, "mode": "review"},
+            lambda: count(ReviewLog),
+            "answer",
+        )
     volunteer = make_user(Role.VOLUNTEER, group=trainee.groups[0])
     host = app.test_client()
     login(volunteer, http=host)
-    host.post("/live/new", data={"group_id": trainee.groups[0].id, "scopes": ["1"], "count": 2,
-                                 "time_limit": 0, "client_id": "room"})
+    host.post(
+        "/live/new",
+        data={
+            "group_id": trainee.groups[0].id,
+            "scopes": ["1"],
+            "count": 2,
+            "time_limit": 0,
+            "client_id": "room",
+        },
+    )
     live = db.session.scalar(sa.select(LiveSession))
     assert client.post(f"/join/{live.code}", data={"nickname": "Sam"}).status_code == 303
     host.post(f"/live/{live.code}/advance", data={"version": live.version})
     db.session.refresh(live)
     asked = db.session.get(Question, live.question_ids[0])
-    return Write(f"/live/{live.code}/answer", {**right_form(asked), "index": "0"},
-                 {"index": "1", **right_form(asked)}, lambda: count(LiveAnswer), "answer")
+    return Write(
+        f"/live/{live.code}/answer",
+        {**right_form(asked), "index": "0"},
+        {"index": "1", **right_form(asked)},
+        lambda: count(LiveAnswer),
+        "answer",
+    )
 
 
 @pytest.fixture(params=KINDS)
@@ -155,20 +195,30 @@ def test_without_the_header_the_form_still_redirects(write, client):
 
 
 def test_no_message_is_left_for_the_next_page(client, trainee):
-    client.post("/budget/entries", headers=outbox(trainee), data={
-        "kind": "expense", "amount": "3", "category": "food", "day": date.today().isoformat(),
-        "client_id": "quiet"})
+    client.post(
+        "/budget/entries",
+        headers=outbox(trainee),
+        data={
+            "kind": "expense",
+            "amount": "3",
+            "category": "food",
+            "day": date.today().isoformat(),
+            "client_id": "quiet",
+        },
+    )
     with client.session_transaction() as session:
         assert not session.get("_flashes")
 
 
-def test_a_lesson_answer_gets_its_grade_and_counts_once_in_progress(app, client, trainee,
-                                                                  make_user, login):
+def test_a_lesson_answer_gets_its_grade_and_counts_once_in_progress(
+    app, client, trainee, make_user, login
+):
     lesson = _prepare("lesson", app, trainee, client, make_user, login)
     right = client.post(lesson.url, data=lesson.form("a-1"), headers=outbox(trainee))
     assert right.json["feedback"] == {"correct": True, "expected": ["un couteau"]}
-    wrong = client.post(lesson.url, data=lesson.form("a-2", choice="un verre"),
-                        headers=outbox(trainee))
+    wrong = client.post(
+        lesson.url, data=lesson.form("a-2", choice="un verre"), headers=outbox(trainee)
+    )
     assert wrong.json["feedback"]["correct"] is False
     replay = client.post(lesson.url, data=lesson.form("a-1"), headers=outbox(trainee))
     assert replay.json["state"] == "duplicate" and replay.json["feedback"]["correct"] is True
@@ -182,14 +232,16 @@ def test_a_review_answer_gets_its_grade(app, client, trainee, make_user, login):
 
 
 def test_a_live_answer_replayed_after_the_question_closed_is_a_duplicate(
-        app, client, trainee, make_user, login):
+    app, client, trainee, make_user, login
+):
     live = _prepare("live", app, trainee, client, make_user, login)
     _acked(client.post(live.url, data=live.form("l-1"), headers=outbox(trainee)), "l-1", "stored")
     session = db.session.scalar(sa.select(LiveSession))
     session.phase = "reveal"  # the question has closed; the session goes on
     db.session.commit()
-    _acked(client.post(live.url, data=live.form("l-1"), headers=outbox(trainee)), "l-1",
-           "duplicate")
+    _acked(
+        client.post(live.url, data=live.form("l-1"), headers=outbox(trainee)), "l-1", "duplicate"
+    )
 
 
 def test_a_tick_sent_twice_stays_ticked(app, client, trainee, make_user, login):
@@ -214,16 +266,18 @@ def test_twenty_concurrent_replays_store_one_row_and_all_succeed(app, write, cli
 
     def send(number):
         start.wait()
-        answers[number] = phones[number].post(write.url, data=write.form("same-id"),
-                                              headers=outbox(trainee))
+        answers[number] = phones[number].post(
+            write.url, data=write.form("same-id"), headers=outbox(trainee)
+        )
 
     threads = [threading.Thread(target=send, args=(number,)) for number in range(len(phones))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert [answer.status_code for answer in answers] == [200] * 20, \
-        [(a.status_code, a.headers.get("X-Outbox-Reason")) for a in answers]
+    assert [answer.status_code for answer in answers] == [200] * 20, [
+        (a.status_code, a.headers.get("X-Outbox-Reason")) for a in answers
+    ]
     assert {answer.headers["X-Outbox-Ack"] for answer in answers} == {"same-id"}
     states = sorted(answer.headers["X-Outbox-State"] for answer in answers)
     assert states == ["duplicate"] * 19 + ["stored"]
@@ -246,8 +300,7 @@ def test_a_write_after_the_session_ended_is_401_not_the_sign_in_page(write, clie
     assert write.rows() == 0
 
 
-def test_a_write_for_another_user_is_409_and_stores_nothing(app, write, trainee, make_user,
-                                                           login):
+def test_a_write_for_another_user_is_409_and_stores_nothing(app, write, trainee, make_user, login):
     other = make_user(group=trainee.groups[0])
     phone = app.test_client()
     login(other, http=phone)
@@ -257,40 +310,45 @@ def test_a_write_for_another_user_is_409_and_stores_nothing(app, write, trainee,
     assert write.rows() == 0
 
 
-def test_a_stale_token_is_403_csrf_then_a_fresh_one_works(app, write, client, trainee,
-                                                          monkeypatch):
+def test_a_stale_token_is_403_csrf_then_a_fresh_one_works(app, write, client, trainee, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    stale = client.post(write.url, data=write.form("csrf-1"),
-                        headers=outbox(trainee, **{"X-CSRFToken": "expired"}))
+    stale = client.post(
+        write.url, data=write.form("csrf-1"), headers=outbox(trainee, **{"X-CSRFToken": "expired"})
+    )
     assert stale.status_code == 403
     assert stale.headers["X-Outbox-Reason"] == "csrf"
     assert write.rows() == 0
     token = client.get("/outbox/token", headers={"X-Outbox": "1"}).json["csrf"]
-    fresh = client.post(write.url, data=write.form("csrf-1"),
-                        headers=outbox(trainee, **{"X-CSRFToken": token}))
+    fresh = client.post(
+        write.url, data=write.form("csrf-1"), headers=outbox(trainee, **{"X-CSRFToken": token})
+    )
     _acked(fresh, "csrf-1", "stored")
 
 
-def test_a_session_that_ended_answers_signin_before_the_token_check(app, client, trainee,
-                                                                    monkeypatch):
+def test_a_session_that_ended_answers_signin_before_the_token_check(
+    app, client, trainee, monkeypatch
+):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     db.session.execute(sa.delete(AuthSession))
     db.session.commit()
-    response = client.post("/journal/write", headers=outbox(trainee), data={
-        "mood": "3", "day": date.today().isoformat(), "client_id": "j-1"})
+    response = client.post(
+        "/journal/write",
+        headers=outbox(trainee),
+        data={"mood": "3", "day": date.today().isoformat(), "client_id": "j-1"},
+    )
     assert response.status_code == 401 and response.headers["X-Outbox-Reason"] == "signin"
 
 
 # --- validation, not found, retry ------------------------------------------------------------
 
 
-def test_a_refused_write_is_422_with_the_reason_in_the_users_language(refusable, client,
-                                                                      trainee):
+def test_a_refused_write_is_422_with_the_reason_in_the_users_language(refusable, client, trainee):
     write = refusable
     trainee.locale = "en"
     db.session.commit()
-    response = client.post(write.url, data={**write.bad, "client_id": "bad-1"},
-                           headers=outbox(trainee))
+    response = client.post(
+        write.url, data={**write.bad, "client_id": "bad-1"}, headers=outbox(trainee)
+    )
     assert response.status_code == 422, response.text
     assert response.headers["X-Outbox-Reason"] == "invalid"
     assert response.json["reason"] == "invalid"
@@ -298,15 +356,19 @@ def test_a_refused_write_is_422_with_the_reason_in_the_users_language(refusable,
     assert english and not any(arabic(message) for message in english)
     trainee.locale = "ar"
     db.session.commit()
-    again = client.post(write.url, data={**write.bad, "client_id": "bad-1"},
-                        headers=outbox(trainee)).json["errors"][write.bad_field]
+    again = client.post(
+        write.url, data={**write.bad, "client_id": "bad-1"}, headers=outbox(trainee)
+    ).json["errors"][write.bad_field]
     assert again and all(arabic(message) for message in again)
     assert write.rows() == 0
 
 
 def test_an_item_without_a_client_id_is_422(client, trainee):
-    response = client.post("/journal/write", headers=outbox(trainee),
-                           data={"mood": "3", "day": date.today().isoformat()})
+    response = client.post(
+        "/journal/write",
+        headers=outbox(trainee),
+        data={"mood": "3", "day": date.today().isoformat()},
+    )
     assert response.status_code == 422 and "client_id" in response.json["errors"]
     assert count(JournalEntry) == 0
 
@@ -320,8 +382,10 @@ def test_what_is_gone_or_not_yours_is_404_gone(app, client, trainee, make_user, 
     cases = [
         (f"/journal/steps/{goal.steps[0].id}/toggle", {"done": "1", "client_id": "g-1"}),
         (f"/journal/goals/{goal.id}", {"step-text": "Moi aussi", "client_id": "g-2"}),
-        ("/journal/write", {"mood": "3", "day": date.today().isoformat(),
-                            "client_id": "their-entry"}),  # someone else's client id
+        (
+            "/journal/write",
+            {"mood": "3", "day": date.today().isoformat(), "client_id": "their-entry"},
+        ),  # someone else's client id
         ("/lessons/test-cuisine/exercises/nowhere", {"choice": "x", "client_id": "g-3"}),
         ("/lessons/no-such-lesson/exercises/single", {"choice": "x", "client_id": "g-4"}),
     ]
@@ -351,8 +415,9 @@ def test_server_errors_and_too_many_say_retry(app, client, trainee, monkeypatch)
 
 
 def test_a_write_the_outbox_does_not_know_is_never_a_redirect(client, trainee):
-    response = client.post("/revision/settings", data={"daily_target": "12"},
-                           headers=outbox(trainee))
+    response = client.post(
+        "/revision/settings", data={"daily_target": "12"}, headers=outbox(trainee)
+    )
     assert response.status_code != 303 and "X-Outbox-Reason" in response.headers
     assert "X-Outbox-Ack" not in response.headers
 
@@ -370,8 +435,9 @@ def test_the_token_is_fresh_json_and_never_a_redirect(client, trainee):
         assert signed_out.status_code == 401 and signed_out.json == {"reason": "signin"}
 
 
-def test_offline_home_holds_only_name_next_lesson_and_counts(app, client, trainee, make_user,
-                                                             login):
+def test_offline_home_holds_only_name_next_lesson_and_counts(
+    app, client, trainee, make_user, login
+):
     _prepare("review", app, trainee, client, make_user, login)
     loaded, _problems = content.read_lessons(LESSONS)
     content.load_lessons(loaded)
@@ -391,8 +457,9 @@ def test_offline_home_holds_only_name_next_lesson_and_counts(app, client, traine
     assert client.get("/offline/home").status_code == 401
 
 
-def test_pages_say_whose_they_are_but_the_shared_offline_page_does_not(app, client, trainee,
-                                                                       make_user, login):
+def test_pages_say_whose_they_are_but_the_shared_offline_page_does_not(
+    app, client, trainee, make_user, login
+):
     _prepare("lesson", app, trainee, client, make_user, login)
     assert f'data-user-id="{trainee.id}"' in client.get("/").text
     assert "data-user-id" not in client.get("/offline").text
@@ -403,22 +470,28 @@ def test_pages_say_whose_they_are_but_the_shared_offline_page_does_not(app, clie
     assert "data-user-id" not in client.get("/login").text
 
 
-def test_answers_to_every_exercise_sent_at_once_all_count_in_progress(app, client, trainee,
-                                                                     make_user, login):
+def test_answers_to_every_exercise_sent_at_once_all_count_in_progress(
+    app, client, trainee, make_user, login
+):
     from tests.test_lessons import RIGHT
 
     _prepare("lesson", app, trainee, client, make_user, login)
-    client.post("/lessons/test-cuisine/exercises/single", headers=outbox(trainee),
-                data={"choice": "un verre", "client_id": "before"})  # the progress row exists
+    client.post(
+        "/lessons/test-cuisine/exercises/single",
+        headers=outbox(trainee),
+        data={"choice": "un verre", "client_id": "before"},
+    )  # the progress row exists
     phones = {kind: clone(app, client) for kind in RIGHT}
     start = threading.Barrier(len(phones))
     answers = {}
 
     def send(kind):
         start.wait()
-        answers[kind] = phones[kind].post(f"/lessons/test-cuisine/exercises/{kind}",
-                                          data={**RIGHT[kind], "client_id": f"at-once-{kind}"},
-                                          headers=outbox(trainee))
+        answers[kind] = phones[kind].post(
+            f"/lessons/test-cuisine/exercises/{kind}",
+            data={**RIGHT[kind], "client_id": f"at-once-{kind}"},
+            headers=outbox(trainee),
+        )
 
     threads = [threading.Thread(target=send, args=(kind,)) for kind in phones]
     for thread in threads:
@@ -433,8 +506,7 @@ def test_answers_to_every_exercise_sent_at_once_all_count_in_progress(app, clien
     assert progress.answered == len(RIGHT) and progress.completed_at is not None
 
 
-def test_a_live_answer_from_a_phone_not_in_the_game_is_gone(app, client, trainee, make_user,
-                                                            login):
+def test_a_live_answer_from_a_phone_not_in_the_game_is_gone(app, client, trainee, make_user, login):
     live = _prepare("live", app, trainee, client, make_user, login)
     stranger = app.test_client()
     response = stranger.post(live.url, data=live.form("s-1"), headers={"X-Outbox": "1"})

@@ -34,8 +34,11 @@ def test_length_and_variety_rule(ctx, phrase, accepted):
 
 
 def test_common_passwords_are_refused(ctx):
-    common = next(word for word in passphrases.common_password_lines()
-                  if len(word) >= 12 and len(set(word)) >= 4)
+    common = next(
+        word
+        for word in passphrases.common_password_lines()
+        if len(word) >= 12 and len(set(word)) >= 4
+    )
     assert passphrases.problem(common) is not None
     assert passphrases.problem(common.upper()) is not None
 
@@ -63,18 +66,34 @@ def test_blocklist_is_a_real_list_of_at_least_100000_passwords(ctx):
     assert "tulipe-orange-camion" not in common
 
 
-@pytest.mark.parametrize("phrase", [
-    "password12345", "Passerelle2026!", "123456789abc", "PASSWORD12345", "azertyuiop2026",
-    "motdepasse123!", "soleil123456", "  Password12345  ", "2026!!passerelle",
-])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "password12345",
+        "Passerelle2026!",
+        "123456789abc",
+        "PASSWORD12345",
+        "azertyuiop2026",
+        "motdepasse123!",
+        "soleil123456",
+        "  Password12345  ",
+        "2026!!passerelle",
+    ],
+)
 def test_common_passwords_and_their_variants_are_refused(ctx, phrase):
     assert passphrases.problem(phrase) is not None
 
 
-@pytest.mark.parametrize("phrase", [
-    "samir.b-2026!!", "Samir Benali 2026", "benali-samir-123", "SAMIRBENALI!!!",
-    "Samir.Benali.2026.ok",
-])
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "samir.b-2026!!",
+        "Samir Benali 2026",
+        "benali-samir-123",
+        "SAMIRBENALI!!!",
+        "Samir.Benali.2026.ok",
+    ],
+)
 def test_the_users_own_names_are_refused(ctx, phrase):
     assert passphrases.problem(phrase, "samir.b", "Samir Benali") is not None
 

@@ -66,8 +66,9 @@ def test_no_count_without_plural_forms(language):
             assert not re.search(r"%\((num|count|days|minutes)\)", message.id), message.id
 
 
-@pytest.mark.parametrize("n, text", [(14, "منذ 14 يومًا"), (3, "منذ 3 أيام"), (2, "منذ يومين"),
-                                     (100, "منذ 100 يوم")])
+@pytest.mark.parametrize(
+    "n, text", [(14, "منذ 14 يومًا"), (3, "منذ 3 أيام"), (2, "منذ يومين"), (100, "منذ 100 يوم")]
+)
 def test_days_not_seen_in_arabic(app, n, text):
     with app.test_request_context(), force_locale("ar"):
         assert text in ngettext("Not seen for %(num)d day", "Not seen for %(num)d days", n)
@@ -80,10 +81,12 @@ def test_a_deadline_reads_by_not_ago(app):
         assert gettext("by %(date)s", date="3 ديسمبر") == "بحلول 3 ديسمبر"
 
 
-@pytest.mark.parametrize("language, shown", [("fr", "1\u202f250 points"), ("en", "1,250 points"),
-                                             ("ar", "1,250 نقطةً")])  # 1250: n % 100 = 50, many
+@pytest.mark.parametrize(
+    "language, shown", [("fr", "1\u202f250 points"), ("en", "1,250 points"), ("ar", "1,250 نقطةً")]
+)  # 1250: n % 100 = 50, many
 def test_live_scores_are_numbers_said_by_babel(app, language, shown):
     with app.test_request_context(), force_locale(language):
         score = app.jinja_env.from_string(
-            '{{ ngettext("%(num)s point", "%(num)s points", n, num=n|numberformat) }}')
+            '{{ ngettext("%(num)s point", "%(num)s points", n, num=n|numberformat) }}'
+        )
         assert score.render(n=1250) == shown

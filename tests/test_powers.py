@@ -24,8 +24,9 @@ EN = {"Accept-Language": "en"}
 def _detach(person, group):
     """The admin detaches a staff member from a group (through the real service)."""
     admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN))
-    set_attachment(admin, db.session.get(Group, group.id), db.session.get(User, person.id),
-                   attach=False)
+    set_attachment(
+        admin, db.session.get(Group, group.id), db.session.get(User, person.id), attach=False
+    )
 
 
 @pytest.fixture
@@ -40,17 +41,26 @@ def staffroom(app, make_group, make_user, login):
     make_user(Role.ADMIN)
     db.session.commit()
     phones = {}
-    for name, user in (("karim", karim), ("lea", lea), ("samir", trainee_a),
-                       ("nadia", trainee_b)):
+    for name, user in (("karim", karim), ("lea", lea), ("samir", trainee_a), ("nadia", trainee_b)):
         phones[name] = app.test_client()
         login(user, http=phones[name])
-    return {"a": group_a, "b": group_b, "karim": karim, "lea": lea, "samir": trainee_a,
-            "nadia": trainee_b, **{f"{name}_http": http for name, http in phones.items()}}
+    return {
+        "a": group_a,
+        "b": group_b,
+        "karim": karim,
+        "lea": lea,
+        "samir": trainee_a,
+        "nadia": trainee_b,
+        **{f"{name}_http": http for name, http in phones.items()},
+    }
 
 
 def _assign(http, group, client_id, target="module:fle-a1", message=""):
-    return http.post(f"/dashboard/groups/{group.id}/assign", headers=EN,
-                     data={"target": target, "client_id": client_id, "message": message})
+    return http.post(
+        f"/dashboard/groups/{group.id}/assign",
+        headers=EN,
+        data={"target": target, "client_id": client_id, "message": message},
+    )
 
 
 def _assignments():
@@ -63,11 +73,16 @@ def _assignments():
 def test_a_co_teachers_replayed_assign_id_never_returns_the_first_teachers_row(staffroom):
     """The attack: Lea replays Karim's client id: she must get her own new assignment."""
     group_a = staffroom["a"]
-    assert _assign(staffroom["karim_http"], group_a, "shared-id", message="Karim").status_code \
-        == 303
+    assert (
+        _assign(staffroom["karim_http"], group_a, "shared-id", message="Karim").status_code == 303
+    )
     karims = _assignments()[0]
-    assert _assign(staffroom["lea_http"], group_a, "shared-id", target="practice:2",
-                   message="Lea").status_code == 303
+    assert (
+        _assign(
+            staffroom["lea_http"], group_a, "shared-id", target="practice:2", message="Lea"
+        ).status_code
+        == 303
+    )
     rows = _assignments()
     assert len(rows) == 2
     leas = rows[1]
@@ -76,8 +91,9 @@ def test_a_co_teachers_replayed_assign_id_never_returns_the_first_teachers_row(s
     assert (karims.created_by, karims.message) == (staffroom["karim"].id, "Karim")
     # At service level too: the row returned is never someone else's.
     lea = db.session.get(User, staffroom["lea"].id)
-    again = dashboard.assign(lea, db.session.get(Group, group_a.id), "shared-id", "module",
-                             "fle-a1", None, "", [])
+    again = dashboard.assign(
+        lea, db.session.get(Group, group_a.id), "shared-id", "module", "fle-a1", None, "", []
+    )
     assert again.id == leas.id and again.created_by == lea.id
     # The raw id is stored nowhere anyone could look it up.
     assert all(row.client_id != "shared-id" for row in rows)
@@ -89,7 +105,9 @@ def test_an_assign_id_replayed_on_another_group_is_a_new_assignment(staffroom):
     _assign(staffroom["karim_http"], staffroom["b"], "same-id", message="for B")
     rows = _assignments()
     assert [(row.group_id, row.message) for row in rows] == [
-        (staffroom["a"].id, "for A"), (staffroom["b"].id, "for B")]
+        (staffroom["a"].id, "for A"),
+        (staffroom["b"].id, "for B"),
+    ]
     assert "for B" in staffroom["nadia_http"].get("/").text
     # A double tap on the same form still assigns once.
     _assign(staffroom["karim_http"], staffroom["b"], "same-id", message="for B")
@@ -98,8 +116,9 @@ def test_an_assign_id_replayed_on_another_group_is_a_new_assignment(staffroom):
 
 def test_assign_ids_expire_after_a_day(staffroom):
     _assign(staffroom["karim_http"], staffroom["a"], "old-id", message="first")
-    db.session.execute(sa.update(ProcessedRequest).values(created_at=utcnow()
-                                                          - timedelta(hours=25)))
+    db.session.execute(
+        sa.update(ProcessedRequest).values(created_at=utcnow() - timedelta(hours=25))
+    )
     db.session.commit()
     _assign(staffroom["karim_http"], staffroom["a"], "old-id", message="second")
     assert [row.message for row in _assignments()] == ["first", "second"]
@@ -109,8 +128,16 @@ def test_assign_ids_expire_after_a_day(staffroom):
 
 
 def _new_session(http, group, client_id):
-    return http.post("/live/new", data={"group_id": group.id if group else 0, "scopes": ["1"],
-                                        "count": 2, "time_limit": 0, "client_id": client_id})
+    return http.post(
+        "/live/new",
+        data={
+            "group_id": group.id if group else 0,
+            "scopes": ["1"],
+            "count": 2,
+            "time_limit": 0,
+            "client_id": client_id,
+        },
+    )
 
 
 def test_a_replayed_live_client_id_never_reveals_another_hosts_session(staffroom, bank):
@@ -153,8 +180,10 @@ def test_a_detached_volunteer_can_no_longer_host_their_old_session(hosted):
     assert host.get(f"/live/{live.code}/host").status_code == 404
     assert host.get(f"/live/{live.code}/results").status_code == 404
     for _ in range(3):  # next question, reveal, end: nothing moves
-        assert host.post(f"/live/{live.code}/advance",
-                         data={"version": live.version}).status_code == 404
+        assert (
+            host.post(f"/live/{live.code}/advance", data={"version": live.version}).status_code
+            == 404
+        )
     db.session.refresh(live)
     assert (live.phase, live.version) == ("lobby", 1)
     # Nor is it listed among their sessions any more.
@@ -211,19 +240,30 @@ def test_a_co_teachers_lesson_cannot_go_to_a_group_that_cannot_read_it(staffroom
     assert refused.status_code == 200 and 'id="target-error"' in refused.text
     assert _assignments() == []
     # Group A may have it.
-    assert _assign(karim, staffroom["a"], "fine", target=f"lesson:{leas_lesson}").status_code \
-        == 303
+    assert _assign(karim, staffroom["a"], "fine", target=f"lesson:{leas_lesson}").status_code == 303
     # The rule holds in the service itself, with a clear reason.
     with pytest.raises(dashboard.Unreadable):
-        dashboard.assign(db.session.get(User, staffroom["karim"].id),
-                         db.session.get(Group, staffroom["b"].id), "svc", "lesson",
-                         leas_lesson, None, "", [])
+        dashboard.assign(
+            db.session.get(User, staffroom["karim"].id),
+            db.session.get(Group, staffroom["b"].id),
+            "svc",
+            "lesson",
+            leas_lesson,
+            None,
+            "",
+            [],
+        )
     assert len(_assignments()) == 1
 
 
 def test_a_lesson_whose_author_left_the_group_leaves_the_trainees_list(staffroom, leas_lesson):
-    _assign(staffroom["karim_http"], staffroom["a"], "given", target=f"lesson:{leas_lesson}",
-            message="Lisez la leçon de Lea")
+    _assign(
+        staffroom["karim_http"],
+        staffroom["a"],
+        "given",
+        target=f"lesson:{leas_lesson}",
+        message="Lisez la leçon de Lea",
+    )
     assert "Lisez la leçon de Lea" in staffroom["samir_http"].get("/").text
     _detach(staffroom["lea"], staffroom["a"])
     home = staffroom["samir_http"].get("/").text
@@ -241,13 +281,22 @@ def test_a_trainee_cannot_squat_anothers_recurring_line_id(app, staffroom):
     from webapp.budget.models import Entry, RecurringItem
 
     samir = staffroom["samir_http"]
-    samir.post("/budget/recurring", data={"amount": "400", "kind": "expense",
-                                          "category": "rent", "day_of_month": "1"})
+    samir.post(
+        "/budget/recurring",
+        data={"amount": "400", "kind": "expense", "category": "rent", "day_of_month": "1"},
+    )
     item = db.session.scalar(sa.select(RecurringItem))
     today = date.today()
-    staffroom["nadia_http"].post("/budget/entries", data={
-        "amount": "1", "category": "food", "kind": "expense", "day": today.isoformat(),
-        "client_id": f"rec-{item.id}-{today:%Y-%m}"})
+    staffroom["nadia_http"].post(
+        "/budget/entries",
+        data={
+            "amount": "1",
+            "category": "food",
+            "kind": "expense",
+            "day": today.isoformat(),
+            "client_id": f"rec-{item.id}-{today:%Y-%m}",
+        },
+    )
     assert samir.post(f"/budget/recurring/{item.id}/stop").status_code == 303
     samirs = list(db.session.scalars(sa.select(Entry).where(Entry.recurring_id == item.id)))
     assert [(e.user_id, e.cents) for e in samirs] == [(staffroom["samir"].id, 40000)]
@@ -263,10 +312,22 @@ def test_a_trainee_cannot_squat_the_review_id_of_anothers_live_answer(app, staff
 
     question = db.session.scalar(sa.select(Question))
     for number in range(1, 6):
-        staffroom["nadia_http"].post("/revision/answer", data={
-            **right_form(question), "question_id": question.id, "client_id": f"live-{number}"})
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog).where(
-        ReviewLog.client_id.like("live-%"))) == 0
+        staffroom["nadia_http"].post(
+            "/revision/answer",
+            data={
+                **right_form(question),
+                "question_id": question.id,
+                "client_id": f"live-{number}",
+            },
+        )
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ReviewLog)
+            .where(ReviewLog.client_id.like("live-%"))
+        )
+        == 0
+    )
     karim = staffroom["karim_http"]
     _new_session(karim, staffroom["a"], "quiz")
     live = db.session.scalar(sa.select(LiveSession))
@@ -281,7 +342,8 @@ def test_a_trainee_cannot_squat_the_review_id_of_anothers_live_answer(app, staff
 
 
 def test_editing_a_published_lesson_withdraws_it_until_an_admin_publishes_again(
-        app, staffroom, leas_lesson, login):
+    app, staffroom, leas_lesson, login
+):
     """The attack: once an admin showed Lea's lesson to every site, Lea (or Lea detached from
     every group) changes its text: the new text must not reach every site unreviewed."""
     admin_http = app.test_client()
@@ -294,8 +356,9 @@ def test_editing_a_published_lesson_withdraws_it_until_an_admin_publishes_again(
     assert nadia.get(f"/lessons/{leas_lesson}").status_code == 200
     _detach(staffroom["lea"], staffroom["a"])
     changed = STARTER.replace("Une deuxième idée.", "Un tout autre texte.")
-    edited = lea.post(f"/lessons/{leas_lesson}/edit", data={"source": changed}, headers=EN,
-                      follow_redirects=True)
+    edited = lea.post(
+        f"/lessons/{leas_lesson}/edit", data={"source": changed}, headers=EN, follow_redirects=True
+    )
     assert "until an admin shows it to all sites again" in edited.text
     assert nadia.get(f"/lessons/{leas_lesson}").status_code == 404
     assert staffroom["samir_http"].get(f"/lessons/{leas_lesson}").status_code == 404

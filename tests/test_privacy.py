@@ -34,17 +34,26 @@ def people(app, make_group, make_user, login, client):
     login(trainee)
     staff = app.test_client()
     login(teacher, http=staff)
-    return {"trainee": trainee, "teacher": teacher, "admin": admin, "staff": staff,
-            "group": group}
+    return {"trainee": trainee, "teacher": teacher, "admin": admin, "staff": staff, "group": group}
 
 
 def _shared_entry(client, people, text=SECRET, client_id="e1"):
-    client.post("/journal/write", data={"mood": "2", "text": text, "goal_id": "0",
-                                        "day": date.today().isoformat(), "client_id": client_id})
+    client.post(
+        "/journal/write",
+        data={
+            "mood": "2",
+            "text": text,
+            "goal_id": "0",
+            "day": date.today().isoformat(),
+            "client_id": client_id,
+        },
+    )
     entry = db.session.scalar(sa.select(JournalEntry).where(JournalEntry.client_id == client_id))
     client.post(f"/journal/entries/{entry.id}/share", data={"share": "1"})
-    people["staff"].post(f"/journal/shared/{people['trainee'].id}/comment",
-                         data={"kind": "entry", "item_id": entry.id, "text": "On en parle jeudi"})
+    people["staff"].post(
+        f"/journal/shared/{people['trainee'].id}/comment",
+        data={"kind": "entry", "item_id": entry.id, "text": "On en parle jeudi"},
+    )
     return entry
 
 
@@ -63,8 +72,15 @@ def _everything(people, bank):
     budget.add_entry(trainee, "b1", False, 1250, date.today(), "food", "Marché de Fatou")
     budget.add_category(trainee, "Cigarettes")
     budget.add_recurring(trainee, True, 80000, 5, "salary", "Salaire Fatou", date.today())
-    goal = journal.create_goal(trainee, "g1", "Trouver un logement à Bobigny", ["housing"],
-                               "Pour ma fille", None, ["Appeler le SIAO"])
+    goal = journal.create_goal(
+        trainee,
+        "g1",
+        "Trouver un logement à Bobigny",
+        ["housing"],
+        "Pour ma fille",
+        None,
+        ["Appeler le SIAO"],
+    )
     journal.set_shared(goal, True)
     journal.save_assessment(trainee, "a1", "entry", {"housing": 2}, {"housing": "galère"}, True)
     return room
@@ -93,13 +109,20 @@ def test_trainee_downloads_everything_as_json_and_a_printable_page(client, peopl
     assert data["journal"]["entries"][0]["text"] == SECRET
     assert data["journal"]["entries"][0]["comments"][0]["text"] == "On en parle jeudi"
     assert data["journal"]["assessments"][0]["words"] == {"housing": "galère"}
-    assert any(row["action"] == "trainee_page_viewed" and row["by"] == "Karim Haddad"
-               for row in data["audit"])
+    assert any(
+        row["action"] == "trainee_page_viewed" and row["by"] == "Karim Haddad"
+        for row in data["audit"]
+    )
 
     page = client.get("/privacy/my-data")
     assert page.headers["Cache-Control"] == "no-store"
-    for text in (SECRET, "Marché de Fatou", "Trouver un logement à Bobigny", "Fafa du 93",
-                 "Karim Haddad"):
+    for text in (
+        SECRET,
+        "Marché de Fatou",
+        "Trouver un logement à Bobigny",
+        "Fafa du 93",
+        "Karim Haddad",
+    ):
         assert text in page.text
     assert "Toutes mes données" in page.text  # French by default
     saved = client.get("/privacy/my-data?download=1")
@@ -115,8 +138,9 @@ def test_my_data_is_in_the_trainees_language(client, people):
     assert "All my data" in client.get("/privacy/my-data").text
 
 
-def test_another_trainee_gets_only_their_own_data_and_404_on_deletes(app, client, people, login,
-                                                                   make_user):
+def test_another_trainee_gets_only_their_own_data_and_404_on_deletes(
+    app, client, people, login, make_user
+):
     entry = _shared_entry(client, people)
     goal = journal.create_goal(people["trainee"], "g9", "Permis", [], "", None, [])
     assessment = journal.save_assessment(people["trainee"], "a9", "free", {}, {}, False)
@@ -125,9 +149,12 @@ def test_another_trainee_gets_only_their_own_data_and_404_on_deletes(app, client
     login(make_user(group=people["group"]), http=other)
     assert SECRET not in other.get("/privacy/my-data.json").text
     assert SECRET not in other.get("/privacy/my-data").text
-    for url in (f"/journal/entries/{entry.id}/delete", f"/journal/goals/{goal.id}/delete",
-                f"/journal/assessment/{assessment.id}/delete",
-                f"/budget/categories/{category.id}/delete"):
+    for url in (
+        f"/journal/entries/{entry.id}/delete",
+        f"/journal/goals/{goal.id}/delete",
+        f"/journal/assessment/{assessment.id}/delete",
+        f"/budget/categories/{category.id}/delete",
+    ):
         assert other.post(url).status_code == 404, url
         assert people["staff"].post(url).status_code == 404, url
     assert db.session.get(JournalEntry, entry.id) is not None
@@ -156,14 +183,26 @@ def test_trainee_deletes_a_goal_an_assessment_and_an_own_category(client, people
     trainee = people["trainee"]
     goal = journal.create_goal(trainee, "g1", "Passer le permis", [], "", None, ["Code"])
     journal.set_shared(goal, True)
-    client.post("/journal/write", data={"mood": "4", "text": "lié", "goal_id": goal.id,
-                                        "day": date.today().isoformat(), "client_id": "e-goal"})
-    people["staff"].post(f"/journal/shared/{trainee.id}/comment",
-                         data={"kind": "goal", "item_id": goal.id, "text": "Bravo"})
+    client.post(
+        "/journal/write",
+        data={
+            "mood": "4",
+            "text": "lié",
+            "goal_id": goal.id,
+            "day": date.today().isoformat(),
+            "client_id": "e-goal",
+        },
+    )
+    people["staff"].post(
+        f"/journal/shared/{trainee.id}/comment",
+        data={"kind": "goal", "item_id": goal.id, "text": "Bravo"},
+    )
     assert client.post(f"/journal/goals/{goal.id}/delete").status_code == 303
     assert "Passer le permis" not in people["staff"].get(f"/journal/shared/{trainee.id}").text
-    assert db.session.scalar(sa.select(JournalEntry.goal_id)
-                             .where(JournalEntry.client_id == "e-goal")) is None
+    assert (
+        db.session.scalar(sa.select(JournalEntry.goal_id).where(JournalEntry.client_id == "e-goal"))
+        is None
+    )
     assessment = journal.save_assessment(trainee, "a1", "entry", {"housing": 2}, {}, True)
     assert client.post(f"/journal/assessment/{assessment.id}/delete").status_code == 303
     assert journal.assessments_of(trainee) == []
@@ -185,20 +224,25 @@ def _rows_mentioning(user_id: int, texts: list[str]) -> list[str]:
         for table in db.metadata.sorted_tables:
             for row in connection.execute(sa.select(table)):
                 for column, value in zip(table.columns, row, strict=True):
-                    pointing = any(fk.column.table.name == "user_account"
-                                   for fk in column.foreign_keys)
-                    if (pointing or (table.name == "user_account" and column.name == "id")) \
-                            and value == user_id:
+                    pointing = any(
+                        fk.column.table.name == "user_account" for fk in column.foreign_keys
+                    )
+                    if (
+                        pointing or (table.name == "user_account" and column.name == "id")
+                    ) and value == user_id:
                         found.append(f"{table.name}.{column.name}")
-                    if value is not None and any(text in json.dumps(value, default=str,
-                                                                    ensure_ascii=False)
-                                                 or text in str(value) for text in texts):
+                    if value is not None and any(
+                        text in json.dumps(value, default=str, ensure_ascii=False)
+                        or text in str(value)
+                        for text in texts
+                    ):
                         found.append(f"{table.name}.{column.name}={value!r}")
     return found
 
 
 def test_erasure_asked_by_the_trainee_confirmed_by_an_admin_leaves_no_personal_row(
-        app, client, people, login, bank):
+    app, client, people, login, bank
+):
     trainee, admin = people["trainee"], people["admin"]
     room = _everything(people, bank)
     _shared_entry(client, people)
@@ -222,8 +266,18 @@ def test_erasure_asked_by_the_trainee_confirmed_by_an_admin_leaves_no_personal_r
     assert desk.post(f"/admin/erasures/{request_id}").status_code == 303
     db.session.expire_all()
 
-    texts = ["Fatou", "fatou.d", SECRET, "Marché", "Cigarettes", "Fafa du 93", "Bobigny",
-             "Appeler le SIAO", "galère", "On en parle jeudi"]
+    texts = [
+        "Fatou",
+        "fatou.d",
+        SECRET,
+        "Marché",
+        "Cigarettes",
+        "Fafa du 93",
+        "Bobigny",
+        "Appeler le SIAO",
+        "galère",
+        "On en parle jeudi",
+    ]
     assert _rows_mentioning(trainee_id, texts) == []
     assert client.get("/").status_code == 302  # signed out everywhere: the session is gone
     # What was counted anonymously stays: the quiz still has its players, under no name.
@@ -237,8 +291,10 @@ def test_erasure_asked_by_the_trainee_confirmed_by_an_admin_leaves_no_personal_r
 
 
 def test_erasure_forgets_the_teachers_request_that_created_the_account(people):
-    cards = people["staff"].post(f"/groups/{people['group'].id}/trainees/new",
-                                 data={"names": "Nadia Kaci\nOmar Sy", "request_id": "add-1"})
+    cards = people["staff"].post(
+        f"/groups/{people['group'].id}/trainees/new",
+        data={"names": "Nadia Kaci\nOmar Sy", "request_id": "add-1"},
+    )
     assert cards.status_code == 200
     nadia = db.session.scalar(sa.select(User).where(User.display_name == "Nadia Kaci"))
     services.erase_user(nadia.id, people["admin"])
@@ -267,23 +323,37 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
     gone = make_user(group=ended, display_name="Ancien Stagiaire")
     kept = make_user(group=recent)
     trainee = people["trainee"]
-    db.session.add_all([
-        AuthSession(token_hash="a" * 64, user_id=trainee.id, expires_at=now - timedelta(hours=1)),
-        ResetCode(user_id=trainee.id, code_hash="x", expires_at=now - timedelta(minutes=1)),
-        ResetCode(user_id=trainee.id, code_hash="y", expires_at=now + timedelta(minutes=9),
-                  used_at=now),
-        ResetCode(user_id=trainee.id, code_hash="z", expires_at=now + timedelta(minutes=9)),
-        ProcessedRequest(client_id="old", user_id=trainee.id, created_at=now - timedelta(days=2)),
-        ProcessedRequest(client_id="new", user_id=trainee.id, created_at=now),
-        AuditEvent(at=now - timedelta(days=800), action="trainee_page_viewed"),
-        AuditEvent(at=now - timedelta(days=30), action="trainee_page_viewed"),
-    ])
+    db.session.add_all(
+        [
+            AuthSession(
+                token_hash="a" * 64, user_id=trainee.id, expires_at=now - timedelta(hours=1)
+            ),
+            ResetCode(user_id=trainee.id, code_hash="x", expires_at=now - timedelta(minutes=1)),
+            ResetCode(
+                user_id=trainee.id,
+                code_hash="y",
+                expires_at=now + timedelta(minutes=9),
+                used_at=now,
+            ),
+            ResetCode(user_id=trainee.id, code_hash="z", expires_at=now + timedelta(minutes=9)),
+            ProcessedRequest(
+                client_id="old", user_id=trainee.id, created_at=now - timedelta(days=2)
+            ),
+            ProcessedRequest(client_id="new", user_id=trainee.id, created_at=now),
+            AuditEvent(at=now - timedelta(days=800), action="trainee_page_viewed"),
+            AuditEvent(at=now - timedelta(days=30), action="trainee_page_viewed"),
+        ]
+    )
     # A guessing count from two days ago is forgotten; one from a minute ago is kept.
     for key, ago in (("old", 2 * 86400), ("recent", 60)):
-        db.session.execute(sa.insert(throttle.TABLE).values(
-            key=key, failures=3, last_at=int(now.timestamp()) - ago, not_before=0))
-    room = live.create_session(people["teacher"], people["group"], ["1"], 2, None, False, False,
-                               "r")
+        db.session.execute(
+            sa.insert(throttle.TABLE).values(
+                key=key, failures=3, last_at=int(now.timestamp()) - ago, not_before=0
+            )
+        )
+    room = live.create_session(
+        people["teacher"], people["group"], ["1"], 2, None, False, False, "r"
+    )
     live.join(room, "Invité Momo", _Guest())
     room.ended_at = now
     db.session.commit()
@@ -291,8 +361,15 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["privacy", "purge", "--dry-run", "--json"])
     assert dry.exit_code == 0, dry.output
-    expected = {"sessions": 1, "reset_codes": 2, "request_ids": 1, "guest_nicknames": 1,
-                "sign_in_counts": 1, "accounts": 1, "audit_events": 1}
+    expected = {
+        "sessions": 1,
+        "reset_codes": 2,
+        "request_ids": 1,
+        "guest_nicknames": 1,
+        "sign_in_counts": 1,
+        "accounts": 1,
+        "audit_events": 1,
+    }
     assert json.loads(dry.output) == {"dry_run": True, "counts": expected}
     assert db.session.get(User, gone.id) is not None  # a dry run removes nothing
 
@@ -352,11 +429,13 @@ def test_who_saw_my_data_lists_staff_reads_in_plain_words(client, people, make_u
     services.audit(teacher, "something_new", trainee)
     db.session.commit()
     page = client.get("/privacy/seen").text
-    for sentence in ("Karim Haddad a regardé la page Aujourd’hui du groupe, qui vous montre.",
-                     "Karim Haddad a regardé le tableau de progression du groupe",
-                     "Karim Haddad a regardé votre page",
-                     "Karim Haddad a changé votre temps pour les examens blancs.",
-                     "Karim Haddad a fait quelque chose sur votre compte."):
+    for sentence in (
+        "Karim Haddad a regardé la page Aujourd’hui du groupe, qui vous montre.",
+        "Karim Haddad a regardé le tableau de progression du groupe",
+        "Karim Haddad a regardé votre page",
+        "Karim Haddad a changé votre temps pour les examens blancs.",
+        "Karim Haddad a fait quelque chose sur votre compte.",
+    ):
         assert sentence in page, sentence
     assert "s’est connecté" not in page  # the trainee's own sign-ins are not listed
     # Newest first.
@@ -379,8 +458,9 @@ def test_who_saw_my_data_is_paged_and_in_the_trainees_language(client, people):
 
 
 def _actions_about(user) -> list[str]:
-    return list(db.session.scalars(sa.select(AuditEvent.action)
-                                   .where(AuditEvent.subject_id == user.id)))
+    return list(
+        db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.subject_id == user.id))
+    )
 
 
 def test_today_audits_each_trainee_it_shows(client, people, make_user):
@@ -398,26 +478,30 @@ def test_grid_group_page_and_exam_time_are_audited(client, people):
     staff.get(f"/dashboard/groups/{people['group'].id}/grid")
     staff.get(f"/groups/{people['group'].id}")
     staff.post(f"/revision/trainees/{trainee.id}/exam-time", data={"minutes": 45})
-    assert {"grid_viewed", "group_page_viewed", "exam_time_changed"} <= set(
-        _actions_about(trainee))
+    assert {"grid_viewed", "group_page_viewed", "exam_time_changed"} <= set(_actions_about(trainee))
 
 
 def test_live_results_with_real_names_are_audited(client, people, bank):
-    room = live.create_session(people["teacher"], people["group"], ["1"], 2, None, False, False,
-                               "room")
+    room = live.create_session(
+        people["teacher"], people["group"], ["1"], 2, None, False, False, "room"
+    )
     live.join(room, "Fafa", people["trainee"])
     assert "Fatou Diallo" in people["staff"].get(f"/live/{room.code}/results").text
     assert "live_results_viewed" in _actions_about(people["trainee"])
 
 
-def test_admin_searches_the_audit_by_trainee_staff_action_and_dates(app, people, login,
-                                                                     make_user):
+def test_admin_searches_the_audit_by_trainee_staff_action_and_dates(app, people, login, make_user):
     trainee, teacher, admin = people["trainee"], people["teacher"], people["admin"]
     other = make_user(group=people["group"], display_name="Omar Sy")
     services.audit(teacher, "trainee_page_viewed", trainee)
     services.audit(teacher, "reset_code_issued", other)
-    old = AuditEvent(actor_id=teacher.id, action="trainee_page_viewed", subject_id=other.id,
-                     at=utcnow() - timedelta(days=40), detail="old-one")
+    old = AuditEvent(
+        actor_id=teacher.id,
+        action="trainee_page_viewed",
+        subject_id=other.id,
+        at=utcnow() - timedelta(days=40),
+        detail="old-one",
+    )
     db.session.add(old)
     db.session.commit()
     desk = app.test_client()
@@ -436,14 +520,22 @@ def test_admin_searches_the_audit_by_trainee_staff_action_and_dates(app, people,
     assert "old-one" not in rows(f"start={since}") and "old-one" in rows("")
     until = (date.today() - timedelta(days=30)).isoformat()
     assert "old-one" in rows(f"end={until}")
-    for bad, message in (("start=1999-12-31", "Choisissez une date entre le"),
-                         ("end=2101-01-01", "Choisissez une date entre le"),
-                         (f"start={since}&end={until}", "La fin est avant le début")):
+    for bad, message in (
+        ("start=1999-12-31", "Choisissez une date entre le"),
+        ("end=2101-01-01", "Choisissez une date entre le"),
+        (f"start={since}&end={until}", "La fin est avant le début"),
+    ):
         assert message in rows(bad), bad
     assert rows("start=abc")  # not a date: a message, never a 500
     # Reading the log is itself audited, and searching for a trainee tells them.
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.action == "audit_log_viewed")) >= 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "audit_log_viewed")
+        )
+        >= 1
+    )
     assert "audit_log_searched" in _actions_about(trainee)
 
 
@@ -451,20 +543,29 @@ def test_erasure_clears_audit_subjects_of_group_reads(people, make_user):
     trainee = people["trainee"]
     services.audit_reads(people["teacher"], "today_viewed", [trainee], "group=1")
     reference = services.erase_user(trainee.id, people["admin"])
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.subject_id == trainee.id)) == 0
-    assert db.session.scalar(sa.select(AuditEvent.detail).where(
-        AuditEvent.action == "account_erased")) == f"ref={reference} reason=request"
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.subject_id == trainee.id)
+        )
+        == 0
+    )
+    assert (
+        db.session.scalar(sa.select(AuditEvent.detail).where(AuditEvent.action == "account_erased"))
+        == f"ref={reference} reason=request"
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Group)) == 1
 
 
 def test_home_offers_the_export_once_the_group_has_ended(client, people):
     assert "sera effacé le" not in client.get("/").text
     group = people["group"]
-    group.starts_on, group.ends_on = date.today() - timedelta(days=300), date.today() - timedelta(
-        days=2)
+    group.starts_on, group.ends_on = (
+        date.today() - timedelta(days=300),
+        date.today() - timedelta(days=2),
+    )
     db.session.commit()
     home = client.get("/").text
     assert "Votre groupe est terminé" in home and "/privacy/me" in home
     assert "sera effacé le" in client.get("/privacy/me").text
-

@@ -63,13 +63,19 @@ OUTBOX = {"X-Outbox": "1"}
 
 
 def journal_form(client_id="c-1", text="Bonne journée", mood="4"):
-    return {"mood": mood, "text": text, "goal_id": "0", "day": date.today().isoformat(),
-            "client_id": client_id}
+    return {
+        "mood": mood,
+        "text": text,
+        "goal_id": "0",
+        "day": date.today().isoformat(),
+        "client_id": client_id,
+    }
 
 
 def rows(model, client_id):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model)
-                             .where(model.client_id == client_id))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(model).where(model.client_id == client_id)
+    )
 
 
 @pytest.fixture
@@ -93,8 +99,11 @@ def test_token_is_fresh_uncached_and_says_whose_session(client, trainee):
     assert response.json["user"] == trainee.id and response.json["csrf"]
     client.post("/logout")
     gone = client.get("/outbox/token", headers=OUTBOX)
-    assert (gone.status_code, gone.json, gone.headers["X-Outbox-Reason"]) == \
-        (401, {"reason": "signin"}, "signin")
+    assert (gone.status_code, gone.json, gone.headers["X-Outbox-Reason"]) == (
+        401,
+        {"reason": "signin"},
+        "signin",
+    )
 
 
 def test_offline_home_holds_only_what_home_needs(client, trainee):
@@ -104,12 +113,23 @@ def test_offline_home_holds_only_what_home_needs(client, trainee):
     assert response.json["name"] == "Fatou" and response.json["user"] == trainee.id
 
 
-@pytest.mark.parametrize("path,form,model", [
-    ("/journal/write", journal_form, JournalEntry),
-    ("/budget/entries", lambda client_id: {"amount": "12,50", "category": "food", "kind": "expense",
-                                           "day": date.today().isoformat(), "client_id": client_id},
-     Entry),
-])
+@pytest.mark.parametrize(
+    "path,form,model",
+    [
+        ("/journal/write", journal_form, JournalEntry),
+        (
+            "/budget/entries",
+            lambda client_id: {
+                "amount": "12,50",
+                "category": "food",
+                "kind": "expense",
+                "day": date.today().isoformat(),
+                "client_id": client_id,
+            },
+            Entry,
+        ),
+    ],
+)
 def test_stored_then_replayed_is_acknowledged_never_redirected(client, trainee, path, form, model):
     headers = OUTBOX | {"X-Outbox-User": str(trainee.id)}
     first = client.post(path, data=form("c-1"), headers=headers)
@@ -128,8 +148,11 @@ def test_ended_session_is_401_not_the_sign_in_page_and_nothing_is_lost(client, t
 
 
 def test_someone_else_signed_in_is_409_and_nothing_is_stored(client, trainee, make_user):
-    response = client.post("/journal/write", data=journal_form(),
-                           headers=OUTBOX | {"X-Outbox-User": str(trainee.id + 1000)})
+    response = client.post(
+        "/journal/write",
+        data=journal_form(),
+        headers=OUTBOX | {"X-Outbox-User": str(trainee.id + 1000)},
+    )
     assert response.status_code == 409 and response.headers["X-Outbox-Reason"] == "other-user"
     assert rows(JournalEntry, "c-1") == 0
 
@@ -137,29 +160,39 @@ def test_someone_else_signed_in_is_409_and_nothing_is_stored(client, trainee, ma
 def test_stale_token_is_403_csrf_and_a_fresh_one_works(app, client, trainee):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        stale = client.post("/journal/write", data=journal_form(),
-                            headers=OUTBOX | {"X-CSRFToken": "old"})
+        stale = client.post(
+            "/journal/write", data=journal_form(), headers=OUTBOX | {"X-CSRFToken": "old"}
+        )
         assert stale.status_code == 403 and stale.headers["X-Outbox-Reason"] == "csrf"
         token = client.get("/outbox/token", headers=OUTBOX).json["csrf"]
-        fresh = client.post("/journal/write", data=journal_form(),
-                            headers=OUTBOX | {"X-CSRFToken": token})
+        fresh = client.post(
+            "/journal/write", data=journal_form(), headers=OUTBOX | {"X-CSRFToken": token}
+        )
         assert fresh.headers["X-Outbox-Ack"] == "c-1"
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
 
 
 def test_invalid_is_422_with_messages_per_field(client, trainee):
-    response = client.post("/budget/entries", data={"amount": "abc", "category": "food",
-                                                    "kind": "expense", "client_id": "c-2",
-                                                    "day": date.today().isoformat()},
-                           headers=OUTBOX)
+    response = client.post(
+        "/budget/entries",
+        data={
+            "amount": "abc",
+            "category": "food",
+            "kind": "expense",
+            "client_id": "c-2",
+            "day": date.today().isoformat(),
+        },
+        headers=OUTBOX,
+    )
     assert response.status_code == 422 and response.json["reason"] == "invalid"
     assert response.json["errors"]["amount"] and rows(Entry, "c-2") == 0
 
 
 def test_not_found_is_gone(client, trainee):
-    response = client.post("/lessons/no-such-lesson/exercises/x", data={"client_id": "c-3"},
-                           headers=OUTBOX)
+    response = client.post(
+        "/lessons/no-such-lesson/exercises/x", data={"client_id": "c-3"}, headers=OUTBOX
+    )
     assert response.status_code == 404 and response.headers["X-Outbox-Reason"] == "gone"
 
 

@@ -61,9 +61,15 @@ def test_erasure_forgets_the_sign_in_counts_of_the_username(app, client, room):
     """sign_in_throttle holds a keyed hash of the username and the time of the last tries."""
     for _ in range(3):
         client.post("/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne-phrase"})
-        client.post("/reset", data={"username": "fatou.d", "code": "ABCDEFGH",
-                                    "passphrase": "une-phrase-neuve-assez-longue",
-                                    "confirm": "une-phrase-neuve-assez-longue"})
+        client.post(
+            "/reset",
+            data={
+                "username": "fatou.d",
+                "code": "ABCDEFGH",
+                "passphrase": "une-phrase-neuve-assez-longue",
+                "confirm": "une-phrase-neuve-assez-longue",
+            },
+        )
     mine = {throttle._key("login", "fatou.d"), throttle._key("reset", "fatou.d")}
     stored = set(db.session.scalars(sa.select(SignInThrottle.key)))
     assert mine <= stored  # the attack left both counts
@@ -74,14 +80,17 @@ def test_erasure_forgets_the_sign_in_counts_of_the_username(app, client, room):
 # --- lookalike nicknames: invisible characters -------------------------------------------
 
 
-@pytest.mark.parametrize("lookalike", [
-    "Sa\u034fmir",  # combining grapheme joiner: invisible
-    "Samir\ufe0f",  # variation selector: invisible
-    "S\u17b4amir",  # Khmer inherent vowel: invisible
-    "Samir\u3164",  # Hangul filler: a blank
-    "Samir\u115f",  # Hangul choseong filler: a blank
-    "Samir\u2800",  # Braille blank: a blank
-])
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "Sa\u034fmir",  # combining grapheme joiner: invisible
+        "Samir\ufe0f",  # variation selector: invisible
+        "S\u17b4amir",  # Khmer inherent vowel: invisible
+        "Samir\u3164",  # Hangul filler: a blank
+        "Samir\u115f",  # Hangul choseong filler: a blank
+        "Samir\u2800",  # Braille blank: a blank
+    ],
+)
 def test_nicknames_that_differ_only_by_invisible_characters_clash(app, lookalike):
     assert set(nickname_keys(live.clean_nickname(lookalike))) & set(nickname_keys("Samir"))
 
@@ -95,26 +104,33 @@ def test_an_invisible_lookalike_is_refused_in_the_room(app, room):
 def test_a_nickname_of_invisible_characters_only_is_refused(app, client, room):
     room["live"].group_id = None
     db.session.commit()
-    response = client.post(f"/join/{room['live'].code}",
-                           data={"nickname": "\u3164\u3164\u034f\u034f"}, headers=EN)
+    response = client.post(
+        f"/join/{room['live'].code}", data={"nickname": "\u3164\u3164\u034f\u034f"}, headers=EN
+    )
     assert response.status_code == 200 and "Use 2 to 20 characters." in response.text
 
 
 # --- a detached host has no power left over a group's session -----------------------------
 
 
-def test_a_detached_host_can_no_longer_run_or_read_the_groups_session(app, client, room, login,
-                                                                      make_user):
+def test_a_detached_host_can_no_longer_run_or_read_the_groups_session(
+    app, client, room, login, make_user
+):
     admin = make_user(Role.ADMIN)
     login(room["volunteer"])
     code = room["live"].code
     assert client.get(f"/live/{code}/host").status_code == 200
     desk = app.test_client()
     login(admin, http=desk)
-    desk.post(f"/groups/{room['group'].id}/staff",
-              data={"user_id": room["volunteer"].id, "action": "detach"})
-    for method, url in (("GET", f"/live/{code}/host"), ("GET", f"/live/{code}/results"),
-                        ("POST", f"/live/{code}/advance")):
+    desk.post(
+        f"/groups/{room['group'].id}/staff",
+        data={"user_id": room["volunteer"].id, "action": "detach"},
+    )
+    for method, url in (
+        ("GET", f"/live/{code}/host"),
+        ("GET", f"/live/{code}/results"),
+        ("POST", f"/live/{code}/advance"),
+    ):
         assert client.open(url, method=method, data={"version": 1}).status_code == 404, url
     assert code not in client.get("/live").text
 
@@ -133,15 +149,26 @@ def test_who_saw_my_data_says_what_happened_in_plain_words(client, room, login):
     trainee = room["trainee"]
     for _ in range(6):  # someone guesses: the sign-in is slowed down
         client.post("/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne-phrase"})
-    client.post("/reset", data={"username": "fatou.d", "code": "ABCDEFGH",
-                                "passphrase": "une-phrase-neuve-assez-longue",
-                                "confirm": "une-phrase-neuve-assez-longue"})
+    client.post(
+        "/reset",
+        data={
+            "username": "fatou.d",
+            "code": "ABCDEFGH",
+            "passphrase": "une-phrase-neuve-assez-longue",
+            "confirm": "une-phrase-neuve-assez-longue",
+        },
+    )
     db.session.execute(sa.delete(SignInThrottle))
     db.session.commit()
     login(trainee)
-    client.post("/me", data={"current": "tulipe-orange-camion",
-                             "passphrase": "girafe-violette-tambour",
-                             "confirm": "girafe-violette-tambour"})
+    client.post(
+        "/me",
+        data={
+            "current": "tulipe-orange-camion",
+            "passphrase": "girafe-violette-tambour",
+            "confirm": "girafe-violette-tambour",
+        },
+    )
     page = client.get("/privacy/seen", headers=EN).text
     assert "Someone from the workshop did something" not in page
     assert "Fatou Diallo did something" not in page
@@ -150,9 +177,15 @@ def test_who_saw_my_data_says_what_happened_in_plain_words(client, room, login):
 
 
 def test_my_data_names_each_sign_in_and_wrong_code_in_plain_words(client, room, login):
-    client.post("/reset", data={"username": "fatou.d", "code": "ABCDEFGH",
-                                "passphrase": "une-phrase-neuve-assez-longue",
-                                "confirm": "une-phrase-neuve-assez-longue"})
+    client.post(
+        "/reset",
+        data={
+            "username": "fatou.d",
+            "code": "ABCDEFGH",
+            "passphrase": "une-phrase-neuve-assez-longue",
+            "confirm": "une-phrase-neuve-assez-longue",
+        },
+    )
     login(room["trainee"])
     what = [line["what"] for line in client.get("/privacy/my-data.json", headers=EN).json["audit"]]
     assert "Fatou Diallo signed in to your account." in what
@@ -170,16 +203,18 @@ def test_an_audit_search_for_a_wildcard_names_no_one(app, client, room, login, m
     login(make_user(Role.ADMIN))
     page = client.get("/admin/audit", query_string={"trainee": typed})
     assert page.status_code == 200
-    told = db.session.scalars(sa.select(AuditEvent.subject_id).where(
-        AuditEvent.action == "audit_log_searched"))
+    told = db.session.scalars(
+        sa.select(AuditEvent.subject_id).where(AuditEvent.action == "audit_log_searched")
+    )
     assert list(told) == []
 
 
 def test_an_audit_search_still_finds_part_of_a_name(app, client, room, login, make_user):
     login(make_user(Role.ADMIN))
     client.get("/admin/audit", query_string={"trainee": "diall"})
-    told = db.session.scalars(sa.select(AuditEvent.subject_id).where(
-        AuditEvent.action == "audit_log_searched"))
+    told = db.session.scalars(
+        sa.select(AuditEvent.subject_id).where(AuditEvent.action == "audit_log_searched")
+    )
     assert list(told) == [room["trainee"].id]
 
 
@@ -187,7 +222,8 @@ def test_an_audit_search_still_finds_part_of_a_name(app, client, room, login, ma
 
 
 def test_a_teacher_code_lets_the_owner_in_from_a_new_phone_while_someone_guesses(
-        app, client, room, make_user, login, monkeypatch):
+    app, client, room, make_user, login, monkeypatch
+):
     """Someone kept the account's counts full (one guess every 15 minutes is enough), so the
     owner who lost their phone was refused on a new one, with the teacher's code too."""
     monkeypatch.setattr(throttle, "now_seconds", lambda: 3_000_000)
@@ -196,40 +232,59 @@ def test_a_teacher_code_lets_the_owner_in_from_a_new_phone_while_someone_guesses
     guesser = app.test_client()
     for number in range(10):
         ip = {"REMOTE_ADDR": f"10.2.0.{number}"}
-        guesser.post("/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne"},
-                     environ_base=ip)
-        guesser.post("/reset", data={"username": "fatou.d", "code": "AAAAAAAA", "passphrase": new,
-                                     "confirm": new}, environ_base=ip)
+        guesser.post(
+            "/login", data={"username": "fatou.d", "passphrase": "pas-la-bonne"}, environ_base=ip
+        )
+        guesser.post(
+            "/reset",
+            data={"username": "fatou.d", "code": "AAAAAAAA", "passphrase": new, "confirm": new},
+            environ_base=ip,
+        )
     login(teacher)
     page = client.post(f"/trainees/{room['trainee'].id}/reset-code")
     code = page.text.split('class="code"')[1].split(">")[1].split("<")[0]
     phone = app.test_client()  # a new phone: never signed in here
-    done = phone.post("/reset", data={"username": "fatou.d", "code": code, "passphrase": new,
-                                      "confirm": new})
+    done = phone.post(
+        "/reset", data={"username": "fatou.d", "code": code, "passphrase": new, "confirm": new}
+    )
     assert done.status_code == 303, done.text
     assert phone.post("/login", data={"username": "fatou.d", "passphrase": new}).status_code == 303
     # The guesser gets no new tries from it: a wrong code is still counted and slowed.
-    again = [guesser.post("/reset", data={"username": "fatou.d", "code": "BBBBBBBB",
-                                          "passphrase": new, "confirm": new}).status_code
-             for _ in range(7)]
+    again = [
+        guesser.post(
+            "/reset",
+            data={"username": "fatou.d", "code": "BBBBBBBB", "passphrase": new, "confirm": new},
+        ).status_code
+        for _ in range(7)
+    ]
     assert again[-1] == 429
 
 
-def test_another_hosts_request_id_does_not_hand_over_their_session(app, client, room, login,
-                                                                   make_user):
+def test_another_hosts_request_id_does_not_hand_over_their_session(
+    app, client, room, login, make_user
+):
     """The session's client id was looked up for anyone: replaying it on /live/new answered
     with the other host's session (its code in the redirect)."""
     other = make_user(Role.VOLUNTEER, group=room["group"])
     login(other)
-    response = client.post("/live/new", data={"group_id": room["group"].id, "scopes": ["1"],
-                                              "count": 2, "time_limit": 0, "client_id": "rt-room"})
+    response = client.post(
+        "/live/new",
+        data={
+            "group_id": room["group"].id,
+            "scopes": ["1"],
+            "count": 2,
+            "time_limit": 0,
+            "client_id": "rt-room",
+        },
+    )
     assert response.status_code == 303
     assert room["live"].code not in response.headers["Location"]
     assert client.get(response.headers["Location"]).status_code == 200  # their own session
 
 
-def test_another_teachers_request_id_still_assigns_to_my_group(app, client, make_group,
-                                                               make_user, login):
+def test_another_teachers_request_id_still_assigns_to_my_group(
+    app, client, make_group, make_user, login
+):
     """Assign looked the client id up for anyone: with another teacher's id, 'Assigned' was
     shown and nothing was assigned."""
     from webapp.dashboard.models import Assignment
@@ -239,8 +294,10 @@ def test_another_teachers_request_id_still_assigns_to_my_group(app, client, make
     teacher, other = make_user(Role.TEACHER, group=mine), make_user(Role.TEACHER, group=theirs)
     assign(other, theirs, "their-id", "module", "fle-a1", None, "", [])
     login(teacher)
-    response = client.post(f"/dashboard/groups/{mine.id}/assign",
-                           data={"target": "module:fle-a1", "client_id": "their-id"})
+    response = client.post(
+        f"/dashboard/groups/{mine.id}/assign",
+        data={"target": "module:fle-a1", "client_id": "their-id"},
+    )
     assert response.status_code == 303
     groups = db.session.scalars(sa.select(Assignment.group_id))
     assert sorted(groups) == sorted([mine.id, theirs.id])
@@ -276,8 +333,11 @@ def test_the_projector_join_link_and_qr_ignore_the_host_header(app, client, room
     """A forged Host header must not put another address on the projector or in its QR code."""
     code = room["live"].code
     evil = "http://evil.example"  # every request of this phone names that host
-    client.post("/login", base_url=evil, data={"username": room["volunteer"].username,
-                                               "passphrase": PASSPHRASE})
+    client.post(
+        "/login",
+        base_url=evil,
+        data={"username": room["volunteer"].username, "passphrase": PASSPHRASE},
+    )
     app.config["PUBLIC_URL"] = "https://passerelle.example.org"
     try:
         page = client.get(f"/live/{code}/host", base_url=evil).text

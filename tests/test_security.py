@@ -42,8 +42,10 @@ def test_csrf_is_required_on_state_changes(app, make_user):
         assert refused.status_code == 400  # a friendly "form expired" page, not signed in
         assert http.get("/").status_code == 302
         token = csrf_from(http.get("/login").text)
-        signed = http.post("/login", data={"username": trainee.username, "passphrase": PASSPHRASE,
-                                           "csrf_token": token})
+        signed = http.post(
+            "/login",
+            data={"username": trainee.username, "passphrase": PASSPHRASE, "csrf_token": token},
+        )
         assert signed.status_code == 303
         # htmx sends the token in a header; without it a logout is refused with a friendly page.
         no_token = http.post("/logout", headers={"Accept-Language": "en"})
@@ -123,8 +125,7 @@ def test_hsts_only_over_https(app):
 def test_cookies_are_secure_when_the_request_is_https(app, make_user):
     trainee = make_user()
     data = {"username": trainee.username, "passphrase": PASSPHRASE}
-    over_https = app.test_client().post("/login", data=data,
-                                        base_url="https://passerelle.example")
+    over_https = app.test_client().post("/login", data=data, base_url="https://passerelle.example")
     assert "Secure" in _set_cookie(over_https, "session")
     assert "Secure" in _set_cookie(over_https, "passerelle_device")
     over_http = app.test_client().post("/login", data=data)
@@ -157,17 +158,22 @@ def test_forwarded_proto_is_believed_only_from_trusted_proxies(app):
             db.engine.dispose()
 
 
-def test_login_card_links_use_the_public_url_not_the_host_header(app, client, make_user,
-                                                                  make_group, login):
+def test_login_card_links_use_the_public_url_not_the_host_header(
+    app, client, make_user, make_group, login
+):
     group = make_group()
     teacher = make_user(Role.TEACHER, group=group)
     evil = "http://evil.example"  # the attacker's Host header, on every request
-    client.post("/login", data={"username": teacher.username, "passphrase": PASSPHRASE},
-                base_url=evil)
+    client.post(
+        "/login", data={"username": teacher.username, "passphrase": PASSPHRASE}, base_url=evil
+    )
     app.config["PUBLIC_URL"] = "https://passerelle.example.org"
     try:
-        cards = client.post(f"/groups/{group.id}/trainees/new",
-                            data={"names": "Samir Benali", "request_id": "host"}, base_url=evil)
+        cards = client.post(
+            f"/groups/{group.id}/trainees/new",
+            data={"names": "Samir Benali", "request_id": "host"},
+            base_url=evil,
+        )
     finally:
         app.config["PUBLIC_URL"] = ""
     assert "evil.example" not in cards.text
@@ -194,7 +200,9 @@ def test_database_errors_do_not_log_sql_parameters(ctx):
     from webapp.extensions import db
 
     with pytest.raises(sa.exc.StatementError) as error:
-        db.session.execute(sa.text("SELECT * FROM no_such_table WHERE note = :note"),
-                           {"note": "private journal text"})
+        db.session.execute(
+            sa.text("SELECT * FROM no_such_table WHERE note = :note"),
+            {"note": "private journal text"},
+        )
     db.session.rollback()
     assert "private journal text" not in str(error.value)

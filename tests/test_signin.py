@@ -23,17 +23,20 @@ REFUSED = "This card does not sign you in."
 # --- the normal form: a pure function ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("typed", [
-    "Soleil Café  jardin",
-    "soleil-cafe-jardin",
-    "  SOLEIL CAFÉ JARDIN  ",
-    "soleil – café — jardin",  # dashes a phone's keyboard makes of "-"
-    "soleil_cafe.jardin",
-    "soleil\u00a0cafe\tjardin",  # no-break space, tab
-    "ｓｏｌｅｉｌ-ｃａｆｅ-ｊａｒｄｉｎ",  # full-width letters
-    "soleil-cafe\u0301-jardin",  # the accent typed as a combining mark
-    "-soleil--cafe-jardin-",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Soleil Café  jardin",
+        "soleil-cafe-jardin",
+        "  SOLEIL CAFÉ JARDIN  ",
+        "soleil – café — jardin",  # dashes a phone's keyboard makes of "-"
+        "soleil_cafe.jardin",
+        "soleil\u00a0cafe\tjardin",  # no-break space, tab
+        "ｓｏｌｅｉｌ-ｃａｆｅ-ｊａｒｄｉｎ",  # full-width letters
+        "soleil-cafe\u0301-jardin",  # the accent typed as a combining mark
+        "-soleil--cafe-jardin-",
+    ],
+)
 def test_ways_of_typing_the_same_three_words_are_one_phrase(typed):
     assert passphrases.normalise(typed) == "soleil-cafe-jardin"
 
@@ -42,12 +45,15 @@ def test_ligatures_count_as_their_letters():
     assert passphrases.normalise("Cœur Sœur Ex-æquo") == "coeur-soeur-ex-aequo"
 
 
-@pytest.mark.parametrize(("one", "other"), [
-    ("soleil-cafe-jardin", "soleil-cafe-jardins"),  # a letter more
-    ("soleil-cafe-jardin", "jardin-cafe-soleil"),  # the order counts
-    ("soleil-cafe-jardin", "soleilcafe-jardin"),  # a missing separator is another phrase
-    ("soleil-cafe-jardin", "soleil-cafe-jardin1"),
-])
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("soleil-cafe-jardin", "soleil-cafe-jardins"),  # a letter more
+        ("soleil-cafe-jardin", "jardin-cafe-soleil"),  # the order counts
+        ("soleil-cafe-jardin", "soleilcafe-jardin"),  # a missing separator is another phrase
+        ("soleil-cafe-jardin", "soleil-cafe-jardin1"),
+    ],
+)
 def test_letters_and_their_order_still_count(one, other):
     assert passphrases.normalise(one) != passphrases.normalise(other)
 
@@ -71,8 +77,11 @@ def test_the_normal_form_has_no_capital_space_or_loose_separator(text):
     assert not normal.startswith("-") and not normal.endswith("-") and "--" not in normal
 
 
-@given(st.lists(st.text(FRENCH, min_size=1, max_size=10), min_size=1, max_size=5),
-       st.lists(st.sampled_from(SEPARATORS), min_size=4, max_size=4), st.booleans())
+@given(
+    st.lists(st.text(FRENCH, min_size=1, max_size=10), min_size=1, max_size=5),
+    st.lists(st.sampled_from(SEPARATORS), min_size=4, max_size=4),
+    st.booleans(),
+)
 def test_separators_case_and_accents_never_matter(words, separators, shout):
     canonical = passphrases.normalise("-".join(words))
     typed = "".join(word + separators[index % 4] for index, word in enumerate(words)).strip()
@@ -118,8 +127,9 @@ def test_old_hash_is_replaced_at_sign_in_then_any_form_works(app, client, make_u
     trainee = make_user(username="nadia.k")
     trainee.password_hash = _raw_hash("Ma Belle Étoile 2026")
     db.session.commit()
-    response = client.post("/login", data={"username": "nadia.k",
-                                           "passphrase": "Ma Belle Étoile 2026"})
+    response = client.post(
+        "/login", data={"username": "nadia.k", "passphrase": "Ma Belle Étoile 2026"}
+    )
     assert response.status_code == 303
     db.session.expire_all()
     stored = db.session.get(User, trainee.id).password_hash
@@ -130,13 +140,15 @@ def test_old_hash_is_replaced_at_sign_in_then_any_form_works(app, client, make_u
     assert again.status_code == 303
 
 
-def test_a_wrong_old_style_guess_costs_the_same_for_known_and_unknown_names(client, make_user,
-                                                                             monkeypatch):
+def test_a_wrong_old_style_guess_costs_the_same_for_known_and_unknown_names(
+    client, make_user, monkeypatch
+):
     make_user(username="known.person")
     calls = []
     real = PasswordHasher.verify
-    monkeypatch.setattr(PasswordHasher, "verify",
-                        lambda self, *a: calls.append("verify") or real(self, *a))
+    monkeypatch.setattr(
+        PasswordHasher, "verify", lambda self, *a: calls.append("verify") or real(self, *a)
+    )
     work = {}
     for name in ("known.person", "unknown.person"):
         calls.clear()
@@ -175,13 +187,15 @@ def test_card_token_is_long_random_and_stored_only_as_a_hash(carded):
     assert not any(card.card_token in str(value) for value in row)
 
 
-def test_a_new_card_prints_the_token_only_inside_its_qr_code(app, client, login, carded,
-                                                            monkeypatch):
+def test_a_new_card_prints_the_token_only_inside_its_qr_code(
+    app, client, login, carded, monkeypatch
+):
     teacher, group, card = carded
     made = []
     real = services.new_card_token
-    monkeypatch.setattr(services, "new_card_token",
-                        lambda user: made.append(real(user)) or made[-1])
+    monkeypatch.setattr(
+        services, "new_card_token", lambda user: made.append(real(user)) or made[-1]
+    )
     login(teacher)
     page = client.post(f"/groups/{group.id}/cards", data={"trainee": _holder(card).id}).text
     [token] = made
@@ -222,8 +236,9 @@ def test_revoked_card_is_refused_like_an_unknown_one(app, client, login, carded)
     teacher_http = app.test_client()
     login(teacher, http=teacher_http)
     holder_id = _holder(card).id
-    revoked = teacher_http.post(f"/trainees/{holder_id}/card-qr/revoke",
-                                data={"group_id": group.id})
+    revoked = teacher_http.post(
+        f"/trainees/{holder_id}/card-qr/revoke", data={"group_id": group.id}
+    )
     assert revoked.status_code == 303
     assert db.session.get(User, holder_id).card_token_hash is None
     replay = _card(client, card.card_token)
@@ -234,8 +249,12 @@ def test_revoked_card_is_refused_like_an_unknown_one(app, client, login, carded)
     assert card.card_token not in replay.text
     assert client.get("/").status_code == 302
     # The passphrase printed on the card still works.
-    assert client.post("/login", data={"username": card.username,
-                                       "passphrase": card.passphrase}).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"username": card.username, "passphrase": card.passphrase}
+        ).status_code
+        == 303
+    )
 
 
 def test_a_new_card_makes_a_new_token_and_the_old_one_is_refused(app, client, login, carded):
@@ -264,8 +283,9 @@ def test_staff_cards_have_no_qr_sign_in(app, make_user, make_group):
     admin = make_user(Role.ADMIN)
     card = services.create_staff(admin, "Karim Haddad", "karim.h", Role.TEACHER, group.site, [])
     assert card.card_token is None
-    assert db.session.scalar(sa.select(User).where(User.username == "karim.h")).card_token_hash \
-        is None
+    assert (
+        db.session.scalar(sa.select(User).where(User.username == "karim.h")).card_token_hash is None
+    )
 
 
 def test_card_tries_are_slowed_like_sign_ins(app, carded, monkeypatch):
@@ -282,8 +302,9 @@ def test_card_tries_are_slowed_like_sign_ins(app, carded, monkeypatch):
     assert _card(guesser, card.card_token).status_code == 429
 
 
-def test_a_card_on_a_shared_phone_signs_the_previous_person_out(app, client, login, carded,
-                                                                make_user):
+def test_a_card_on_a_shared_phone_signs_the_previous_person_out(
+    app, client, login, carded, make_user
+):
     _, group, card = carded
     other = make_user(group=group, display_name="Samir Benali")
     login(other)

@@ -44,11 +44,14 @@ def _error(response) -> str:
 
 
 def test_billion_laughs_is_refused_with_a_message(teacher_http):
-    message = _error(teacher_http.post("/lessons/new", data={"source": BILLION_LAUGHS},
-                                       headers=EN))
+    message = _error(teacher_http.post("/lessons/new", data={"source": BILLION_LAUGHS}, headers=EN))
     assert "line 2:" in message and ALIAS_MESSAGE in message
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)
-                             .where(Lesson.module == "app")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Lesson).where(Lesson.module == "app")
+        )
+        == 0
+    )
 
 
 def test_a_recursive_alias_is_a_message_not_a_500(teacher_http):
@@ -57,8 +60,9 @@ def test_a_recursive_alias_is_a_message_not_a_500(teacher_http):
     assert ALIAS_MESSAGE in message
     # An anchor alone is refused too: teacher input never uses them.
     anchored = STARTER.replace("title: Titre", "title: &t Titre")
-    assert ALIAS_MESSAGE in _error(teacher_http.post("/lessons/new", data={"source": anchored},
-                                                     headers=EN))
+    assert ALIAS_MESSAGE in _error(
+        teacher_http.post("/lessons/new", data={"source": anchored}, headers=EN)
+    )
 
 
 def test_input_over_the_size_cap_is_refused_before_parsing(teacher_http):
@@ -70,19 +74,23 @@ def test_input_over_the_size_cap_is_refused_before_parsing(teacher_http):
     assert problems and "too long" in str(problems[0].message)
 
 
-@pytest.mark.parametrize("source, expected", [
-    ("a: " + "[" * 3000 + "]" * 3000, "too many levels"),  # once a RecursionError: 500
-    ("? [1, 2]\n: x\n", "plain word"),  # a list as a key: once a TypeError
-    ("id: x\ntitle: 2026-13-45\n", "between quotes"),  # an impossible date: once a ValueError
-    ("id: x\nextra: 2026-01-02\n", "between quotes"),  # a date cannot be stored as JSON
-    ("id: x\ntitle: !!python/object/apply:os.system [ls]\n", "not allowed"),
-    ("id: x\ntitle: !!python/name:os.system x\n", "between quotes"),
-    ("id: x\nminutes: .nan\n", "between quotes"),
-    ("id: x\ntitle: Un\ntitle: Deux\n", "written twice"),  # YAML kept the last one silently
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("a: " + "[" * 3000 + "]" * 3000, "too many levels"),  # once a RecursionError: 500
+        ("? [1, 2]\n: x\n", "plain word"),  # a list as a key: once a TypeError
+        ("id: x\ntitle: 2026-13-45\n", "between quotes"),  # an impossible date: once a ValueError
+        ("id: x\nextra: 2026-01-02\n", "between quotes"),  # a date cannot be stored as JSON
+        ("id: x\ntitle: !!python/object/apply:os.system [ls]\n", "not allowed"),
+        ("id: x\ntitle: !!python/name:os.system x\n", "between quotes"),
+        ("id: x\nminutes: .nan\n", "between quotes"),
+        ("id: x\ntitle: Un\ntitle: Deux\n", "written twice"),  # YAML kept the last one silently
+    ],
+)
 def test_hostile_yaml_gets_a_message_not_a_500(teacher_http, source, expected):
-    assert expected in _error(teacher_http.post("/lessons/new", data={"source": source},
-                                                headers=EN))
+    assert expected in _error(
+        teacher_http.post("/lessons/new", data={"source": source}, headers=EN)
+    )
 
 
 def test_every_field_is_checked_against_its_column_with_its_line(teacher_http):
@@ -90,19 +98,27 @@ def test_every_field_is_checked_against_its_column_with_its_line(teacher_http):
     message = _error(teacher_http.post("/lessons/new", data={"source": long_picture}, headers=EN))
     assert "line 7:" in message and "'picture' is too long: 5000 characters, at most 16" in message
     long_id = STARTER.replace("id: ma-lecon", "id: " + "-".join(["mot"] * 40))
-    assert "line 1:" in _error(teacher_http.post("/lessons/new", data={"source": long_id},
-                                                 headers=EN))
+    assert "line 1:" in _error(
+        teacher_http.post("/lessons/new", data={"source": long_id}, headers=EN)
+    )
     many_themes = STARTER.replace("themes: [basics]", "themes: [" + "basics, " * 60 + "basics]")
-    assert "twice" in _error(teacher_http.post("/lessons/new", data={"source": many_themes},
-                                               headers=EN))
+    assert "twice" in _error(
+        teacher_http.post("/lessons/new", data={"source": many_themes}, headers=EN)
+    )
     yes_as_domain = STARTER.replace("clea: 1", "clea: true")
-    assert "line 4:" in _error(teacher_http.post("/lessons/new", data={"source": yes_as_domain},
-                                                 headers=EN))
+    assert "line 4:" in _error(
+        teacher_http.post("/lessons/new", data={"source": yes_as_domain}, headers=EN)
+    )
     long_exercise_id = STARTER.replace("id: e1", "id: e" + "1" * 50)
-    assert "'id'" in _error(teacher_http.post("/lessons/new", data={"source": long_exercise_id},
-                                              headers=EN))
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)
-                             .where(Lesson.module == "app")) == 0
+    assert "'id'" in _error(
+        teacher_http.post("/lessons/new", data={"source": long_exercise_id}, headers=EN)
+    )
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(Lesson).where(Lesson.module == "app")
+        )
+        == 0
+    )
     # The starter itself still passes.
     assert teacher_http.post("/lessons/new", data={"source": STARTER}).status_code == 303
 
@@ -117,10 +133,13 @@ def two_sites(app, make_user, make_group, login, lessons):  # noqa: F811
     paris, amiens = make_group(), make_group()
     teacher = make_user(Role.TEACHER, group=paris)
     phones = {}
-    for name, user in (("teacher", teacher), ("here", make_user(group=paris)),
-                       ("elsewhere", make_user(group=amiens)),
-                       ("other_teacher", make_user(Role.TEACHER, group=amiens)),
-                       ("admin", make_user(Role.ADMIN))):
+    for name, user in (
+        ("teacher", teacher),
+        ("here", make_user(group=paris)),
+        ("elsewhere", make_user(group=amiens)),
+        ("other_teacher", make_user(Role.TEACHER, group=amiens)),
+        ("admin", make_user(Role.ADMIN)),
+    ):
         phones[name] = app.test_client()
         login(user, http=phones[name])
     assert phones["teacher"].post("/lessons/new", data={"source": STARTER}).status_code == 303
@@ -146,8 +165,12 @@ def test_the_scope_follows_the_authors_current_groups(two_sites):
     from webapp.accounts.services import set_attachment
 
     admin = db.session.scalar(sa.select(User).where(User.role == Role.ADMIN))
-    set_attachment(admin, db.session.get(Group, two_sites["paris"].id),
-                   db.session.get(User, two_sites["author"].id), attach=False)
+    set_attachment(
+        admin,
+        db.session.get(Group, two_sites["paris"].id),
+        db.session.get(User, two_sites["author"].id),
+        attach=False,
+    )
     assert two_sites["here"].get("/lessons/app-ma-lecon").status_code == 404
     assert "/lessons/app-ma-lecon" not in two_sites["here"].get("/lessons").text
     # Its author still reads and edits it.
@@ -165,14 +188,19 @@ def test_an_admin_publishes_a_teachers_lesson_to_every_site(two_sites):
     assert admin.post("/lessons/app-ma-lecon/publish", data={"publish": "0"}).status_code == 303
     assert elsewhere.get("/lessons/app-ma-lecon").status_code == 404
     # Only admins publish, and only teachers' lessons.
-    assert two_sites["teacher"].post("/lessons/app-ma-lecon/publish",
-                                     data={"publish": "1"}).status_code == 404
+    assert (
+        two_sites["teacher"]
+        .post("/lessons/app-ma-lecon/publish", data={"publish": "1"})
+        .status_code
+        == 404
+    )
     assert admin.post("/lessons/test-cuisine/publish", data={"publish": "1"}).status_code == 404
     assert admin.post("/lessons/app-ma-lecon/publish", data={"publish": "x"}).status_code == 400
 
 
-def test_reading_ahead_offline_never_points_at_a_lesson_one_may_not_read(app, two_sites, make_user,
-                                                                         make_group, login):
+def test_reading_ahead_offline_never_points_at_a_lesson_one_may_not_read(
+    app, two_sites, make_user, make_group, login
+):
     other = make_user(Role.TEACHER, group=make_group())
     http = app.test_client()
     login(other, http=http)

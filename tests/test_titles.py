@@ -34,8 +34,9 @@ def room(app, make_group, make_user, login, full_bank):
 
 
 def switch(teacher, group_id, title, days="7"):
-    return teacher.post(f"/dashboard/groups/{group_id}/settings",
-                        data={"inactive_days": days, "title": title})
+    return teacher.post(
+        f"/dashboard/groups/{group_id}/settings", data={"inactive_days": days, "title": title}
+    )
 
 
 def test_each_title_assesses_every_competency_in_exactly_one_ccp():
@@ -94,14 +95,16 @@ def test_an_exam_started_before_the_switch_is_graded_for_the_title_it_was_drawn_
     assert exam.title == "AR" and set(exam.per_ccp) == {"1", "2", "3", "4"}
 
 
-def test_only_a_teacher_of_the_group_switches_it_and_only_to_a_known_title(app, room, make_group,
-                                                                           make_user, login):
+def test_only_a_teacher_of_the_group_switches_it_and_only_to_a_known_title(
+    app, room, make_group, make_user, login
+):
     group, teacher, _trainee, phone = room
     stranger = app.test_client()
     login(make_user(Role.TEACHER, group=make_group()), http=stranger)
     assert switch(stranger, group.id, "EPR").status_code == 404
-    assert phone.post(f"/dashboard/groups/{group.id}/settings",
-                      data={"inactive_days": "7", "title": "EPR"}).status_code in (403, 404)
+    assert phone.post(
+        f"/dashboard/groups/{group.id}/settings", data={"inactive_days": "7", "title": "EPR"}
+    ).status_code in (403, 404)
     response = switch(teacher, group.id, "BTS", days="7")
     assert response.status_code == 303
     flashed = teacher.get(response.headers["Location"]).text
@@ -110,16 +113,23 @@ def test_only_a_teacher_of_the_group_switches_it_and_only_to_a_known_title(app, 
     assert db.session.get(Group, group.id).title == "AR"
 
 
-def test_a_new_group_prepares_the_successor_title_unless_the_admin_says_otherwise(app, make_user,
-                                                                                  make_group,
-                                                                                  login):
+def test_a_new_group_prepares_the_successor_title_unless_the_admin_says_otherwise(
+    app, make_user, make_group, login
+):
     site_group = make_group()
     admin = app.test_client()
     login(make_user(Role.ADMIN), http=admin)
     form = admin.get("/groups/new").text
     assert re.search(r'<option selected value="EPR">|<option value="EPR" selected>', form)
-    admin.post("/groups/new", data={"site_id": site_group.site_id, "name": "Cuisine 2027",
-                                    "starts_on": "2027-01-04", "ends_on": "2027-11-30",
-                                    "title": "AR"})
+    admin.post(
+        "/groups/new",
+        data={
+            "site_id": site_group.site_id,
+            "name": "Cuisine 2027",
+            "starts_on": "2027-01-04",
+            "ends_on": "2027-11-30",
+            "title": "AR",
+        },
+    )
     made = db.session.scalar(sa.select(Group).where(Group.name == "Cuisine 2027"))
     assert made is not None and made.title == "AR"

@@ -50,12 +50,16 @@ def build_audio(lesson_ids, no_bank, workers):
     started = time.monotonic()
     built = audio.build(texts, folder, workers=workers)
     sizes = [audio.size(lesson_texts, folder) for lesson_texts in by_lesson.values()]
-    click.echo(f"Audio: {built.texts} recordings ({built.made} made now) in "
-               f"{time.monotonic() - started:.1f} s, {built.bytes / 1024:.0f} KB in {folder}")
+    click.echo(
+        f"Audio: {built.texts} recordings ({built.made} made now) in "
+        f"{time.monotonic() - started:.1f} s, {built.bytes / 1024:.0f} KB in {folder}"
+    )
     if sizes:
-        click.echo(f"Per lesson: min {min(sizes) / 1024:.0f} KB, median "
-                   f"{statistics.median(sizes) / 1024:.0f} KB, max {max(sizes) / 1024:.0f} KB "
-                   f"({len(sizes)} lessons)")
+        click.echo(
+            f"Per lesson: min {min(sizes) / 1024:.0f} KB, median "
+            f"{statistics.median(sizes) / 1024:.0f} KB, max {max(sizes) / 1024:.0f} KB "
+            f"({len(sizes)} lessons)"
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -53,8 +53,13 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # larger requests get a friendly 413 page
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
         "COMPRESS_MIMETYPES": [
-            "text/html", "text/css", "text/javascript", "application/javascript",
-            "application/json", "application/manifest+json", "image/svg+xml",
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
         ],
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "COMPRESS_MIN_SIZE": 256,

@@ -44,14 +44,23 @@ def load():
         return None
     today = date.today()
     site = Site(name="Paris 11e")
-    group = Group(site=site, name="Agents de restauration 2026",
-                  starts_on=today - timedelta(days=60), ends_on=today + timedelta(days=240))
+    group = Group(
+        site=site,
+        name="Agents de restauration 2026",
+        starts_on=today - timedelta(days=60),
+        ends_on=today + timedelta(days=240),
+    )
     db.session.add_all([site, group])
     users = {}
     for username, name, role, phrase in ACCOUNTS:
-        user = User(username=username, display_name=name, role=Role(role), site=site,
-                    password_hash=passphrases.hash_passphrase(phrase),
-                    locale="ar" if username == "nadia.k" else None)
+        user = User(
+            username=username,
+            display_name=name,
+            role=Role(role),
+            site=site,
+            password_hash=passphrases.hash_passphrase(phrase),
+            locale="ar" if username == "nadia.k" else None,
+        )
         if role != "admin":
             user.groups.append(group)
         if username in LAST_SEEN_DAYS_AGO:
@@ -73,8 +82,13 @@ def load():
 
 
 # How many lessons each trainee has finished, and whether they are halfway through the next.
-LESSONS_DONE = {"samir.b": (3, True), "fatou.d": (5, False), "kevin.m": (1, True),
-                "nadia.k": (2, True), "olek.w": (0, True)}
+LESSONS_DONE = {
+    "samir.b": (3, True),
+    "fatou.d": (5, False),
+    "kevin.m": (1, True),
+    "nadia.k": (2, True),
+    "olek.w": (0, True),
+}
 
 
 def _lesson_activity(users) -> None:
@@ -90,16 +104,27 @@ def _lesson_activity(users) -> None:
                 answer = grading.expected(item)
                 if (index + len(username)) % 4 == 0 and item["type"] in ("single", "listen"):
                     wrong = [choice for choice in item["choices"] if choice != item["answer"]]
-                    lesson_services.record_answer(users[username], lesson, item, wrong[:1],
-                                                  f"demo-{username}-{lesson.id}-{index}-x")
-                lesson_services.record_answer(users[username], lesson, item, answer,
-                                              f"demo-{username}-{lesson.id}-{index}")
+                    lesson_services.record_answer(
+                        users[username],
+                        lesson,
+                        item,
+                        wrong[:1],
+                        f"demo-{username}-{lesson.id}-{index}-x",
+                    )
+                lesson_services.record_answer(
+                    users[username], lesson, item, answer, f"demo-{username}-{lesson.id}-{index}"
+                )
 
 
 # Days of revision each trainee did over the last three weeks, and their mock exam (right answers
 # out of 20; None: none yet).
-REVISION_DAYS = {"samir.b": (12, 14), "fatou.d": (18, 17), "kevin.m": (3, 7), "nadia.k": (8, None),
-                 "olek.w": (0, None)}
+REVISION_DAYS = {
+    "samir.b": (12, 14),
+    "fatou.d": (18, 17),
+    "kevin.m": (3, 7),
+    "nadia.k": (8, None),
+    "olek.w": (0, None),
+}
 
 
 def _revision_activity(users) -> None:
@@ -114,16 +139,26 @@ def _revision_activity(users) -> None:
         pool = rng.sample(questions, min(len(questions), 40))
         for day in range(days):
             when = now - timedelta(days=21 - day)
-            for number, question in enumerate(pool[day % 4 * 10: day % 4 * 10 + 6]):
+            for number, question in enumerate(pool[day % 4 * 10 : day % 4 * 10 + 6]):
                 right = rng.random() < 0.8
                 answer = grading.expected(question.content) if right else ["?"]
-                revision_services.answer(user, question, answer, f"demo-{username}-{day}-{number}",
-                                         "review", 12, False, when)
+                revision_services.answer(
+                    user,
+                    question,
+                    answer,
+                    f"demo-{username}-{day}-{number}",
+                    "review",
+                    12,
+                    False,
+                    when,
+                )
         if exam_score is not None:
             exam = revision_services.start_exam(user, f"demo-exam-{username}")
             exam_questions = revision_services.exam_questions(exam)
-            answers = {q.id: grading.expected(q.content) if index * 7 % 20 < exam_score else ["?"]
-                       for index, q in enumerate(sorted(exam_questions, key=lambda q: q.id))}
+            answers = {
+                q.id: grading.expected(q.content) if index * 7 % 20 < exam_score else ["?"]
+                for index, q in enumerate(sorted(exam_questions, key=lambda q: q.id))
+            }
             revision_services.finish_exam(exam, answers, now - timedelta(days=2))
 
 
@@ -137,43 +172,78 @@ def _budget_activity(users) -> None:
         budget_services.add_recurring(user, False, rent, 1, "rent", "", today)
         budget_services.add_recurring(user, False, 1599, 10, "phone", "", today)
         budget_services.add_recurring(user, False, 4320, 3, "transport", "Navigo", today)
-        for offset, (cents, category) in enumerate([(2340, "food"), (1250, "food"),
-                                                    (3500, "clothes"), (800, "leisure"),
-                                                    (4120, "food")]):
+        for offset, (cents, category) in enumerate(
+            [(2340, "food"), (1250, "food"), (3500, "clothes"), (800, "leisure"), (4120, "food")]
+        ):
             day = today - timedelta(days=offset * 3)
             if day.month == today.month:
-                budget_services.add_entry(user, f"demo-{username}-b{offset}", False, cents, day,
-                                          category, "")
+                budget_services.add_entry(
+                    user, f"demo-{username}-b{offset}", False, cents, day, category, ""
+                )
 
 
 def _journal_activity(users) -> None:
     """Goals, a few journal days (one shared, with a comment), and the entry self-assessment."""
     today = date.today()
     samir = users["samir.b"]
-    goal = journal_services.create_goal(samir, "demo-goal-bank", "Ouvrir un compte bancaire",
-                                        ["rights", "budget"], "Pour recevoir mon salaire.", None,
-                                        ["Prendre rendez-vous", "Apporter ma pièce d'identité"])
+    goal = journal_services.create_goal(
+        samir,
+        "demo-goal-bank",
+        "Ouvrir un compte bancaire",
+        ["rights", "budget"],
+        "Pour recevoir mon salaire.",
+        None,
+        ["Prendre rendez-vous", "Apporter ma pièce d'identité"],
+    )
     goal.steps[0].done, goal.status = True, "doing"
     journal_services.set_shared(goal, True)
-    for offset, (mood, text) in enumerate([(4, "Bonne journée en cuisine."),
-                                           (2, "Fatigué. Dur de dormir."),
-                                           (5, "J'ai réussi le service du midi !")]):
-        entry = journal_services.write_entry(samir, f"demo-journal-{offset}",
-                                             today - timedelta(days=offset * 2), mood, text, None)
+    for offset, (mood, text) in enumerate(
+        [
+            (4, "Bonne journée en cuisine."),
+            (2, "Fatigué. Dur de dormir."),
+            (5, "J'ai réussi le service du midi !"),
+        ]
+    ):
+        entry = journal_services.write_entry(
+            samir, f"demo-journal-{offset}", today - timedelta(days=offset * 2), mood, text, None
+        )
         if offset == 2:
             journal_services.set_shared(entry, True)
-            journal_services.add_comment(users["prof"], samir, "entry", entry.id,
-                                         "Bravo ! On en parle jeudi ?")
+            journal_services.add_comment(
+                users["prof"], samir, "entry", entry.id, "Bravo ! On en parle jeudi ?"
+            )
     for number, username in enumerate(LAST_SEEN_DAYS_AGO):
         ratings = {theme: 1 + (number + index) % 4 for index, theme in enumerate(THEME_NAMES)}
-        journal_services.save_assessment(users[username], f"demo-assessment-{username}", "entry",
-                                         ratings, {}, username == "samir.b")
+        journal_services.save_assessment(
+            users[username],
+            f"demo-assessment-{username}",
+            "entry",
+            ratings,
+            {},
+            username == "samir.b",
+        )
 
 
 def _assignments(users, group) -> None:
     """The teacher gave the group the first French module and some hygiene practice."""
     today = date.today()
-    dashboard_services.assign(users["prof"], group, "demo-assign-fle", "module", "fle-a1",
-                              today + timedelta(days=14), "À votre rythme, une leçon par jour.", [])
-    dashboard_services.assign(users["prof"], group, "demo-assign-hygiene", "practice", "hygiene",
-                              today - timedelta(days=2), "Avant le stage en cuisine.", [])
+    dashboard_services.assign(
+        users["prof"],
+        group,
+        "demo-assign-fle",
+        "module",
+        "fle-a1",
+        today + timedelta(days=14),
+        "À votre rythme, une leçon par jour.",
+        [],
+    )
+    dashboard_services.assign(
+        users["prof"],
+        group,
+        "demo-assign-hygiene",
+        "practice",
+        "hygiene",
+        today - timedelta(days=2),
+        "Avant le stage en cuisine.",
+        [],
+    )

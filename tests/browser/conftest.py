@@ -11,8 +11,13 @@ from werkzeug.serving import make_server
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 740}
 
@@ -79,9 +84,14 @@ def phone(browser, live_server, in_flight):
     contexts = []
 
     def open_phone(locale="fr-FR", javascript=True):
-        context = browser.new_context(viewport=PHONE, locale=locale, base_url=live_server,
-                                      java_script_enabled=javascript,
-                                      service_workers="allow", device_scale_factor=1)
+        context = browser.new_context(
+            viewport=PHONE,
+            locale=locale,
+            base_url=live_server,
+            java_script_enabled=javascript,
+            service_workers="allow",
+            device_scale_factor=1,
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

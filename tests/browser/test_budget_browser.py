@@ -22,9 +22,11 @@ def test_budget_month_offline_expense_export_and_share(phone, make_user, make_gr
     page = phone()
     sign_in(page, trainee.username)
     page.goto("/budget/recurring")
-    for amount, kind, category, day in (("1 050", "income", "salary", "5"),
-                                        ("450", "expense", "rent", "1"),
-                                        ("15,99", "expense", "phone", "10")):
+    for amount, kind, category, day in (
+        ("1 050", "income", "salary", "5"),
+        ("450", "expense", "rent", "1"),
+        ("15,99", "expense", "phone", "10"),
+    ):
         page.fill("#amount", amount)
         page.locator(f"input[name=kind][value={kind}]").check()
         page.select_option("#category", category)
@@ -78,5 +80,8 @@ def test_budget_month_offline_expense_export_and_share(phone, make_user, make_gr
 def db_count(trainee, cents) -> int:
     from webapp.extensions import db
 
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Entry).where(
-        Entry.user_id == trainee.id, Entry.cents == cents))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Entry)
+        .where(Entry.user_id == trainee.id, Entry.cents == cents)
+    )

@@ -11,8 +11,9 @@ from webapp.lessons import content
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "lessons"
 
 
-def test_assign_progress_today_trainee_page_and_impact(browser, phone, live_server, make_group,
-                                                       make_user, ctx, shot):
+def test_assign_progress_today_trainee_page_and_impact(
+    browser, phone, live_server, make_group, make_user, ctx, shot
+):
     loaded, _ = content.read_lessons(FIXTURES)
     content.load_lessons(loaded)
     group = make_group(name="Cohorte Paris")

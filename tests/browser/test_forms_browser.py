@@ -15,18 +15,22 @@ from webapp.core.themes import THEME_NAMES
 def in_sight(page, selector: str) -> dict:
     """Where the element is, and whether all of it is between the top of the screen and the
     bottom bar (which covers the bottom of the screen)."""
-    return page.evaluate("""(selector) => {
+    return page.evaluate(
+        """(selector) => {
         const box = document.querySelector(selector).getBoundingClientRect();
         const bar = document.querySelector('.bottom-nav');
         const bottom = bar ? bar.getBoundingClientRect().top : innerHeight;
         return {top: Math.round(box.top), bottom: Math.round(box.bottom), visible: bottom,
                 scrolled: Math.round(scrollY), ok: box.top >= 0 && box.bottom <= bottom};
-    }""", selector)
+    }""",
+        selector,
+    )
 
 
 def focused_on(page, element_id: str) -> None:
-    page.wait_for_function("(id) => document.activeElement && document.activeElement.id === id",
-                           arg=element_id)
+    page.wait_for_function(
+        "(id) => document.activeElement && document.activeElement.id === id", arg=element_id
+    )
 
 
 def screen(page, name: str) -> None:
@@ -52,7 +56,8 @@ def long_month(trainee) -> None:
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_bad_amount_on_the_budget_page_is_shown_in_sight_with_the_cursor_in_the_field(
-        phone, make_user, make_group, lang, javascript):
+    phone, make_user, make_group, lang, javascript
+):
     trainee = make_user(group=make_group())
     long_month(trainee)
     page = phone(javascript=javascript)

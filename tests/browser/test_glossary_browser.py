@@ -10,11 +10,13 @@ from webapp.revision import services
 
 def document_top(page, selector):
     return page.evaluate(
-        "(s) => document.querySelector(s).getBoundingClientRect().top + window.scrollY", selector)
+        "(s) => document.querySelector(s).getBoundingClientRect().top + window.scrollY", selector
+    )
 
 
-@pytest.mark.parametrize(("locale", "javascript"),
-                         [("fr-FR", True), ("ar", True), ("fr-FR", False)])
+@pytest.mark.parametrize(
+    ("locale", "javascript"), [("fr-FR", True), ("ar", True), ("fr-FR", False)]
+)
 def test_tap_a_word_in_a_question(phone, make_user, make_group, ctx, shot, locale, javascript):
     question = _question_with_terms()
     services.load_bank([question])
@@ -33,8 +35,10 @@ def test_tap_a_word_in_a_question(phone, make_user, make_group, ctx, shot, local
     if javascript:
         audit(page)
         # The French question keeps its own direction inside an Arabic page.
-        assert page.locator("h1.question span[lang=fr]").evaluate(
-            "e => getComputedStyle(e).direction") == "ltr"
+        assert (
+            page.locator("h1.question span[lang=fr]").evaluate("e => getComputedStyle(e).direction")
+            == "ltr"
+        )
     shot(page, f"{name}-closed")
 
     page.locator("h1.question a.term").first.click()
@@ -46,8 +50,10 @@ def test_tap_a_word_in_a_question(phone, make_user, make_group, ctx, shot, local
     # Nothing above the box moved: the question did not jump, the box opened below it.
     assert document_top(page, "h1.question") == heading
     assert document_top(page, "fieldset") > choices
-    in_view = entry.evaluate("e => { const r = e.getBoundingClientRect();"
-                             " return r.top >= 0 && r.top < window.innerHeight; }")
+    in_view = entry.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight; }"
+    )
     assert in_view
     if javascript:
         assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"

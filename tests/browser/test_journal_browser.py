@@ -34,7 +34,8 @@ def test_goal_journal_sharing_and_self_assessment(phone, make_user, make_group, 
         page.wait_for_url("**/journal")
     audit(page)
     page.locator("section.entry-card", has_text="À partager").locator(
-        "button[name=share][value='1']").click()
+        "button[name=share][value='1']"
+    ).click()
     assert "Karim Haddad" in page.locator("section.entry-card", has_text="À partager").inner_text()
     page.goto("/journal/write")
     page.context.set_offline(True)

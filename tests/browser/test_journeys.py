@@ -16,9 +16,12 @@ def audit(page):
     results = axe.run(page)
     assert results.violations_count == 0, results.generate_report()
     width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate("""(limit) => [...document.querySelectorAll('body *')]
+    wide = page.evaluate(
+        """(limit) => [...document.querySelectorAll('body *')]
         .filter(e => e.getBoundingClientRect().right > limit + 1)
-        .slice(0, 3).map(e => e.outerHTML.slice(0, 80))""", page.viewport_size["width"])
+        .slice(0, 3).map(e => e.outerHTML.slice(0, 80))""",
+        page.viewport_size["width"],
+    )
     assert width <= page.viewport_size["width"], f"{page.url} scrolls sideways ({width}px): {wide}"
 
 
@@ -100,8 +103,9 @@ def test_offline_page_when_the_network_is_gone(phone, make_user, shot):
     shell = [paths for name, paths in cached.items() if not name.startswith("passerelle-saved-")]
     assert len(shell) == 1 and "/offline" in shell[0]
     assert all(path.startswith("/static/") or path == "/offline" for path in shell[0]), shell
-    assert set(cached) - {name for name in cached if not name.startswith("passerelle-saved-")} \
-        <= {f"passerelle-saved-{trainee.id}"}
+    assert set(cached) - {name for name in cached if not name.startswith("passerelle-saved-")} <= {
+        f"passerelle-saved-{trainee.id}"
+    }
     page.context.set_offline(True)
     page.goto("/me")
     assert "Pas de connexion" in page.content()

@@ -50,14 +50,19 @@ def right_answers(page, javascript=True):
 
     steps = {
         "single": lambda s: s.get_by_role("radio", name="un couteau", exact=True).check(),
-        "multiple": lambda s: (s.get_by_role("checkbox", name="la casserole", exact=True).check(),
-                               s.get_by_role("checkbox", name="la poêle", exact=True).check()),
+        "multiple": lambda s: (
+            s.get_by_role("checkbox", name="la casserole", exact=True).check(),
+            s.get_by_role("checkbox", name="la poêle", exact=True).check(),
+        ),
         "blank": lambda s: s.locator("input[name=text]").fill("Four"),
-        "match": lambda s: [s.get_by_label(left, exact=True).select_option(right)
-                            for left, right in (("couteau", "knife"), ("casserole", "saucepan"),
-                                                ("four", "oven"))],
-        "order": lambda s: [s.get_by_label(text, exact=True).select_option(str(place))
-                            for place, text in enumerate(("Je lave", "Je coupe", "Je cuis"), 1)],
+        "match": lambda s: [
+            s.get_by_label(left, exact=True).select_option(right)
+            for left, right in (("couteau", "knife"), ("casserole", "saucepan"), ("four", "oven"))
+        ],
+        "order": lambda s: [
+            s.get_by_label(text, exact=True).select_option(str(place))
+            for place, text in enumerate(("Je lave", "Je coupe", "Je cuis"), 1)
+        ],
         "listen": lambda s: s.get_by_role("radio", name="la casserole", exact=True).check(),
         "picture": lambda s: s.get_by_role("radio", name="le four", exact=True).check(),
     }
@@ -132,8 +137,9 @@ def test_next_lesson_offline_answer_recorded_once(phone, make_user, lessons, sho
     page.context.set_offline(False)
     page.goto("/lessons/test-suite")  # back online: the queue is sent
     wait_until(page, "Outbox.all().then(items => items.length === 0)")
-    attempts = db.session.scalars(sa.select(ExerciseAttempt).where(
-        ExerciseAttempt.lesson_id == "test-suite")).all()
+    attempts = db.session.scalars(
+        sa.select(ExerciseAttempt).where(ExerciseAttempt.lesson_id == "test-suite")
+    ).all()
     assert len(attempts) == 2  # two answers, each recorded once
     page.reload()
     assert "exercise--right" in page.locator("#ex-single").get_attribute("class")

@@ -17,14 +17,16 @@ def next_phase(host, label):
     host.wait_for_load_state()
 
 
-def test_live_session_with_late_join_and_a_phone_that_drops(browser, phone, live_server,
-                                                            make_user, make_group, bank, shot):
+def test_live_session_with_late_join_and_a_phone_that_drops(
+    browser, phone, live_server, make_user, make_group, bank, shot
+):
     group = make_group()
     volunteer = make_user(Role.VOLUNTEER, group=group, username="benevole")
     trainee = make_user(group=group, display_name="Samir Benali")
     latecomer = make_user(group=group, display_name="Nadia Kaci")
-    projector = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_server,
-                                    locale="fr-FR")
+    projector = browser.new_context(
+        viewport={"width": 1280, "height": 800}, base_url=live_server, locale="fr-FR"
+    )
     host = projector.new_page()
     sign_in(host, volunteer.username)
     host.goto("/live/new")

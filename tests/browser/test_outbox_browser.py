@@ -26,8 +26,10 @@ from webapp.revision.models import ReviewLog
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "lessons"
 FAST = "window.OUTBOX_TIMEOUT = 1500;"  # "connected but no data" gives up after 1.5 s in tests
-WRITES = re.compile(r"/(journal/write|journal/goals/new|budget/entries"
-                    r"|lessons/[^/]+/exercises/[^/]+|revision/answer)$")
+WRITES = re.compile(
+    r"/(journal/write|journal/goals/new|budget/entries"
+    r"|lessons/[^/]+/exercises/[^/]+|revision/answer)$"
+)
 MODELS = (JournalEntry, Entry, Goal, ExerciseAttempt, ReviewLog)
 
 
@@ -44,8 +46,9 @@ def settle(page, seconds=15.0):
     deadline = time.monotonic() + seconds
     while True:
         try:
-            if page.evaluate("document.readyState === 'complete' && "
-                             "!document.querySelector('form[data-busy]')"):
+            if page.evaluate(
+                "document.readyState === 'complete' && !document.querySelector('form[data-busy]')"
+            ):
                 return
         except Exception:  # noqa: BLE001 - the page is navigating
             pass
@@ -76,8 +79,9 @@ def stored(user_id) -> dict[str, int]:
     db.session.rollback()
     counts: dict[str, int] = {}
     for model in MODELS:
-        for client_id in db.session.scalars(sa.select(model.client_id).where(
-                model.user_id == user_id)):
+        for client_id in db.session.scalars(
+            sa.select(model.client_id).where(model.user_id == user_id)
+        ):
             if not client_id.startswith("rec-"):
                 counts[client_id] = counts.get(client_id, 0) + 1
     return counts
@@ -156,20 +160,24 @@ def test_goal_steps_added_and_ticked_offline_are_sent_once(phone, make_user):
     wait_for(page, lambda: not waiting(page))
     db.session.rollback()
     db.session.expire_all()  # the steps made above are in this session's identity map
-    steps = {step.text: step.done for step in db.session.scalars(
-        sa.select(GoalStep).where(GoalStep.goal_id == goal.id))}
+    steps = {
+        step.text: step.done
+        for step in db.session.scalars(sa.select(GoalStep).where(GoalStep.goal_id == goal.id))
+    }
     assert steps == {"Appeler le SIAO": True, "Préparer mes papiers": False}
 
 
 def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(
-        phone, make_user, make_group, lessons, shot):
+    phone, make_user, make_group, lessons, shot
+):
     group = make_group()
     first, second = make_user(group=group, display_name="Samir Benali"), make_user(group=group)
     page = phone()
     page.add_init_script(FAST)
     sign_in(page, first.username)
-    wait_for(page, lambda: page.evaluate(
-        f"caches.has('passerelle-saved-{first.id}')"))  # home kept the next lessons
+    wait_for(
+        page, lambda: page.evaluate(f"caches.has('passerelle-saved-{first.id}')")
+    )  # home kept the next lessons
     page.goto("/journal/write")
     page.context.set_offline(True)
     page.locator("label.mood").nth(2).click()
@@ -183,7 +191,8 @@ def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(
     page.wait_for_selector("[data-outbox-list] li")
     assert page.locator("[data-outbox-badge]").is_hidden()
     assert page.locator("[data-outbox-list] li").all_inner_texts() == [
-        page.evaluate("JSON.parse(document.body.dataset.outboxWords).empty")]
+        page.evaluate("JSON.parse(document.body.dataset.outboxWords).empty")
+    ]
     assert "SPIP" not in page.content()
     assert not page.evaluate(f"caches.has('passerelle-saved-{first.id}')")
     assert page.evaluate("Outbox.meta('home').then(h => h && h.name)") != "Samir"
@@ -203,8 +212,9 @@ def test_a_second_trainee_on_the_same_phone_sees_and_sends_nothing_of_the_first(
 @pytest.fixture
 def no_worker_phone(browser, live_server, in_flight):
     """A phone whose page alone talks to the network (no service worker, no Background Sync)."""
-    context = browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server,
-                                  service_workers="block")
+    context = browser.new_context(
+        viewport=PHONE, locale="fr-FR", base_url=live_server, service_workers="block"
+    )
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
@@ -212,15 +222,20 @@ def no_worker_phone(browser, live_server, in_flight):
 
 
 def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
-        no_worker_phone, make_user, shot):
+    no_worker_phone, make_user, shot
+):
     trainee = make_user()
     page = no_worker_phone
     page.add_init_script(FAST)
     sign_in(page, trainee.username)
     page.goto("/budget")
     hanging = []
-    page.route(WRITES, lambda route: hanging.append(route) if route.request.method == "POST"
-               else route.continue_())
+    page.route(
+        WRITES,
+        lambda route: (
+            hanging.append(route) if route.request.method == "POST" else route.continue_()
+        ),
+    )
     page.fill("#amount", "4,50")
     client_id = page.locator("form[data-queue] [name=client_id]").input_value()
     page.locator("form[data-queue] button[type=submit]").dblclick()
@@ -236,7 +251,8 @@ def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
 
 
 def test_a_late_second_tap_offline_is_the_same_write_and_typing_starts_a_new_one(
-        no_worker_phone, make_user):
+    no_worker_phone, make_user
+):
     """On a slow phone the second tap can land after the first was kept and the form emptied:
     it must not queue an empty entry that then "needs you" for ever."""
     trainee = make_user()
@@ -268,8 +284,9 @@ def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user, sho
     page = no_worker_phone
     page.add_init_script(FAST)
     sign_in(page, trainee.username)
-    page.route(WRITES, lambda route: route.abort() if route.request.method == "POST"
-               else route.continue_())  # the writes cannot get through
+    page.route(
+        WRITES, lambda route: route.abort() if route.request.method == "POST" else route.continue_()
+    )  # the writes cannot get through
     page.goto("/budget")
     page.fill("#amount", "12")
     page.locator("form[data-queue] button[type=submit]").click()
@@ -293,7 +310,8 @@ def test_sign_out_with_unsent_writes_warns_first(no_worker_phone, make_user, sho
 
 
 def test_opens_offline_with_home_saved_lessons_and_todays_review(
-        phone, make_user, make_group, lessons, bank, shot):
+    phone, make_user, make_group, lessons, bank, shot
+):
     trainee = make_user(group=make_group(), display_name="Samir Benali")
     page = phone()
     page.add_init_script(FAST)
@@ -323,8 +341,9 @@ def test_opens_offline_with_home_saved_lessons_and_todays_review(
     page.goto("/")
     wait_for(page, lambda: not waiting(page))
     assert list(stored(trainee.id).values()) == [1]
-    attempt = db.session.scalar(sa.select(ExerciseAttempt).where(
-        ExerciseAttempt.user_id == trainee.id))
+    attempt = db.session.scalar(
+        sa.select(ExerciseAttempt).where(ExerciseAttempt.user_id == trainee.id)
+    )
     assert attempt.correct  # the server's grade, made when it arrived
 
 
@@ -332,8 +351,13 @@ def test_opens_offline_with_home_saved_lessons_and_todays_review(
 
 SEED = 20261130
 SEQUENCES = int(os.environ.get("OUTBOX_SOAK", "30"))
-PAGES = {"journal": "/journal/write", "budget": "/budget", "goal": "/journal/goals/new",
-         "lesson": "/lessons/test-cuisine", "revision": "/revision/review"}
+PAGES = {
+    "journal": "/journal/write",
+    "budget": "/budget",
+    "goal": "/journal/goals/new",
+    "lesson": "/lessons/test-cuisine",
+    "revision": "/revision/review",
+}
 
 
 class Soak:
@@ -346,8 +370,17 @@ class Soak:
         self.made, self.discarded, self.shown_sent = set(), set(), set()
         self.reached = set()  # sent at least once into a network that did not answer
         self.log = []  # what happened, for a failure message
-        self.counts = {"writes": 0, "double taps": 0, "offline": 0, "hang": 0, "lose": 0,
-                       "expired": 0, "second user": 0, "reloads": 0, "discards": 0}
+        self.counts = {
+            "writes": 0,
+            "double taps": 0,
+            "offline": 0,
+            "hang": 0,
+            "lose": 0,
+            "expired": 0,
+            "second user": 0,
+            "reloads": 0,
+            "discards": 0,
+        }
 
     # The network
     def _route(self, route):
@@ -418,9 +451,12 @@ class Soak:
         if self.who != "first" or not self.page.evaluate("!!document.body.dataset.userId"):
             return []
         plain = ("journal", "budget", "goal", "revision")
-        return [f for f in self.page.locator("form[data-queue]").all()
-                if f.is_visible() and (f.get_attribute("data-queue") in plain
-                                       or f.locator("input[type=radio]").count())]
+        return [
+            f
+            for f in self.page.locator("form[data-queue]").all()
+            if f.is_visible()
+            and (f.get_attribute("data-queue") in plain or f.locator("input[type=radio]").count())
+        ]
 
     def write(self):
         page = self.page
@@ -526,8 +562,11 @@ class Soak:
             print("\n".join(self.log), waiting(page, self.first.id))
             raise
         page.wait_for_timeout(200)
-        self.shown_sent |= set(page.locator("li[data-state=sent]").evaluate_all(
-            "items => items.map(li => li.dataset.clientId)"))
+        self.shown_sent |= set(
+            page.locator("li[data-state=sent]").evaluate_all(
+                "items => items.map(li => li.dataset.clientId)"
+            )
+        )
         rows = stored(self.first.id)
         wanted = self.made - self.discarded
         lost = wanted - set(rows)
@@ -554,14 +593,17 @@ def test_soak_nothing_lost_nothing_twice(phone, make_user, make_group, lessons, 
         for _ in range(soak.rng.randint(4, 9)):
             soak.step()
         soak.network_back_and_check()
-    print(f"\nsoak: {SEQUENCES} sequences, {len(soak.made)} writes made "
-          f"({len(soak.discarded)} discarded), {len(stored(first.id))} stored, 0 lost, "
-          f"0 duplicated; {soak.counts}")
+    print(
+        f"\nsoak: {SEQUENCES} sequences, {len(soak.made)} writes made "
+        f"({len(soak.discarded)} discarded), {len(stored(first.id))} stored, 0 lost, "
+        f"0 duplicated; {soak.counts}"
+    )
     assert soak.counts["writes"] >= SEQUENCES
 
 
 def test_answers_left_in_the_former_local_storage_queue_move_to_the_outbox(
-        phone, make_user, lessons):
+    phone, make_user, lessons
+):
     trainee = make_user()
     page = phone()
     sign_in(page, trainee.username)

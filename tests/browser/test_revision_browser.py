@@ -67,10 +67,11 @@ def test_review_practice_and_mock_exam(phone, make_user, make_group, bank, shot)
     assert page.locator("[data-deadline]").is_visible()
     audit(page)
     for section in page.locator("form section.exercise").all()[:10]:
-        section.locator("input[type=radio], input[type=checkbox]").first.check() \
-            if section.locator("input[type=radio], input[type=checkbox]").count() else \
-            section.locator("input[type=text]").first.fill("3") \
-            if section.locator("input[type=text]").count() else None
+        section.locator("input[type=radio], input[type=checkbox]").first.check() if section.locator(
+            "input[type=radio], input[type=checkbox]"
+        ).count() else section.locator("input[type=text]").first.fill("3") if section.locator(
+            "input[type=text]"
+        ).count() else None
     page.get_by_role("button", name="Rendre mon examen").click()
     page.wait_for_selector(".result")
     assert page.locator("table.mastery tr").count() == 4

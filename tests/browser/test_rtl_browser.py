@@ -124,12 +124,21 @@ def test_lesson_and_revision_in_arabic(phone, make_user, make_group, lesson, que
     shot(page, "rtl-revision-explanation-ar")
 
 
-def test_live_quiz_in_arabic_on_phone_and_projector(browser, phone, live_server, make_user,
-                                                    make_group, questions, shot):
+def test_live_quiz_in_arabic_on_phone_and_projector(
+    browser, phone, live_server, make_user, make_group, questions, shot
+):
     group = make_group()
     volunteer = make_user(Role.VOLUNTEER, group=group, locale="ar")
-    session = live.create_session(volunteer, None, ["1", "2", "3", "4"], 3, None,
-                                  speed_bonus=False, team_mode=False, client_id="rtl-test")
+    session = live.create_session(
+        volunteer,
+        None,
+        ["1", "2", "3", "4"],
+        3,
+        None,
+        speed_bonus=False,
+        team_mode=False,
+        client_id="rtl-test",
+    )
     session.question_ids = [questions[0]["id"], questions[1]["id"]]
     db.session.commit()
 
@@ -171,8 +180,9 @@ def test_live_quiz_in_arabic_on_phone_and_projector(browser, phone, live_server,
         shot(page, name)
 
 
-def test_home_and_today_in_arabic_keep_names_and_counts_right(phone, make_user, make_group, lesson,
-                                                             shot):
+def test_home_and_today_in_arabic_keep_names_and_counts_right(
+    phone, make_user, make_group, lesson, shot
+):
     """A lesson given "by" a date, a teacher's French message, names ending in a full stop, and the
     days since a trainee was last seen, counted in Arabic ("منذ 14 يومًا", not "منذ 14 أيام")."""
     from datetime import date, timedelta
@@ -181,11 +191,20 @@ def test_home_and_today_in_arabic_keep_names_and_counts_right(phone, make_user, 
 
     group = make_group(name="Cuisine B.")
     teacher = make_user(Role.TEACHER, group=group, display_name="Karim H.", locale="ar")
-    trainee = make_user(group=group, display_name="Samir B.", locale="ar",
-                        last_seen_on=date.today())
+    trainee = make_user(
+        group=group, display_name="Samir B.", locale="ar", last_seen_on=date.today()
+    )
     make_user(group=group, display_name="Olek W.", last_seen_on=date.today() - timedelta(days=14))
-    dashboard.assign(teacher, group, "rtl-1", "lesson", lesson, date.today() + timedelta(days=3),
-                     "Relisez les horaires ?", [])
+    dashboard.assign(
+        teacher,
+        group,
+        "rtl-1",
+        "lesson",
+        lesson,
+        date.today() + timedelta(days=3),
+        "Relisez les horaires ?",
+        [],
+    )
 
     page = phone("ar")
     sign_in(page, trainee.username)
@@ -207,8 +226,9 @@ def test_home_and_today_in_arabic_keep_names_and_counts_right(phone, make_user, 
     shot(staff, "rtl-today-ar")
 
 
-def test_journal_and_budget_in_arabic_keep_typed_french_in_order(phone, make_user, make_group,
-                                                                 shot):
+def test_journal_and_budget_in_arabic_keep_typed_french_in_order(
+    phone, make_user, make_group, shot
+):
     """What a trainee typed in French stays French-ordered in their Arabic pages."""
     from datetime import date
 
@@ -216,8 +236,9 @@ def test_journal_and_budget_in_arabic_keep_typed_french_in_order(phone, make_use
     from webapp.journal import services as journal
 
     trainee = make_user(group=make_group(), locale="ar")
-    goal = journal.create_goal(trainee, "rtl-goal", "Trouver un logement ?", ["housing"], "", None,
-                               [])
+    goal = journal.create_goal(
+        trainee, "rtl-goal", "Trouver un logement ?", ["housing"], "", None, []
+    )
     journal.add_step(trainee, goal, "rtl-step", "Appeler le SIAO ?", None)
     journal.write_entry(trainee, "rtl-entry", date.today(), 3, "Rendez-vous au SPIP demain ?", None)
     budget.add_entry(trainee, "rtl-money", False, 1250, date.today(), "food", "Courses Lidl ?")

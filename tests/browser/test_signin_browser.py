@@ -19,8 +19,9 @@ def tokens(monkeypatch):
     opening one's address is what scanning the code does."""
     made = []
     real = services.new_card_token
-    monkeypatch.setattr(services, "new_card_token",
-                        lambda user: made.append(real(user)) or made[-1])
+    monkeypatch.setattr(
+        services, "new_card_token", lambda user: made.append(real(user)) or made[-1]
+    )
     return made
 
 
@@ -31,8 +32,9 @@ def _laptop(browser, live_server):
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
-def test_scan_the_card_and_sign_in_with_one_tap(browser, live_server, phone, make_group,
-                                                make_user, tokens, shot, app, locale):
+def test_scan_the_card_and_sign_in_with_one_tap(
+    browser, live_server, phone, make_group, make_user, tokens, shot, app, locale
+):
     group = make_group(name="Cohorte Paris")
     teacher = make_user(Role.TEACHER, group=group, username="prof")
     laptop = _laptop(browser, live_server)

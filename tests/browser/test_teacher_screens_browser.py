@@ -24,17 +24,21 @@ def _school(make_group, make_user):
     group = make_group(name="Cohorte Paris")
     teacher = make_user(Role.TEACHER, group=group, display_name="Karim Haddad")
     samir = make_user(group=group, display_name="Samir Benali", last_seen_on=date.today())
-    fatou = make_user(group=group, display_name="Fatou Diallo",
-                      last_seen_on=date.today() - timedelta(days=12))
+    fatou = make_user(
+        group=group, display_name="Fatou Diallo", last_seen_on=date.today() - timedelta(days=12)
+    )
     loaded, _ = content.read_lessons(FIXTURES)
     content.load_lessons(loaded)
     # Overdue: the module (Samir half-way, Fatou not started); due later: a practice, a lesson.
-    for number, (kind, target, days) in enumerate((("module", "fle-a1", 3), ("practice", "1", -5),
-                                                   ("lesson", "test-cuisine", -6))):
-        services.assign(teacher, group, f"b{number}", kind, target,
-                        date.today() - timedelta(days=days), "", [])
-    db.session.add(LessonProgress(user_id=samir.id, lesson_id="test-cuisine",
-                                  completed_at=utcnow()))
+    for number, (kind, target, days) in enumerate(
+        (("module", "fle-a1", 3), ("practice", "1", -5), ("lesson", "test-cuisine", -6))
+    ):
+        services.assign(
+            teacher, group, f"b{number}", kind, target, date.today() - timedelta(days=days), "", []
+        )
+    db.session.add(
+        LessonProgress(user_id=samir.id, lesson_id="test-cuisine", completed_at=utcnow())
+    )
     db.session.commit()
     hard = journal.write_entry(samir, "hard", date.today(), 1, "", None)
     journal.set_shared(hard, True)
@@ -65,8 +69,9 @@ def test_teacher_on_a_laptop(browser, live_server, in_flight, make_group, make_u
         assert page.locator("td.cell--late").count() == 2  # the overdue module, for both
         assert page.locator("td.cell--done").count() == 1  # Samir's lesson
         assert page.locator("td.cell--todo").count() == 3  # the practice, Fatou's lesson
-        assert page.locator("td.cell--late .visually-hidden").first.inner_text().strip() == \
-            "En retard"
+        assert (
+            page.locator("td.cell--late .visually-hidden").first.inner_text().strip() == "En retard"
+        )
         audit(page)
         shot(page, "teacher-grid-1280")
         asked = []

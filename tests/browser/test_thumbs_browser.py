@@ -45,7 +45,8 @@ def tap_match(section, pairs):
 def slots(section):
     """The text in each place, "" for a free one."""
     return section.locator(".slot").evaluate_all(
-        "slots => slots.map(s => (s.querySelector('.tap__text') || {}).textContent || '')")
+        "slots => slots.map(s => (s.querySelector('.tap__text') || {}).textContent || '')"
+    )
 
 
 def snap(section, name):
@@ -57,14 +58,14 @@ def snap(section, name):
 def thumb_sized(section):
     """Every tile at least 44 px high, its text at least 16 px."""
     for box in section.locator(".tap").evaluate_all(
-            "tiles => tiles.map(t => [t.getBoundingClientRect().height,"
-            " parseFloat(getComputedStyle(t).fontSize)])"):
+        "tiles => tiles.map(t => [t.getBoundingClientRect().height,"
+        " parseFloat(getComputedStyle(t).fontSize)])"
+    ):
         assert box[0] >= 44 and box[1] >= 16, box
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
-def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons,
-                                                     locale):
+def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons, locale):
     trainee = make_user()
     page = phone(locale=locale)
     sign_in(page, trainee.username)
@@ -96,8 +97,8 @@ def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons,
     tap(match, "couteau")
     tap_match(match, PAIRS)  # "knife" moves from "four" to "couteau"
     colours = match.locator(".tap--paired").evaluate_all(
-        "tiles => tiles.map(t => [t.textContent.trim().charAt(0),"
-        " getComputedStyle(t).borderColor])")
+        "tiles => tiles.map(t => [t.textContent.trim().charAt(0), getComputedStyle(t).borderColor])"
+    )
     assert len(colours) == 6
     for number in "123":  # each pair: one number, one colour, on both sides
         assert len({colour for digit, colour in colours if digit == number}) == 1
@@ -106,16 +107,18 @@ def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons,
     match.locator("button[type=submit]").click()
     page.wait_for_selector("#ex-match.exercise--right")
 
-    attempts = db.session.scalars(sa.select(ExerciseAttempt).where(
-        ExerciseAttempt.user_id == trainee.id)).all()
+    attempts = db.session.scalars(
+        sa.select(ExerciseAttempt).where(ExerciseAttempt.user_id == trainee.id)
+    ).all()
     assert {(a.exercise_id, a.correct, a.first) for a in attempts} == {
-        ("order", True, True), ("match", True, True)}
+        ("order", True, True),
+        ("match", True, True),
+    }
     assert next(a for a in attempts if a.exercise_id == "order").answer == list(ORDER)
 
 
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
-def test_a_wrong_order_stays_placed_and_is_tried_again(phone, make_user, lessons,
-                                                       locale):
+def test_a_wrong_order_stays_placed_and_is_tried_again(phone, make_user, lessons, locale):
     trainee = make_user()
     page = phone(locale=locale)
     sign_in(page, trainee.username)
@@ -147,8 +150,7 @@ def test_a_wrong_order_stays_placed_and_is_tried_again(phone, make_user, lessons
         snap(single, f"thumbs-single-try{number}-{locale[:2]}")
 
 
-def test_without_javascript_two_lines_in_one_place_keep_their_places(phone, make_user,
-                                                                     lessons):
+def test_without_javascript_two_lines_in_one_place_keep_their_places(phone, make_user, lessons):
     trainee = make_user()
     page = phone(javascript=False)
     sign_in(page, trainee.username)
@@ -186,6 +188,11 @@ def test_offline_copy_grades_tapped_tiles_on_the_phone(phone, make_user, lessons
     page.context.set_offline(False)
     page.goto("/lessons/test-suite")  # back online: the queue is sent, the server grades again
     wait_until(page, "Outbox.all().then(items => items.length === 0)")
-    graded = dict(db.session.execute(sa.select(ExerciseAttempt.exercise_id, ExerciseAttempt.correct)
-                                     .where(ExerciseAttempt.lesson_id == "test-suite")).all())
+    graded = dict(
+        db.session.execute(
+            sa.select(ExerciseAttempt.exercise_id, ExerciseAttempt.correct).where(
+                ExerciseAttempt.lesson_id == "test-suite"
+            )
+        ).all()
+    )
     assert graded == {"order": True, "match": False}

@@ -21,8 +21,9 @@ def recorded(app, ctx):
     loaded, problems = content.read_lessons(FIXTURES)
     assert not problems
     content.load_lessons(loaded)
-    audio.build([text for lesson in loaded for text in spoken.lesson_texts(lesson)],
-                app.config["AUDIO_DIR"])
+    audio.build(
+        [text for lesson in loaded for text in spoken.lesson_texts(lesson)], app.config["AUDIO_DIR"]
+    )
 
 
 def hrefs(page):
@@ -30,8 +31,9 @@ def hrefs(page):
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
-def test_without_a_voice_every_lesson_item_plays_its_recording(phone, make_user, recorded, shot,
-                                                               locale):
+def test_without_a_voice_every_lesson_item_plays_its_recording(
+    phone, make_user, recorded, shot, locale
+):
     trainee = make_user(locale=locale)
     page = phone()
     page.add_init_script(NO_VOICE)
@@ -68,21 +70,28 @@ def test_the_offline_copy_keeps_the_recordings(phone, make_user, recorded):
     page.goto("/lessons/test-cuisine")
     page.wait_for_selector("[data-save-offline]:not([hidden])")
     wanted = sorted(set(hrefs(page)))
-    saved = f"caches.open('passerelle-saved-{trainee.id}').then(c => c.keys())" \
-            ".then(keys => keys.map(r => new URL(r.url).pathname))"
-    wait_until(page, f"{saved}.then(paths => paths.filter(p => p.startsWith('/audio/')).length"
-                     f" >= {len(wanted)})")
+    saved = (
+        f"caches.open('passerelle-saved-{trainee.id}').then(c => c.keys())"
+        ".then(keys => keys.map(r => new URL(r.url).pathname))"
+    )
+    wait_until(
+        page,
+        f"{saved}.then(paths => paths.filter(p => p.startsWith('/audio/')).length"
+        f" >= {len(wanted)})",
+    )
     page.context.set_offline(True)
     page.goto("/lessons/test-cuisine")  # the saved copy
     assert sorted(set(hrefs(page))) == wanted
-    fetched = page.evaluate("(url) => fetch(url).then(r => [r.ok, r.headers.get('content-type')])",
-                            wanted[0])
+    fetched = page.evaluate(
+        "(url) => fetch(url).then(r => [r.ok, r.headers.get('content-type')])", wanted[0]
+    )
     assert fetched == [True, "audio/ogg"]
 
 
 @pytest.mark.parametrize("locale", ["ar", "en"])
-def test_home_budget_and_journal_read_aloud_in_the_interface_language(phone, make_user, shot,
-                                                                       locale):
+def test_home_budget_and_journal_read_aloud_in_the_interface_language(
+    phone, make_user, shot, locale
+):
     trainee = make_user(locale=locale)
     page = phone(locale=locale)
     page.add_init_script(NO_VOICE)
@@ -92,8 +101,12 @@ def test_home_budget_and_journal_read_aloud_in_the_interface_language(phone, mak
     # and never sent to be recorded.
     private = page.locator(f".speak--voice-only[data-lang={locale}]")
     assert private.count() >= 1 and not private.first.is_visible()
-    assert all("€" not in (say or "") for say in page.eval_on_selector_all(
-        "a.speak", "links => links.map(a => a.getAttribute('href'))"))
+    assert all(
+        "€" not in (say or "")
+        for say in page.eval_on_selector_all(
+            "a.speak", "links => links.map(a => a.getAttribute('href'))"
+        )
+    )
     for url, name in (("/", "home"), ("/journal/write", "journal")):
         page.goto(url)
         speaker = page.locator(f"a.speak[data-lang={locale}]").first

@@ -43,8 +43,9 @@ def end_session() -> None:
     """Sign out this device: its token stops working everywhere, even if the cookie was copied."""
     if current_user.is_authenticated and current_user.session_token:
         db.session.execute(
-            sa.delete(AuthSession)
-            .where(AuthSession.token_hash == _digest(current_user.session_token))
+            sa.delete(AuthSession).where(
+                AuthSession.token_hash == _digest(current_user.session_token)
+            )
         )
         db.session.commit()
     logout_user()

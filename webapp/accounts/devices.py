@@ -35,9 +35,14 @@ def known() -> dict[int, str]:
         return {}
     if not isinstance(entries, list):
         return {}
-    return {entry[0]: entry[1] for entry in entries
-            if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], int)
-            and isinstance(entry[1], str)}
+    return {
+        entry[0]: entry[1]
+        for entry in entries
+        if isinstance(entry, list)
+        and len(entry) == 2
+        and isinstance(entry[0], int)
+        and isinstance(entry[1], str)
+    }
 
 
 def remember(response: Response, user_id: int) -> None:
@@ -45,5 +50,11 @@ def remember(response: Response, user_id: int) -> None:
     entries = known()
     token = entries.pop(user_id, None) or secrets.token_urlsafe(16)
     kept = [[user_id, token]] + [[uid, tok] for uid, tok in entries.items()][: MAX_ACCOUNTS - 1]
-    response.set_cookie(COOKIE, _serializer().dumps(kept), max_age=_lifetime(), httponly=True,
-                        samesite="Lax", secure=cookie_secure())
+    response.set_cookie(
+        COOKIE,
+        _serializer().dumps(kept),
+        max_age=_lifetime(),
+        httponly=True,
+        samesite="Lax",
+        secure=cookie_secure(),
+    )

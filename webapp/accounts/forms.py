@@ -32,8 +32,11 @@ class PassphraseField(PasswordField):
 class LoginForm(Form):
     username = StringField(_l("Username"), validators=[REQUIRED, Length(max=40)])
     # Said, so nobody types slowly to get capitals or accents right (see passphrases.normalise).
-    passphrase = PassphraseField(_l("Passphrase"), validators=[REQUIRED, Length(max=128)],
-                                 description=_l("Capitals, accents and spaces do not matter."))
+    passphrase = PassphraseField(
+        _l("Passphrase"),
+        validators=[REQUIRED, Length(max=128)],
+        description=_l("Capitals, accents and spaces do not matter."),
+    )
     remember = BooleanField(_l("Remember this phone for 30 days"))
 
 
@@ -59,8 +62,7 @@ class NewPassphraseForm(Form):
     def validate_passphrase(self, field):
         # The reset form knows only the username typed: the display name is checked once the
         # code has proved who this is (naming it here would tell anyone whose account it is).
-        if message := passphrases.problem(field.data or "", self.owner_username(),
-                                          self.owner_name):
+        if message := passphrases.problem(field.data or "", self.owner_username(), self.owner_name):
             raise ValidationError(message)
 
     def validate_confirm(self, field):
@@ -87,13 +89,14 @@ class SiteForm(Form):
 class GroupForm(Form):
     site_id = SelectField(_l("Site"), coerce=int, validators=[InputRequired()])
     name = StringField(_l("Group name"), validators=[REQUIRED, Length(max=80)])
-    starts_on = DateField(
-        _l("Start date"), validators=[InputRequired(message=_l("Enter a date."))]
-    )
+    starts_on = DateField(_l("Start date"), validators=[InputRequired(message=_l("Enter a date."))])
     ends_on = DateField(_l("End date"), validators=[InputRequired(message=_l("Enter a date."))])
     # A group opening now most likely prepares the successor title.
-    title = SelectField(_l("Title the group prepares"), default="EPR",
-                        validators=[InputRequired(message=_l("Choose one."))])
+    title = SelectField(
+        _l("Title the group prepares"),
+        default="EPR",
+        validators=[InputRequired(message=_l("Choose one."))],
+    )
 
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data <= self.starts_on.data:

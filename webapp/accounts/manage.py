@@ -38,15 +38,24 @@ def group(group_id: int):
     staff = services.staff_of(group)
     others = []
     if current_user.role is Role.ADMIN:
-        others = [person for person in services.all_staff() if person not in staff
-                  and person.role is not Role.ADMIN]
+        others = [
+            person
+            for person in services.all_staff()
+            if person not in staff and person.role is not Role.ADMIN
+        ]
     # Exam-time arrangements are revision's: read through its service, one query for the group.
     from webapp.revision.services import exam_minutes
 
     # The page names the trainees and their exam times: each of them sees this look.
     audit_reads(current_user, "group_page_viewed", trainees, f"group={group.id}")
-    return render_template("accounts/group.html", group=group, trainees=trainees, staff=staff,
-                           other_staff=others, exam_minutes=exam_minutes(trainees))
+    return render_template(
+        "accounts/group.html",
+        group=group,
+        trainees=trainees,
+        staff=staff,
+        other_staff=others,
+        exam_minutes=exam_minutes(trainees),
+    )
 
 
 @bp.post("/groups/<int:group_id>/staff")
@@ -68,8 +77,9 @@ def add_trainees(group_id: int):
     group = services.group_for(current_user, group_id)
     form = TraineesForm(request_id=uuid.uuid4().hex)
     if form.validate_on_submit():
-        cards = services.create_trainees(current_user, group, names_from(form.names.data),
-                                         form.request_id.data)
+        cards = services.create_trainees(
+            current_user, group, names_from(form.names.data), form.request_id.data
+        )
         return render_template("accounts/cards.html", cards=cards, group=group)
     return render_template("accounts/add_trainees.html", form=form, group=group)
 
@@ -83,8 +93,9 @@ def reissue_cards(group_id: int):
     if not trainees:
         flash(_l("Tick at least one person to print a new card for."), "error")
         return redirect(url_for("accounts.group", group_id=group.id), 303)
-    return render_template("accounts/cards.html", group=group,
-                           cards=services.reissue_cards(current_user, trainees))
+    return render_template(
+        "accounts/cards.html", group=group, cards=services.reissue_cards(current_user, trainees)
+    )
 
 
 @bp.post("/trainees/<int:trainee_id>/reset-code")
@@ -101,11 +112,18 @@ def revoke_card_qr(trainee_id: int):
     """Turn off the QR code of a trainee's printed card (a new card brings a new one)."""
     trainee = services.trainee_for(current_user, trainee_id)
     services.revoke_card_token(current_user, trainee)
-    flash(_l("The QR code on the card of %(name)s no longer signs in. The passphrase still "
-             "works.", name=trainee.display_name), "success")
+    flash(
+        _l(
+            "The QR code on the card of %(name)s no longer signs in. The passphrase still works.",
+            name=trainee.display_name,
+        ),
+        "success",
+    )
     group_id = request.form.get("group_id", type=int)
-    return redirect(url_for("accounts.group", group_id=group_id) if group_id
-                    else url_for("accounts.groups"), 303)
+    return redirect(
+        url_for("accounts.group", group_id=group_id) if group_id else url_for("accounts.groups"),
+        303,
+    )
 
 
 @bp.route("/sites", methods=["GET", "POST"])
@@ -139,9 +157,13 @@ def new_group():
         if db.session.scalar(exists):
             form.name.errors.append(_l("This site already has a group with this name."))
         else:
-            group = Group(site_id=form.site_id.data, name=name,
-                          starts_on=form.starts_on.data, ends_on=form.ends_on.data,
-                          title=form.title.data)
+            group = Group(
+                site_id=form.site_id.data,
+                name=name,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+                title=form.title.data,
+            )
             db.session.add(group)
             db.session.commit()
             flash(_l("Group created."), "success")
@@ -172,7 +194,13 @@ def new_staff():
         else:
             site = db.session.get(Site, form.site_id.data) or abort(404)
             chosen = [g for g in all_groups if g.id in set(form.group_ids.data or [])]
-            card = services.create_staff(current_user, form.display_name.data.strip(), username,
-                                         Role(form.role.data), site, chosen)
+            card = services.create_staff(
+                current_user,
+                form.display_name.data.strip(),
+                username,
+                Role(form.role.data),
+                site,
+                chosen,
+            )
             return render_template("accounts/cards.html", cards=[card], group=None)
     return render_template("accounts/staff_form.html", form=form)

@@ -131,12 +131,15 @@ def problem(passphrase: str, username: str = "", display_name: str = "") -> str 
     """Return why a chosen passphrase is refused, or None. No composition rules, on purpose."""
     if len(passphrase) < MIN_LENGTH or len(normalise(passphrase)) < MIN_LENGTH:
         # What is stored is the normalised form: spaces typed around short words don't count.
-        return lazy_ngettext("Use at least %(num)d character, for example three words.",
-                             "Use at least %(num)d characters, for example three words.",
-                             MIN_LENGTH)
+        return lazy_ngettext(
+            "Use at least %(num)d character, for example three words.",
+            "Use at least %(num)d characters, for example three words.",
+            MIN_LENGTH,
+        )
     if len(passphrase) > MAX_LENGTH:
-        return lazy_ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.",
-                             MAX_LENGTH)
+        return lazy_ngettext(
+            "Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_LENGTH
+        )
     folded = _fold(passphrase)
     common = common_passwords()
     if len(set(folded)) < 4 or any(form in common for form in variants(passphrase)):

@@ -31,9 +31,11 @@ def _safe_next(target: str | None) -> str:
 
 def _throttled_message(until: int) -> str:
     wait = timedelta(seconds=max(1, until - throttle.now_seconds()))
-    return _l("Too many wrong tries. Try again in %(wait)s, at %(time)s.",
-              wait=format_timedelta(wait, threshold=1), time=format_time(
-                  datetime.fromtimestamp(until, tz=UTC), "HH:mm:ss"))
+    return _l(
+        "Too many wrong tries. Try again in %(wait)s, at %(time)s.",
+        wait=format_timedelta(wait, threshold=1),
+        time=format_time(datetime.fromtimestamp(until, tz=UTC), "HH:mm:ss"),
+    )
 
 
 def _address() -> str:
@@ -51,11 +53,18 @@ def _tell_about_account_actions(user) -> None:
             name = notice.by or _l("a staff member")
             when = format_date(notice.at, "long")
             if notice.action == "card_reissued":
-                message = _l("Your card was renewed by %(name)s on %(date)s. Not you? "
-                             "Tell the workshop.", name=name, date=when)
+                message = _l(
+                    "Your card was renewed by %(name)s on %(date)s. Not you? Tell the workshop.",
+                    name=name,
+                    date=when,
+                )
             else:
-                message = _l("Your passphrase was changed with a code from %(name)s on %(date)s. "
-                             "Not you? Tell the workshop.", name=name, date=when)
+                message = _l(
+                    "Your passphrase was changed with a code from %(name)s on %(date)s. "
+                    "Not you? Tell the workshop.",
+                    name=name,
+                    date=when,
+                )
             flash(str(message), "warning")
 
 
@@ -65,8 +74,9 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm(username=request.args.get("u", ""))
     if form.validate_on_submit():
-        attempt = services.sign_in(form.username.data, form.passphrase.data, devices.known(),
-                                   _address())
+        attempt = services.sign_in(
+            form.username.data, form.passphrase.data, devices.known(), _address()
+        )
         if attempt.wait_until is not None:
             form.username.errors.append(_throttled_message(attempt.wait_until))
             return render_template("accounts/login.html", form=form), 429
@@ -96,13 +106,21 @@ def card_sign_in():
         attempt = services.sign_in_with_card(form.token.data or "", devices.known(), _address())
         form.token.data = ""  # never written back into the page
         if attempt.wait_until is not None:
-            return render_template("accounts/card_sign_in.html", form=form,
-                                   refused=_throttled_message(attempt.wait_until)), 429
+            return render_template(
+                "accounts/card_sign_in.html",
+                form=form,
+                refused=_throttled_message(attempt.wait_until),
+            ), 429
         if attempt.user is None:
             # One message for a revoked, replaced, unknown or staff card: no hint which.
-            return render_template("accounts/card_sign_in.html", form=form, refused=_l(
-                "This card does not sign you in. Type your username and passphrase, or ask "
-                "your teacher for a new card.")), 404
+            return render_template(
+                "accounts/card_sign_in.html",
+                form=form,
+                refused=_l(
+                    "This card does not sign you in. Type your username and passphrase, or ask "
+                    "your teacher for a new card."
+                ),
+            ), 404
         if current_user.is_authenticated:  # a shared phone: the previous person is signed out
             auth.end_session()
         auth.start_session(attempt.user, remember=form.remember.data)
@@ -126,8 +144,9 @@ def reset():
     form = ResetWithCodeForm(username=request.args.get("u", ""))
     if form.validate_on_submit():
         username = form.username.data.strip().lower()
-        attempt = services.reset_with_code(username, form.code.data, form.passphrase.data,
-                                           devices.known(), _address())
+        attempt = services.reset_with_code(
+            username, form.code.data, form.passphrase.data, devices.known(), _address()
+        )
         if attempt.wait_until is not None:
             form.code.errors.append(_throttled_message(attempt.wait_until))
             return render_template("accounts/reset.html", form=form), 429
@@ -137,9 +156,12 @@ def reset():
         if attempt.problem:
             form.passphrase.errors.append(attempt.problem)
         else:
-            form.code.errors.append(_l(
-                "This code is not valid. It works once, for 15 minutes. Ask your teacher for a "
-                "new one."))
+            form.code.errors.append(
+                _l(
+                    "This code is not valid. It works once, for 15 minutes. Ask your teacher for a "
+                    "new one."
+                )
+            )
     return render_template("accounts/reset.html", form=form)
 
 
@@ -163,9 +185,14 @@ def language():
     code = request.form.get("lang", "")
     response = redirect(_safe_next(request.form.get("next")), 303)
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600,
-                            samesite="Lax", httponly=True,
-                            secure=cookie_secure())
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=cookie_secure(),
+        )
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()

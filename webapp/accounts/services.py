@@ -85,11 +85,14 @@ def trainee_for(staff: User, trainee_id: int) -> User:
 
 
 def all_staff() -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.role != Role.TRAINEE)
-        .options(sa.orm.selectinload(User.groups), sa.orm.selectinload(User.site))
-        .order_by(User.display_name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role != Role.TRAINEE)
+            .options(sa.orm.selectinload(User.groups), sa.orm.selectinload(User.site))
+            .order_by(User.display_name)
+        )
+    )
 
 
 def set_attachment(admin: User, group: Group, person: User, attach: bool) -> None:
@@ -123,9 +126,7 @@ def suggest_username(display_name: str) -> str:
     parts = [_ascii_slug(part) for part in display_name.split()]
     parts = [part for part in parts if part] or ["user"]
     base = parts[0][:20] + (f".{parts[-1][0]}" if len(parts) > 1 else "")
-    taken = set(
-        db.session.scalars(sa.select(User.username).where(User.username.like(f"{base}%")))
-    )
+    taken = set(db.session.scalars(sa.select(User.username).where(User.username.like(f"{base}%"))))
     candidate, number = base, 1
     while candidate in taken:
         number += 1
@@ -149,8 +150,9 @@ def create_trainees(teacher: User, group: Group, names: list[str], request_id: s
     done = _processed(key)
     if done is not None:
         trainees = _users_by_id(json.loads(done.result))
-        if not all(group in trainee.groups and may_act_on(teacher.id, trainee.id)
-                   for trainee in trainees):
+        if not all(
+            group in trainee.groups and may_act_on(teacher.id, trainee.id) for trainee in trainees
+        ):
             abort(404)
         return reissue_cards(teacher, trainees)
     cards, users = [], []
@@ -175,8 +177,9 @@ def create_trainees(teacher: User, group: Group, names: list[str], request_id: s
     return cards
 
 
-def create_staff(admin: User, display_name: str, username: str, role: Role, site: Site,
-                 groups: list[Group]) -> LoginCard:
+def create_staff(
+    admin: User, display_name: str, username: str, role: Role, site: Site, groups: list[Group]
+) -> LoginCard:
     phrase = passphrases.generate(word_count=4)
     user = User(
         username=username,
@@ -284,8 +287,14 @@ def issue_reset_code(teacher: User, trainee: User) -> str:
         .where(ResetCode.user_id == trainee.id, ResetCode.used_at.is_(None))
         .values(used_at=now)
     )
-    db.session.add(ResetCode(user_id=trainee.id, code_hash=_code_digest(trainee.id, code),
-                             issued_by_id=teacher.id, expires_at=now + RESET_CODE_LIFETIME))
+    db.session.add(
+        ResetCode(
+            user_id=trainee.id,
+            code_hash=_code_digest(trainee.id, code),
+            issued_by_id=teacher.id,
+            expires_at=now + RESET_CODE_LIFETIME,
+        )
+    )
     # The trainee is with the teacher, maybe with a new phone: someone's wrong codes must not
     # stand in the way. A fresh code of 8 characters is no easier to guess for it.
     throttle.clear("reset", trainee.username)
@@ -310,8 +319,11 @@ def redeem_reset_code(username: str, code: str, new_passphrase: str) -> User | s
             ResetCode.used_at.is_(None),
         )
     )
-    if (row is None or as_utc(row.expires_at) <= utcnow()
-            or not may_act_on(row.issued_by_id, user.id)):
+    if (
+        row is None
+        or as_utc(row.expires_at) <= utcnow()
+        or not may_act_on(row.issued_by_id, user.id)
+    ):
         return None
     if problem := passphrases.problem(new_passphrase, user.username, user.display_name):
         return str(problem)
@@ -413,8 +425,9 @@ def sign_in_with_card(token: str, devices: dict[int, str], address: str) -> Atte
     (or this device's) count when the card is known, the address's count in every case. Audited
     without the token."""
     user = card_holder(token)
-    gate = throttle.Gate("login", user.username if user else "",
-                         devices.get(user.id) if user else None, address)
+    gate = throttle.Gate(
+        "login", user.username if user else "", devices.get(user.id) if user else None, address
+    )
     if (until := gate.enter()) is not None:
         return Attempt(wait_until=until)
     if user is not None:
@@ -427,8 +440,9 @@ def sign_in_with_card(token: str, devices: dict[int, str], address: str) -> Atte
     return Attempt()
 
 
-def reset_with_code(username: str, code: str, new_passphrase: str, devices: dict[int, str],
-                    address: str) -> Attempt:
+def reset_with_code(
+    username: str, code: str, new_passphrase: str, devices: dict[int, str], address: str
+) -> Attempt:
     """Use a teacher's reset code through the throttle (its own count, not the sign-in one)."""
     username = username.strip().lower()
     user = find_user(username)
@@ -486,8 +500,11 @@ def take_notices(user: User) -> list[Notice]:
     rows = db.session.execute(
         sa.select(AuditEvent.action, AuditEvent.at, actor.display_name)
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_id == user.id, AuditEvent.action.in_(NOTICE_ACTIONS),
-               AuditEvent.at > as_utc(since))
+        .where(
+            AuditEvent.subject_id == user.id,
+            AuditEvent.action.in_(NOTICE_ACTIONS),
+            AuditEvent.at > as_utc(since),
+        )
         .order_by(AuditEvent.at)
     ).all()
     db.session.commit()

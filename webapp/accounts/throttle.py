@@ -53,8 +53,9 @@ def account_rule() -> Rule:
 
 def address_rule() -> Rule:
     config = current_app.config
-    return Rule(config["LOGIN_IP_FREE_TRIES"], config["LOGIN_IP_MAX_WAIT"],
-                config["LOGIN_IP_FORGET_AFTER"])
+    return Rule(
+        config["LOGIN_IP_FREE_TRIES"], config["LOGIN_IP_MAX_WAIT"], config["LOGIN_IP_FORGET_AFTER"]
+    )
 
 
 def _key(kind: str, value: str) -> str:
@@ -73,10 +74,12 @@ def take(kind: str, value: str, rule: Rule) -> Taken:
     """Count one try now, atomically, unless the last count asked to wait."""
     db.session.commit()  # start a fresh transaction with a write (no read lock to upgrade)
     now, key = now_seconds(), _key(kind, value)
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else (
-        sqlite.insert)
-    db.session.execute(insert(TABLE).values(key=key, failures=0, last_at=0, not_before=0)
-                       .on_conflict_do_nothing())
+    insert = (
+        postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else (sqlite.insert)
+    )
+    db.session.execute(
+        insert(TABLE).values(key=key, failures=0, last_at=0, not_before=0).on_conflict_do_nothing()
+    )
     count = sa.case((TABLE.c.last_at < now - rule.forget, 1), else_=TABLE.c.failures + 1)
     waits, failures = [(count < rule.free, 0)], rule.free
     while (seconds := wait_after(failures, rule)) < rule.cap:
@@ -103,22 +106,28 @@ def clear(kind: str, value: str) -> None:
 def forget_account(username: str) -> None:
     """Drop an account's counts (its erasure): they are keyed by its username. Device counts
     hold no username and are left to forget_old."""
-    db.session.execute(sa.delete(TABLE).where(TABLE.c.key.in_(
-        [_key(purpose, username) for purpose in ("login", "reset")])))
+    db.session.execute(
+        sa.delete(TABLE).where(
+            TABLE.c.key.in_([_key(purpose, username) for purpose in ("login", "reset")])
+        )
+    )
 
 
 def refund(kind: str, value: str) -> None:
     """Take back one try that turned out fine (or was never checked)."""
-    db.session.execute(sa.update(TABLE).where(TABLE.c.key == _key(kind, value),
-                                              TABLE.c.failures > 0)
-                       .values(failures=TABLE.c.failures - 1))
+    db.session.execute(
+        sa.update(TABLE)
+        .where(TABLE.c.key == _key(kind, value), TABLE.c.failures > 0)
+        .values(failures=TABLE.c.failures - 1)
+    )
 
 
 def forget_old(now: int | None = None, dry_run: bool = False) -> int:
     """Delete counts nobody needs any more (for the daily purge); returns how many."""
     now = now_seconds() if now is None else now
-    longest = max(current_app.config["LOGIN_FORGET_AFTER"],
-                  current_app.config["LOGIN_IP_FORGET_AFTER"])
+    longest = max(
+        current_app.config["LOGIN_FORGET_AFTER"], current_app.config["LOGIN_IP_FORGET_AFTER"]
+    )
     condition = sa.and_(TABLE.c.last_at < now - longest, TABLE.c.not_before < now)
     if dry_run:
         return db.session.scalar(sa.select(sa.func.count()).select_from(TABLE).where(condition))
@@ -143,8 +152,7 @@ class Gate:
             return [(f"{self.purpose}-device", self.device, account_rule())]
         if not self.username:  # a card QR that opens no account: only the address is counted
             return [("ip", self.address, address_rule())]
-        return [("ip", self.address, address_rule()),
-                (self.purpose, self.username, account_rule())]
+        return [("ip", self.address, address_rule()), (self.purpose, self.username, account_rule())]
 
     def enter(self) -> int | None:
         """None if the try may be checked now, else the Unix time it may."""
@@ -170,5 +178,8 @@ class Gate:
 
     def failed(self) -> list[str]:
         """The counts that start slowing down with this failure (to audit)."""
-        return [kind.split("-")[-1] for kind, (failures, rule) in self._failures.items()
-                if failures == rule.free]
+        return [
+            kind.split("-")[-1]
+            for kind, (failures, rule) in self._failures.items()
+            if failures == rule.free
+        ]

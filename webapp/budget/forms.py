@@ -41,8 +41,9 @@ class EntryForm(Form):
     amount = AmountField(_l("Amount (€)"))
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
     category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
-    day = DateField(_l("Date"), default=date.today,
-                    validators=[InputRequired(message=_l("Enter a date."))])
+    day = DateField(
+        _l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter a date."))]
+    )
     note = StringField(_l("Note (optional)"), validators=[too_long(140)])
     client_id = HiddenField()
 
@@ -54,8 +55,13 @@ class RecurringForm(Form):
     amount = AmountField(_l("Amount (€)"))
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
     category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
-    day_of_month = IntegerField(_l("Day of the month"), validators=[
-        InputRequired(message=DAY_OF_MONTH), NumberRange(min=1, max=31, message=DAY_OF_MONTH)])
+    day_of_month = IntegerField(
+        _l("Day of the month"),
+        validators=[
+            InputRequired(message=DAY_OF_MONTH),
+            NumberRange(min=1, max=31, message=DAY_OF_MONTH),
+        ],
+    )
     note = StringField(_l("Note (optional)"), validators=[too_long(140)])
 
 
@@ -63,8 +69,10 @@ NAME_LENGTH = _l("A category name needs 2 to 30 characters.")
 
 
 class CategoryForm(Form):
-    name = StringField(_l("New category"), validators=[
-        InputRequired(message=NAME_LENGTH), Length(min=2, max=30, message=NAME_LENGTH)])
+    name = StringField(
+        _l("New category"),
+        validators=[InputRequired(message=NAME_LENGTH), Length(min=2, max=30, message=NAME_LENGTH)],
+    )
 
 
 class ImportForm(Form):

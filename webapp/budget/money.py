@@ -77,8 +77,9 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, first.replace(day=monthrange(first.year, first.month)[1])
 
 
-def month_figures(lines: list[Line], today: date, next_income: date | None,
-                  month: date | None = None) -> MonthFigures:
+def month_figures(
+    lines: list[Line], today: date, next_income: date | None, month: date | None = None
+) -> MonthFigures:
     """The reste à vivre and what is left per day until the next income.
 
     For a past month, "today" is its last day: the figures are the month's final ones.
@@ -97,8 +98,18 @@ def month_figures(lines: list[Line], today: date, next_income: date | None,
     left = income_received - due
     days = max(1, (horizon - today).days if horizon else (last - today).days + 1)
     per_day = left // days if left > 0 else left
-    return MonthFigures(income_received, income_expected, fixed, spent, reste, left, days,
-                        per_day, horizon, level_of(left, per_day))
+    return MonthFigures(
+        income_received,
+        income_expected,
+        fixed,
+        spent,
+        reste,
+        left,
+        days,
+        per_day,
+        horizon,
+        level_of(left, per_day),
+    )
 
 
 def level_of(left: int, per_day: int) -> str:

@@ -24,8 +24,10 @@ from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
 from webapp.privacy.services import audit_read
 
-TOO_MANY_LINES = _l("This file is too long: at most 1,000 lines at a time. Split it into smaller "
-                    "files and import them one after the other.")
+TOO_MANY_LINES = _l(
+    "This file is too long: at most 1,000 lines at a time. Split it into smaller "
+    "files and import them one after the other."
+)
 NOT_CSV = _l("This file cannot be read. Choose a CSV file exported by the app or a spreadsheet.")
 IMPORT_ERRORS = {
     "columns": _l("This line needs at least 4 columns: date; type; amount; category."),
@@ -33,8 +35,6 @@ IMPORT_ERRORS = {
     "type": _l("The type must be “revenu” or “dépense”."),
     "amount": _l("The amount must look like 12,50."),
 }
-
-
 
 
 def _with_categories(form, names=None):
@@ -46,8 +46,9 @@ def _with_categories(form, names=None):
 def _category_choice(key: str, category) -> SelectChoice:
     """A long name is shortened where a closed select would cut it; its title keeps it whole."""
     name, short = str(category.name), services.short_name(category.name)
-    return SelectChoice(key, f"{category.picture} {short}",
-                        {"title": name} if short != name else {})
+    return SelectChoice(
+        key, f"{category.picture} {short}", {"title": name} if short != name else {}
+    )
 
 
 def entry_form(names=None, **defaults) -> EntryForm:
@@ -68,10 +69,15 @@ def _month_page(month: date, form=None, status=200):
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = money.month_bounds(month)[1] + timedelta(days=1)
     return render_template(
-        "budget/month.html", month=month, today=today, form=form, names=names,
+        "budget/month.html",
+        month=month,
+        today=today,
+        form=form,
+        names=names,
         figures=services.figures(entries, items, today, month),
         days=[(day, list(items)) for day, items in groupby(entries, key=lambda e: e.day)],
-        totals=services.totals_by_category(entries), shared=services.is_shared(current_user, month),
+        totals=services.totals_by_category(entries),
+        shared=services.is_shared(current_user, month),
         previous=previous if plausible(previous) else None,
         following=following if following <= today else None,
     ), status
@@ -91,12 +97,19 @@ def month(year: int | None = None, number: int | None = None):
 def add_entry():
     form = entry_form()
     if form.validate_on_submit():
-        services.add_entry(current_user, sent_client_id(form.client_id.data, services.APP_IDS),
-                           form.kind.data == "income", form.amount.cents, form.day.data,
-                           form.category.data, form.note.data or "")
+        services.add_entry(
+            current_user,
+            sent_client_id(form.client_id.data, services.APP_IDS),
+            form.kind.data == "income",
+            form.amount.cents,
+            form.day.data,
+            form.category.data,
+            form.note.data or "",
+        )
         flash(_l("Saved."), "success")
-        return redirect(url_for("budget.month", year=form.day.data.year,
-                                number=form.day.data.month), 303)
+        return redirect(
+            url_for("budget.month", year=form.day.data.year, number=form.day.data.month), 303
+        )
     if request.args.get("from") == "home":  # the quick add on the home screen: fixed there
         return home_page(quick_add=form)
     return _month_page(local_today().replace(day=1), form, 200)
@@ -106,8 +119,11 @@ def add_entry():
 @roles_required(Role.TRAINEE)
 def edit_entry(entry_id: int):
     entry = services.own_entry(current_user, entry_id)
-    form = EntryForm(obj=entry, kind="income" if entry.income else "expense",
-                     amount=f"{entry.cents // 100},{entry.cents % 100:02d}")
+    form = EntryForm(
+        obj=entry,
+        kind="income" if entry.income else "expense",
+        amount=f"{entry.cents // 100},{entry.cents % 100:02d}",
+    )
     _with_categories(form)
     if form.validate_on_submit():
         entry.income, entry.cents = form.kind.data == "income", form.amount.cents
@@ -134,9 +150,15 @@ def recurring():
     form = RecurringForm()
     names = _with_categories(form)
     if form.validate_on_submit():
-        services.add_recurring(current_user, form.kind.data == "income", form.amount.cents,
-                               form.day_of_month.data, form.category.data, form.note.data or "",
-                               local_today())
+        services.add_recurring(
+            current_user,
+            form.kind.data == "income",
+            form.amount.cents,
+            form.day_of_month.data,
+            form.category.data,
+            form.note.data or "",
+            local_today(),
+        )
         flash(_l("Saved. It is written into each month on its day."), "success")
         return redirect(url_for("budget.recurring"), 303)
     return _recurring_page(form, CategoryForm(), names)
@@ -144,10 +166,14 @@ def recurring():
 
 def _recurring_page(form, category_form, names=None):
     names = _with_categories(form, names)
-    return render_template("budget/recurring.html", form=form, category_form=category_form,
-                           names=names,
-                           items=services.recurring_items(current_user),
-                           own_categories=services.own_categories(current_user))
+    return render_template(
+        "budget/recurring.html",
+        form=form,
+        category_form=category_form,
+        names=names,
+        items=services.recurring_items(current_user),
+        own_categories=services.own_categories(current_user),
+    )
 
 
 @bp.post("/budget/recurring/<int:item_id>/stop")
@@ -184,8 +210,12 @@ def compare(category: str):
     if category not in names:
         abort(404)
     history = services.category_history(current_user, category, local_today())
-    return render_template("budget/compare.html", category=names[category], history=history,
-                           top=max([cents for _m, cents in history] + [1]))
+    return render_template(
+        "budget/compare.html",
+        category=names[category],
+        history=history,
+        top=max([cents for _m, cents in history] + [1]),
+    )
 
 
 @bp.get("/budget/export.csv")
@@ -205,8 +235,11 @@ def import_csv():
         # The whole file is read: MAX_CONTENT_LENGTH (2 MB) bounds it, and the line count is
         # checked before anything is shown or imported (never a silent cut).
         step = "preview" if form.file.data else "import" if form.text.data else None
-        text = form.file.data.read().decode("utf-8-sig", errors="replace") \
-            if step == "preview" else form.text.data
+        text = (
+            form.file.data.read().decode("utf-8-sig", errors="replace")
+            if step == "preview"
+            else form.text.data
+        )
         try:
             rows = services.read_csv(text, names) if step else None
         except services.TooManyLines:
@@ -218,11 +251,17 @@ def import_csv():
                 form.text.data = text
             elif step == "import":
                 added = services.import_rows(current_user, rows)
-                flash(ngettext("%(num)d line imported.", "%(num)d lines imported.", added),
-                      "success")
+                flash(
+                    ngettext("%(num)d line imported.", "%(num)d lines imported.", added), "success"
+                )
                 return redirect(url_for("budget.month"), 303)
-    return render_template("budget/import.html", form=form, rows=rows, names=names,
-                           errors=IMPORT_ERRORS | {"date_range": out_of_range()})
+    return render_template(
+        "budget/import.html",
+        form=form,
+        rows=rows,
+        names=names,
+        errors=IMPORT_ERRORS | {"date_range": out_of_range()},
+    )
 
 
 @bp.post("/budget/share")
@@ -239,8 +278,11 @@ def shared(trainee_id: int):
     """A teacher sees only what the trainee chose to share: totals, never lines or notes."""
     trainee = accounts.trainee_for(current_user, trainee_id)
     audit_read(current_user, "budget_summary_viewed", trainee)
-    return render_template("budget/shared.html", trainee=trainee,
-                           summaries=services.shared_summaries(trainee, local_today()))
+    return render_template(
+        "budget/shared.html",
+        trainee=trainee,
+        summaries=services.shared_summaries(trainee, local_today()),
+    )
 
 
 @bp.app_template_filter("euros")
@@ -253,8 +295,12 @@ def euros(cents: int) -> str:
     return format_currency(Decimal(cents) / 100, "EUR")
 
 
-LEVEL_NAMES = {"ok": _l("On track"), "orange": _l("Careful: little left per day"),
-               "red": _l("Alert: almost nothing left per day"), "over": _l("Over budget")}
+LEVEL_NAMES = {
+    "ok": _l("On track"),
+    "orange": _l("Careful: little left per day"),
+    "red": _l("Alert: almost nothing left per day"),
+    "over": _l("Over budget"),
+}
 LEVEL_COLOURS = {"ok": "#0b5563", "orange": "#b35c00", "red": "#a4161a", "over": "#a4161a"}
 bp.add_app_template_global(LEVEL_NAMES, "level_names")
 bp.add_app_template_global(LEVEL_COLOURS, "level_colours")

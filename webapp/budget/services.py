@@ -52,8 +52,9 @@ class Category:
 
 def categories(user) -> dict[str, Category]:
     """The built-in categories and the user's own (one query)."""
-    found = {key: Category(key, pic, name, income)
-             for key, (pic, name, income) in CATEGORIES.items()}
+    found = {
+        key: Category(key, pic, name, income) for key, (pic, name, income) in CATEGORIES.items()
+    }
     for own in db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)):
         found[f"c{own.id}"] = Category(f"c{own.id}", own.picture, own.name, False)
     return found
@@ -78,7 +79,7 @@ def short_name(name: str, limit: int = SHORT_NAME) -> str:
         if len(f"{kept} {word}".strip()) > limit - 1:
             break
         kept = f"{kept} {word}".strip()
-    return f"{kept or bare[:limit - 1]}…"
+    return f"{kept or bare[: limit - 1]}…"
 
 
 def add_category(user, name: str) -> OwnCategory:
@@ -120,8 +121,9 @@ def _months(first: date, last: date):
         current = money.month_bounds(current)[1] + timedelta(days=1)
 
 
-def planned(items: list[RecurringItem], first: date, last: date,
-            stored_ids: set[str]) -> list[Planned]:
+def planned(
+    items: list[RecurringItem], first: date, last: date, stored_ids: set[str]
+) -> list[Planned]:
     """Each item's line in each month from first to last that is not stored yet."""
     lines = []
     for item in items:
@@ -129,8 +131,11 @@ def planned(items: list[RecurringItem], first: date, last: date,
             client_id = f"rec-{item.id}-{month:%Y-%m}"
             day = month.replace(day=min(item.day_of_month, money.month_bounds(month)[1].day))
             if client_id not in stored_ids and first <= day <= last:
-                lines.append(Planned(day, item.cents, item.income, item.category, item.note,
-                                     item.id, client_id))
+                lines.append(
+                    Planned(
+                        day, item.cents, item.income, item.category, item.note, item.id, client_id
+                    )
+                )
     return lines
 
 
@@ -144,19 +149,33 @@ def month_lines(user, month: date, items: list[RecurringItem]) -> list[Entry | P
 
 def _store_planned(user, item: RecurringItem, until: date) -> None:
     """Write the item's lines up to a day (called by a POST, never by a page view)."""
-    stored = set(db.session.scalars(sa.select(Entry.client_id).where(
-        Entry.recurring_id == item.id)))
+    stored = set(
+        db.session.scalars(sa.select(Entry.client_id).where(Entry.recurring_id == item.id))
+    )
     for line in planned([item], item.starts_on, until, stored):
-        db.session.add(Entry(user_id=user.id, client_id=line.client_id, income=line.income,
-                             cents=line.cents, day=line.day, category=line.category,
-                             note=line.note, recurring_id=item.id))
+        db.session.add(
+            Entry(
+                user_id=user.id,
+                client_id=line.client_id,
+                income=line.income,
+                cents=line.cents,
+                day=line.day,
+                category=line.category,
+                note=line.note,
+                recurring_id=item.id,
+            )
+        )
 
 
 def month_entries(user, month: date) -> list[Entry]:
     first, last = money.month_bounds(month)
-    return list(db.session.scalars(sa.select(Entry).where(
-        Entry.user_id == user.id, Entry.day >= first, Entry.day <= last)
-        .order_by(Entry.day.desc(), Entry.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Entry)
+            .where(Entry.user_id == user.id, Entry.day >= first, Entry.day <= last)
+            .order_by(Entry.day.desc(), Entry.id.desc())
+        )
+    )
 
 
 def next_income(entries: list[Entry], items: list[RecurringItem], today: date) -> date | None:
@@ -172,8 +191,9 @@ def next_income(entries: list[Entry], items: list[RecurringItem], today: date) -
     return first_next.replace(day=min(min(days), last_next.day))
 
 
-def figures(entries: list[Entry], items: list[RecurringItem], today: date,
-            month: date) -> money.MonthFigures:
+def figures(
+    entries: list[Entry], items: list[RecurringItem], today: date, month: date
+) -> money.MonthFigures:
     """The month's figures; the next income matters only for the current month."""
     lines = [money.Line(e.day, e.cents, e.income, e.recurring_id is not None) for e in entries]
     first, last = money.month_bounds(month)
@@ -197,9 +217,14 @@ def category_history(user, category: str, until: date, months: int = 6) -> list[
         current = (current - timedelta(days=1)).replace(day=1)
     firsts.reverse()
     last = money.month_bounds(until)[1]
-    rows = db.session.execute(sa.select(Entry.day, Entry.cents, Entry.client_id).where(
-        Entry.user_id == user.id, Entry.category == category, Entry.day >= firsts[0],
-        Entry.day <= last))
+    rows = db.session.execute(
+        sa.select(Entry.day, Entry.cents, Entry.client_id).where(
+            Entry.user_id == user.id,
+            Entry.category == category,
+            Entry.day >= firsts[0],
+            Entry.day <= last,
+        )
+    )
     totals = dict.fromkeys(firsts, 0)
     stored = set()
     for day, cents, client_id in rows:
@@ -214,32 +239,56 @@ def category_history(user, category: str, until: date, months: int = 6) -> list[
 # --- entries --------------------------------------------------------------------------------
 
 
-def add_entry(user, client_id: str, income: bool, cents: int, day: date, category: str,
-              note: str) -> Entry:
+def add_entry(
+    user, client_id: str, income: bool, cents: int, day: date, category: str, note: str
+) -> Entry:
     """Record an entry once per client id (a double tap or an offline replay adds nothing)."""
     if done := already_sent(Entry, client_id, user):
         return done
-    return save_once(Entry(user_id=user.id, client_id=client_id, income=income, cents=cents,
-                           day=day, category=category, note=note.strip()[:140]), Entry, client_id)
+    return save_once(
+        Entry(
+            user_id=user.id,
+            client_id=client_id,
+            income=income,
+            cents=cents,
+            day=day,
+            category=category,
+            note=note.strip()[:140],
+        ),
+        Entry,
+        client_id,
+    )
 
 
 def own_entry(user, entry_id: int) -> Entry:
     return owned(Entry, entry_id, user)
 
 
-def add_recurring(user, income: bool, cents: int, day_of_month: int, category: str, note: str,
-                  today: date) -> RecurringItem:
-    item = RecurringItem(user_id=user.id, income=income, cents=cents, day_of_month=day_of_month,
-                         category=category, note=note.strip()[:140], starts_on=today.replace(day=1))
+def add_recurring(
+    user, income: bool, cents: int, day_of_month: int, category: str, note: str, today: date
+) -> RecurringItem:
+    item = RecurringItem(
+        user_id=user.id,
+        income=income,
+        cents=cents,
+        day_of_month=day_of_month,
+        category=category,
+        note=note.strip()[:140],
+        starts_on=today.replace(day=1),
+    )
     db.session.add(item)
     db.session.commit()
     return item
 
 
 def recurring_items(user) -> list[RecurringItem]:
-    return list(db.session.scalars(sa.select(RecurringItem).where(
-        RecurringItem.user_id == user.id, RecurringItem.active.is_(True))
-        .order_by(RecurringItem.day_of_month)))
+    return list(
+        db.session.scalars(
+            sa.select(RecurringItem)
+            .where(RecurringItem.user_id == user.id, RecurringItem.active.is_(True))
+            .order_by(RecurringItem.day_of_month)
+        )
+    )
 
 
 def stop_recurring(user, item_id: int, today: date) -> None:
@@ -265,14 +314,21 @@ def export_rows(user, names: dict[str, "Category"], today: date) -> list[list]:
     items = recurring_items(user)
     if items:
         first = min(item.starts_on for item in items)
-        entries += planned(items, first, money.month_bounds(today)[1],
-                           {e.client_id for e in entries})
+        entries += planned(
+            items, first, money.month_bounds(today)[1], {e.client_id for e in entries}
+        )
     rows = [CSV_HEADER]
     for entry in sorted(entries, key=lambda e: (e.day, e.id or 0)):
         category = names.get(entry.category)
-        rows.append([entry.day.strftime("%d/%m/%Y"), "revenu" if entry.income else "dépense",
-                     f"{entry.cents // 100},{entry.cents % 100:02d}",
-                     str(category.name) if category else entry.category, entry.note])
+        rows.append(
+            [
+                entry.day.strftime("%d/%m/%Y"),
+                "revenu" if entry.income else "dépense",
+                f"{entry.cents // 100},{entry.cents % 100:02d}",
+                str(category.name) if category else entry.category,
+                entry.note,
+            ]
+        )
     return rows
 
 
@@ -304,8 +360,9 @@ def read_csv(text: str, names: dict[str, "Category"]) -> list[ImportRow]:
     # A file exported in another language (or by another trainee) still finds its categories.
     for language in ("fr", "en", "ar"):
         with force_locale(language):
-            by_name.update({str(c.name).casefold().replace("’", "'"): key
-                            for key, c in names.items()})
+            by_name.update(
+                {str(c.name).casefold().replace("’", "'"): key for key, c in names.items()}
+            )
     rows = []
     reader = csv.reader(io.StringIO(clean_text.multiline(text).lstrip("\ufeff")), delimiter=";")
     try:
@@ -358,18 +415,36 @@ def import_rows(user, rows: list[ImportRow]) -> int:
     wanted = {}
     for row in rows:
         if not row.error:
-            key = hashlib.sha256(f"{user.id}|{row.line}|{row.day}|{row.income}|{row.cents}|"
-                                 f"{row.category}|{row.note}".encode()).hexdigest()[:40]
+            key = hashlib.sha256(
+                f"{user.id}|{row.line}|{row.day}|{row.income}|{row.cents}|"
+                f"{row.category}|{row.note}".encode()
+            ).hexdigest()[:40]
             wanted[f"csv-{key}"] = row
     for _attempt in range(2):
         done = set()
         for chunk in range(0, len(wanted), 500):
-            done.update(db.session.scalars(sa.select(Entry.client_id).where(
-                Entry.client_id.in_(list(wanted)[chunk:chunk + 500]))))
+            done.update(
+                db.session.scalars(
+                    sa.select(Entry.client_id).where(
+                        Entry.client_id.in_(list(wanted)[chunk : chunk + 500])
+                    )
+                )
+            )
         new = {client_id: row for client_id, row in wanted.items() if client_id not in done}
-        db.session.add_all([Entry(user_id=user.id, client_id=client_id, income=row.income,
-                                  cents=row.cents, day=row.day, category=row.category,
-                                  note=row.note) for client_id, row in new.items()])
+        db.session.add_all(
+            [
+                Entry(
+                    user_id=user.id,
+                    client_id=client_id,
+                    income=row.income,
+                    cents=row.cents,
+                    day=row.day,
+                    category=row.category,
+                    note=row.note,
+                )
+                for client_id, row in new.items()
+            ]
+        )
         try:
             db.session.commit()
             return len(new)
@@ -397,16 +472,24 @@ def set_shared(user, month: date, shared: bool) -> None:
 def shared_summaries(trainee, today: date) -> list[dict]:
     """What a teacher may see: per shared month, totals per category and the reste à vivre."""
     summaries = []
-    months = db.session.scalars(sa.select(SharedMonth.month).where(
-        SharedMonth.user_id == trainee.id).order_by(SharedMonth.month.desc())).all()
+    months = db.session.scalars(
+        sa.select(SharedMonth.month)
+        .where(SharedMonth.user_id == trainee.id)
+        .order_by(SharedMonth.month.desc())
+    ).all()
     names = categories(trainee)
     items = recurring_items(trainee)
     for month in months:
         entries = month_lines(trainee, month, items)
         summary = figures(entries, items, today, month)
         totals = totals_by_category(entries)
-        summaries.append({"month": month, "figures": summary, "totals": [
-            (names.get(key), cents) for key, cents in totals.most_common()]})
+        summaries.append(
+            {
+                "month": month,
+                "figures": summary,
+                "totals": [(names.get(key), cents) for key, cents in totals.most_common()],
+            }
+        )
     return summaries
 
 
@@ -420,29 +503,55 @@ def export_for(user) -> dict:
     def name(key):
         return str(names[key].name) if key in names else key
 
-    entries = db.session.scalars(sa.select(Entry).where(Entry.user_id == user.id)
-                                 .order_by(Entry.day, Entry.id))
-    items = db.session.scalars(sa.select(RecurringItem).where(RecurringItem.user_id == user.id)
-                               .order_by(RecurringItem.id))
-    own = db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)
-                             .order_by(OwnCategory.id))
-    shared = db.session.scalars(sa.select(SharedMonth.month).where(SharedMonth.user_id == user.id)
-                                .order_by(SharedMonth.month))
+    entries = db.session.scalars(
+        sa.select(Entry).where(Entry.user_id == user.id).order_by(Entry.day, Entry.id)
+    )
+    items = db.session.scalars(
+        sa.select(RecurringItem).where(RecurringItem.user_id == user.id).order_by(RecurringItem.id)
+    )
+    own = db.session.scalars(
+        sa.select(OwnCategory).where(OwnCategory.user_id == user.id).order_by(OwnCategory.id)
+    )
+    shared = db.session.scalars(
+        sa.select(SharedMonth.month)
+        .where(SharedMonth.user_id == user.id)
+        .order_by(SharedMonth.month)
+    )
     return {
-        "entries": [{"day": e.day.isoformat(), "income": e.income, "cents": e.cents,
-                     "category": name(e.category), "note": e.note,
-                     "recurring": e.recurring_id is not None} for e in entries],
-        "recurring": [{"income": i.income, "cents": i.cents, "day_of_month": i.day_of_month,
-                       "category": name(i.category), "note": i.note, "active": i.active,
-                       "starts_on": i.starts_on.isoformat()} for i in items],
+        "entries": [
+            {
+                "day": e.day.isoformat(),
+                "income": e.income,
+                "cents": e.cents,
+                "category": name(e.category),
+                "note": e.note,
+                "recurring": e.recurring_id is not None,
+            }
+            for e in entries
+        ],
+        "recurring": [
+            {
+                "income": i.income,
+                "cents": i.cents,
+                "day_of_month": i.day_of_month,
+                "category": name(i.category),
+                "note": i.note,
+                "active": i.active,
+                "starts_on": i.starts_on.isoformat(),
+            }
+            for i in items
+        ],
         "own_categories": [{"name": c.name, "picture": c.picture} for c in own],
         "shared_months": [month.strftime("%Y-%m") for month in shared],
     }
 
 
 def own_categories(user) -> list[OwnCategory]:
-    return list(db.session.scalars(sa.select(OwnCategory).where(OwnCategory.user_id == user.id)
-                                   .order_by(OwnCategory.name)))
+    return list(
+        db.session.scalars(
+            sa.select(OwnCategory).where(OwnCategory.user_id == user.id).order_by(OwnCategory.name)
+        )
+    )
 
 
 def own_category(user, category_id: int) -> OwnCategory:
@@ -454,8 +563,11 @@ def delete_category(user, category_id: int) -> None:
     own = own_category(user, category_id)
     key = f"c{own.id}"
     for model in (Entry, RecurringItem):
-        db.session.execute(sa.update(model).where(model.user_id == user.id, model.category == key)
-                           .values(category="other"))
+        db.session.execute(
+            sa.update(model)
+            .where(model.user_id == user.id, model.category == key)
+            .values(category="other")
+        )
     db.session.delete(own)
     db.session.commit()
 

@@ -74,10 +74,25 @@ def record(text: str, lang: str, folder: Path) -> tuple[Path, bool]:
     try:
         speak = subprocess.Popen(
             ["espeak-ng", "-v", voice_for(lang), "-s", str(SPEED), "--stdin", "--stdout"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
         encode = subprocess.Popen(
-            ["opusenc", "--quiet", "--bitrate", str(BITRATE), "--downmix-mono", "--comp", "10",
-             "-", partial], stdin=speak.stdout, stderr=subprocess.DEVNULL)
+            [
+                "opusenc",
+                "--quiet",
+                "--bitrate",
+                str(BITRATE),
+                "--downmix-mono",
+                "--comp",
+                "10",
+                "-",
+                partial,
+            ],
+            stdin=speak.stdout,
+            stderr=subprocess.DEVNULL,
+        )
         speak.stdout.close()
         speak.stdin.write(words.encode())
         speak.stdin.close()
@@ -108,8 +123,11 @@ def build(texts: Iterable[tuple[str, str]], folder: Path, workers: int = 2) -> B
     wanted = {key(text, lang): (text, lang) for text, lang in texts if normalise(text)}
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda pair: record(pair[0], pair[1], folder), wanted.values()))
-    return Built(texts=len(wanted), made=sum(made for _path, made in results),
-                 bytes=sum(path.stat().st_size for path, _made in results))
+    return Built(
+        texts=len(wanted),
+        made=sum(made for _path, made in results),
+        bytes=sum(path.stat().st_size for path, _made in results),
+    )
 
 
 def size(texts: Iterable[tuple[str, str]], folder: Path) -> int:

@@ -38,8 +38,11 @@ def parse_month(year: int, number: int) -> date | None:
 
 def out_of_range():
     """What a person reads when a typed date is not plausible."""
-    return _l("Choose a date between %(first)s and %(last)s.",
-              first=format_date(EARLIEST), last=format_date(LATEST))
+    return _l(
+        "Choose a date between %(first)s and %(last)s.",
+        first=format_date(EARLIEST),
+        last=format_date(LATEST),
+    )
 
 
 class PlausibleDate:

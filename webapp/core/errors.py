@@ -31,8 +31,9 @@ def init_app(app: Flask) -> None:
     def _csrf(_error):
         if outbox.is_outbox():  # the phone fetches a fresh token and sends again
             return outbox.refuse(403, "csrf")
-        return render_error(400, _l("This form has expired. Please go back, reload the page and "
-                                    "try again."))
+        return render_error(
+            400, _l("This form has expired. Please go back, reload the page and try again.")
+        )
 
     @app.errorhandler(HTTPException)
     def _http(error):
@@ -53,12 +54,15 @@ def traceback_without_messages(error: BaseException) -> str:
     chain, current = [], error
     while current is not None and current not in chain:
         chain.append(current)
-        current = current.__cause__ or (None if current.__suppress_context__
-                                         else current.__context__)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
     lines = []
     for exception in reversed(chain):
         kind = type(exception)
-        lines += ["Traceback (most recent call last):\n",
-                  *traceback.format_tb(exception.__traceback__),
-                  f"{kind.__module__}.{kind.__qualname__} (message hidden)\n"]
+        lines += [
+            "Traceback (most recent call last):\n",
+            *traceback.format_tb(exception.__traceback__),
+            f"{kind.__module__}.{kind.__qualname__} (message hidden)\n",
+        ]
     return "".join(lines)

@@ -40,8 +40,12 @@ def _owner(field: Field) -> Field | None:
 
 def too_long(most: int) -> Length:
     """At most `most` characters, said with the plural form the number takes in each language."""
-    return Length(max=most, message=lazy_ngettext("Too long: at most %(num)d character.",
-                                                  "Too long: at most %(num)d characters.", most))
+    return Length(
+        max=most,
+        message=lazy_ngettext(
+            "Too long: at most %(num)d character.", "Too long: at most %(num)d characters.", most
+        ),
+    )
 
 
 class Form(FlaskForm):
@@ -58,8 +62,12 @@ class Form(FlaskForm):
 
         def render_field(self, field, render_kw):
             owner = _owner(field)
-            if owner is not None and owner.errors and not isinstance(owner, HiddenField) \
-                    and not isinstance(field.widget, ListWidget):
+            if (
+                owner is not None
+                and owner.errors
+                and not isinstance(owner, HiddenField)
+                and not isinstance(field.widget, ListWidget)
+            ):
                 # A radio or checkbox group is marked on each of its inputs, not on its list.
                 marks = {"aria-invalid": "true", "aria-describedby": f"{owner.id}-error"}
                 form = field._form

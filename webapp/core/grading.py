@@ -13,8 +13,9 @@ def fold(text: str, lenient: bool) -> str:
     """Tidy spaces; when lenient, also ignore case and accents ("Été " == "ete")."""
     text = " ".join(str(text).split())
     if lenient:
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if not unicodedata.combining(c))
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
         text = text.casefold().replace("’", "'")
     return text
 
@@ -55,8 +56,11 @@ def is_correct(item: dict, answer: list[str]) -> bool:
 
 # Every dash a phone keypad or a word processor may give for "minus", and the spoken word.
 _MINUS = re.compile(r"[\u2212\u2010\u2011\u2012\u2013\u2014\u2796\ufe63\uff0d]")
-_NUMBER = re.compile(r"(?:(?P<sign>[-+]|(?<!\w)(?:moins|minus|plus))\s*)?"
-                     r"(?P<digits>\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?)", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"(?:(?P<sign>[-+]|(?<!\w)(?:moins|minus|plus))\s*)?"
+    r"(?P<digits>\d+(?:[ \u00a0\u202f]\d{3})*(?:[.,]\d+)?)",
+    re.IGNORECASE,
+)
 
 
 def parse_number(text: str) -> float | None:
@@ -66,8 +70,13 @@ def parse_number(text: str) -> float | None:
     match = _NUMBER.search(_MINUS.sub("-", str(text)))
     if not match:
         return None
-    number = float(match.group("digits").replace(",", ".").replace(" ", "")
-                   .replace("\u00a0", "").replace("\u202f", ""))
+    number = float(
+        match.group("digits")
+        .replace(",", ".")
+        .replace(" ", "")
+        .replace("\u00a0", "")
+        .replace("\u202f", "")
+    )
     sign = (match.group("sign") or "").casefold()
     return -number if sign in ("-", "moins", "minus") else number
 
@@ -103,14 +112,21 @@ def answer_from_form(item: dict, form) -> list[str] | None:
     if kind == "order":
         shown = display_order(item["id"], item["items"])
         places = [form.get(f"place-{index}", "") for index in range(len(shown))]
-        if not all(place.isdigit() for place in places) or \
-                sorted(map(int, places)) != list(range(1, len(shown) + 1)):
+        if not all(place.isdigit() for place in places) or sorted(map(int, places)) != list(
+            range(1, len(shown) + 1)
+        ):
             return None
         return [text for _place, text in sorted(zip(map(int, places), shown, strict=True))]
     value = form.get("choice", "")
-    allowed = {"true", "false"} if kind == "truefalse" else (
-        {choice["label"] for choice in item["choices"]} if kind == "picture"
-        else set(item["choices"]))
+    allowed = (
+        {"true", "false"}
+        if kind == "truefalse"
+        else (
+            {choice["label"] for choice in item["choices"]}
+            if kind == "picture"
+            else set(item["choices"])
+        )
+    )
     return [value] if value in allowed else None
 
 
@@ -121,8 +137,10 @@ def gives_away(item: dict) -> bool:
     if item["type"] == "truefalse":
         return False
     text = fold(item.get("explanation", ""), lenient=True)
-    return all(re.search(rf"(?<!\w){re.escape(fold(key, lenient=True))}(?!\w)", text)
-               for key in expected(item))
+    return all(
+        re.search(rf"(?<!\w){re.escape(fold(key, lenient=True))}(?!\w)", text)
+        for key in expected(item)
+    )
 
 
 def clashes(item: dict, form) -> list[int]:
@@ -148,8 +166,10 @@ def form_values(item: dict, answer: list[str]) -> dict[str, list[str]]:
         return {f"match-{index}": [right] for index, right in enumerate(answer)}
     if kind == "order":
         shown = display_order(item["id"], item["items"])
-        return {f"place-{index}": [str(answer.index(text) + 1)] if text in answer else []
-                for index, text in enumerate(shown)}
+        return {
+            f"place-{index}": [str(answer.index(text) + 1)] if text in answer else []
+            for index, text in enumerate(shown)
+        }
     if kind in ("blank", "numeric"):
         return {"text": list(answer[:1])}
     return {"choice": list(answer)}
@@ -163,14 +183,21 @@ def form_key(item: dict) -> dict:
     kind = item["type"]
     if kind == "blank":
         lenient = item.get("lenient", False)
-        return {"text": {"fold": True, "lenient": lenient,
-                         "any": sorted({fold(text, lenient) for text in item["answers"]})}}
+        return {
+            "text": {
+                "fold": True,
+                "lenient": lenient,
+                "any": sorted({fold(text, lenient) for text in item["answers"]}),
+            }
+        }
     if kind == "numeric":
         return {"text": {"num": item["answer"], "tol": item["tolerance"]}}
     if kind == "match":
         return {f"match-{index}": [right] for index, (_left, right) in enumerate(item["pairs"])}
     if kind == "order":
         shown = display_order(item["id"], item["items"])
-        return {f"place-{index}": [str(item["items"].index(text) + 1)]
-                for index, text in enumerate(shown)}
+        return {
+            f"place-{index}": [str(item["items"].index(text) + 1)]
+            for index, text in enumerate(shown)
+        }
     return {"choice": expected(item)}

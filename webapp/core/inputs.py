@@ -28,8 +28,9 @@ class CleanMultiDict(ImmutableMultiDict):
         if mapping is None:
             super().__init__()
         else:
-            super().__init__([(_clean(key), _clean(value))
-                              for key, value in iter_multi_items(mapping)])
+            super().__init__(
+                [(_clean(key), _clean(value)) for key, value in iter_multi_items(mapping)]
+            )
 
     def get(self, key, default=None, type=None):  # noqa: A002 (werkzeug's signature)
         value = super().get(key, default, type)

@@ -106,8 +106,11 @@ def write(view):
             return view(*args, **kwargs)
         client_id = request.form.get("client_id") or ""  # acknowledged exactly as sent
         if not client_id.strip() or len(client_id) > 64:
-            return refuse(422, "invalid", {"client_id": [_("This entry has no valid id. "
-                                                           "Discard it and write it again.")]})
+            return refuse(
+                422,
+                "invalid",
+                {"client_id": [_("This entry has no valid id. Discard it and write it again.")]},
+            )
         g.outbox = Outcome()
         flashes = session.get("_flashes")
         response = view(*args, **kwargs)
@@ -133,8 +136,11 @@ def _check_user():
         return None
     view = current_app.view_functions.get(request.endpoint)
     wanted = request.headers.get("X-Outbox-User", "").strip()
-    needs_user = bool(wanted) or bool(getattr(view, "allowed_roles", None)) \
+    needs_user = (
+        bool(wanted)
+        or bool(getattr(view, "allowed_roles", None))
         or getattr(view, "outbox_signed_in", False)
+    )
     if needs_user and not current_user.is_authenticated:
         return refuse(401, "signin")
     if wanted and str(current_user.id) != wanted:
@@ -145,8 +151,11 @@ def _check_user():
 def _never_a_page(response):
     """A safety net for views that do not speak the protocol: no redirect, no page taken for
     an acknowledgement."""
-    if not is_outbox() or "X-Outbox-Ack" in response.headers \
-            or "X-Outbox-Reason" in response.headers:
+    if (
+        not is_outbox()
+        or "X-Outbox-Ack" in response.headers
+        or "X-Outbox-Reason" in response.headers
+    ):
         return response
     if 300 <= response.status_code < 400:
         return refuse(401, "signin") if not current_user.is_authenticated else refuse(404, "gone")

@@ -42,12 +42,16 @@ def home_page(quick_add=None):
     if current_user.is_staff:
         return render_template("core/home.html")
     next_lesson, lesson_progress = lessons.next_lesson(current_user)
-    return render_template("core/home.html", next_lesson=next_lesson,
-                           lesson_progress=lesson_progress,
-                           form=quick_add or entry_form(), quick_add_on_home=True,
-                           reminders=journal.reminders(current_user, local_today()),
-                           assigned=dashboard.for_trainee(current_user),
-                           erasure_on=privacy.ended_group_notice(current_user, local_today()))
+    return render_template(
+        "core/home.html",
+        next_lesson=next_lesson,
+        lesson_progress=lesson_progress,
+        form=quick_add or entry_form(),
+        quick_add_on_home=True,
+        reminders=journal.reminders(current_user, local_today()),
+        assigned=dashboard.for_trainee(current_user),
+        erasure_on=privacy.ended_group_notice(current_user, local_today()),
+    )
 
 
 @bp.get("/healthz")
@@ -66,8 +70,13 @@ def audio_file(name: str):
     if not audio.is_key(name) or not path.exists():
         abort(404)
     # Read whole (a few KB): a phone that drops mid-download then leaves no file handle open.
-    response = send_file(io.BytesIO(path.read_bytes()), mimetype="audio/ogg", max_age=YEAR,
-                         conditional=True, etag=name)
+    response = send_file(
+        io.BytesIO(path.read_bytes()),
+        mimetype="audio/ogg",
+        max_age=YEAR,
+        conditional=True,
+        etag=name,
+    )
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
     return response
 

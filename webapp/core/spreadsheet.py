@@ -37,6 +37,11 @@ def to_csv(rows) -> str:
 
 def csv_response(rows, filename: str) -> Response:
     """A CSV download with a BOM (so Excel reads UTF-8), never kept in any cache."""
-    return Response("\ufeff" + to_csv(rows), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={filename}",
-        "Cache-Control": "no-store"})
+    return Response(
+        "\ufeff" + to_csv(rows),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename={filename}",
+            "Cache-Control": "no-store",
+        },
+    )

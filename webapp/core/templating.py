@@ -39,18 +39,27 @@ def nav_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     return [
-        {"endpoint": endpoint, "icon": icon, "label": label,
-         "current": request.endpoint == endpoint}
+        {
+            "endpoint": endpoint,
+            "icon": icon,
+            "label": label,
+            "current": request.endpoint == endpoint,
+        }
         for endpoint, icon, label, roles in NAV_ITEMS
         if current_user.role in roles
     ]
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(audio_url=audio_url, nav_items=nav_items,
-                                 without_none=without_none, qr_svg=qr_svg, role_names=ROLE_NAMES,
-                                 choices_shown=choices_shown,
-                                 live_seed=shuffle.live_seed)
+    app.jinja_env.globals.update(
+        audio_url=audio_url,
+        nav_items=nav_items,
+        without_none=without_none,
+        qr_svg=qr_svg,
+        role_names=ROLE_NAMES,
+        choices_shown=choices_shown,
+        live_seed=shuffle.live_seed,
+    )
     app.context_processor(lambda: {"now": utcnow()})
 
 
@@ -76,5 +85,8 @@ def without_none(**attributes) -> dict:
 def qr_svg(text: str) -> Markup:
     """An inline SVG QR code (segno builds it from the text; nothing of the text is markup)."""
     # omitsize: a viewBox instead of a fixed size, so CSS scales it (card, projector).
-    return Markup(segno.make(text, error="m").svg_inline(scale=3, border=2, svgclass="qr",
-                                                          lineclass=None, omitsize=True))
+    return Markup(
+        segno.make(text, error="m").svg_inline(
+            scale=3, border=2, svgclass="qr", lineclass=None, omitsize=True
+        )
+    )

@@ -35,4 +35,3 @@ def deep_clean(value):
     if isinstance(value, dict):
         return {deep_clean(key): deep_clean(item) for key, item in value.items()}
     return value
-

@@ -15,6 +15,16 @@ THEME_NAMES = {
     "family": _l("Family and activities"),
     "social": _l("Social connections"),
 }
-THEME_PICTURES = {"rights": "📄", "employment": "👩‍🍳", "behaviour": "🤝", "budget": "💶",
-                  "law": "⚖️", "basics": "📚", "health": "🩺", "housing": "🏠",
-                  "self-esteem": "🌱", "family": "👪", "social": "🧑‍🤝‍🧑"}
+THEME_PICTURES = {
+    "rights": "📄",
+    "employment": "👩‍🍳",
+    "behaviour": "🤝",
+    "budget": "💶",
+    "law": "⚖️",
+    "basics": "📚",
+    "health": "🩺",
+    "housing": "🏠",
+    "self-esteem": "🌱",
+    "family": "👪",
+    "social": "🧑‍🤝‍🧑",
+}

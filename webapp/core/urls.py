@@ -23,6 +23,7 @@ def public_url(endpoint: str, **values) -> str:
     """An absolute URL for endpoint under PUBLIC_URL, like url_for(..., _external=True)."""
     base = urlsplit(public_base(current_app.config))
     current_app.inject_url_defaults(endpoint, values)
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
-                                       url_scheme=base.scheme or "https")
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
     return adapter.build(endpoint, values, force_external=True)

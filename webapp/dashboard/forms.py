@@ -34,13 +34,19 @@ class AssignmentForm(Form):
 
 
 class SettingsForm(Form):
-    inactive_days = IntegerField(_l("Flag trainees inactive for more than (days)"), validators=[
-        InputRequired(message=_l("Enter a number.")),
-        NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s."))])
+    inactive_days = IntegerField(
+        _l("Flag trainees inactive for more than (days)"),
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(min=1, max=60, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+    )
     # Revision, mock exams and mastery follow the CCPs of the title the group prepares.
-    title = SelectField(_l("Title the group prepares"),
-                        choices=[SelectChoice(code, name) for code, name in titles.choices()],
-                        validators=[InputRequired(message=_l("Choose one."))])
+    title = SelectField(
+        _l("Title the group prepares"),
+        choices=[SelectChoice(code, name) for code, name in titles.choices()],
+        validators=[InputRequired(message=_l("Choose one."))],
+    )
 
 
 class HandledForm(Form):

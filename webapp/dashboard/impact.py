@@ -32,7 +32,7 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str | None) -> "Quarter | None":
-        """"2026-Q3" -> Quarter(2026, 3); anything else, or a year out of range, -> None."""
+        """ "2026-Q3" -> Quarter(2026, 3); anything else, or a year out of range, -> None."""
         found = _QUARTER.fullmatch(text or "")
         if not found or not FIRST_YEAR <= int(found[1]) <= LAST_YEAR:
             return None
@@ -152,8 +152,14 @@ class Cell:
         return self.people >= MIN_PEOPLE
 
 
-def _cell(group_id: int, quarter: Quarter, family: str, people: int, figures: dict,
-          private: int | None = None) -> Cell:
+def _cell(
+    group_id: int,
+    quarter: Quarter,
+    family: str,
+    people: int,
+    figures: dict,
+    private: int | None = None,
+) -> Cell:
     """A cell, hidden under MIN_PEOPLE. For the self-assessment, `private` counts the answers the
     group's teachers cannot read one by one: a teacher who subtracts the shared answers they can
     read must still be left with at least MIN_PEOPLE people mixed together."""
@@ -168,8 +174,11 @@ def assessment_figures(ratings: Iterable[Mapping[str, int]], themes: Iterable[st
     figures = {}
     for theme in themes:
         values = [row[theme] for row in rows if row.get(theme) in LEVELS]
-        figures[theme] = {"sum": sum(values), "count": len(values),
-                          "levels": [values.count(level) for level in LEVELS]}
+        figures[theme] = {
+            "sum": sum(values),
+            "count": len(values),
+            "levels": [values.count(level) for level in LEVELS],
+        }
     return {"themes": figures}
 
 
@@ -191,9 +200,16 @@ def build_cells(quarter: Quarter, facts: Facts, themes: Sequence[str]) -> list[C
     for group_id, members in sorted(facts.members.items()):
         for stage in STAGES:
             answers = [latest[(user, stage)] for user in members if (user, stage) in latest]
-            cells.append(_cell(group_id, quarter, stage, len(answers),
-                               assessment_figures([a.ratings for a in answers], themes),
-                               private=sum(1 for a in answers if not a.shared)))
+            cells.append(
+                _cell(
+                    group_id,
+                    quarter,
+                    stage,
+                    len(answers),
+                    assessment_figures([a.ratings for a in answers], themes),
+                    private=sum(1 for a in answers if not a.shared),
+                )
+            )
         mastery: dict[str, list[int]] = {}
         holders: dict[str, int] = {}
         for user in members:
@@ -205,15 +221,27 @@ def build_cells(quarter: Quarter, facts: Facts, themes: Sequence[str]) -> list[C
         # A CCP follows each trainee's title: one who prepares another title than the rest of the
         # group would make a figure of fewer people than the cell. Only scopes that every member
         # of the cell has are kept, so each figure counts the whole cell.
-        mastery = {scope: total for scope, total in mastery.items()
-                   if holders[scope] == len(members)}
+        mastery = {
+            scope: total for scope, total in mastery.items() if holders[scope] == len(members)
+        }
         group_exams = [passed for user, passed in exams if user in members]
         played = [user for user, _session in plays if user in members]
-        cells.append(_cell(group_id, quarter, ACTIVITY, len(members), {
-            "lessons": sum(1 for user in lessons if user in members),
-            "exams": len(group_exams), "passed": sum(group_exams),
-            "players": len(set(played)), "sessions": len(played),
-            "mastery": dict(sorted(mastery.items()))}))
+        cells.append(
+            _cell(
+                group_id,
+                quarter,
+                ACTIVITY,
+                len(members),
+                {
+                    "lessons": sum(1 for user in lessons if user in members),
+                    "exams": len(group_exams),
+                    "passed": sum(group_exams),
+                    "players": len(set(played)),
+                    "sessions": len(played),
+                    "mastery": dict(sorted(mastery.items())),
+                },
+            )
+        )
     return cells
 
 
@@ -251,8 +279,11 @@ class Figure:
         return list(self.sums.get("themes", {}).get(theme, {}).get("levels", [0] * len(LEVELS)))
 
     def mastery(self) -> dict[str, int]:
-        return {scope: round(100 * mastered / bank)
-                for scope, (mastered, bank) in self.sums.get("mastery", {}).items() if bank}
+        return {
+            scope: round(100 * mastered / bank)
+            for scope, (mastered, bank) in self.sums.get("mastery", {}).items()
+            if bank
+        }
 
 
 def combine(cells: Iterable[Cell]) -> dict[str, Figure]:
@@ -268,5 +299,7 @@ def combine(cells: Iterable[Cell]) -> dict[str, Figure]:
         people[cell.family] += cell.people
         shown[cell.family] += 1
         sums[cell.family] = add(sums[cell.family], cell.figures)
-    return {family: Figure(family, people[family], shown[family], hidden[family],
-                           sums[family] or {}) for family in FAMILIES}
+    return {
+        family: Figure(family, people[family], shown[family], hidden[family], sums[family] or {})
+        for family in FAMILIES
+    }

@@ -11,8 +11,9 @@ from webapp.extensions import db
 assignment_trainee = sa.Table(
     "assignment_trainee",
     db.metadata,
-    sa.Column("assignment_id", sa.ForeignKey("assignment.id", ondelete="CASCADE"),
-              primary_key=True),
+    sa.Column(
+        "assignment_id", sa.ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True
+    ),
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -23,7 +24,8 @@ class Assignment(db.Model):
         sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True
     )
     created_by: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # module, lesson, practice, exam
     target: Mapped[str] = mapped_column(sa.String(80))  # module key, lesson id, CCP/topic, "exam"
@@ -35,8 +37,9 @@ class Assignment(db.Model):
 
 
 class GroupSettings(db.Model):
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True
+    )
     inactive_days: Mapped[int] = mapped_column(default=7)
 
 
@@ -49,8 +52,9 @@ class ImpactCell(db.Model):
     A hidden cell (fewer than 5 people) keeps no figures and no head count.
     """
 
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True
+    )
     quarter: Mapped[str] = mapped_column(sa.String(7), primary_key=True)  # "2026-Q3"
     family: Mapped[str] = mapped_column(sa.String(10), primary_key=True)  # activity, entry...
     people: Mapped[int] = mapped_column(default=0)
@@ -66,11 +70,14 @@ class HandledLine(db.Model):
     a new reason (another overdue assignment, a new hard day) brings it back.
     """
 
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"),
-                                          primary_key=True)
-    trainee_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True
+    )
+    trainee_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     reasons: Mapped[list] = mapped_column(sa.JSON, default=list)  # reason keys, see Line.key
     handled_by: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     handled_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -50,16 +50,24 @@ def today():
         return render_template("dashboard/today.html", groups=[], group=None)
     trainees, assignments, targets, grid, exams = _board(group)
     days = services.settings_for(group).inactive_days  # read once, before the audit commits
-    lines = services.today_lines(group, trainees, assignments, targets, grid, exams, local_today(),
-                                 inactive_days=days)
-    entries = services.by_trainee(lines, services.handled_marks(
-        group, sorted({line.trainee.id for line in lines})))
+    lines = services.today_lines(
+        group, trainees, assignments, targets, grid, exams, local_today(), inactive_days=days
+    )
+    entries = services.by_trainee(
+        lines, services.handled_marks(group, sorted({line.trainee.id for line in lines}))
+    )
     # Each trainee the page names (low mood, overdue, failed exam...) sees this look.
-    audit_reads(current_user, "today_viewed", [entry.trainee for entry in entries],
-                f"group={group.id}")
-    return render_template("dashboard/today.html", groups=groups, group=group, entries=entries,
-                           new_id=lambda: uuid.uuid4().hex,
-                           settings=SettingsForm(inactive_days=days, title=group.title))
+    audit_reads(
+        current_user, "today_viewed", [entry.trainee for entry in entries], f"group={group.id}"
+    )
+    return render_template(
+        "dashboard/today.html",
+        groups=groups,
+        group=group,
+        entries=entries,
+        new_id=lambda: uuid.uuid4().hex,
+        settings=SettingsForm(inactive_days=days, title=group.title),
+    )
 
 
 @bp.post("/dashboard/groups/<int:group_id>/today/<int:trainee_id>/handled")
@@ -73,16 +81,30 @@ def handled(group_id: int, trainee_id: int):
     form = HandledForm()
     if form.validate_on_submit():
         current = _lines_of(group, trainee)
-        services.mark_handled(current_user, group, trainee, sent_client_id(form.client_id.data),
-                              (form.reasons.data or "").split(), current)
+        services.mark_handled(
+            current_user,
+            group,
+            trainee,
+            sent_client_id(form.client_id.data),
+            (form.reasons.data or "").split(),
+            current,
+        )
     if not request.headers.get("HX-Request"):
         return redirect(url_for("dashboard.today", group=group.id), 303)
     # htmx swaps this trainee's entry in place (gone when nothing is left to look at).
-    entries = services.by_trainee(_lines_of(group, trainee),
-                                  services.handled_marks(group, [trainee.id]))
-    response = make_response(render_template("dashboard/_today_entry.html", group=group,
-                                             entry=entries[0], new_id=lambda: uuid.uuid4().hex)
-                             if entries else "")
+    entries = services.by_trainee(
+        _lines_of(group, trainee), services.handled_marks(group, [trainee.id])
+    )
+    response = make_response(
+        render_template(
+            "dashboard/_today_entry.html",
+            group=group,
+            entry=entries[0],
+            new_id=lambda: uuid.uuid4().hex,
+        )
+        if entries
+        else ""
+    )
     response.vary.add("HX-Request")
     return response
 
@@ -90,8 +112,7 @@ def handled(group_id: int, trainee_id: int):
 def _lines_of(group, trainee):
     """One trainee's Today reasons, as the Today page finds them."""
     assignments, targets, grid, exams = services.board(group, [trainee])
-    return services.today_lines(group, [trainee], assignments, targets, grid, exams,
-                                local_today())
+    return services.today_lines(group, [trainee], assignments, targets, grid, exams, local_today())
 
 
 @bp.get("/dashboard/groups/<int:group_id>/grid")
@@ -104,34 +125,55 @@ def grid(group_id: int):
     if module:
         assignments = [a for a in assignments if a.kind != "module" or a.target == module]
     if request.args.get("sort") == "progress":
+
         def progress(trainee):
-            scores = [statuses[(trainee.id, a.id)].score for a in assignments
-                      if services.concerns(a, targets, trainee.id)]
+            scores = [
+                statuses[(trainee.id, a.id)].score
+                for a in assignments
+                if services.concerns(a, targets, trainee.id)
+            ]
             return sum(scores) / len(scores) if scores else 0
+
         trainees = sorted(trainees, key=progress)
     audit_reads(current_user, "grid_viewed", trainees, f"group={group.id}")
     htmx = request.headers.get("HX-Request")
     template = "dashboard/_grid.html" if htmx else "dashboard/grid.html"
-    return render_template(template, group=group, trainees=trainees, assignments=assignments,
-                           targets=targets, statuses=statuses, module=module,
-                           sort=request.args.get("sort", "name"), modules=modules,
-                           today=local_today(), cell_state=services.cell_state)
+    return render_template(
+        template,
+        group=group,
+        trainees=trainees,
+        assignments=assignments,
+        targets=targets,
+        statuses=statuses,
+        module=module,
+        sort=request.args.get("sort", "name"),
+        modules=modules,
+        today=local_today(),
+        cell_state=services.cell_state,
+    )
 
 
 def _targets(group):
-    choices = [SelectChoice(f"module:{key}", f"📚 {name}") for key, name in MODULE_NAMES.items()
-               if key != "app"]
+    choices = [
+        SelectChoice(f"module:{key}", f"📚 {name}")
+        for key, name in MODULE_NAMES.items()
+        if key != "app"
+    ]
     # Only lessons this group's trainees may open (a co-teacher's lesson reaches only the groups
     # its author is attached to).
     lessons_list = lessons.for_group(current_user, group.id)
     # A lesson's title is French content, also in a teacher's Arabic page.
-    choices += [SelectChoice(f"lesson:{lesson.id}", f"📖 {lesson.title}",
-                             render_kw={"lang": "fr", "dir": "ltr"})
-                for lesson in lessons_list]
+    choices += [
+        SelectChoice(
+            f"lesson:{lesson.id}", f"📖 {lesson.title}", render_kw={"lang": "fr", "dir": "ltr"}
+        )
+        for lesson in lessons_list
+    ]
     # The CCPs of the title this group prepares, and the cross-cutting topics.
     scopes = [*titles.title(group.title).scopes, *revision.TOPIC_NAMES]
-    choices += [SelectChoice(f"practice:{scope}", f"❓ {revision.SCOPE_NAMES[scope]}")
-                for scope in scopes]
+    choices += [
+        SelectChoice(f"practice:{scope}", f"❓ {revision.SCOPE_NAMES[scope]}") for scope in scopes
+    ]
     choices.append(SelectChoice("exam:exam", "📝 " + str(_l("A mock exam"))))
     return choices
 
@@ -142,14 +184,22 @@ def assign(group_id: int):
     group = accounts.group_for(current_user, group_id)
     form = AssignmentForm(client_id=uuid.uuid4().hex)
     form.target.choices = _targets(group)
-    form.trainees.choices = [SelectChoice(t.id, t.display_name)
-                             for t in accounts.trainees_of(group)]
+    form.trainees.choices = [
+        SelectChoice(t.id, t.display_name) for t in accounts.trainees_of(group)
+    ]
     if form.validate_on_submit():
         kind, target = form.target.data.split(":", 1)
         try:
-            services.assign(current_user, group, (form.client_id.data or uuid.uuid4().hex)[:64],
-                            kind, target, form.due_on.data, form.message.data or "",
-                            form.trainees.data or [])
+            services.assign(
+                current_user,
+                group,
+                (form.client_id.data or uuid.uuid4().hex)[:64],
+                kind,
+                target,
+                form.due_on.data,
+                form.message.data or "",
+                form.trainees.data or [],
+            )
         except services.Unreadable:
             form.target.errors.append(_l("This group cannot open this lesson. Choose another."))
         else:
@@ -184,8 +234,7 @@ def withdraw_assignment(assignment_id: int):
     if form.validate_on_submit():
         services.withdraw(current_user, assignment)  # twice is the same as once
         if not request.headers.get("HX-Request"):  # htmx shows the grid without it at once
-            flash(_l("Withdrawn. The trainees no longer see it; what they did stays."),
-                  "success")
+            flash(_l("Withdrawn. The trainees no longer see it; what they did stays."), "success")
         return redirect(url_for("dashboard.grid", group_id=assignment.group_id), 303)
     return render_template("dashboard/withdraw.html", assignment=assignment, form=form)
 
@@ -210,12 +259,16 @@ def trainee(trainee_id: int):
     audit_read(current_user, "trainee_page_viewed", person)
     done = lessons.completed([person.id])[person.id]
     return render_template(
-        "dashboard/trainee.html", trainee=person, lessons_done=lessons.titles(sorted(done)),
+        "dashboard/trainee.html",
+        trainee=person,
+        lessons_done=lessons.titles(sorted(done)),
         mastery=revision.mastery([person.id])[person.id],
-        exams=revision.exams_of([person.id])[person.id], passed=revision.exam_passed,
+        exams=revision.exams_of([person.id])[person.id],
+        passed=revision.exam_passed,
         sessions=live.participation([person.id])[person.id],
         shared=journal.shared_with_staff(person),
-        budget=budget.shared_summaries(person, local_today()))
+        budget=budget.shared_summaries(person, local_today()),
+    )
 
 
 def _impact_scope():
@@ -232,8 +285,9 @@ def _impact_scope():
         group = _group_from_args(mine)
         groups, title = ([group], group.name) if group else ([], "")
         scope = {"group": group.id} if group else {}
-    period = impact_rules.parse_period(request.args.get("period"), request.args.get("year"),
-                                       local_today())
+    period = impact_rules.parse_period(
+        request.args.get("period"), request.args.get("year"), local_today()
+    )
     if not groups or period is None:
         abort(404)
     return groups, title, scope, period
@@ -256,9 +310,15 @@ def impact():
     if period not in choices:
         choices.insert(0, period)
     return render_template(
-        "dashboard/impact.html", report=report, title=title, scope=scope, choices=choices,
-        names={g.id: g.name for g in groups}, minimum=impact_rules.MIN_PEOPLE,
-        families=impact_rules.FAMILIES)
+        "dashboard/impact.html",
+        report=report,
+        title=title,
+        scope=scope,
+        choices=choices,
+        names={g.id: g.name for g in groups},
+        minimum=impact_rules.MIN_PEOPLE,
+        families=impact_rules.FAMILIES,
+    )
 
 
 @bp.get("/dashboard/impact.csv")

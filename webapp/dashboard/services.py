@@ -40,8 +40,9 @@ class Status:
 
 
 def settings_for(group: Group) -> GroupSettings:
-    return db.session.get(GroupSettings, group.id) or GroupSettings(group_id=group.id,
-                                                                     inactive_days=7)
+    return db.session.get(GroupSettings, group.id) or GroupSettings(
+        group_id=group.id, inactive_days=7
+    )
 
 
 def save_settings(group: Group, days: int, title: str) -> None:
@@ -62,8 +63,16 @@ class Unreadable(ValueError):
     """A lesson the trainees of the group may not open (a co-teacher's, not in this group)."""
 
 
-def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on: date | None,
-           message: str, trainee_ids: list[int]) -> Assignment:
+def assign(
+    teacher,
+    group: Group,
+    client_id: str,
+    kind: str,
+    target: str,
+    due_on: date | None,
+    message: str,
+    trainee_ids: list[int],
+) -> Assignment:
     """Give the group (or chosen trainees) something to do; the same client id assigns once.
 
     The client id counts only for this teacher and this group, for a day: the same id sent by
@@ -78,15 +87,23 @@ def assign(teacher, group: Group, client_id: str, kind: str, target: str, due_on
         raise Unreadable(target)
     label = lessons.titles([target]).get(target, "") if kind == "lesson" else ""
     # The row's own id for replays is random: the request id lives (scoped) in the request log.
-    assignment = Assignment(group_id=group.id, created_by=teacher.id, client_id=uuid.uuid4().hex,
-                            kind=kind, target=target, label=label, due_on=due_on,
-                            message=message.strip()[:200])
+    assignment = Assignment(
+        group_id=group.id,
+        created_by=teacher.id,
+        client_id=uuid.uuid4().hex,
+        kind=kind,
+        target=target,
+        label=label,
+        due_on=due_on,
+        message=message.strip()[:200],
+    )
     db.session.add(assignment)
     db.session.flush()
     members = {m.id for m in group.members if m.role is Role.TRAINEE}
     for user_id in set(trainee_ids) & members:
-        db.session.execute(assignment_trainee.insert().values(assignment_id=assignment.id,
-                                                             user_id=user_id))
+        db.session.execute(
+            assignment_trainee.insert().values(assignment_id=assignment.id, user_id=user_id)
+        )
     return accounts.commit_once(client_id, teacher, "assign", target_key, assignment)
 
 
@@ -97,7 +114,8 @@ def group_assignments(group: Group) -> tuple[list[Assignment], dict[int, set[int
         sa.select(Assignment, assignment_trainee.c.user_id)
         .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
         .where(Assignment.group_id == group.id, Assignment.withdrawn.is_(False))
-        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)):
+        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
+    ):
         if assignment.id not in targets:
             rows.append(assignment)
             targets[assignment.id] = set()
@@ -126,23 +144,31 @@ def concerns(assignment: Assignment, targets: dict[int, set[int]], user_id: int)
     return not chosen or user_id in chosen
 
 
-def statuses(assignments: list[Assignment], user_ids: list[int], exams: dict | None = None,
-             title: str | None = None) -> dict[tuple[int, int], Status]:
+def statuses(
+    assignments: list[Assignment],
+    user_ids: list[int],
+    exams: dict | None = None,
+    title: str | None = None,
+) -> dict[tuple[int, int], Status]:
     """Each trainee's status on each assignment, in a fixed number of queries."""
     if not assignments or not user_ids:
         return {}
     wanted = sorted({a.target for a in assignments if a.kind == "module"})
     done_lessons, modules = lessons.completion(user_ids, wanted)
     since = min(a.created_at for a in assignments)
-    practice = (revision.practised(user_ids, since, title)
-                if any(a.kind == "practice" for a in assignments) else {})
+    practice = (
+        revision.practised(user_ids, since, title)
+        if any(a.kind == "practice" for a in assignments)
+        else {}
+    )
     if exams is None and any(a.kind == "exam" for a in assignments):
         exams = revision.exams_of(user_ids)
     result = {}
     for assignment in assignments:
         for user_id in user_ids:
-            result[(user_id, assignment.id)] = _status(assignment, user_id, done_lessons, modules,
-                                                       practice, exams)
+            result[(user_id, assignment.id)] = _status(
+                assignment, user_id, done_lessons, modules, practice, exams
+            )
     return result
 
 
@@ -150,22 +176,32 @@ def _status(assignment, user_id, done_lessons, modules, practice, exams) -> Stat
     if assignment.kind == "module":
         ids = modules.get(assignment.target, [])
         count = len(done_lessons[user_id] & set(ids))
-        return Status(bool(ids) and count == len(ids), f"{count}/{len(ids)}",
-                      count / len(ids) if ids else 0)
+        return Status(
+            bool(ids) and count == len(ids), f"{count}/{len(ids)}", count / len(ids) if ids else 0
+        )
     if assignment.kind == "lesson":
         done = assignment.target in done_lessons[user_id]
         return Status(done, "", 1.0 if done else 0)  # the grid shows the tick itself
     if assignment.kind == "practice":
         count = practice.get(user_id, {}).get(assignment.target, 0)
-        return Status(count >= PRACTICE_DONE, f"{min(count, PRACTICE_DONE)}/{PRACTICE_DONE}",
-                      min(count, PRACTICE_DONE) / PRACTICE_DONE)
+        return Status(
+            count >= PRACTICE_DONE,
+            f"{min(count, PRACTICE_DONE)}/{PRACTICE_DONE}",
+            min(count, PRACTICE_DONE) / PRACTICE_DONE,
+        )
     created = assignment.created_at.replace(tzinfo=assignment.created_at.tzinfo or UTC)
-    taken = [e for e in exams.get(user_id, [])
-             if e.finished_at.replace(tzinfo=e.finished_at.tzinfo or UTC) >= created]
+    taken = [
+        e
+        for e in exams.get(user_id, [])
+        if e.finished_at.replace(tzinfo=e.finished_at.tzinfo or UTC) >= created
+    ]
     if taken:
         exam = taken[0]
-        return Status(True, f"{exam.score}/{len(exam.question_ids)}",
-                      exam.score / max(1, len(exam.question_ids)))
+        return Status(
+            True,
+            f"{exam.score}/{len(exam.question_ids)}",
+            exam.score / max(1, len(exam.question_ids)),
+        )
     return Status(False, "", 0)
 
 
@@ -200,7 +236,8 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
         sa.select(Assignment, assignment_trainee.c.user_id)
         .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
         .where(Assignment.group_id.in_(group_ids), Assignment.withdrawn.is_(False))
-        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)):
+        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
+    ):
         if assignment.id not in chosen:
             rows.append(assignment)
             chosen[assignment.id] = set()
@@ -229,8 +266,17 @@ class Line:
     key: str = ""
 
 
-def today_lines(group: Group, trainees: list[User], assignments, targets, grid, exams,
-                today: date, *, inactive_days: int | None = None) -> list[Line]:
+def today_lines(
+    group: Group,
+    trainees: list[User],
+    assignments,
+    targets,
+    grid,
+    exams,
+    today: date,
+    *,
+    inactive_days: int | None = None,
+) -> list[Line]:
     """Each reason to look at each trainee today (the caller may pass the group's threshold it
     already read, to spare a query)."""
     ids = [t.id for t in trainees]
@@ -239,18 +285,36 @@ def today_lines(group: Group, trainees: list[User], assignments, targets, grid, 
     lines = []
     for trainee in trainees:
         if trainee.last_seen_on is None or (today - trainee.last_seen_on).days > days:
-            lines.append(Line(trainee, "inactive", str((today - trainee.last_seen_on).days)
-                              if trainee.last_seen_on else "", f"inactive:{trainee.last_seen_on}"))
+            lines.append(
+                Line(
+                    trainee,
+                    "inactive",
+                    str((today - trainee.last_seen_on).days) if trainee.last_seen_on else "",
+                    f"inactive:{trainee.last_seen_on}",
+                )
+            )
         for assignment in assignments:
-            if assignment.due_on and assignment.due_on < today and \
-                    concerns(assignment, targets, trainee.id) and \
-                    not grid[(trainee.id, assignment.id)].done:
+            if (
+                assignment.due_on
+                and assignment.due_on < today
+                and concerns(assignment, targets, trainee.id)
+                and not grid[(trainee.id, assignment.id)].done
+            ):
                 lines.append(Line(trainee, "overdue", assignment, f"overdue:{assignment.id}"))
-        recent = [e for e in exams.get(trainee.id, [])
-                  if e.finished_at.date() >= today - timedelta(days=14)]
+        recent = [
+            e
+            for e in exams.get(trainee.id, [])
+            if e.finished_at.date() >= today - timedelta(days=14)
+        ]
         if recent and not revision.exam_passed(recent[0]):
-            lines.append(Line(trainee, "exam", f"{recent[0].score}/{len(recent[0].question_ids)}",
-                              f"exam:{recent[0].id}"))
+            lines.append(
+                Line(
+                    trainee,
+                    "exam",
+                    f"{recent[0].score}/{len(recent[0].question_ids)}",
+                    f"exam:{recent[0].id}",
+                )
+            )
         if trainee.id in moods:
             mood, day = moods[trainee.id]
             lines.append(Line(trainee, "mood", str(mood), f"mood:{day}"))
@@ -306,13 +370,17 @@ def handled_marks(group: Group, trainee_ids: list[int]) -> dict[int, Handled]:
     rows = db.session.execute(
         sa.select(HandledLine, User.display_name)
         .outerjoin(User, User.id == HandledLine.handled_by)
-        .where(HandledLine.group_id == group.id, HandledLine.trainee_id.in_(trainee_ids)))
-    return {row.trainee_id: Handled(name, as_utc(row.handled_at), frozenset(row.reasons))
-            for row, name in rows}
+        .where(HandledLine.group_id == group.id, HandledLine.trainee_id.in_(trainee_ids))
+    )
+    return {
+        row.trainee_id: Handled(name, as_utc(row.handled_at), frozenset(row.reasons))
+        for row, name in rows
+    }
 
 
-def mark_handled(teacher: User, group: Group, trainee: User, client_id: str,
-                 sent: list[str], current: list[Line]) -> bool:
+def mark_handled(
+    teacher: User, group: Group, trainee: User, client_id: str, sent: list[str], current: list[Line]
+) -> bool:
     """Mark the reasons the teacher saw (and still current) as handled; audited for the trainee.
 
     The same client id marks once (a double tap writes one mark and one audit row). Reasons
@@ -383,8 +451,9 @@ def impact_report(groups: list[Group], period: impact_rules.Period, today: date)
     is asked for after it ended, a few more to publish its cells.
     """
     quarters = period.closed_quarters(today)
-    wanted = {(g.id, str(q)) for g in groups for q in quarters
-              if q.overlaps(g.starts_on, g.ends_on)}
+    wanted = {
+        (g.id, str(q)) for g in groups for q in quarters if q.overlaps(g.starts_on, g.ends_on)
+    }
     for _attempt in range(3):  # another reader may publish some of them at the same moment
         cells = _stored_cells(wanted)
         missing = wanted - {(c.group_id, c.quarter) for c in cells}
@@ -398,11 +467,17 @@ def impact_report(groups: list[Group], period: impact_rules.Period, today: date)
 def _stored_cells(wanted: set[tuple[int, str]]) -> list[impact_rules.Cell]:
     if not wanted:
         return []
-    rows = db.session.scalars(sa.select(ImpactCell).where(
-        ImpactCell.group_id.in_({g for g, _q in wanted}),
-        ImpactCell.quarter.in_({q for _g, q in wanted})))
-    return [impact_rules.Cell(row.group_id, row.quarter, row.family, row.people, row.figures)
-            for row in rows if (row.group_id, row.quarter) in wanted]
+    rows = db.session.scalars(
+        sa.select(ImpactCell).where(
+            ImpactCell.group_id.in_({g for g, _q in wanted}),
+            ImpactCell.quarter.in_({q for _g, q in wanted}),
+        )
+    )
+    return [
+        impact_rules.Cell(row.group_id, row.quarter, row.family, row.people, row.figures)
+        for row in rows
+        if (row.group_id, row.quarter) in wanted
+    ]
 
 
 def publish_cells(wanted: set[tuple[int, str]]) -> int:
@@ -415,9 +490,10 @@ def publish_cells(wanted: set[tuple[int, str]]) -> int:
     group_ids = {g for g, _q in wanted}
     members: dict[int, set[int]] = {g: set() for g in group_ids}
     for group_id, user_id in db.session.execute(
-            sa.select(group_membership.c.group_id, User.id)
-            .join(User, User.id == group_membership.c.user_id)
-            .where(group_membership.c.group_id.in_(group_ids), User.role == Role.TRAINEE)):
+        sa.select(group_membership.c.group_id, User.id)
+        .join(User, User.id == group_membership.c.user_id)
+        .where(group_membership.c.group_id.in_(group_ids), User.role == Role.TRAINEE)
+    ):
         members[group_id].add(user_id)
     ids = sorted(set().union(*members.values()))
     since = _paris_midnight(quarters[0].first_day)
@@ -428,23 +504,38 @@ def publish_cells(wanted: set[tuple[int, str]]) -> int:
 
     facts = impact_rules.Facts(
         members={g: frozenset(found) for g, found in members.items()},
-        answers=[impact_rules.Answer(user, stage, _paris_day(at), ratings, shared)
-                 for user, stage, at, ratings, shared in journal.stage_answers(ids, since, until)],
+        answers=[
+            impact_rules.Answer(user, stage, _paris_day(at), ratings, shared)
+            for user, stage, at, ratings, shared in journal.stage_answers(ids, since, until)
+        ],
         lessons=[(user, _paris_day(at)) for user, at in lessons.completions(ids, since, until)],
-        exams=[(exam.user_id, _paris_day(exam.finished_at), revision.exam_passed(exam))
-               for found in (revision.exams_of(ids) if ids else {}).values() for exam in found
-               if inside(exam.finished_at)],
-        live=[(user, session, _paris_day(at))
-              for user, session, at in live.plays(ids, since, until)],
-        mastery={user: {scope: tuple(pair) for scope, pair in found["scopes"].items()}
-                 for user, found in (revision.mastery(ids) if ids else {}).items()})
+        exams=[
+            (exam.user_id, _paris_day(exam.finished_at), revision.exam_passed(exam))
+            for found in (revision.exams_of(ids) if ids else {}).values()
+            for exam in found
+            if inside(exam.finished_at)
+        ],
+        live=[
+            (user, session, _paris_day(at)) for user, session, at in live.plays(ids, since, until)
+        ],
+        mastery={
+            user: {scope: tuple(pair) for scope, pair in found["scopes"].items()}
+            for user, found in (revision.mastery(ids) if ids else {}).items()
+        },
+    )
     written = 0
     for quarter in quarters:
         for cell in impact_rules.build_cells(quarter, facts, list(THEME_NAMES)):
             if (cell.group_id, cell.quarter) in wanted:
-                db.session.add(ImpactCell(group_id=cell.group_id, quarter=cell.quarter,
-                                          family=cell.family, people=cell.people,
-                                          figures=dict(cell.figures)))
+                db.session.add(
+                    ImpactCell(
+                        group_id=cell.group_id,
+                        quarter=cell.quarter,
+                        family=cell.family,
+                        people=cell.people,
+                        figures=dict(cell.figures),
+                    )
+                )
                 written += 1
     try:
         db.session.commit()
@@ -462,8 +553,10 @@ def publish_ended(today: date) -> int:
         while quarter.overlaps(group.starts_on, group.ends_on) and quarter.closed(today):
             wanted.add((group.id, str(quarter)))
             quarter = quarter.next
-    published = {tuple(row) for row in db.session.execute(
-        sa.select(ImpactCell.group_id, ImpactCell.quarter).distinct())}
+    published = {
+        tuple(row)
+        for row in db.session.execute(sa.select(ImpactCell.group_id, ImpactCell.quarter).distinct())
+    }
     written = 0
     for quarter in sorted({q for _g, q in wanted - published}):  # one quarter at a time
         written += publish_cells({(g, q) for g, q in wanted - published if q == quarter})
@@ -474,12 +567,15 @@ def impact_rows(report: ImpactReport, title: str, names: dict[int, str]) -> list
     """The CSV: the report's figures, then (for a site or a year) each cell it adds up."""
     rows = [["perimetre", "periode", "indicateur", "valeur"]]
     for family, figure in report.figures.items():
-        rows += [[title, report.period.label, key, value]
-                 for key, value in _figure_lines(family, figure)]
+        rows += [
+            [title, report.period.label, key, value] for key, value in _figure_lines(family, figure)
+        ]
     for cell in report.cells if report.several else []:
         figure = impact_rules.combine([cell])[cell.family]
-        rows += [[names[cell.group_id], cell.quarter, key, value]
-                 for key, value in _figure_lines(cell.family, figure)]
+        rows += [
+            [names[cell.group_id], cell.quarter, key, value]
+            for key, value in _figure_lines(cell.family, figure)
+        ]
     return rows
 
 
@@ -490,16 +586,20 @@ def _figure_lines(family: str, figure: impact_rules.Figure) -> list[tuple[str, o
         return [(f"{prefix}_people", f"<{impact_rules.MIN_PEOPLE}")]
     lines: list[tuple[str, object]] = [(f"{prefix}_people", figure.people)]
     if family == impact_rules.ACTIVITY:
-        lines += [(key, figure.sums[key]) for key in ("lessons", "exams", "passed", "players",
-                                                     "sessions")]
+        lines += [
+            (key, figure.sums[key]) for key in ("lessons", "exams", "passed", "players", "sessions")
+        ]
         lines += [(f"mastery_{scope}_percent", value) for scope, value in figure.mastery().items()]
         return lines
     for theme in THEME_NAMES:
         average = figure.average(theme)
-        lines.append((f"{prefix}_{theme}_average",
-                      "" if average is None else str(average).replace(".", ",")))
-        lines += [(f"{prefix}_{theme}_level{level}", count)
-                  for level, count in zip(impact_rules.LEVELS, figure.levels(theme), strict=True)]
+        lines.append(
+            (f"{prefix}_{theme}_average", "" if average is None else str(average).replace(".", ","))
+        )
+        lines += [
+            (f"{prefix}_{theme}_level{level}", count)
+            for level, count in zip(impact_rules.LEVELS, figure.levels(theme), strict=True)
+        ]
     return lines
 
 

@@ -34,36 +34,44 @@ def theme_choices():
 
 
 class GoalForm(Form):
-    title = StringField(_l("My goal"), validators=[
-        DataRequired(message=_l("Write your goal in a few words, for example “Find a flat”.")),
-        too_long(120)])
+    title = StringField(
+        _l("My goal"),
+        validators=[
+            DataRequired(message=_l("Write your goal in a few words, for example “Find a flat”.")),
+            too_long(120),
+        ],
+    )
     themes = Checkboxes(_l("It helps with"), choices=theme_choices)
-    why = TextAreaField(_l("Why it matters to me (optional)"),
-                        validators=[too_long(500)])
+    why = TextAreaField(_l("Why it matters to me (optional)"), validators=[too_long(500)])
     target_on = DateField(_l("I want to reach it by (optional)"), validators=[Optional()])
-    steps = TextAreaField(_l("Small steps, one per line (optional)"),
-                          validators=[too_long(1200)])
+    steps = TextAreaField(_l("Small steps, one per line (optional)"), validators=[too_long(1200)])
     status = SelectField(_l("Where I am"), default="todo")
     client_id = HiddenField()
 
 
 class StepForm(Form):
-    text = StringField(_l("A small step"), validators=[
-        DataRequired(message=_l("Write the step in a few words, for example “Call the CAF”.")),
-        too_long(120)])
+    text = StringField(
+        _l("A small step"),
+        validators=[
+            DataRequired(message=_l("Write the step in a few words, for example “Call the CAF”.")),
+            too_long(120),
+        ],
+    )
     due_on = DateField(_l("By (optional)"), validators=[Optional()])
 
 
 class JournalForm(Form):
-    mood = RadioField(_l("How do I feel?"), coerce=int,
-                      choices=[SelectChoice(value, label)
-                               for value, (_pic, label) in MOODS.items()],
-                      validators=[InputRequired(message=_l("Choose a face."))])
-    text = TextAreaField(_l("A few words (optional)"),
-                         validators=[too_long(2000)])
+    mood = RadioField(
+        _l("How do I feel?"),
+        coerce=int,
+        choices=[SelectChoice(value, label) for value, (_pic, label) in MOODS.items()],
+        validators=[InputRequired(message=_l("Choose a face."))],
+    )
+    text = TextAreaField(_l("A few words (optional)"), validators=[too_long(2000)])
     goal_id = SelectField(_l("About a goal (optional)"), coerce=int, default=0)
-    day = DateField(_l("Date"), default=date.today,
-                    validators=[InputRequired(message=_l("Enter a date."))])
+    day = DateField(
+        _l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter a date."))]
+    )
     client_id = HiddenField()
 
 
@@ -82,10 +90,23 @@ def assessment_form(formdata=None, **defaults):
         share = BooleanField(_l("Share these answers with my teachers"))
 
     for theme, name in THEME_NAMES.items():
-        setattr(AssessmentForm, f"r_{theme}", RadioField(
-            name, coerce=int, choices=[SelectChoice(v, label) for v, (_p, label) in SCALE.items()],
-            validators=[InputRequired(message=_l("Choose one."))]))
-        setattr(AssessmentForm, f"w_{theme}", StringField(
-            _l("One word (optional)"), validators=[too_long(40)]))
-    return AssessmentForm(formdata=formdata, **defaults) if formdata is not None else \
-        AssessmentForm(**defaults)
+        setattr(
+            AssessmentForm,
+            f"r_{theme}",
+            RadioField(
+                name,
+                coerce=int,
+                choices=[SelectChoice(v, label) for v, (_p, label) in SCALE.items()],
+                validators=[InputRequired(message=_l("Choose one."))],
+            ),
+        )
+        setattr(
+            AssessmentForm,
+            f"w_{theme}",
+            StringField(_l("One word (optional)"), validators=[too_long(40)]),
+        )
+    return (
+        AssessmentForm(formdata=formdata, **defaults)
+        if formdata is not None
+        else AssessmentForm(**defaults)
+    )

@@ -11,8 +11,9 @@ from webapp.extensions import db
 
 class Goal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     themes: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -22,7 +23,8 @@ class Goal(db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     steps: Mapped[list["GoalStep"]] = relationship(
-        order_by="GoalStep.id", cascade="all, delete-orphan", back_populates="goal")
+        order_by="GoalStep.id", cascade="all, delete-orphan", back_populates="goal"
+    )
 
 
 class GoalStep(db.Model):
@@ -54,11 +56,14 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    goal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("goal.id", ondelete="CASCADE"),
-                                                index=True)
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    goal_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("goal.id", ondelete="CASCADE"), index=True
+    )
     entry_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("journal_entry.id", ondelete="CASCADE"), index=True)
+        sa.ForeignKey("journal_entry.id", ondelete="CASCADE"), index=True
+    )
     text: Mapped[str] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -67,8 +72,9 @@ class SelfAssessment(db.Model):
     """The eleven themes rated 1 to 4 at a stage (entry, mid-course, exit, or any time)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     stage: Mapped[str] = mapped_column(sa.String(5))
     ratings: Mapped[dict] = mapped_column(sa.JSON)  # theme -> 1..4

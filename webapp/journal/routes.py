@@ -28,9 +28,15 @@ def index():
     goals = services.goals_of(current_user)
     month = services.entries_in_month(current_user, local_today())
     comments = services.comments_for([g.id for g in goals], [e.id for e in month])
-    return render_template("journal/index.html", goals=goals, entries=month[:5],
-                           comments=comments, readers=services.readers(current_user),
-                           suggestions=services.SUGGESTIONS, tick_id=uuid.uuid4().hex)
+    return render_template(
+        "journal/index.html",
+        goals=goals,
+        entries=month[:5],
+        comments=comments,
+        readers=services.readers(current_user),
+        suggestions=services.SUGGESTIONS,
+        tick_id=uuid.uuid4().hex,
+    )
 
 
 @bp.route("/journal/goals/new", methods=["GET", "POST"])
@@ -42,9 +48,15 @@ def new_goal():
     form = GoalForm(client_id=uuid.uuid4().hex, **prefill)
     form.status.choices = [SelectChoice(k, v) for k, v in services.STATUSES.items()]
     if form.validate_on_submit():
-        goal = services.create_goal(current_user, (form.client_id.data or uuid.uuid4().hex)[:64],
-                                    form.title.data, form.themes.data or [], form.why.data or "",
-                                    form.target_on.data, (form.steps.data or "").splitlines())
+        goal = services.create_goal(
+            current_user,
+            (form.client_id.data or uuid.uuid4().hex)[:64],
+            form.title.data,
+            form.themes.data or [],
+            form.why.data or "",
+            form.target_on.data,
+            (form.steps.data or "").splitlines(),
+        )
         return redirect(url_for("journal.goal", goal_id=goal.id), 303)
     return render_template("journal/goal_form.html", form=form, goal=None)
 
@@ -58,21 +70,35 @@ def goal(goal_id: int):
     form.status.choices = [SelectChoice(k, v) for k, v in services.STATUSES.items()]
     step_form = StepForm(prefix="step")
     if "step-text" in request.form and step_form.validate_on_submit():
-        services.add_step(current_user, goal, (request.form.get("client_id") or "")[:64],
-                          step_form.text.data, step_form.due_on.data)
+        services.add_step(
+            current_user,
+            goal,
+            (request.form.get("client_id") or "")[:64],
+            step_form.text.data,
+            step_form.due_on.data,
+        )
         return redirect(url_for("journal.goal", goal_id=goal.id), 303)
     if "title" in request.form and form.validate_on_submit():
         goal.title, goal.themes = form.title.data.strip(), " ".join(form.themes.data or [])
-        goal.why, goal.target_on, goal.status = form.why.data or "", form.target_on.data, \
-            form.status.data
+        goal.why, goal.target_on, goal.status = (
+            form.why.data or "",
+            form.target_on.data,
+            form.status.data,
+        )
         db.session.commit()
         outbox.note("stored")  # the same values sent again change nothing
         flash(_l("Saved."), "success")
         return redirect(url_for("journal.goal", goal_id=goal.id), 303)
     comments = services.comments_for([goal.id], [])
-    return render_template("journal/goal_form.html", form=form, goal=goal, step_form=step_form,
-                           comments=comments.get(("goal", goal.id), []), step_id=uuid.uuid4().hex,
-                           readers=services.readers(current_user))
+    return render_template(
+        "journal/goal_form.html",
+        form=form,
+        goal=goal,
+        step_form=step_form,
+        comments=comments.get(("goal", goal.id), []),
+        step_id=uuid.uuid4().hex,
+        readers=services.readers(current_user),
+    )
 
 
 @bp.post("/journal/steps/<int:step_id>/toggle")
@@ -85,21 +111,30 @@ def toggle_step(step_id: int):
         return redirect(url_for("journal.index"), 303)
     step = services.toggle_step(current_user, step_id, done)
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("journal.goal", goal_id=step.goal_id), 303)
+    return redirect(
+        back
+        if back.startswith("/") and not back.startswith("//")
+        else url_for("journal.goal", goal_id=step.goal_id),
+        303,
+    )
 
 
 @bp.post("/journal/<kind>/<int:item_id>/share")
 @roles_required(Role.TRAINEE)
 def share(kind: str, item_id: int):
     """The per-item switch: share with my teachers, or stop sharing."""
-    getter = {"goals": services.own_goal, "entries": services.own_entry,
-              "assessments": services.own_assessment}.get(kind) or abort(404)
+    getter = {
+        "goals": services.own_goal,
+        "entries": services.own_entry,
+        "assessments": services.own_assessment,
+    }.get(kind) or abort(404)
     item = getter(current_user, item_id)
     services.set_shared(item, request.form.get("share") == "1")
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("journal.index"), 303)
+    return redirect(
+        back if back.startswith("/") and not back.startswith("//") else url_for("journal.index"),
+        303,
+    )
 
 
 @bp.route("/journal/write", methods=["GET", "POST"])
@@ -110,9 +145,14 @@ def write():
     goals = services.goals_of(current_user)
     form.goal_id.choices = [SelectChoice(0, "—")] + [SelectChoice(g.id, g.title) for g in goals]
     if form.validate_on_submit():
-        services.write_entry(current_user, (form.client_id.data or uuid.uuid4().hex)[:64],
-                             form.day.data, form.mood.data, form.text.data or "",
-                             form.goal_id.data or None)
+        services.write_entry(
+            current_user,
+            (form.client_id.data or uuid.uuid4().hex)[:64],
+            form.day.data,
+            form.mood.data,
+            form.text.data or "",
+            form.goal_id.data or None,
+        )
         flash(_l("Written. It stays private unless you share it."), "success")
         return redirect(url_for("journal.index"), 303)
     return render_template("journal/write.html", form=form)
@@ -127,16 +167,23 @@ def month(year: int | None = None, number: int | None = None):
     previous = (chosen - timedelta(days=1)).replace(day=1)
     following = (chosen + timedelta(days=32)).replace(day=1)
     comments = services.comments_for([], [e.id for e in entries])
-    return render_template("journal/month.html", month=chosen, entries=entries,
-                           comments=comments, previous=previous if plausible(previous) else None,
-                           following=following if following <= local_today() else None,
-                           points=mood_points(entries, chosen))
+    return render_template(
+        "journal/month.html",
+        month=chosen,
+        entries=entries,
+        comments=comments,
+        previous=previous if plausible(previous) else None,
+        following=following if following <= local_today() else None,
+        points=mood_points(entries, chosen),
+    )
 
 
 def mood_points(entries, month: date) -> list[tuple[int, int, int]]:
     """(x, y, mood) for the mood line: x by day of the month, y by mood (5 at the top)."""
-    return [(10 + (entry.day.day - 1) * 10, 10 + (5 - entry.mood) * 20, entry.mood)
-            for entry in sorted(entries, key=lambda e: (e.day, e.id))]
+    return [
+        (10 + (entry.day.day - 1) * 10, 10 + (5 - entry.mood) * 20, entry.mood)
+        for entry in sorted(entries, key=lambda e: (e.day, e.id))
+    ]
 
 
 @bp.get("/journal/assessment")
@@ -146,12 +193,18 @@ def assessments():
     latest = {}
     for row in rows:  # the latest answer of each stage, in stage order, for the radar
         latest[row.stage] = row
-    return render_template("journal/assessments.html", rows=rows,
-                           radar=[(stage, radar_polygon(row.ratings)) for stage, row in
-                                  sorted(latest.items(),
-                                         key=lambda kv: list(services.STAGES).index(kv[0]))],
-                           axes=radar_axes(), due=services.stage_due(
-                               current_user, local_today(), {r.stage for r in rows}))
+    return render_template(
+        "journal/assessments.html",
+        rows=rows,
+        radar=[
+            (stage, radar_polygon(row.ratings))
+            for stage, row in sorted(
+                latest.items(), key=lambda kv: list(services.STAGES).index(kv[0])
+            )
+        ],
+        axes=radar_axes(),
+        due=services.stage_due(current_user, local_today(), {r.stage for r in rows}),
+    )
 
 
 @bp.route("/journal/assessment/new", methods=["GET", "POST"])
@@ -160,13 +213,18 @@ def new_assessment():
     stage = request.values.get("stage", "free")
     if stage not in services.STAGES:
         abort(404)
-    form = assessment_form(request.form if request.method == "POST" else None,
-                           stage=stage, client_id=uuid.uuid4().hex)
+    form = assessment_form(
+        request.form if request.method == "POST" else None, stage=stage, client_id=uuid.uuid4().hex
+    )
     if form.validate_on_submit():
         services.save_assessment(
-            current_user, (form.client_id.data or uuid.uuid4().hex)[:64], stage,
+            current_user,
+            (form.client_id.data or uuid.uuid4().hex)[:64],
+            stage,
             {theme: form[f"r_{theme}"].data for theme in THEME_NAMES},
-            {theme: form[f"w_{theme}"].data for theme in THEME_NAMES}, form.share.data)
+            {theme: form[f"w_{theme}"].data for theme in THEME_NAMES},
+            form.share.data,
+        )
         flash(_l("Saved. Thank you!"), "success")
         return redirect(url_for("journal.assessments"), 303)
     return render_template("journal/assessment_form.html", form=form, stage=stage)
@@ -189,8 +247,10 @@ def delete_entry(entry_id: int):
     services.delete_entry(current_user, entry_id)
     flash(_l("Deleted."), "success")
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("journal.index"), 303)
+    return redirect(
+        back if back.startswith("/") and not back.startswith("//") else url_for("journal.index"),
+        303,
+    )
 
 
 @bp.post("/journal/assessment/<int:assessment_id>/delete")
@@ -210,9 +270,13 @@ def shared(trainee_id: int):
     """Only what the trainee shared; every look is written in the audit log."""
     trainee = accounts.trainee_for(current_user, trainee_id)
     audit_read(current_user, "journal_shared_viewed", trainee)
-    return render_template("journal/shared.html", trainee=trainee,
-                           form=CommentForm(), axes=radar_axes(),
-                           **services.shared_with_staff(trainee))
+    return render_template(
+        "journal/shared.html",
+        trainee=trainee,
+        form=CommentForm(),
+        axes=radar_axes(),
+        **services.shared_with_staff(trainee),
+    )
 
 
 @bp.post("/journal/shared/<int:trainee_id>/comment")
@@ -220,10 +284,14 @@ def shared(trainee_id: int):
 def comment(trainee_id: int):
     trainee = accounts.trainee_for(current_user, trainee_id)
     form = CommentForm()
-    if form.validate_on_submit() and form.kind.data in ("goal", "entry") and \
-            (form.item_id.data or "").isdigit():
-        services.add_comment(current_user, trainee, form.kind.data, int(form.item_id.data),
-                             form.text.data)
+    if (
+        form.validate_on_submit()
+        and form.kind.data in ("goal", "entry")
+        and (form.item_id.data or "").isdigit()
+    ):
+        services.add_comment(
+            current_user, trainee, form.kind.data, int(form.item_id.data), form.text.data
+        )
         flash(_l("Comment added. The trainee will see it."), "success")
     else:
         flash(_l("Write a comment first (at most 500 characters)."), "error")
@@ -237,14 +305,18 @@ CENTRE, RADIUS = 150, 110
 
 def _point(index: int, value: float) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / len(THEME_NAMES)
-    return (round(CENTRE + RADIUS * value / 4 * math.cos(angle), 1),
-            round(CENTRE + RADIUS * value / 4 * math.sin(angle), 1))
+    return (
+        round(CENTRE + RADIUS * value / 4 * math.cos(angle), 1),
+        round(CENTRE + RADIUS * value / 4 * math.sin(angle), 1),
+    )
 
 
 def radar_polygon(ratings: dict) -> str:
     """The SVG points of one assessment: each theme's rating on its axis."""
-    return " ".join(f"{x},{y}" for x, y in (_point(i, ratings.get(theme, 0))
-                                            for i, theme in enumerate(THEME_NAMES)))
+    return " ".join(
+        f"{x},{y}"
+        for x, y in (_point(i, ratings.get(theme, 0)) for i, theme in enumerate(THEME_NAMES))
+    )
 
 
 def radar_axes() -> list[tuple]:

@@ -23,8 +23,11 @@ def _report(problems, what: str, count: int) -> None:
 
 
 @lessons_cli.command("check")
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Check another content folder (default: webapp/lessons).")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check another content folder (default: webapp/lessons).",
+)
 def check_lessons(root):
     """Check every lesson file; exit 1 and name file and line for each problem."""
     lessons, problems = content.read_lessons(root or content.CONTENT_DIR)
@@ -37,8 +40,11 @@ def lessons_stats(as_json):
     """Counts per module, level, CléA domain, theme and exercise type."""
     lessons, _problems = content.read_lessons()
     stats = content.lesson_stats(lessons)
-    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else
-               "\n".join(f"{key}: {value}" for key, value in stats.items()))
+    click.echo(
+        json.dumps(stats, indent=2, ensure_ascii=False)
+        if as_json
+        else "\n".join(f"{key}: {value}" for key, value in stats.items())
+    )
 
 
 @lessons_cli.command("load")
@@ -52,8 +58,11 @@ def load_lessons():
 
 
 @bank_cli.command("check")
-@click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Check another folder of question files (default: webapp/lessons/bank).")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Check another folder of question files (default: webapp/lessons/bank).",
+)
 def check_bank(root):
     """Check every question file; exit 1 and name file and line for each problem."""
     questions, problems = content.read_bank(root or content.BANK_DIR)
@@ -66,8 +75,12 @@ def check_bank(root):
 
 
 @bank_cli.command("glossary")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Check another glossary file (default: webapp/lessons/glossary.yaml).")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Check another glossary file (default: webapp/lessons/glossary.yaml).",
+)
 def check_glossary(path):
     """Check the trade glossary; exit 1 and name the line of each problem."""
     words, problems = glossary.read_glossary(path or glossary.GLOSSARY_FILE)
@@ -80,8 +93,11 @@ def bank_stats(as_json):
     """Counts per CCP, topic, competency, type and difficulty."""
     questions, _problems = content.read_bank()
     stats = content.bank_stats(questions)
-    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else
-               "\n".join(f"{key}: {value}" for key, value in stats.items()))
+    click.echo(
+        json.dumps(stats, indent=2, ensure_ascii=False)
+        if as_json
+        else "\n".join(f"{key}: {value}" for key, value in stats.items())
+    )
 
 
 @bank_cli.command("load")

@@ -43,17 +43,33 @@ def read_lessons(root: Path = CONTENT_DIR) -> tuple[list[dict], list[Problem]]:
         for position, path in enumerate(sorted(folder.glob("*.yaml")), start=1):
             name = _relative(path) if root == CONTENT_DIR else str(path)
             if folder.name not in MODULES:
-                problems.append(Problem(name, 1, f"unknown module folder {folder.name!r}: "
-                                                 f"expected one of {', '.join(MODULES)}"))
+                problems.append(
+                    Problem(
+                        name,
+                        1,
+                        f"unknown module folder {folder.name!r}: "
+                        f"expected one of {', '.join(MODULES)}",
+                    )
+                )
                 continue
             text = path.read_text("utf-8")
             data, lines, found = read_yaml(text, name)
-            found = found or check_lesson(data, lines, name) or (
-                cited_source_problems(text, name)
-                + validity.key_spread_problems(name, data["exercises"]))
+            found = (
+                found
+                or check_lesson(data, lines, name)
+                or (
+                    cited_source_problems(text, name)
+                    + validity.key_spread_problems(name, data["exercises"])
+                )
+            )
             if not found and data["id"] in seen:
-                found = [Problem(name, lines.get(("id",), 1),
-                                 f"lesson id {data['id']!r} is already used by {seen[data['id']]}")]
+                found = [
+                    Problem(
+                        name,
+                        lines.get(("id",), 1),
+                        f"lesson id {data['id']!r} is already used by {seen[data['id']]}",
+                    )
+                ]
             problems.extend(found)
             if not found:
                 seen[data["id"]] = name
@@ -67,33 +83,44 @@ def read_bank(root: Path = BANK_DIR) -> tuple[list[dict], list[Problem]]:
     for path in sorted(root.glob("*.yaml")) if root.exists() else []:
         name = _relative(path) if root == BANK_DIR else str(path)
         data, lines, found = read_yaml(path.read_text("utf-8"), name)
-        found = found or check_bank_file(data, lines, name) or (
-            validity.key_spread_problems(name, data) + validity.truefalse_problems(name, data))
+        found = (
+            found
+            or check_bank_file(data, lines, name)
+            or (validity.key_spread_problems(name, data) + validity.truefalse_problems(name, data))
+        )
         problems.extend(found)
         if found:
             continue
         for index, question in enumerate(data):
             if question["id"] in seen:
-                problems.append(Problem(name, lines.get((index, "id"), 1),
-                                        f"question id {question['id']!r} is already used in "
-                                        f"{seen[question['id']]}"))
+                problems.append(
+                    Problem(
+                        name,
+                        lines.get((index, "id"), 1),
+                        f"question id {question['id']!r} is already used in {seen[question['id']]}",
+                    )
+                )
             else:
                 seen[question["id"]] = name
                 where[question["id"]] = (name, lines.get((index, "id"), 1))
                 questions.append(question)
     if not problems:  # across files: only once every file reads right
-        problems = validity.see_also_problems(questions, where) or \
-            validity.duplicate_problems(questions, where)
+        problems = validity.see_also_problems(questions, where) or validity.duplicate_problems(
+            questions, where
+        )
     return questions, problems
 
 
 def cited_source_problems(text: str, file: str) -> list[Problem]:
     """A lesson cites its sources in comments (`# source: S4, S9`): each id must be listed."""
     known = source_ids()
-    return [Problem(file, number, f"source {cited!r} is not in webapp/lessons/SOURCES.md")
-            for number, line in enumerate(text.splitlines(), start=1)
-            for match in re.finditer(r"#\s*sources?\s*:(.*)", line)
-            for cited in re.findall(r"\bS\d+\b", match.group(1)) if cited not in known]
+    return [
+        Problem(file, number, f"source {cited!r} is not in webapp/lessons/SOURCES.md")
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in re.finditer(r"#\s*sources?\s*:(.*)", line)
+        for cited in re.findall(r"\bS\d+\b", match.group(1))
+        if cited not in known
+    ]
 
 
 def lesson_stats(lessons: list[dict]) -> dict:
@@ -112,9 +139,16 @@ def lesson_stats(lessons: list[dict]) -> dict:
 def bank_stats(questions: list[dict]) -> dict:
     return {
         "questions": len(questions),
-        "per_title_ccp": {code: dict(Counter(titles.unit_scope(code, q.get("competency"))
-                                             for q in questions if q.get("competency")))
-                          for code in titles.TITLES},
+        "per_title_ccp": {
+            code: dict(
+                Counter(
+                    titles.unit_scope(code, q.get("competency"))
+                    for q in questions
+                    if q.get("competency")
+                )
+            )
+            for code in titles.TITLES
+        },
         "per_topic": dict(Counter(q["topic"] for q in questions if "topic" in q)),
         "per_competency": dict(Counter(q["competency"] for q in questions if "competency" in q)),
         "per_type": dict(Counter(q["type"] for q in questions)),
@@ -125,17 +159,25 @@ def bank_stats(questions: list[dict]) -> dict:
 def _lesson_row_values(data: dict) -> dict:
     body = {key: value for key, value in data.items() if key not in ("module", "position")}
     return {
-        "module": data["module"], "position": data["position"], "title": data["title"],
-        "level": data.get("level"), "clea": data["clea"], "themes": " ".join(data["themes"]),
-        "minutes": data["minutes"], "picture": data.get("picture", ""), "content": body,
+        "module": data["module"],
+        "position": data["position"],
+        "title": data["title"],
+        "level": data.get("level"),
+        "clea": data["clea"],
+        "themes": " ".join(data["themes"]),
+        "minutes": data["minutes"],
+        "picture": data.get("picture", ""),
+        "content": body,
         "content_hash": content_hash(body),
     }
 
 
 def load_lessons(lessons: list[dict]) -> Counter:
     """Insert new lessons, update changed ones, retire those whose file is gone. Idempotent."""
-    existing = {lesson.id: lesson for lesson in db.session.scalars(
-        sa.select(Lesson).where(Lesson.module != "app"))}
+    existing = {
+        lesson.id: lesson
+        for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.module != "app"))
+    }
     return sync_rows(Lesson, {data["id"]: _lesson_row_values(data) for data in lessons}, existing)
 
 
@@ -148,8 +190,11 @@ def sync_rows(model, wanted: dict[str, dict], existing: dict) -> Counter:
         if row is None:
             db.session.add(model(id=row_id, **values))
             counts["added"] += 1
-        elif row.retired or any(getattr(row, key) != values[key]
-                                for key in ("content_hash", "position") if key in values):
+        elif row.retired or any(
+            getattr(row, key) != values[key]
+            for key in ("content_hash", "position")
+            if key in values
+        ):
             for key, value in values.items():
                 setattr(row, key, value)
             row.retired = False

@@ -33,20 +33,29 @@ MAX_SOURCE = 50_000  # characters: a long lesson is about 8,000
 
 
 class LessonForm(Form):
-    source = TextAreaField(_l("The lesson, in the lesson format"),
-                           validators=[DataRequired(message=_l("Please fill in this field."))])
+    source = TextAreaField(
+        _l("The lesson, in the lesson format"),
+        validators=[DataRequired(message=_l("Please fill in this field."))],
+    )
     lesson_data = None  # the checked lesson, once valid
 
     def validate_source(self, field):
         if len(field.data) > MAX_SOURCE:
-            raise ValidationError(lazy_ngettext(
-                "This lesson is too long: %(num)d character, at most %(max)d.",
-                "This lesson is too long: %(num)d characters, at most %(max)d.",
-                len(field.data), max=MAX_SOURCE))
+            raise ValidationError(
+                lazy_ngettext(
+                    "This lesson is too long: %(num)d character, at most %(max)d.",
+                    "This lesson is too long: %(num)d characters, at most %(max)d.",
+                    len(field.data),
+                    max=MAX_SOURCE,
+                )
+            )
         data, lines, problems = read_yaml(field.data, "lesson", max_length=MAX_SOURCE)
         problems = problems or check_lesson(data, lines, "lesson")
         if problems:
-            raise ValidationError(" · ".join(
-                str(_l("line %(line)d: %(problem)s", line=p.line, problem=p.message))
-                for p in problems[:8]))
+            raise ValidationError(
+                " · ".join(
+                    str(_l("line %(line)d: %(problem)s", line=p.line, problem=p.message))
+                    for p in problems[:8]
+                )
+            )
         self.lesson_data = data

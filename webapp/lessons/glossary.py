@@ -24,8 +24,11 @@ KEYS = {"word", "define", "en", "ar", "picture", "forms"}
 # A word character, for "whole words only": letters (accented too), digits and the hyphen, so that
 # "bain" is never marked inside "bain-marie". The apostrophe is a boundary: "l'eau" marks "eau".
 _WORD_CHAR = r"[\w-]"
-_SUBJECT = re.compile(r"(?:(?<![\w-])(?:je|tu|il|elle|on|nous|ils|elles|qui|se)\s+|"
-                      r"(?<![\w-])[js]['’])$", re.I)
+_SUBJECT = re.compile(
+    r"(?:(?<![\w-])(?:je|tu|il|elle|on|nous|ils|elles|qui|se)\s+|"
+    r"(?<![\w-])[js]['’])$",
+    re.I,
+)
 _ARTICLES = re.compile(r"^(?:l'|l’|d'|d’|(?:le|la|les|un|une|des|du|de|au|aux|en)\s+)", re.I)
 
 
@@ -78,24 +81,35 @@ def check_glossary(data, lines: dict, file: str) -> list[Problem]:
         if check.text(entry, "define", path, max_length=DEFINITION_LENGTH):
             define = entry["define"].strip()
             if len(define.split()) > DEFINITION_WORDS:
-                check.fail((*path, "define"), f"'define' has {len(define.split())} words: "
-                                              f"at most {DEFINITION_WORDS}, one short sentence")
+                check.fail(
+                    (*path, "define"),
+                    f"'define' has {len(define.split())} words: "
+                    f"at most {DEFINITION_WORDS}, one short sentence",
+                )
             if not define.endswith((".", "!")) or re.search(r"[.!?]\s+\S", define):
-                check.fail((*path, "define"),
-                           "'define' must be one sentence ending with a full stop")
+                check.fail(
+                    (*path, "define"), "'define' must be one sentence ending with a full stop"
+                )
             word = entry.get("word")
-            if isinstance(word, str) and word.strip() and re.search(
-                    rf"(?<!{_WORD_CHAR}){re.escape(word.strip())}(?!{_WORD_CHAR})", define, re.I):
+            if (
+                isinstance(word, str)
+                and word.strip()
+                and re.search(
+                    rf"(?<!{_WORD_CHAR}){re.escape(word.strip())}(?!{_WORD_CHAR})", define, re.I
+                )
+            ):
                 check.fail((*path, "define"), "'define' must explain the word without using it")
         check.text(entry, "en", path, max_length=GLOSS_LENGTH)
         if check.text(entry, "ar", path, max_length=GLOSS_LENGTH) and not re.search(
-                "[\u0600-\u06ff]", entry["ar"]):
+            "[\u0600-\u06ff]", entry["ar"]
+        ):
             check.fail((*path, "ar"), "'ar' must be written in Arabic letters")
         check.picture(entry, path)
         extra = entry.get("forms", [])
         if not isinstance(extra, list) or not all(isinstance(f, str) and f.strip() for f in extra):
-            check.fail((*path, "forms"),
-                       "'forms' must be a list of texts (plurals, other spellings)")
+            check.fail(
+                (*path, "forms"), "'forms' must be a list of texts (plurals, other spellings)"
+            )
             extra = []
         word = entry.get("word")
         if not isinstance(word, str) or not word.strip():
@@ -115,11 +129,18 @@ def read_glossary(path: Path = GLOSSARY_FILE) -> tuple[list[Term], list[Problem]
     problems = problems or check_glossary(data, lines, name)
     if problems:
         return [], problems
-    terms = [Term(word=e["word"].strip(), define=e["define"].strip(), en=e["en"].strip(),
-                  ar=e["ar"].strip(), picture=e.get("picture", ""),
-                  forms=forms_of(e["word"].strip(), [f.strip() for f in e.get("forms", [])]),
-                  slug=slug(e["word"]))
-             for e in data]
+    terms = [
+        Term(
+            word=e["word"].strip(),
+            define=e["define"].strip(),
+            en=e["en"].strip(),
+            ar=e["ar"].strip(),
+            picture=e.get("picture", ""),
+            forms=forms_of(e["word"].strip(), [f.strip() for f in e.get("forms", [])]),
+            slug=slug(e["word"]),
+        )
+        for e in data
+    ]
     return terms, []
 
 
@@ -135,10 +156,17 @@ class Marker:
             for form in term.forms:
                 self.by_form[self._key(form)] = term
         forms = sorted(self.by_form, key=len, reverse=True)
-        parts = [(re.escape(form) if _is_acronym(form) else f"(?i:{re.escape(form)})")
-                 .replace("'", "['’]").replace(r"\ ", r"\s+") for form in forms]
-        self.pattern = re.compile(
-            rf"(?<!{_WORD_CHAR})(?:{'|'.join(parts)})(?!{_WORD_CHAR})") if parts else None
+        parts = [
+            (re.escape(form) if _is_acronym(form) else f"(?i:{re.escape(form)})")
+            .replace("'", "['’]")
+            .replace(r"\ ", r"\s+")
+            for form in forms
+        ]
+        self.pattern = (
+            re.compile(rf"(?<!{_WORD_CHAR})(?:{'|'.join(parts)})(?!{_WORD_CHAR})")
+            if parts
+            else None
+        )
 
     @staticmethod
     def _key(form: str) -> str:
@@ -149,9 +177,11 @@ class Marker:
         if self.pattern is None or not text:
             return []
         # After a subject pronoun the word is a verb: "la plonge" is glossed, "il plonge" is not.
-        return [(m.start(), m.end(), self.by_form[self._key(m.group())])
-                for m in self.pattern.finditer(text)
-                if not _SUBJECT.search(text, max(0, m.start() - 8), m.start())]
+        return [
+            (m.start(), m.end(), self.by_form[self._key(m.group())])
+            for m in self.pattern.finditer(text)
+            if not _SUBJECT.search(text, max(0, m.start() - 8), m.start())
+        ]
 
     def terms_in(self, *texts: str) -> list[Term]:
         """The glossary words in these texts, once each, in the order they first appear."""
@@ -178,18 +208,44 @@ def mark(text, marker: Marker, allowed=None, href: str | None = "#g-{slug}") -> 
         if href is None:
             pieces.append(Markup('<span class="term">{}</span>').format(inner))
         else:
-            pieces.append(Markup('<a class="term" href="{}">{}</a>').format(
-                href.format(slug=term.slug), inner))
+            pieces.append(
+                Markup('<a class="term" href="{}">{}</a>').format(
+                    href.format(slug=term.slug), inner
+                )
+            )
         at = end
     pieces.append(escape(text[at:]))
     return Markup("").join(pieces)
 
 
-_SMALL = {"dans", "pour", "avec", "sans", "sont", "plus", "moins", "avant", "après", "tout",
-          "toute", "tous", "elle", "elles", "leur", "cette", "être", "fait", "faut", "peut"}
+_SMALL = {
+    "dans",
+    "pour",
+    "avec",
+    "sans",
+    "sont",
+    "plus",
+    "moins",
+    "avant",
+    "après",
+    "tout",
+    "toute",
+    "tous",
+    "elle",
+    "elles",
+    "leur",
+    "cette",
+    "être",
+    "fait",
+    "faut",
+    "peut",
+}
 # A question that asks what a word means: its words would be the answer.
-_ASKS_MEANING = re.compile(r"c['’]est…|ce sont…|veu(?:t|lent) dire|signifie|qu['’]est-ce qu|"
-                           r"s['’]appelle|appelle-t-on|désigne", re.I)
+_ASKS_MEANING = re.compile(
+    r"c['’]est…|ce sont…|veu(?:t|lent) dire|signifie|qu['’]est-ce qu|"
+    r"s['’]appelle|appelle-t-on|désigne",
+    re.I,
+)
 
 
 def _stems(text: str) -> set[str]:
@@ -250,15 +306,16 @@ class CardGlossary:
 
     def __call__(self, text, link: bool = True) -> Markup:
         allowed = {term.word for term in self.terms}
-        return mark(text, self.marker, allowed,
-                    f"#{self.prefix}-{{slug}}" if link else None)
+        return mark(text, self.marker, allowed, f"#{self.prefix}-{{slug}}" if link else None)
 
 
 def card_glossary(item: dict, prefix: str, answered: bool, marker: Marker) -> CardGlossary:
     """Before answering: the question and its choices, less the words that give the answer away.
     After: also the right answer and the explanation, every word glossed."""
-    choices = [c["label"] if isinstance(c, dict) else str(c)
-               for c in item.get("choices") or item.get("items") or []]
+    choices = [
+        c["label"] if isinstance(c, dict) else str(c)
+        for c in item.get("choices") or item.get("items") or []
+    ]
     texts = [item.get("question", ""), *choices]
     if answered:
         right = item.get("answers") or [item.get("answer", "")]

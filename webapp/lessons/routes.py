@@ -23,11 +23,13 @@ READERS = (Role.TRAINEE, Role.TEACHER, Role.ADMIN)
 @roles_required(*READERS)
 def index():
     lessons, progress = services.catalogue(current_user)
-    modules = {module: [lesson for lesson in lessons if lesson.module == module]
-               for module in MODULES}
+    modules = {
+        module: [lesson for lesson in lessons if lesson.module == module] for module in MODULES
+    }
     authors = services.authors(modules["app"]) if current_user.role is Role.ADMIN else {}
-    return render_template("lessons/index.html", modules=modules, progress=progress,
-                           authors=authors)
+    return render_template(
+        "lessons/index.html", modules=modules, progress=progress, authors=authors
+    )
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,20 @@ def _page(lesson, offline=False, status=200, sent_back: SentBack | None = None):
     states = {} if offline else services.states(current_user, lesson)
     progress = None if offline else services.progress_of(current_user, lesson)
     following = services.following(lesson, current_user)
-    response = make_response(render_template(
-        "lessons/lesson.html", lesson=lesson, content=lesson.content, states=states,
-        progress=progress, following=following, offline=offline, new_id=lambda: uuid.uuid4().hex,
-        sent_back=sent_back,
-    ), status)
+    response = make_response(
+        render_template(
+            "lessons/lesson.html",
+            lesson=lesson,
+            content=lesson.content,
+            states=states,
+            progress=progress,
+            following=following,
+            offline=offline,
+            new_id=lambda: uuid.uuid4().hex,
+            sent_back=sent_back,
+        ),
+        status,
+    )
     if offline:
         # Lesson text only, so the service worker may keep it (it is not personal data).
         response.headers["Cache-Control"] = "private, max-age=0"
@@ -89,11 +100,18 @@ def answer(lesson_id: str, exercise_id: str):
         outbox.feedback(correct=correct, expected=grading.expected(item))
     if request.headers.get("HX-Request"):
         state = services.states(current_user, lesson).get(item["id"], services.ExerciseState())
-        return render_template("lessons/_exercise.html", lesson=lesson, item=item, state=state,
-                               missing=bool(sent_back), new_id=lambda: uuid.uuid4().hex,
-                               sent=sent_back and sent_back.values,
-                               clashes=sent_back and sent_back.clashes, offline=False,
-                               number=lesson.content["exercises"].index(item) + 1)
+        return render_template(
+            "lessons/_exercise.html",
+            lesson=lesson,
+            item=item,
+            state=state,
+            missing=bool(sent_back),
+            new_id=lambda: uuid.uuid4().hex,
+            sent=sent_back and sent_back.values,
+            clashes=sent_back and sent_back.clashes,
+            offline=False,
+            number=lesson.content["exercises"].index(item) + 1,
+        )
     if sent_back:  # without JavaScript: the page again, this answer as it was sent
         return _page(lesson, status=422, sent_back=sent_back)
     return redirect(url_for("lessons.lesson", lesson_id=lesson.id, _anchor=f"ex-{item['id']}"), 303)
@@ -118,8 +136,10 @@ def edit(lesson_id: str):
         was_published = lesson.published
         services.save_app_lesson(current_user, form.lesson_data, form.source.data, lesson)
         if was_published and not lesson.published:
-            flash(_l("Saved. Only your groups see it until an admin shows it to all sites "
-                     "again."), "info")
+            flash(
+                _l("Saved. Only your groups see it until an admin shows it to all sites again."),
+                "info",
+            )
         return redirect(url_for("lessons.lesson", lesson_id=lesson.id), 303)
     return render_template("lessons/edit.html", form=form, lesson=lesson)
 

@@ -13,8 +13,19 @@ import yaml
 
 from webapp.revision.titles import COMPETENCIES
 
-THEMES = ("rights", "employment", "behaviour", "budget", "law", "basics", "health", "housing",
-          "self-esteem", "family", "social")
+THEMES = (
+    "rights",
+    "employment",
+    "behaviour",
+    "budget",
+    "law",
+    "basics",
+    "health",
+    "housing",
+    "self-esteem",
+    "family",
+    "social",
+)
 MODULES = ("lire", "fle-a1", "fle-a2", "calcul", "numerique", "travail", "securite", "vie", "app")
 LEVELS = ("A1", "A2")
 EXERCISE_TYPES = ("single", "multiple", "blank", "match", "order", "listen", "picture")
@@ -65,8 +76,10 @@ class _StrictLoader(yaml.SafeLoader):
         event = self.peek_event()
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _Refused(line, "'&' and '*' (anchors and aliases) are not allowed: "
-                                 "write the text again instead")
+            raise _Refused(
+                line,
+                "'&' and '*' (anchors and aliases) are not allowed: write the text again instead",
+            )
         if self.depth >= MAX_DEPTH:
             raise _Refused(line, "too many levels one inside another")
         self.depth += 1
@@ -82,8 +95,11 @@ def read_yaml(text: str, file: str, max_length: int | None = None):
     Refuses anchors and aliases, deep nesting, non-text keys and values other than text,
     numbers, true/false and null (a date or a tagged value must be quoted)."""
     if max_length is not None and len(text) > max_length:
-        return None, {}, [Problem(file, 1, f"too long: {len(text)} characters, at most "
-                                              f"{max_length}")]
+        return (
+            None,
+            {},
+            [Problem(file, 1, f"too long: {len(text)} characters, at most {max_length}")],
+        )
     lines: dict[tuple, int] = {}
     loader = _StrictLoader(text)
     try:
@@ -116,8 +132,9 @@ def _to_python(node, path, lines, loader):
             result[key.value] = _to_python(value, (*path, key.value), lines, loader)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(item, (*path, index), lines, loader)
-                for index, item in enumerate(node.value)]
+        return [
+            _to_python(item, (*path, index), lines, loader) for index, item in enumerate(node.value)
+        ]
     try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, OverflowError):
@@ -125,10 +142,14 @@ def _to_python(node, path, lines, loader):
         plain = False
     else:
         plain = isinstance(value, PLAIN_TYPES) and not (
-            isinstance(value, float) and not math.isfinite(value))
+            isinstance(value, float) and not math.isfinite(value)
+        )
     if not plain:
-        raise _Refused(line, f"{node.value[:40]!r} is read as a special value (a date, a tag...): "
-                             "put it between quotes")
+        raise _Refused(
+            line,
+            f"{node.value[:40]!r} is read as a special value (a date, a tag...): "
+            "put it between quotes",
+        )
     return value
 
 
@@ -166,17 +187,22 @@ class Checker:
             return
         value = data.get("picture")
         if not isinstance(value, str) or not value.strip():
-            self.fail((*path, "picture") if "picture" in data else path,
-                      "'picture' must be an emoji, like \"📘\"")
+            self.fail(
+                (*path, "picture") if "picture" in data else path,
+                "'picture' must be an emoji, like \"📘\"",
+            )
         elif len(value) > PICTURE_LENGTH:
             self.fail((*path, "picture"), _too_long("picture", len(value), PICTURE_LENGTH))
 
-    def strings(self, data: dict, key: str, path: tuple, low: int, high: int,
-                max_length=200) -> list | None:
+    def strings(
+        self, data: dict, key: str, path: tuple, low: int, high: int, max_length=200
+    ) -> list | None:
         value = data.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            self.fail((*path, key) if key in data else path,
-                      f"'{key}' must be a list of {low} to {high} texts (quote yes/no/numbers)")
+            self.fail(
+                (*path, key) if key in data else path,
+                f"'{key}' must be a list of {low} to {high} texts (quote yes/no/numbers)",
+            )
             return None
         for index, item in enumerate(value):
             if len(item) > max_length:
@@ -187,8 +213,9 @@ class Checker:
             self.fail((*path, key), f"'{key}' has the same item twice")
         return value
 
-    def translations(self, data: dict, key: str, path: tuple, required=True,
-                     max_length=700) -> None:
+    def translations(
+        self, data: dict, key: str, path: tuple, required=True, max_length=700
+    ) -> None:
         value = data.get(key)
         if value is None:
             if required:
@@ -206,26 +233,38 @@ class Checker:
     def one_of(self, data: dict, key: str, path: tuple, allowed, required=True) -> bool:
         if key not in data:
             if required:
-                self.fail(path, f"'{key}' is missing: expected one of "
-                                f"{', '.join(map(str, allowed))}")
+                self.fail(
+                    path, f"'{key}' is missing: expected one of {', '.join(map(str, allowed))}"
+                )
             return False
         value = data[key]
         # True == 1 in Python: a yes/no is not a number (and would not fit a number column).
-        if value not in allowed or (isinstance(value, bool) and not any(
-                isinstance(item, bool) for item in allowed)):
-            self.fail((*path, key), f"'{key}' is {data[key]!r}: expected one of "
-                                    f"{', '.join(map(str, allowed))}")
+        if value not in allowed or (
+            isinstance(value, bool) and not any(isinstance(item, bool) for item in allowed)
+        ):
+            self.fail(
+                (*path, key),
+                f"'{key}' is {data[key]!r}: expected one of {', '.join(map(str, allowed))}",
+            )
             return False
         return True
 
     def picture_choices(self, data: dict, path: tuple) -> list | None:
         choices = data.get("choices")
-        if not isinstance(choices, list) or not 2 <= len(choices) <= 4 or not all(
-            isinstance(c, dict) and isinstance(c.get("picture"), str)
-            and isinstance(c.get("label"), str) for c in choices
+        if (
+            not isinstance(choices, list)
+            or not 2 <= len(choices) <= 4
+            or not all(
+                isinstance(c, dict)
+                and isinstance(c.get("picture"), str)
+                and isinstance(c.get("label"), str)
+                for c in choices
+            )
         ):
-            self.fail((*path, "choices") if "choices" in data else path,
-                      "'choices' must be 2 to 4 items, each {picture: emoji, label: text}")
+            self.fail(
+                (*path, "choices") if "choices" in data else path,
+                "'choices' must be 2 to 4 items, each {picture: emoji, label: text}",
+            )
             return None
         for index, choice in enumerate(choices):
             self.picture(choice, (*path, "choices", index))
@@ -238,8 +277,11 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
     if not isinstance(exercise, dict):
         check.fail(path, "an exercise must be a mapping with id, type, prompt...")
         return
-    if not isinstance(exercise.get("id"), str) or not SLUG.match(exercise.get("id", "")) \
-            or len(exercise["id"]) > 40:
+    if (
+        not isinstance(exercise.get("id"), str)
+        or not SLUG.match(exercise.get("id", ""))
+        or len(exercise["id"]) > 40
+    ):
         check.fail((*path, "id"), "'id' must be a short lowercase id like e1")
     check.text(exercise, "prompt", path)
     check.translations(exercise, "prompt_tr", path)
@@ -266,14 +308,20 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
             check.fail((*path, "lenient"), "'lenient' must be true or false")
     elif kind == "match":
         pairs = exercise.get("pairs")
-        if not isinstance(pairs, list) or not 3 <= len(pairs) <= 5 or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(s, str) and 0 < len(s) <= 200
-                                                         for s in p)
-            for p in pairs
+        if (
+            not isinstance(pairs, list)
+            or not 3 <= len(pairs) <= 5
+            or not all(
+                isinstance(p, list)
+                and len(p) == 2
+                and all(isinstance(s, str) and 0 < len(s) <= 200 for s in p)
+                for p in pairs
+            )
         ):
-            check.fail((*path, "pairs") if "pairs" in exercise else path,
-                       "'pairs' must be 3 to 5 [left, right] pairs of texts (200 characters each "
-                       "at most)")
+            check.fail(
+                (*path, "pairs") if "pairs" in exercise else path,
+                "'pairs' must be 3 to 5 [left, right] pairs of texts (200 characters each at most)",
+            )
         elif len({p[1] for p in pairs}) != len(pairs) or len({p[0] for p in pairs}) != len(pairs):
             check.fail((*path, "pairs"), "each left and each right text must appear once")
     elif kind == "order":
@@ -293,8 +341,10 @@ def _keep_order(check: Checker, item: dict, path: tuple) -> None:
 
 def _answer_in(check: Checker, item: dict, path: tuple, choices) -> None:
     if not isinstance(item.get("answer"), str):
-        check.fail((*path, "answer") if "answer" in item else path,
-                   "'answer' must be a text (quote it if it is yes/no or a number)")
+        check.fail(
+            (*path, "answer") if "answer" in item else path,
+            "'answer' must be a text (quote it if it is yes/no or a number)",
+        )
     elif choices is not None and item["answer"] not in choices:
         check.fail((*path, "answer"), f"'answer' {item['answer']!r} is not one of the choices")
 
@@ -316,19 +366,27 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
         check.one_of(data, "level", (), LEVELS)
     check.one_of(data, "clea", (), range(1, 8))
     themes = data.get("themes")
-    if not isinstance(themes, list) or not themes or not all(
-            isinstance(theme, str) for theme in themes) or not set(themes) <= set(THEMES):
-        check.fail(("themes",) if "themes" in data else (),
-                   f"'themes' must list one or more of: {', '.join(THEMES)}")
+    if (
+        not isinstance(themes, list)
+        or not themes
+        or not all(isinstance(theme, str) for theme in themes)
+        or not set(themes) <= set(THEMES)
+    ):
+        check.fail(
+            ("themes",) if "themes" in data else (),
+            f"'themes' must list one or more of: {', '.join(THEMES)}",
+        )
     elif len(set(themes)) != len(themes):
         check.fail(("themes",), "'themes' has the same theme twice")
     if not isinstance(data.get("minutes"), int) or not 3 <= data["minutes"] <= 30:
-        check.fail(("minutes",) if "minutes" in data else (),
-                   "'minutes' must be a number from 3 to 30")
+        check.fail(
+            ("minutes",) if "minutes" in data else (), "'minutes' must be a number from 3 to 30"
+        )
     blocks = data.get("blocks")
     if not isinstance(blocks, list) or not 2 <= len(blocks) <= 8:
-        check.fail(("blocks",) if "blocks" in data else (),
-                   "'blocks' must be a list of 2 to 8 blocks")
+        check.fail(
+            ("blocks",) if "blocks" in data else (), "'blocks' must be a list of 2 to 8 blocks"
+        )
         blocks = blocks if isinstance(blocks, list) else []
     for index, block in enumerate(blocks):
         path = ("blocks", index)
@@ -351,20 +409,25 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
             check.text(entry, key, path, max_length=80)
         check.picture(entry, path)
     if data.get("level") and len(glossary) < 3:
-        check.fail(("glossary",) if "glossary" in data else (),
-                   "an FLE lesson needs a glossary of at least 3 words")
+        check.fail(
+            ("glossary",) if "glossary" in data else (),
+            "an FLE lesson needs a glossary of at least 3 words",
+        )
     exercises = data.get("exercises")
     if not isinstance(exercises, list) or not 1 <= len(exercises) <= 12:
-        check.fail(("exercises",) if "exercises" in data else (),
-                   "'exercises' must be a list of 1 to 12 exercises")
+        check.fail(
+            ("exercises",) if "exercises" in data else (),
+            "'exercises' must be a list of 1 to 12 exercises",
+        )
         exercises = exercises if isinstance(exercises, list) else []
     seen = set()
     for index, exercise in enumerate(exercises):
         check_exercise(check, exercise, ("exercises", index))
         if isinstance(exercise, dict):
             if exercise.get("id") in seen:
-                check.fail(("exercises", index, "id"),
-                           f"exercise id {exercise.get('id')!r} is used twice")
+                check.fail(
+                    ("exercises", index, "id"), f"exercise id {exercise.get('id')!r} is used twice"
+                )
             seen.add(exercise.get("id"))
     return check.problems
 
@@ -379,8 +442,9 @@ def check_question(check: Checker, question, path: tuple) -> None:
     # The competency decides the CCP in each title (revision.titles); a topic is optional.
     check.one_of(question, "competency", path, COMPETENCIES)
     if "ccp" in question:
-        check.fail((*path, "ccp"), "'ccp' is decided by the competency and the group's title: "
-                                   "remove it")
+        check.fail(
+            (*path, "ccp"), "'ccp' is decided by the competency and the group's title: remove it"
+        )
     if "topic" in question:
         check.one_of(question, "topic", path, TOPICS)
     check.one_of(question, "difficulty", path, (1, 2, 3))
@@ -388,9 +452,11 @@ def check_question(check: Checker, question, path: tuple) -> None:
     check.text(question, "explanation", path, max_length=600)
     source = question.get("source")
     if not isinstance(source, str) or source not in source_ids():
-        check.fail((*path, "source") if "source" in question else path,
-                   f"'source' is {source!r}: expected a source id listed in "
-                   "webapp/lessons/SOURCES.md (S1, S2...)")
+        check.fail(
+            (*path, "source") if "source" in question else path,
+            f"'source' is {source!r}: expected a source id listed in "
+            "webapp/lessons/SOURCES.md (S1, S2...)",
+        )
     if not check.one_of(question, "type", path, QUESTION_TYPES):
         return
     kind = question["type"]
@@ -407,8 +473,10 @@ def check_question(check: Checker, question, path: tuple) -> None:
             check.fail((*path, "answers"), "every answer must be one of the choices")
     elif kind == "truefalse":
         if not isinstance(question.get("answer"), bool):
-            check.fail((*path, "answer") if "answer" in question else path,
-                       "'answer' must be true or false")
+            check.fail(
+                (*path, "answer") if "answer" in question else path,
+                "'answer' must be true or false",
+            )
     elif kind == "picture":
         _answer_in(check, question, path, check.picture_choices(question, path))
     elif kind == "order":
@@ -416,13 +484,16 @@ def check_question(check: Checker, question, path: tuple) -> None:
     elif kind == "numeric":
         answer = question.get("answer")
         if not isinstance(answer, int | float) or isinstance(answer, bool):
-            check.fail((*path, "answer") if "answer" in question else path,
-                       "'answer' must be a number")
+            check.fail(
+                (*path, "answer") if "answer" in question else path, "'answer' must be a number"
+            )
         check.text(question, "unit", path, max_length=20)
         tolerance = question.get("tolerance")
         if not isinstance(tolerance, int | float) or tolerance < 0:
-            check.fail((*path, "tolerance") if "tolerance" in question else path,
-                       "'tolerance' must be a number, 0 or more")
+            check.fail(
+                (*path, "tolerance") if "tolerance" in question else path,
+                "'tolerance' must be a number, 0 or more",
+            )
 
 
 def check_bank_file(data, lines: dict, file: str) -> list[Problem]:

@@ -32,8 +32,9 @@ class ExerciseState:
 
 
 def _ordered(lessons):
-    return sorted(lessons,
-                  key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position))
+    return sorted(
+        lessons, key=lambda lesson: (MODULE_ORDER.get(lesson.module, 99), lesson.position)
+    )
 
 
 # --- who reads which lesson -----------------------------------------------------------------
@@ -47,51 +48,78 @@ def readable_by(user):
         return sa.true()
     mine = group_membership.alias("mine")
     theirs = group_membership.alias("theirs")
-    colleagues = sa.select(theirs.c.user_id).where(theirs.c.group_id.in_(
-        sa.select(mine.c.group_id).where(mine.c.user_id == user.id)))
-    return sa.or_(Lesson.module != "app", Lesson.published.is_(True),
-                  Lesson.author_id == user.id, Lesson.author_id.in_(colleagues))
+    colleagues = sa.select(theirs.c.user_id).where(
+        theirs.c.group_id.in_(sa.select(mine.c.group_id).where(mine.c.user_id == user.id))
+    )
+    return sa.or_(
+        Lesson.module != "app",
+        Lesson.published.is_(True),
+        Lesson.author_id == user.id,
+        Lesson.author_id.in_(colleagues),
+    )
 
 
 def readable_in_group(group_id: int):
     """SQL condition: the lessons every trainee of this group may read: every file lesson, a
     published one, or a teacher's lesson whose author is attached to this group now."""
     authors = sa.select(group_membership.c.user_id).where(group_membership.c.group_id == group_id)
-    return sa.or_(Lesson.module != "app", Lesson.published.is_(True),
-                  Lesson.author_id.in_(authors))
+    return sa.or_(Lesson.module != "app", Lesson.published.is_(True), Lesson.author_id.in_(authors))
 
 
 def group_may_read(group_id: int, lesson_id: str) -> bool:
     """True if this current lesson may be given to the group (its trainees can open it)."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Lesson).where(
-        Lesson.id == lesson_id, Lesson.retired.is_(False), readable_in_group(group_id))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Lesson)
+            .where(Lesson.id == lesson_id, Lesson.retired.is_(False), readable_in_group(group_id))
+        )
+        > 0
+    )
 
 
 def for_group(user, group_id: int) -> list[Lesson]:
     """The current lessons this person may read that the group's trainees may read too (what a
     teacher may assign), in teaching order."""
-    return _ordered(db.session.scalars(
-        sa.select(Lesson).options(sa.orm.defer(Lesson.content))
-        .where(Lesson.retired.is_(False), readable_by(user), readable_in_group(group_id))))
+    return _ordered(
+        db.session.scalars(
+            sa.select(Lesson)
+            .options(sa.orm.defer(Lesson.content))
+            .where(Lesson.retired.is_(False), readable_by(user), readable_in_group(group_id))
+        )
+    )
 
 
 def readable_ids(user, lesson_ids) -> set[str]:
     """Which of these lessons this person may read now (one query)."""
     if not lesson_ids:
         return set()
-    return set(db.session.scalars(sa.select(Lesson.id).where(
-        Lesson.id.in_(set(lesson_ids)), readable_by(user))))
+    return set(
+        db.session.scalars(
+            sa.select(Lesson.id).where(Lesson.id.in_(set(lesson_ids)), readable_by(user))
+        )
+    )
 
 
 def may_read(user, lesson: Lesson) -> bool:
     """readable_by for one lesson already loaded: file lessons cost no query."""
-    if (lesson.module != "app" or lesson.published or user.role is Role.ADMIN
-            or lesson.author_id == user.id):
+    if (
+        lesson.module != "app"
+        or lesson.published
+        or user.role is Role.ADMIN
+        or lesson.author_id == user.id
+    ):
         return True
     if lesson.author_id is None:
         return False
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Lesson).where(
-        Lesson.id == lesson.id, readable_by(user))) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Lesson)
+            .where(Lesson.id == lesson.id, readable_by(user))
+        )
+        > 0
+    )
 
 
 def lesson_for(user, lesson_id: str) -> Lesson:
@@ -105,19 +133,30 @@ def lesson_for(user, lesson_id: str) -> Lesson:
 def catalogue(user) -> tuple[list[Lesson], dict[str, LessonProgress]]:
     """Every current lesson this person may read, in teaching order, with their progress."""
     # The lesson bodies are not needed for a list: leave them in the database.
-    lessons = _ordered(db.session.scalars(
-        sa.select(Lesson).options(sa.orm.defer(Lesson.content))
-        .where(Lesson.retired.is_(False), readable_by(user))))
-    progress = {row.lesson_id: row for row in db.session.scalars(
-        sa.select(LessonProgress).where(LessonProgress.user_id == user.id))}
+    lessons = _ordered(
+        db.session.scalars(
+            sa.select(Lesson)
+            .options(sa.orm.defer(Lesson.content))
+            .where(Lesson.retired.is_(False), readable_by(user))
+        )
+    )
+    progress = {
+        row.lesson_id: row
+        for row in db.session.scalars(
+            sa.select(LessonProgress).where(LessonProgress.user_id == user.id)
+        )
+    }
     return lessons, progress
 
 
 def next_lesson(user) -> tuple[Lesson | None, LessonProgress | None]:
     """The lesson to do now: one in progress, else the first not done."""
     lessons, progress = catalogue(user)
-    started = [lesson for lesson in lessons
-               if lesson.id in progress and progress[lesson.id].completed_at is None]
+    started = [
+        lesson
+        for lesson in lessons
+        if lesson.id in progress and progress[lesson.id].completed_at is None
+    ]
     if started:
         return started[0], progress[started[0].id]
     fresh = [lesson for lesson in lessons if lesson.id not in progress]
@@ -138,14 +177,16 @@ def for_offline(user, limit: int = 2) -> list[Lesson]:
 def offline_bytes(lesson: Lesson) -> int:
     """About what a lesson's offline copy weighs: its text and exercises (not the page around),
     and the recordings saved with it for phones without a French voice."""
-    return (len(json.dumps(lesson.content, ensure_ascii=False).encode())
-            + audio.size(spoken.lesson_texts(lesson.content), current_app.config["AUDIO_DIR"]))
+    return len(json.dumps(lesson.content, ensure_ascii=False).encode()) + audio.size(
+        spoken.lesson_texts(lesson.content), current_app.config["AUDIO_DIR"]
+    )
 
 
 def spoken_texts() -> dict[str, list[tuple[str, str]]]:
     """What every current lesson reads aloud, by lesson id (`flask audio build`)."""
-    lessons = db.session.scalars(sa.select(Lesson).where(Lesson.retired.is_(False))
-                                 .order_by(Lesson.module, Lesson.position))
+    lessons = db.session.scalars(
+        sa.select(Lesson).where(Lesson.retired.is_(False)).order_by(Lesson.module, Lesson.position)
+    )
     return {lesson.id: spoken.lesson_texts(lesson.content) for lesson in lessons}
 
 
@@ -158,10 +199,16 @@ def following(lesson: Lesson, user) -> Lesson | None:
     """The lesson after this one in teaching order that this person may read (offline
     reading ahead)."""
     return db.session.scalar(
-        sa.select(Lesson).options(sa.orm.defer(Lesson.content))
-        .where(Lesson.module == lesson.module, Lesson.retired.is_(False),
-               Lesson.position > lesson.position, readable_by(user))
-        .order_by(Lesson.position).limit(1)
+        sa.select(Lesson)
+        .options(sa.orm.defer(Lesson.content))
+        .where(
+            Lesson.module == lesson.module,
+            Lesson.retired.is_(False),
+            Lesson.position > lesson.position,
+            readable_by(user),
+        )
+        .order_by(Lesson.position)
+        .limit(1)
     )
 
 
@@ -188,32 +235,53 @@ def states(user, lesson: Lesson) -> dict[str, ExerciseState]:
     return result
 
 
-def record_answer(user, lesson: Lesson, item: dict, answer: list[str], client_id: str,
-                  tries: int = 3) -> bool:
+def record_answer(
+    user, lesson: Lesson, item: dict, answer: list[str], client_id: str, tries: int = 3
+) -> bool:
     """Grade and store an answer once per client id; return whether it is right.
 
     Concurrent replays of one answer race to insert it: the unique client id decides, the
     losers roll back and answer with the stored grade (never an error)."""
-    done = db.session.scalar(sa.select(ExerciseAttempt).where(
-        ExerciseAttempt.client_id == client_id))
+    done = db.session.scalar(
+        sa.select(ExerciseAttempt).where(ExerciseAttempt.client_id == client_id)
+    )
     if done is not None:  # a double tap or an offline replay: nothing changes
         return _already(done, user)
     correct = grading.is_correct(item, answer)
     try:
-        first = db.session.scalar(sa.select(sa.func.count()).select_from(ExerciseAttempt).where(
-            ExerciseAttempt.user_id == user.id, ExerciseAttempt.lesson_id == lesson.id,
-            ExerciseAttempt.exercise_id == item["id"])) == 0
-        db.session.add(ExerciseAttempt(client_id=client_id, user_id=user.id, lesson_id=lesson.id,
-                                       exercise_id=item["id"], answer=answer, correct=correct,
-                                       first=first, content_hash=lesson.content_hash))
+        first = (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(ExerciseAttempt)
+                .where(
+                    ExerciseAttempt.user_id == user.id,
+                    ExerciseAttempt.lesson_id == lesson.id,
+                    ExerciseAttempt.exercise_id == item["id"],
+                )
+            )
+            == 0
+        )
+        db.session.add(
+            ExerciseAttempt(
+                client_id=client_id,
+                user_id=user.id,
+                lesson_id=lesson.id,
+                exercise_id=item["id"],
+                answer=answer,
+                correct=correct,
+                first=first,
+                content_hash=lesson.content_hash,
+            )
+        )
         # Flushed here (or by the progress query below): inside the try, like the commit.
         db.session.flush()
         _update_progress(user, lesson, first, correct)
         db.session.commit()
     except sa.exc.IntegrityError:  # the same answer arrived twice at once
         db.session.rollback()
-        stored = db.session.scalar(sa.select(ExerciseAttempt).where(
-            ExerciseAttempt.client_id == client_id))
+        stored = db.session.scalar(
+            sa.select(ExerciseAttempt).where(ExerciseAttempt.client_id == client_id)
+        )
         if stored is not None:
             return _already(stored, user)
         if tries <= 1:  # another answer created the progress row meanwhile: try again
@@ -232,12 +300,22 @@ def _already(attempt: ExerciseAttempt, user) -> bool:
 
 def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
     now = utcnow()
-    row = db.session.scalar(sa.select(LessonProgress).where(
-        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+    row = db.session.scalar(
+        sa.select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
     if row is None:
-        row = LessonProgress(user_id=user.id, lesson_id=lesson.id, started_at=now,
-                             last_activity_at=now, seconds_spent=0, answered=int(first),
-                             correct_first=int(first and correct), attempts=1)
+        row = LessonProgress(
+            user_id=user.id,
+            lesson_id=lesson.id,
+            started_at=now,
+            last_activity_at=now,
+            seconds_spent=0,
+            answered=int(first),
+            correct_first=int(first and correct),
+            attempts=1,
+        )
         db.session.add(row)
     else:
         gap = now - as_utc(row.last_activity_at)
@@ -254,8 +332,11 @@ def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
 
 
 def progress_of(user, lesson: Lesson) -> LessonProgress | None:
-    return db.session.scalar(sa.select(LessonProgress).where(
-        LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id))
+    return db.session.scalar(
+        sa.select(LessonProgress).where(
+            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
+        )
+    )
 
 
 def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = None) -> Lesson:
@@ -269,8 +350,9 @@ def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = Non
         while db.session.get(Lesson, lesson_id) is not None:
             number += 1
             lesson_id = f"{base}-{number}"
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Lesson)
-                                  .where(Lesson.module == "app"))
+        count = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Lesson).where(Lesson.module == "app")
+        )
         lesson = Lesson(id=lesson_id, module="app", position=count + 1, author_id=author.id)
         db.session.add(lesson)
     body["id"] = lesson.id
@@ -305,8 +387,9 @@ def authors(lessons: list[Lesson]) -> dict[int, str]:
     ids = {lesson.author_id for lesson in lessons if lesson.author_id}
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(User.id, User.display_name)
-                                   .where(User.id.in_(ids))).all())
+    return dict(
+        db.session.execute(sa.select(User.id, User.display_name).where(User.id.in_(ids))).all()
+    )
 
 
 def authored_lesson(author, lesson_id: str) -> Lesson:
@@ -323,29 +406,39 @@ def authored_lesson(author, lesson_id: str) -> Lesson:
 def completed(user_ids: list[int]) -> dict[int, set[str]]:
     """The lessons each user has finished (one query)."""
     done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    for user_id, lesson_id in db.session.execute(sa.select(
-            LessonProgress.user_id, LessonProgress.lesson_id).where(
-            LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))):
+    for user_id, lesson_id in db.session.execute(
+        sa.select(LessonProgress.user_id, LessonProgress.lesson_id).where(
+            LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None)
+        )
+    ):
         done[user_id].add(lesson_id)
     return done
 
 
 def titles(lesson_ids: list[str]) -> dict[str, str]:
-    return dict(db.session.execute(sa.select(Lesson.id, Lesson.title).where(
-        Lesson.id.in_(lesson_ids))).all())
+    return dict(
+        db.session.execute(
+            sa.select(Lesson.id, Lesson.title).where(Lesson.id.in_(lesson_ids))
+        ).all()
+    )
 
 
-def completion(user_ids: list[int], modules: list[str]) -> tuple[dict[int, set[str]],
-                                                                  dict[str, list[str]]]:
+def completion(
+    user_ids: list[int], modules: list[str]
+) -> tuple[dict[int, set[str]], dict[str, list[str]]]:
     """Lessons each user finished, and the lessons of some modules: one query, for the
     dashboard's fixed query budget."""
     done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     by_module: dict[str, list[str]] = {module: [] for module in modules}
-    finished = sa.select(sa.literal("done"), sa.cast(LessonProgress.user_id, sa.String),
-                         LessonProgress.lesson_id, sa.literal(0)).where(
-        LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
+    finished = sa.select(
+        sa.literal("done"),
+        sa.cast(LessonProgress.user_id, sa.String),
+        LessonProgress.lesson_id,
+        sa.literal(0),
+    ).where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
     listed = sa.select(sa.literal("module"), Lesson.module, Lesson.id, Lesson.position).where(
-        Lesson.module.in_(modules), Lesson.retired.is_(False))
+        Lesson.module.in_(modules), Lesson.retired.is_(False)
+    )
     rows = db.session.execute(sa.union_all(finished, listed)).all()
     for kind, owner, lesson_id, _position in sorted(rows, key=lambda row: row[3]):
         if kind == "done":
@@ -360,23 +453,47 @@ def completion(user_ids: list[int], modules: list[str]) -> tuple[dict[int, set[s
 
 def export_for(user) -> dict:
     """A trainee's lesson progress and answers, as plain values (for "My data")."""
-    progress = list(db.session.scalars(sa.select(LessonProgress).where(
-        LessonProgress.user_id == user.id).order_by(LessonProgress.started_at)))
-    attempts = list(db.session.scalars(sa.select(ExerciseAttempt).where(
-        ExerciseAttempt.user_id == user.id).order_by(ExerciseAttempt.answered_at)))
+    progress = list(
+        db.session.scalars(
+            sa.select(LessonProgress)
+            .where(LessonProgress.user_id == user.id)
+            .order_by(LessonProgress.started_at)
+        )
+    )
+    attempts = list(
+        db.session.scalars(
+            sa.select(ExerciseAttempt)
+            .where(ExerciseAttempt.user_id == user.id)
+            .order_by(ExerciseAttempt.answered_at)
+        )
+    )
     names = titles(sorted({p.lesson_id for p in progress} | {a.lesson_id for a in attempts}))
 
     def when(moment):
         return moment.isoformat() if moment else None
 
     return {
-        "progress": [{"lesson": names.get(p.lesson_id, p.lesson_id),
-                      "started_at": when(p.started_at), "completed_at": when(p.completed_at),
-                      "seconds_spent": p.seconds_spent, "answered": p.answered,
-                      "correct_first": p.correct_first} for p in progress],
-        "answers": [{"lesson": names.get(a.lesson_id, a.lesson_id), "exercise": a.exercise_id,
-                     "answer": a.answer, "correct": a.correct, "at": when(a.answered_at)}
-                    for a in attempts],
+        "progress": [
+            {
+                "lesson": names.get(p.lesson_id, p.lesson_id),
+                "started_at": when(p.started_at),
+                "completed_at": when(p.completed_at),
+                "seconds_spent": p.seconds_spent,
+                "answered": p.answered,
+                "correct_first": p.correct_first,
+            }
+            for p in progress
+        ],
+        "answers": [
+            {
+                "lesson": names.get(a.lesson_id, a.lesson_id),
+                "exercise": a.exercise_id,
+                "answer": a.answer,
+                "correct": a.correct,
+                "at": when(a.answered_at),
+            }
+            for a in attempts
+        ],
     }
 
 
@@ -391,7 +508,13 @@ def completions(user_ids: list[int], since, until) -> list[tuple[int, object]]:
     (one query)."""
     if not user_ids:
         return []
-    return [tuple(row) for row in db.session.execute(sa.select(
-        LessonProgress.user_id, LessonProgress.completed_at).where(
-        LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at >= since,
-        LessonProgress.completed_at < until))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(LessonProgress.user_id, LessonProgress.completed_at).where(
+                LessonProgress.user_id.in_(user_ids),
+                LessonProgress.completed_at >= since,
+                LessonProgress.completed_at < until,
+            )
+        )
+    ]

@@ -39,11 +39,15 @@ def lesson_texts(content: dict) -> list[tuple[str, str]]:
     for block in content["blocks"]:
         texts += [(to_speech(block["text"]), "fr"), *_translations(block.get("tr"))]
     for entry in content.get("glossary") or []:
-        texts += [(entry["word"], "fr")] + [(entry[lang], lang) for lang in READER_LANGS
-                                             if entry.get(lang)]
+        texts += [(entry["word"], "fr")] + [
+            (entry[lang], lang) for lang in READER_LANGS if entry.get(lang)
+        ]
     for item in content["exercises"]:
-        texts += [(item["prompt"], "fr"), *_translations(item.get("prompt_tr")),
-                  (item["explanation"], "fr")]
+        texts += [
+            (item["prompt"], "fr"),
+            *_translations(item.get("prompt_tr")),
+            (item["explanation"], "fr"),
+        ]
         if item.get("say"):
             texts.append((item["say"], "fr"))
         texts += [(text, "fr") for text in _choices(item)]
@@ -52,5 +56,8 @@ def lesson_texts(content: dict) -> list[tuple[str, str]]:
 
 def question_texts(question: dict) -> list[tuple[str, str]]:
     """Everything a bank question can read aloud (revision, mock exam, live quiz): all French."""
-    return [(question["question"], "fr"), (question["explanation"], "fr"),
-            *((text, "fr") for text in _choices(question))]
+    return [
+        (question["question"], "fr"),
+        (question["explanation"], "fr"),
+        *((text, "fr") for text in _choices(question)),
+    ]

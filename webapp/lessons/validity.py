@@ -24,7 +24,8 @@ NEAR = 0.4  # share of shared words between two stems, on top of the same key
 STOPWORDS = frozenset(
     "a au aux avec c ce cela ces d dans de des du elle en est et il ils je l la le les leur lui "
     "mais me n ne on ou par pas pour qu que qui s sa se ses son sur t ta te tes toi ton tu un une "
-    "vous y quel quelle quels quelles combien comment pourquoi quand doit faut peut".split())
+    "vous y quel quelle quels quelles combien comment pourquoi quand doit faut peut".split()
+)
 
 
 def _keys(item: dict) -> set[str]:
@@ -58,9 +59,15 @@ def key_spread_problems(file: str, items: list[dict]) -> list[Problem]:
     """Fail a file where tapping the first choice shown beats chance."""
     share, chance = first_is_right_share(items)
     if share > chance + FIRST_MARGIN:
-        return [Problem(file, 1, f"the right answer is shown first {share:.0%} of the time "
-                                 f"(chance is {chance:.0%}): let the choices be shuffled "
-                                 "(remove 'keep_order') or vary where the key sits")]
+        return [
+            Problem(
+                file,
+                1,
+                f"the right answer is shown first {share:.0%} of the time "
+                f"(chance is {chance:.0%}): let the choices be shuffled "
+                "(remove 'keep_order') or vary where the key sits",
+            )
+        ]
     return []
 
 
@@ -69,9 +76,15 @@ def truefalse_problems(file: str, questions: list[dict]) -> list[Problem]:
     answers = [q["answer"] for q in questions if q.get("type") == "truefalse"]
     count, true = len(answers), sum(answers)
     if count and not floor(TRUE_LOW * count) <= true <= ceil(TRUE_HIGH * count):
-        return [Problem(file, 1, f"{true} of {count} true/false statements are true: "
-                                 f"keep between {TRUE_LOW:.0%} and {TRUE_HIGH:.0%} true, so that "
-                                 "always answering one way does not pass")]
+        return [
+            Problem(
+                file,
+                1,
+                f"{true} of {count} true/false statements are true: "
+                f"keep between {TRUE_LOW:.0%} and {TRUE_HIGH:.0%} true, so that "
+                "always answering one way does not pass",
+            )
+        ]
     return []
 
 
@@ -79,8 +92,9 @@ def words(text: str) -> frozenset[str]:
     """The meaningful words of a stem: no case, accents, punctuation or small words."""
     plain = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(char for char in plain if not unicodedata.combining(char))
-    return frozenset(word for word in re.findall(r"[a-z0-9]+", plain)
-                     if word not in STOPWORDS and len(word) > 1)
+    return frozenset(
+        word for word in re.findall(r"[a-z0-9]+", plain) if word not in STOPWORDS and len(word) > 1
+    )
 
 
 def key_text(question: dict) -> str:
@@ -108,8 +122,9 @@ def near_duplicates(questions: list[dict]) -> list[tuple[dict, dict, float]]:
         for (first, first_words), (second, second_words) in combinations(group, 2):
             union = first_words | second_words
             overlap = len(first_words & second_words) / len(union) if union else 1.0
-            linked = second["id"] in first.get("see_also", ()) or \
-                first["id"] in second.get("see_also", ())
+            linked = second["id"] in first.get("see_also", ()) or first["id"] in second.get(
+                "see_also", ()
+            )
             if overlap >= NEAR and not linked:
                 found.append((first, second, overlap))
     return found
@@ -120,16 +135,24 @@ def duplicate_problems(questions: list[dict], where: dict[str, tuple[str, int]])
     problems = []
     for first, second, overlap in near_duplicates(questions):
         file, line = where[second["id"]]
-        problems.append(Problem(file, line, f"{second['id']} asks the same as {first['id']} "
-                                            f"({overlap:.0%} of the words, same answer): "
-                                            "rewrite one, or add 'see_also: "
-                                            f"[{first['id']}]' if both are meant"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                f"{second['id']} asks the same as {first['id']} "
+                f"({overlap:.0%} of the words, same answer): "
+                "rewrite one, or add 'see_also: "
+                f"[{first['id']}]' if both are meant",
+            )
+        )
     return problems
 
 
 def see_also_problems(questions: list[dict], where: dict[str, tuple[str, int]]) -> list[Problem]:
     known = {question["id"] for question in questions}
-    return [Problem(*where[question["id"]], f"'see_also' names {other!r}: no such question")
-            for question in questions for other in question.get("see_also", ())
-            if other not in known]
-
+    return [
+        Problem(*where[question["id"]], f"'see_also' names {other!r}: no such question")
+        for question in questions
+        for other in question.get("see_also", ())
+        if other not in known
+    ]

@@ -10,8 +10,9 @@ from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 
 
-def is_over(phase: str, ended_at: datetime | None, created_at: datetime,
-            now: datetime | None = None) -> bool:
+def is_over(
+    phase: str, ended_at: datetime | None, created_at: datetime, now: datetime | None = None
+) -> bool:
     """Ended by its host, or left open longer than LIVE_SESSION_HOURS: then a session is over,
     computed on reading (a GET never writes)."""
     if ended_at is not None or phase == "end":
@@ -24,7 +25,8 @@ class LiveSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(6), unique=True)
     host_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id"), index=True)
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     question_ids: Mapped[list] = mapped_column(sa.JSON)
@@ -58,7 +60,8 @@ class LivePlayer(db.Model):
     nickname_key: Mapped[str] = mapped_column(sa.String(64))
     skeleton_key: Mapped[str] = mapped_column(sa.String(64))
     user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     joined_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     score: Mapped[int] = mapped_column(default=0)
@@ -91,6 +94,7 @@ class LiveAnswer(db.Model):
 class LiveNickname(db.Model):
     """The nickname a signed-in trainee chose last time, offered again next time."""
 
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     nickname: Mapped[str] = mapped_column(sa.String(24))

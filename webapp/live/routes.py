@@ -70,8 +70,11 @@ def _session_and_player(code: str):
     for the players of that session."""
     client = _client()
     live = services.find(code)
-    player = (services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
-              if live else None)
+    player = (
+        services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
+        if live
+        else None
+    )
     if player is None and services.guessing_blocked(client):
         abort(429)
     if live is None or (player is None and live.is_over()):
@@ -99,15 +102,22 @@ def new():
     form = NewSessionForm(client_id=uuid.uuid4().hex)
     groups = accounts.groups_for(current_user)
     form.group_id.choices = [SelectChoice(0, _l("Anyone with the code"))] + [
-        SelectChoice(group.id, group.name) for group in groups]
+        SelectChoice(group.id, group.name) for group in groups
+    ]
     form.scopes.choices = [SelectChoice(scope, SCOPE_NAMES[scope]) for scope in SCOPES]
     form.time_limit.choices = [SelectChoice(s, label) for s, label in TIME_LIMITS.items()]
     if form.validate_on_submit():
         group = next((g for g in groups if g.id == form.group_id.data), None)
         live = services.create_session(
-            current_user, group, [s for s in form.scopes.data if s in SCOPES], form.count.data,
-            form.time_limit.data or None, form.speed_bonus.data, form.team_mode.data,
-            (form.client_id.data or uuid.uuid4().hex)[:64])
+            current_user,
+            group,
+            [s for s in form.scopes.data if s in SCOPES],
+            form.count.data,
+            form.time_limit.data or None,
+            form.speed_bonus.data,
+            form.team_mode.data,
+            (form.client_id.data or uuid.uuid4().hex)[:64],
+        )
         return redirect(url_for("live.host", code=live.code), 303)
     return render_template("live/new.html", form=form)
 
@@ -125,9 +135,15 @@ def host(code: str):
 def _host_context(live) -> dict:
     question = services.question_at(live)
     counts, answered, right = services.tally(live, live.current) if question else ({}, 0, 0)
-    return {"question": question, "counts": counts, "answered": answered, "right": right,
-            "players": services.players(live), "top": services.top_players(live),
-            "results": services.results(live) if live.state == "end" else None}
+    return {
+        "question": question,
+        "counts": counts,
+        "answered": answered,
+        "right": right,
+        "players": services.players(live),
+        "top": services.top_players(live),
+        "results": services.results(live) if live.state == "end" else None,
+    }
 
 
 @bp.post("/live/<code>/advance")
@@ -144,10 +160,16 @@ def results(code: str):
     live = services.hosted_by(current_user, code)
     names = services.named_players(live, current_user)
     if names:  # real names are shown: each trainee named sees this look
-        audit_reads(current_user, "live_results_viewed", services.named_user_ids(live),
-                    f"live={live.id}")
-    return render_template("live/results.html", live=live, results=services.results(live),
-                           players=services.players(live), names=names)
+        audit_reads(
+            current_user, "live_results_viewed", services.named_user_ids(live), f"live={live.id}"
+        )
+    return render_template(
+        "live/results.html",
+        live=live,
+        results=services.results(live),
+        players=services.players(live),
+        names=names,
+    )
 
 
 # --- players --------------------------------------------------------------------------------
@@ -161,8 +183,11 @@ def join():
         code = form.code.data.strip().upper().replace(" ", "")
         client = _client()
         live = services.find(code)
-        player = (services.player_for(live, request.cookies.get(_cookie(live.code)),
-                                      current_user) if live else None)
+        player = (
+            services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
+            if live
+            else None
+        )
         if player is None and services.guessing_blocked(client):
             form.code.errors.append(TOO_MANY_CODES)
             status = 429
@@ -179,8 +204,9 @@ def join_code(code: str):
     live, player = _session_and_player(code)
     if player:
         return redirect(url_for("live.play", code=live.code), 303)
-    if live.group_id and not (current_user.is_authenticated and
-                              live.group_id in {g.id for g in current_user.groups}):
+    if live.group_id and not (
+        current_user.is_authenticated and live.group_id in {g.id for g in current_user.groups}
+    ):
         _no_session(_client())  # a group's session: only its members play
     form = NicknameForm(nickname=services.remembered_nickname(current_user))
     if form.validate_on_submit():
@@ -192,8 +218,14 @@ def join_code(code: str):
             form.nickname.errors.append(JOIN_REFUSALS[str(reason)])
         else:
             response = redirect(url_for("live.play", code=live.code), 303)
-            response.set_cookie(_cookie(live.code), token, max_age=24 * 3600, httponly=True,
-                                samesite="Lax", secure=cookie_secure())
+            response.set_cookie(
+                _cookie(live.code),
+                token,
+                max_age=24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=cookie_secure(),
+            )
             return response
     return render_template("live/join_nickname.html", form=form, live=live)
 
@@ -212,10 +244,19 @@ def _play(live, player, refused=None, mine=None):
     mine = mine or (services.my_answer(player, live.current) if question else None)
     reveal = services.tally(live, live.current) if live.state == "reveal" else None
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
-    response = make_response(render_template(
-        template, live=live, player=player, question=question, mine=mine, reveal=reveal,
-        top=services.top_players(live) if live.state in ("scores", "end") else [],
-        refused=refused, client_id=uuid.uuid4().hex))
+    response = make_response(
+        render_template(
+            template,
+            live=live,
+            player=player,
+            question=question,
+            mine=mine,
+            reveal=reveal,
+            top=services.top_players(live) if live.state in ("scores", "end") else [],
+            refused=refused,
+            client_id=uuid.uuid4().hex,
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -270,7 +311,12 @@ NEXT_LABELS = {
     "reveal": _l("Show the scores"),
     "scores": _l("Next question"),
 }
-PHASE_NAMES = {"lobby": _l("Waiting"), "question": _l("Question"), "reveal": _l("Answer"),
-               "scores": _l("Scores"), "end": _l("Ended")}
+PHASE_NAMES = {
+    "lobby": _l("Waiting"),
+    "question": _l("Question"),
+    "reveal": _l("Answer"),
+    "scores": _l("Scores"),
+    "end": _l("Ended"),
+}
 bp.add_app_template_global(NEXT_LABELS, "next_labels")
 bp.add_app_template_global(PHASE_NAMES, "phase_names")

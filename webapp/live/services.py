@@ -78,8 +78,16 @@ def _digest(token: str) -> str:
 # --- sessions -------------------------------------------------------------------------------
 
 
-def create_session(host, group, scopes: list[str], count: int, time_limit: int | None,
-                   speed_bonus: bool, team_mode: bool, client_id: str) -> LiveSession:
+def create_session(
+    host,
+    group,
+    scopes: list[str],
+    count: int,
+    time_limit: int | None,
+    speed_bonus: bool,
+    team_mode: bool,
+    client_id: str,
+) -> LiveSession:
     """A session drawn from the bank; the same client id creates it once.
 
     The client id counts only for this host and this group (or no group), for a day: the same
@@ -89,18 +97,32 @@ def create_session(host, group, scopes: list[str], count: int, time_limit: int |
     done = accounts.replayed(client_id, host, "live_session", target)
     if done is not None and (found := db.session.get(LiveSession, done)) is not None:
         return found
-    ids = sorted(db.session.scalars(sa.select(Question.id).where(
-        Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes]))))
+    ids = sorted(
+        db.session.scalars(
+            sa.select(Question.id).where(
+                Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes])
+            )
+        )
+    )
     # The same draw for the same request (a double tap racing the first): seeded by it.
     chosen = random.Random(f"{host.id}|{target}|{client_id}").sample(ids, min(count, len(ids)))
     code = new_code()
     while db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code)):
         code = new_code()
     # The row's own id for replays is random: the request id lives (scoped) in the request log.
-    live = LiveSession(code=code, host_id=host.id, group_id=group.id if group else None,
-                       client_id=secrets.token_hex(16), question_ids=chosen, phase="lobby",
-                       current=-1, version=1, time_limit=time_limit, speed_bonus=speed_bonus,
-                       team_mode=team_mode)
+    live = LiveSession(
+        code=code,
+        host_id=host.id,
+        group_id=group.id if group else None,
+        client_id=secrets.token_hex(16),
+        question_ids=chosen,
+        phase="lobby",
+        current=-1,
+        version=1,
+        time_limit=time_limit,
+        speed_bonus=speed_bonus,
+        team_mode=team_mode,
+    )
     db.session.add(live)
     return accounts.commit_once(client_id, host, "live_session", target, live)
 
@@ -115,9 +137,11 @@ def by_code(code: str) -> LiveSession:
 
 def poll_state(code: str) -> tuple[int, bool] | None:
     """(version, over) of a session, or None: the one small indexed query a poll costs."""
-    row = db.session.execute(sa.select(LiveSession.version, LiveSession.phase,
-                                       LiveSession.ended_at, LiveSession.created_at)
-                             .where(LiveSession.code == code)).first()
+    row = db.session.execute(
+        sa.select(
+            LiveSession.version, LiveSession.phase, LiveSession.ended_at, LiveSession.created_at
+        ).where(LiveSession.code == code)
+    ).first()
     if row is None:
         return None
     return row.version, is_over(row.phase, row.ended_at, row.created_at)
@@ -127,8 +151,11 @@ def over_clause(now: datetime):
     """SQL condition: sessions that are over at `now` (ended, or past LIVE_SESSION_HOURS);
     for purges, which must treat an expired session as ended."""
     lifetime = timedelta(hours=current_app.config["LIVE_SESSION_HOURS"])
-    return sa.or_(LiveSession.ended_at.is_not(None), LiveSession.phase == "end",
-                  LiveSession.created_at <= now - lifetime)
+    return sa.or_(
+        LiveSession.ended_at.is_not(None),
+        LiveSession.phase == "end",
+        LiveSession.created_at <= now - lifetime,
+    )
 
 
 # --- throttling: wrong codes and joins, in the limiter's storage (Redis when shared) ---------
@@ -179,11 +206,15 @@ def advance(live: LiveSession, expected_version: int) -> LiveSession:
     phase, current = next_phase(live.phase, live.current, len(live.question_ids))
     now = utcnow()
     changed = db.session.execute(
-        sa.update(LiveSession).where(LiveSession.id == live.id,
-                                     LiveSession.version == expected_version)
-        .values(phase=phase, current=current, version=expected_version + 1,
-                question_started_at=now if phase == "question" else LiveSession.question_started_at,
-                ended_at=now if phase == "end" else None)
+        sa.update(LiveSession)
+        .where(LiveSession.id == live.id, LiveSession.version == expected_version)
+        .values(
+            phase=phase,
+            current=current,
+            version=expected_version + 1,
+            question_started_at=now if phase == "question" else LiveSession.question_started_at,
+            ended_at=now if phase == "end" else None,
+        )
     ).rowcount
     db.session.commit()
     if changed:
@@ -211,13 +242,19 @@ def remembered_nickname(user) -> str:
 def player_for(live: LiveSession, token: str | None, user) -> LivePlayer | None:
     """The player on this phone (its cookie), or the signed-in person on a new phone."""
     if token:
-        player = db.session.scalar(sa.select(LivePlayer).where(
-            LivePlayer.session_id == live.id, LivePlayer.token_hash == _digest(token)))
+        player = db.session.scalar(
+            sa.select(LivePlayer).where(
+                LivePlayer.session_id == live.id, LivePlayer.token_hash == _digest(token)
+            )
+        )
         if player is not None:
             return player
     if user.is_authenticated:
-        return db.session.scalar(sa.select(LivePlayer).where(
-            LivePlayer.session_id == live.id, LivePlayer.user_id == user.id))
+        return db.session.scalar(
+            sa.select(LivePlayer).where(
+                LivePlayer.session_id == live.id, LivePlayer.user_id == user.id
+            )
+        )
     return None
 
 
@@ -226,25 +263,38 @@ def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
     room (same confusable skeleton), Refused("full") when the room has its maximum."""
     nickname = clean_nickname(nickname)
     case_key, skeleton_key = nickname_keys(nickname)
-    taken = db.session.scalar(sa.select(LivePlayer.id).where(
-        LivePlayer.session_id == live.id,
-        sa.or_(LivePlayer.nickname_key == case_key, LivePlayer.skeleton_key == skeleton_key)))
+    taken = db.session.scalar(
+        sa.select(LivePlayer.id).where(
+            LivePlayer.session_id == live.id,
+            sa.or_(LivePlayer.nickname_key == case_key, LivePlayer.skeleton_key == skeleton_key),
+        )
+    )
     if taken:
         raise Refused("taken")
     # Take a seat: one atomic conditional update, so concurrent joins never pass the cap.
     seated = db.session.execute(
-        sa.update(LiveSession).where(LiveSession.id == live.id,
-                                     LiveSession.player_count < current_app.config[
-                                         "LIVE_MAX_PLAYERS"])
-        .values(player_count=LiveSession.player_count + 1)).rowcount
+        sa.update(LiveSession)
+        .where(
+            LiveSession.id == live.id,
+            LiveSession.player_count < current_app.config["LIVE_MAX_PLAYERS"],
+        )
+        .values(player_count=LiveSession.player_count + 1)
+    ).rowcount
     if not seated:
         db.session.rollback()
         raise Refused("full")
     token = secrets.token_urlsafe(24)
     signed_in = user.is_authenticated and user.role is Role.TRAINEE
-    player = LivePlayer(session_id=live.id, nickname=nickname, token_hash=_digest(token),
-                        nickname_key=case_key, skeleton_key=skeleton_key,
-                        user_id=user.id if signed_in else None, score=0, right=0)
+    player = LivePlayer(
+        session_id=live.id,
+        nickname=nickname,
+        token_hash=_digest(token),
+        nickname_key=case_key,
+        skeleton_key=skeleton_key,
+        user_id=user.id if signed_in else None,
+        score=0,
+        right=0,
+    )
     db.session.add(player)
     if signed_in:
         memory = db.session.get(LiveNickname, user.id)
@@ -261,15 +311,21 @@ def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
 
 
 def players(live: LiveSession) -> list[LivePlayer]:
-    return list(db.session.scalars(sa.select(LivePlayer).where(LivePlayer.session_id == live.id)
-                                   .order_by(LivePlayer.joined_at)))
+    return list(
+        db.session.scalars(
+            sa.select(LivePlayer)
+            .where(LivePlayer.session_id == live.id)
+            .order_by(LivePlayer.joined_at)
+        )
+    )
 
 
 # --- answers --------------------------------------------------------------------------------
 
 
-def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
-           now: datetime) -> LiveAnswer:
+def answer(
+    live: LiveSession, player: LivePlayer, index: int, given: list[str], now: datetime
+) -> LiveAnswer:
     """Record a player's answer to the question being asked, once; raise Refused otherwise.
     A replay of an answer already stored is a duplicate, even once the question has closed."""
     if (stored := my_answer(player, index)) is not None:
@@ -283,9 +339,16 @@ def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
     question = question_at(live, index)
     correct = grading.is_correct(question.content, given)
     points = points_for(correct, live.speed_bonus, seconds, live.time_limit)
-    row = LiveAnswer(session_id=live.id, player_id=player.id, question_index=index,
-                     question_id=question.id, answer=given, correct=correct, points=points,
-                     answered_at=now)
+    row = LiveAnswer(
+        session_id=live.id,
+        player_id=player.id,
+        question_index=index,
+        question_id=question.id,
+        answer=given,
+        correct=correct,
+        points=points,
+        answered_at=now,
+    )
     db.session.add(row)
     try:
         # The unique (player, question) constraint is the guard: no read before the write.
@@ -294,8 +357,11 @@ def answer(live: LiveSession, player: LivePlayer, index: int, given: list[str],
         db.session.rollback()
         note("duplicate")
         return my_answer(player, index)
-    db.session.execute(sa.update(LivePlayer).where(LivePlayer.id == player.id).values(
-        score=LivePlayer.score + points, right=LivePlayer.right + int(correct)))
+    db.session.execute(
+        sa.update(LivePlayer)
+        .where(LivePlayer.id == player.id)
+        .values(score=LivePlayer.score + points, right=LivePlayer.right + int(correct))
+    )
     db.session.commit()
     note("stored")
     if player.user_id:
@@ -309,22 +375,29 @@ def _feed_revision(player, question, given, row, seconds, now) -> None:
 
     user = db.session.get(User, player.user_id)
     if user is not None and user.role is Role.TRAINEE:
-        revision.answer(user, question, given, f"live-{row.id}", "live", max(0, seconds), False,
-                        now)
+        revision.answer(
+            user, question, given, f"live-{row.id}", "live", max(0, seconds), False, now
+        )
 
 
 def my_answer(player: LivePlayer | None, index: int) -> LiveAnswer | None:
     if player is None:
         return None
-    return db.session.scalar(sa.select(LiveAnswer).where(
-        LiveAnswer.player_id == player.id, LiveAnswer.question_index == index))
+    return db.session.scalar(
+        sa.select(LiveAnswer).where(
+            LiveAnswer.player_id == player.id, LiveAnswer.question_index == index
+        )
+    )
 
 
 def tally(live: LiveSession, index: int) -> tuple[Counter, int, int]:
     """How many chose each answer (never who), how many answered, how many were right."""
     counts, answered, right = Counter(), 0, 0
-    for given, correct in db.session.execute(sa.select(LiveAnswer.answer, LiveAnswer.correct).where(
-            LiveAnswer.session_id == live.id, LiveAnswer.question_index == index)):
+    for given, correct in db.session.execute(
+        sa.select(LiveAnswer.answer, LiveAnswer.correct).where(
+            LiveAnswer.session_id == live.id, LiveAnswer.question_index == index
+        )
+    ):
         answered += 1
         right += int(correct)
         for choice in given:
@@ -334,33 +407,62 @@ def tally(live: LiveSession, index: int) -> tuple[Counter, int, int]:
 
 def top_players(live: LiveSession) -> list[LivePlayer]:
     """The top five only: nobody is shown at the bottom of a ranking."""
-    return list(db.session.scalars(sa.select(LivePlayer).where(LivePlayer.session_id == live.id)
-                                   .where(LivePlayer.score > 0)
-                                   .order_by(LivePlayer.score.desc(), LivePlayer.joined_at)
-                                   .limit(TOP)))
+    return list(
+        db.session.scalars(
+            sa.select(LivePlayer)
+            .where(LivePlayer.session_id == live.id)
+            .where(LivePlayer.score > 0)
+            .order_by(LivePlayer.score.desc(), LivePlayer.joined_at)
+            .limit(TOP)
+        )
+    )
 
 
 def results(live: LiveSession) -> list[dict]:
     """Per question: the question, how many answered and how many were right."""
-    rows = {index: (answered, right) for index, answered, right in db.session.execute(
-        sa.select(LiveAnswer.question_index, sa.func.count(),
-                  sa.func.sum(sa.case((LiveAnswer.correct, 1), else_=0)))
-        .where(LiveAnswer.session_id == live.id).group_by(LiveAnswer.question_index))}
-    questions = {q.id: q for q in db.session.scalars(
-        sa.select(Question).where(Question.id.in_(live.question_ids)))}
-    return [{"question": questions.get(qid), "answered": rows.get(i, (0, 0))[0],
-             "right": int(rows.get(i, (0, 0))[1] or 0)} for i, qid in enumerate(live.question_ids)]
+    rows = {
+        index: (answered, right)
+        for index, answered, right in db.session.execute(
+            sa.select(
+                LiveAnswer.question_index,
+                sa.func.count(),
+                sa.func.sum(sa.case((LiveAnswer.correct, 1), else_=0)),
+            )
+            .where(LiveAnswer.session_id == live.id)
+            .group_by(LiveAnswer.question_index)
+        )
+    }
+    questions = {
+        q.id: q
+        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(live.question_ids)))
+    }
+    return [
+        {
+            "question": questions.get(qid),
+            "answered": rows.get(i, (0, 0))[0],
+            "right": int(rows.get(i, (0, 0))[1] or 0),
+        }
+        for i, qid in enumerate(live.question_ids)
+    ]
 
 
 def sessions_for_staff(user) -> list[LiveSession]:
     """Sessions this person hosted, and for teachers those of their groups."""
     mine = [g.id for g in user.groups]  # attachments now: a detached host no longer sees it
-    condition = sa.and_(LiveSession.host_id == user.id,
-                        sa.or_(LiveSession.group_id.is_(None), LiveSession.group_id.in_(mine)))
+    condition = sa.and_(
+        LiveSession.host_id == user.id,
+        sa.or_(LiveSession.group_id.is_(None), LiveSession.group_id.in_(mine)),
+    )
     if user.role is Role.TEACHER:
         condition = sa.or_(condition, LiveSession.group_id.in_(mine))
-    return list(db.session.scalars(sa.select(LiveSession).where(condition)
-                                   .order_by(LiveSession.created_at.desc()).limit(20)))
+    return list(
+        db.session.scalars(
+            sa.select(LiveSession)
+            .where(condition)
+            .order_by(LiveSession.created_at.desc())
+            .limit(20)
+        )
+    )
 
 
 def named_players(live: LiveSession, viewer) -> dict[int, str]:
@@ -370,23 +472,36 @@ def named_players(live: LiveSession, viewer) -> dict[int, str]:
         return {}
     from webapp.accounts.models import User
 
-    return {player_id: name for player_id, name in db.session.execute(
-        sa.select(LivePlayer.id, User.display_name).join(User, User.id == LivePlayer.user_id)
-        .where(LivePlayer.session_id == live.id, _in_group_now(live)))}
+    return {
+        player_id: name
+        for player_id, name in db.session.execute(
+            sa.select(LivePlayer.id, User.display_name)
+            .join(User, User.id == LivePlayer.user_id)
+            .where(LivePlayer.session_id == live.id, _in_group_now(live))
+        )
+    }
 
 
 def named_user_ids(live: LiveSession) -> list[int]:
     """The signed-in trainees who played in a session and are still in its group (whose real
     names a teacher of the group may see)."""
-    return list(db.session.scalars(sa.select(LivePlayer.user_id).where(
-        LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None), _in_group_now(live))))
+    return list(
+        db.session.scalars(
+            sa.select(LivePlayer.user_id).where(
+                LivePlayer.session_id == live.id,
+                LivePlayer.user_id.is_not(None),
+                _in_group_now(live),
+            )
+        )
+    )
 
 
 def _in_group_now(live: LiveSession):
     from webapp.accounts.models import group_membership
 
-    return LivePlayer.user_id.in_(sa.select(group_membership.c.user_id).where(
-        group_membership.c.group_id == live.group_id))
+    return LivePlayer.user_id.in_(
+        sa.select(group_membership.c.user_id).where(group_membership.c.group_id == live.group_id)
+    )
 
 
 def participation(user_ids: list[int]) -> dict[int, int]:
@@ -394,7 +509,9 @@ def participation(user_ids: list[int]) -> dict[int, int]:
     counts = dict.fromkeys(user_ids, 0)
     for user_id, count in db.session.execute(
         sa.select(LivePlayer.user_id, sa.func.count(sa.distinct(LivePlayer.session_id)))
-        .where(LivePlayer.user_id.in_(user_ids)).group_by(LivePlayer.user_id)):
+        .where(LivePlayer.user_id.in_(user_ids))
+        .group_by(LivePlayer.user_id)
+    ):
         counts[user_id] = count
     return counts
 
@@ -405,21 +522,37 @@ def participation(user_ids: list[int]) -> dict[int, int]:
 def export_for(user) -> dict:
     """The live sessions a trainee played, with their nickname and answers (for "My data")."""
     rows = db.session.execute(
-        sa.select(LivePlayer, LiveSession.created_at).join(
-            LiveSession, LiveSession.id == LivePlayer.session_id)
-        .where(LivePlayer.user_id == user.id).order_by(LivePlayer.joined_at)).all()
+        sa.select(LivePlayer, LiveSession.created_at)
+        .join(LiveSession, LiveSession.id == LivePlayer.session_id)
+        .where(LivePlayer.user_id == user.id)
+        .order_by(LivePlayer.joined_at)
+    ).all()
     answers: dict[int, list] = {}
-    for row in db.session.scalars(sa.select(LiveAnswer).where(
-            LiveAnswer.player_id.in_([player.id for player, _at in rows]))
-            .order_by(LiveAnswer.question_index)):
+    for row in db.session.scalars(
+        sa.select(LiveAnswer)
+        .where(LiveAnswer.player_id.in_([player.id for player, _at in rows]))
+        .order_by(LiveAnswer.question_index)
+    ):
         answers.setdefault(row.player_id, []).append(
-            {"question": row.question_id, "answer": row.answer, "correct": row.correct,
-             "points": row.points})
+            {
+                "question": row.question_id,
+                "answer": row.answer,
+                "correct": row.correct,
+                "points": row.points,
+            }
+        )
     return {
         "remembered_nickname": remembered_nickname(user),
-        "sessions": [{"date": at.isoformat(), "nickname": player.nickname, "score": player.score,
-                      "right": player.right, "answers": answers.get(player.id, [])}
-                     for player, at in rows],
+        "sessions": [
+            {
+                "date": at.isoformat(),
+                "nickname": player.nickname,
+                "score": player.score,
+                "right": player.right,
+                "answers": answers.get(player.id, []),
+            }
+            for player, at in rows
+        ],
     }
 
 
@@ -448,9 +581,15 @@ def erase_user(user_id: int) -> None:
 def forget_guest_nicknames(now: datetime, dry_run: bool = False) -> int:
     """Replace the nicknames of guests in sessions that are over by a number."""
     over = sa.select(LiveSession.id).where(over_clause(now))
-    found = list(db.session.scalars(sa.select(LivePlayer).where(
-        LivePlayer.session_id.in_(over), LivePlayer.user_id.is_(None),
-        LivePlayer.nickname != sa.literal("~") + sa.cast(LivePlayer.id, sa.String))))
+    found = list(
+        db.session.scalars(
+            sa.select(LivePlayer).where(
+                LivePlayer.session_id.in_(over),
+                LivePlayer.user_id.is_(None),
+                LivePlayer.nickname != sa.literal("~") + sa.cast(LivePlayer.id, sa.String),
+            )
+        )
+    )
     if not dry_run:
         for player in found:
             _rename(player)
@@ -462,7 +601,13 @@ def plays(user_ids: list[int], since: datetime, until: datetime) -> list[tuple[i
     [since, until), for the anonymous impact report (one query)."""
     if not user_ids:
         return []
-    return [tuple(row) for row in db.session.execute(sa.select(
-        LivePlayer.user_id, LivePlayer.session_id, LivePlayer.joined_at).where(
-        LivePlayer.user_id.in_(user_ids), LivePlayer.joined_at >= since,
-        LivePlayer.joined_at < until))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(LivePlayer.user_id, LivePlayer.session_id, LivePlayer.joined_at).where(
+                LivePlayer.user_id.in_(user_ids),
+                LivePlayer.joined_at >= since,
+                LivePlayer.joined_at < until,
+            )
+        )
+    ]

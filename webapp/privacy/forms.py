@@ -10,7 +10,8 @@ from webapp.core.forms import Form  # text cleaned, dates between 2000 and 2100
 class EraseForm(Form):
     understood = BooleanField(
         _l("I understand: everything is deleted for ever. It cannot be undone."),
-        validators=[DataRequired(message=_l("Tick the box to confirm."))])
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
 
 
 class AuditSearchForm(Form):

@@ -19,18 +19,22 @@ NO_STORE = {"Cache-Control": "no-store"}
 @bp.get("/privacy")
 def notice():
     """What is kept, who sees it, for how long, your rights: readable before signing in."""
-    return render_template("privacy/notice.html",
-                           months=current_app.config["RETENTION_AFTER_GROUP_MONTHS"],
-                           audit_months=current_app.config["AUDIT_RETENTION_MONTHS"])
+    return render_template(
+        "privacy/notice.html",
+        months=current_app.config["RETENTION_AFTER_GROUP_MONTHS"],
+        audit_months=current_app.config["AUDIT_RETENTION_MONTHS"],
+    )
 
 
 @bp.get("/privacy/me")
 @roles_required(Role.TRAINEE)
 def mine():
     """My data and my rights: see, download, who saw it, erase."""
-    return render_template("privacy/mine.html",
-                           erasure=services.erasure_request_of(current_user),
-                           erased_on=services.erasure_date(current_user, local_today()))
+    return render_template(
+        "privacy/mine.html",
+        erasure=services.erasure_request_of(current_user),
+        erased_on=services.erasure_date(current_user, local_today()),
+    )
 
 
 @bp.get("/privacy/my-data")
@@ -50,8 +54,11 @@ def my_data():
 def my_data_json():
     """The same, for a program (GDPR art. 20: portability)."""
     body = json.dumps(services.export_for(current_user), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        **NO_STORE, "Content-Disposition": "attachment; filename=passerelle-my-data.json"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={**NO_STORE, "Content-Disposition": "attachment; filename=passerelle-my-data.json"},
+    )
 
 
 @bp.get("/privacy/seen")
@@ -74,11 +81,11 @@ def erase():
         return redirect(url_for("privacy.mine"), 303)
     if form.validate_on_submit():
         services.request_erasure(current_user)
-        flash(_l("Your request is sent. An administrator will erase your account soon."),
-              "success")
+        flash(_l("Your request is sent. An administrator will erase your account soon."), "success")
         return redirect(url_for("privacy.mine"), 303)
-    return render_template("privacy/erase.html", form=form,
-                           erasure=services.erasure_request_of(current_user))
+    return render_template(
+        "privacy/erase.html", form=form, erasure=services.erasure_request_of(current_user)
+    )
 
 
 # --- admins ---------------------------------------------------------------------------------
@@ -111,12 +118,16 @@ def audit_log():
         found = {name: (getattr(form, name).data or "") for name in ("trainee", "staff", "action")}
         found = {name: value.strip() for name, value in found.items()}
         events, people = services.search_audit(start=form.start.data, end=form.end.data, **found)
-        used = ",".join(name for name in ("trainee", "staff", "action", "start", "end")
-                        if getattr(form, name).data)
+        used = ",".join(
+            name
+            for name in ("trainee", "staff", "action", "start", "end")
+            if getattr(form, name).data
+        )
         services.audit(current_user, "audit_log_viewed", None, f"filters={used}")
         if found["trainee"]:
-            services.audit_reads(current_user, "audit_log_searched",
-                                 services.trainees_matching(found["trainee"]))
+            services.audit_reads(
+                current_user, "audit_log_searched", services.trainees_matching(found["trainee"])
+            )
         db.session.commit()
     return render_template("privacy/audit.html", form=form, events=events, people=people)
 

@@ -52,9 +52,19 @@ def audit_reads(actor, action: str, subjects, detail: str = "") -> None:
     if not ids:
         return
     now = utcnow()
-    db.session.execute(sa.insert(AuditEvent), [
-        {"at": now, "actor_id": actor.id, "action": action, "subject_id": subject_id,
-         "detail": detail[:200]} for subject_id in ids])
+    db.session.execute(
+        sa.insert(AuditEvent),
+        [
+            {
+                "at": now,
+                "actor_id": actor.id,
+                "action": action,
+                "subject_id": subject_id,
+                "detail": detail[:200],
+            }
+            for subject_id in ids
+        ],
+    )
     db.session.commit()
 
 
@@ -63,10 +73,12 @@ def audit_reads(actor, action: str, subjects, detail: str = "") -> None:
 # %(name)s is the staff member. Codes another feature adds later fall back to GENERIC.
 SENTENCES = {
     "trainee_created": _l("%(name)s created your account."),
-    "login_card_reissued": _l("%(name)s printed a new login card for you. "
-                              "Your old passphrase stopped working."),
-    "card_reissued": _l("%(name)s printed a new login card for you. "
-                        "Your old passphrase stopped working."),
+    "login_card_reissued": _l(
+        "%(name)s printed a new login card for you. Your old passphrase stopped working."
+    ),
+    "card_reissued": _l(
+        "%(name)s printed a new login card for you. Your old passphrase stopped working."
+    ),
     "reset_code_issued": _l("%(name)s gave you a code to choose a new passphrase."),
     "reset_code_used": _l("You chose a new passphrase with a code."),
     "journal_shared_viewed": _l("%(name)s read the goals and journal pages you share."),
@@ -74,13 +86,15 @@ SENTENCES = {
     "trainee_page_viewed": _l("%(name)s looked at your page: your progress and what you share."),
     "today_viewed": _l("%(name)s looked at the group's Today page, which shows you."),
     "grid_viewed": _l("%(name)s looked at the group's progress grid, which shows you."),
-    "group_page_viewed": _l("%(name)s looked at the group page, which shows your name "
-                            "and your mock exam time."),
+    "group_page_viewed": _l(
+        "%(name)s looked at the group page, which shows your name and your mock exam time."
+    ),
     "live_results_viewed": _l("%(name)s looked at quiz results with your real name."),
     "exam_time_changed": _l("%(name)s changed your time for mock exams."),
     "today_handled": _l("%(name)s noted on the Today page that they followed up with you."),
-    "impact_viewed": _l("%(name)s looked at a report with figures about the group. "
-                        "It shows no names."),
+    "impact_viewed": _l(
+        "%(name)s looked at a report with figures about the group. It shows no names."
+    ),
     "audit_log_searched": _l("%(name)s searched the audit log for your name."),
     "erasure_requested": _l("You asked for your account to be erased."),
     "erasure_cancelled": _l("You cancelled your request to erase your account."),
@@ -96,8 +110,16 @@ SENTENCES = {
 GENERIC = _l("%(name)s did something on your account.")
 SOMEONE = _l("Someone from the workshop")
 # Sign-in events of the trainee themself are not shown in "Who saw my data".
-SIGN_IN_ACTIONS = ("signed_in", "sign_in_failed", "sign_in_slowed", "signed_out", "sign_in",
-                   "login", "login_failed", "reset_code_failed")
+SIGN_IN_ACTIONS = (
+    "signed_in",
+    "sign_in_failed",
+    "sign_in_slowed",
+    "signed_out",
+    "sign_in",
+    "login",
+    "login_failed",
+    "reset_code_failed",
+)
 
 
 @dataclass(frozen=True)
@@ -119,14 +141,23 @@ def seen_by(user, page: int, per_page: int = 20) -> tuple[list[SeenLine], bool]:
         sa.select(AuditEvent, User.display_name, User.role)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .where(AuditEvent.subject_id == user.id)
-        .where(sa.not_(sa.and_(AuditEvent.action.in_(SIGN_IN_ACTIONS), sa.or_(
-            AuditEvent.actor_id.is_(None), AuditEvent.actor_id == user.id))))
+        .where(
+            sa.not_(
+                sa.and_(
+                    AuditEvent.action.in_(SIGN_IN_ACTIONS),
+                    sa.or_(AuditEvent.actor_id.is_(None), AuditEvent.actor_id == user.id),
+                )
+            )
+        )
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page).limit(per_page + 1)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
     )
     rows = db.session.execute(query).all()
-    lines = [SeenLine(event.at, sentence(event, name), role is not None and role.is_staff)
-             for event, name, role in rows[:per_page]]
+    lines = [
+        SeenLine(event.at, sentence(event, name), role is not None and role.is_staff)
+        for event, name, role in rows[:per_page]
+    ]
     return lines, len(rows) > per_page
 
 
@@ -134,10 +165,20 @@ def seen_by(user, page: int, per_page: int = 20) -> tuple[list[SeenLine], bool]:
 
 
 def _profile(user) -> dict:
-    groups = [{"name": g.name, "site": g.site.name, "starts_on": g.starts_on.isoformat(),
-               "ends_on": g.ends_on.isoformat()} for g in user.groups]
-    sessions = db.session.scalars(sa.select(AuthSession).where(AuthSession.user_id == user.id)
-                                  .order_by(AuthSession.created_at))
+    groups = [
+        {
+            "name": g.name,
+            "site": g.site.name,
+            "starts_on": g.starts_on.isoformat(),
+            "ends_on": g.ends_on.isoformat(),
+        }
+        for g in user.groups
+    ]
+    sessions = db.session.scalars(
+        sa.select(AuthSession)
+        .where(AuthSession.user_id == user.id)
+        .order_by(AuthSession.created_at)
+    )
     return {
         "username": user.username,
         "display_name": user.display_name,
@@ -146,18 +187,29 @@ def _profile(user) -> dict:
         "created_at": user.created_at.isoformat(),
         "last_seen_on": user.last_seen_on and user.last_seen_on.isoformat(),
         "groups": groups,
-        "signed_in_devices": [{"since": s.created_at.isoformat(),
-                               "until": s.expires_at.isoformat()} for s in sessions],
+        "signed_in_devices": [
+            {"since": s.created_at.isoformat(), "until": s.expires_at.isoformat()} for s in sessions
+        ],
         "erasure_requested": erasure_request_of(user) is not None,
     }
 
 
 def _audit_about(user) -> list[dict]:
     rows = db.session.execute(
-        sa.select(AuditEvent, User.display_name).outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(AuditEvent.subject_id == user.id).order_by(AuditEvent.at, AuditEvent.id))
-    return [{"at": event.at.isoformat(), "action": event.action, "by": name or "",
-             "what": sentence(event, name)} for event, name in rows]
+        sa.select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.subject_id == user.id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [
+        {
+            "at": event.at.isoformat(),
+            "action": event.action,
+            "by": name or "",
+            "what": sentence(event, name),
+        }
+        for event, name in rows
+    ]
 
 
 def export_for(user) -> dict:
@@ -215,10 +267,14 @@ def cancel_erasure(user) -> None:
 
 
 def pending_erasures() -> list[tuple[ErasureRequest, User]]:
-    return list(db.session.execute(
-        sa.select(ErasureRequest, User).join(User, User.id == ErasureRequest.user_id)
-        .options(sa.orm.selectinload(User.groups).joinedload(Group.site))
-        .order_by(ErasureRequest.requested_at)).tuples())
+    return list(
+        db.session.execute(
+            sa.select(ErasureRequest, User)
+            .join(User, User.id == ErasureRequest.user_id)
+            .options(sa.orm.selectinload(User.groups).joinedload(Group.site))
+            .order_by(ErasureRequest.requested_at)
+        ).tuples()
+    )
 
 
 def _pointing_at_users():
@@ -235,14 +291,20 @@ def _pointing_at_users():
 def _forget_requests_naming(user_id: int) -> None:
     """A staff member's remembered request (e.g. "add trainees") lists the accounts it made:
     forget those that list this one (they live a day at most anyway)."""
-    for row in db.session.scalars(sa.select(ProcessedRequest).where(
-            ProcessedRequest.result.contains(str(user_id)))):
+    for row in db.session.scalars(
+        sa.select(ProcessedRequest).where(ProcessedRequest.result.contains(str(user_id)))
+    ):
         try:
             result = json.loads(row.result or "null")
         except ValueError:
             continue
-        values = result if isinstance(result, list) else \
-            list(result.values()) if isinstance(result, dict) else [result]
+        values = (
+            result
+            if isinstance(result, list)
+            else list(result.values())
+            if isinstance(result, dict)
+            else [result]
+        )
         if user_id in values:
             db.session.delete(row)
     db.session.flush()
@@ -269,8 +331,9 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
         if column.nullable and not column.primary_key:
-            db.session.execute(sa.update(table).where(column == user_id)
-                               .values({column.name: None}))
+            db.session.execute(
+                sa.update(table).where(column == user_id).values({column.name: None})
+            )
         else:
             db.session.execute(sa.delete(table).where(column == user_id))
     db.session.execute(sa.delete(User).where(User.id == user_id))
@@ -302,12 +365,20 @@ def months_before(day: date, months: int) -> date:
 def expired_trainees(today: date, months: int) -> list[int]:
     """Trainees whose every group ended more than `months` months ago."""
     limit = months_before(today, months)
-    last_end = (sa.select(group_membership.c.user_id, sa.func.max(Group.ends_on).label("ends"))
-                .join(Group, Group.id == group_membership.c.group_id)
-                .group_by(group_membership.c.user_id).subquery())
-    return list(db.session.scalars(
-        sa.select(User.id).join(last_end, last_end.c.user_id == User.id)
-        .where(User.role == Role.TRAINEE, last_end.c.ends < limit).order_by(User.id)))
+    last_end = (
+        sa.select(group_membership.c.user_id, sa.func.max(Group.ends_on).label("ends"))
+        .join(Group, Group.id == group_membership.c.group_id)
+        .group_by(group_membership.c.user_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(User.id)
+            .join(last_end, last_end.c.user_id == User.id)
+            .where(User.role == Role.TRAINEE, last_end.c.ends < limit)
+            .order_by(User.id)
+        )
+    )
 
 
 def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
@@ -316,18 +387,22 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
 
     now = now or utcnow()
     config = current_app.config
-    audit_limit = datetime.combine(months_before(now.date(), config["AUDIT_RETENTION_MONTHS"]),
-                                   time(), tzinfo=now.tzinfo)
+    audit_limit = datetime.combine(
+        months_before(now.date(), config["AUDIT_RETENTION_MONTHS"]), time(), tzinfo=now.tzinfo
+    )
     kinds = {
         "sessions": (AuthSession, AuthSession.expires_at < now),
-        "reset_codes": (ResetCode, sa.or_(ResetCode.used_at.is_not(None),
-                                          ResetCode.expires_at < now)),
+        "reset_codes": (
+            ResetCode,
+            sa.or_(ResetCode.used_at.is_not(None), ResetCode.expires_at < now),
+        ),
         "request_ids": (ProcessedRequest, ProcessedRequest.created_at < now - timedelta(days=1)),
     }
     counts = {}
     for kind, (model, condition) in kinds.items():
-        counts[kind] = db.session.scalar(sa.select(sa.func.count()).select_from(model)
-                                         .where(condition))
+        counts[kind] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(model).where(condition)
+        )
         if not dry_run:
             db.session.execute(sa.delete(model).where(condition))
     counts["guest_nicknames"] = live.forget_guest_nicknames(now, dry_run)
@@ -340,8 +415,9 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
         for user_id in accounts:
             erase_user(user_id, None, "retention")
     condition = AuditEvent.at < audit_limit
-    counts["audit_events"] = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                                               .where(condition))
+    counts["audit_events"] = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEvent).where(condition)
+    )
     if not dry_run:
         db.session.execute(sa.delete(AuditEvent).where(condition))
         db.session.commit()
@@ -377,12 +453,22 @@ def _paris_midnight(day: date) -> datetime:
 def _people_matching(text: str):
     """Accounts whose username or name contains text, as typed: % and _ are not wildcards
     (a search for "%" would name every trainee, and tell each of them)."""
-    return sa.select(User.id).where(sa.or_(User.username.icontains(text, autoescape=True),
-                                           User.display_name.icontains(text, autoescape=True)))
+    return sa.select(User.id).where(
+        sa.or_(
+            User.username.icontains(text, autoescape=True),
+            User.display_name.icontains(text, autoescape=True),
+        )
+    )
 
 
-def search_audit(trainee: str = "", staff: str = "", action: str = "",
-                 start: date | None = None, end: date | None = None, limit: int = 200):
+def search_audit(
+    trainee: str = "",
+    staff: str = "",
+    action: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 200,
+):
     """Audit events matching every criterion given, newest first; with the people named."""
     query = sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if trainee:
@@ -402,8 +488,11 @@ def search_audit(trainee: str = "", staff: str = "", action: str = "",
 
 
 def trainees_matching(text: str) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(
-        User.id.in_(_people_matching(text)), User.role == Role.TRAINEE)))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.id.in_(_people_matching(text)), User.role == Role.TRAINEE)
+        )
+    )
 
 
 def known_actions() -> list[str]:

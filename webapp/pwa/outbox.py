@@ -23,8 +23,11 @@ def words() -> dict[str, str]:
         "queued": _("Saved on this phone. It will be sent when the network is back."),
         "discard": _("Discard"),
         "discard_ask": _("Discard it? It will not be sent. If it already arrived, it stays."),
-        "signout_ask": _("Not sent yet: %(n)s. They stay on this phone and are sent when you sign "
-                         "in again. Sign out now?", n="{n}"),
+        "signout_ask": _(
+            "Not sent yet: %(n)s. They stay on this phone and are sent when you sign "
+            "in again. Sign out now?",
+            n="{n}",
+        ),
         "empty": _("Nothing waits on this phone."),
         "hello": _("Hello %(name)s", name="{name}"),
         "next_lesson": _("Your next lesson"),

@@ -13,8 +13,14 @@ from webapp.core.time import utcnow
 from webapp.pwa import bp
 
 # Files every page needs; the service worker keeps them so the shell opens without network.
-SHELL_FILES = ("css/app.css", "js/outbox.js", "js/app.js", "js/htmx-2.0.11.min.js",
-               "icons/icon.svg", "icons/icon-192.png")
+SHELL_FILES = (
+    "css/app.css",
+    "js/outbox.js",
+    "js/app.js",
+    "js/htmx-2.0.11.min.js",
+    "icons/icon.svg",
+    "icons/icon-192.png",
+)
 
 
 def shell_urls() -> list[str]:
@@ -34,14 +40,27 @@ def manifest():
             "background_color": "#ffffff",
             "theme_color": "#0b5563",
             "icons": [
-                {"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192",
-                 "type": "image/png"},
-                {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512",
-                 "type": "image/png"},
-                {"src": url_for("static", filename="icons/maskable-512.png"), "sizes": "512x512",
-                 "type": "image/png", "purpose": "maskable"},
-                {"src": url_for("static", filename="icons/icon.svg"), "sizes": "any",
-                 "type": "image/svg+xml"},
+                {
+                    "src": url_for("static", filename="icons/icon-192.png"),
+                    "sizes": "192x192",
+                    "type": "image/png",
+                },
+                {
+                    "src": url_for("static", filename="icons/icon-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                },
+                {
+                    "src": url_for("static", filename="icons/maskable-512.png"),
+                    "sizes": "512x512",
+                    "type": "image/png",
+                    "purpose": "maskable",
+                },
+                {
+                    "src": url_for("static", filename="icons/icon.svg"),
+                    "sizes": "any",
+                    "type": "image/svg+xml",
+                },
             ],
         }
     )
@@ -54,9 +73,13 @@ def service_worker():
     """The worker's text changes whenever a shell file changes, so phones pick up new versions."""
     urls = shell_urls() + [url_for("pwa.offline")]
     version = hashlib.sha256("|".join(urls).encode()).hexdigest()[:12]
-    body = render_template("pwa/sw.js", urls=urls, version=version,
-                           offline_url=url_for("pwa.offline"),
-                           outbox_url=url_for("static", filename="js/outbox.js"))
+    body = render_template(
+        "pwa/sw.js",
+        urls=urls,
+        version=version,
+        offline_url=url_for("pwa.offline"),
+        outbox_url=url_for("static", filename="js/outbox.js"),
+    )
     response = make_response(body)
     response.mimetype = "text/javascript"
     response.headers["Cache-Control"] = "no-cache"
@@ -70,7 +93,6 @@ def offline():
     return render_template("pwa/offline.html", bare=True, shell=True)
 
 
-
 @bp.get("/outbox", endpoint="outbox")
 def outbox_page():
     """What waits on this phone: the script lists it from the phone's own store (nothing comes
@@ -80,6 +102,7 @@ def outbox_page():
 
 def _signed_in_json(view):
     """Signed-in JSON for the phone's scripts: 401 {"reason": "signin"}, never the sign-in page."""
+
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return outbox.refuse(401, "signin")
@@ -111,11 +134,25 @@ def offline_home():
     if current_user.role is Role.TRAINEE:
         kept = lessons.for_offline(current_user)
         if kept:
-            next_lesson = {"id": kept[0].id, "title": kept[0].title,
-                           "url": url_for("lessons.lesson", lesson_id=kept[0].id)}
-        saved = [{"id": lesson.id, "title": lesson.title,
-                  "url": url_for("lessons.offline_copy", lesson_id=lesson.id),
-                  "bytes": lessons.offline_bytes(lesson)} for lesson in kept]
+            next_lesson = {
+                "id": kept[0].id,
+                "title": kept[0].title,
+                "url": url_for("lessons.lesson", lesson_id=kept[0].id),
+            }
+        saved = [
+            {
+                "id": lesson.id,
+                "title": lesson.title,
+                "url": url_for("lessons.offline_copy", lesson_id=lesson.id),
+                "bytes": lessons.offline_bytes(lesson),
+            }
+            for lesson in kept
+        ]
         due = revision.left_today(current_user, utcnow())
-    return jsonify(user=current_user.id, name=(current_user.display_name.split() or [""])[0],
-                   next_lesson=next_lesson, reviews_due=due, saved_lessons=saved)
+    return jsonify(
+        user=current_user.id,
+        name=(current_user.display_name.split() or [""])[0],
+        next_lesson=next_lesson,
+        reviews_due=due,
+        saved_lessons=saved,
+    )

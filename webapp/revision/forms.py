@@ -10,13 +10,18 @@ from webapp.core.forms import Form
 class TargetForm(Form):
     daily_target = IntegerField(
         _l("Questions per day"),
-        validators=[InputRequired(message=_l("Enter a number.")),
-                    NumberRange(min=3, max=60, message=_l("Choose between %(min)s and %(max)s."))])
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(min=3, max=60, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+    )
 
 
 class ExamTimeForm(Form):
     minutes = IntegerField(
         _l("Mock exam time (minutes)"),
-        validators=[InputRequired(message=_l("Enter a number.")),
-                    NumberRange(min=10, max=120,
-                                message=_l("Choose between %(min)s and %(max)s."))])
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(min=10, max=120, message=_l("Choose between %(min)s and %(max)s.")),
+        ],
+    )

@@ -45,8 +45,9 @@ class ReviewLog(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     question_id: Mapped[str] = mapped_column(sa.ForeignKey("question.id"))
     mode: Mapped[str] = mapped_column(sa.String(10))  # review, practice, exam, live
     answer: Mapped[list] = mapped_column(sa.JSON)
@@ -61,8 +62,9 @@ class ReviewLog(db.Model):
 
 
 class RevisionSettings(db.Model):
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     daily_target: Mapped[int] = mapped_column(default=10)
     new_per_day: Mapped[int] = mapped_column(default=5)
     # Set by a teacher: extra time for the mock exam, as the real exam allows arrangements.
@@ -71,8 +73,9 @@ class RevisionSettings(db.Model):
 
 class MockExam(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     started_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     minutes: Mapped[int]

@@ -25,11 +25,16 @@ def _overview(form=None):
     counts = services.today(current_user, now)
     mastery = services.mastery([current_user.id], now)[current_user.id]
     return render_template(
-        "revision/overview.html", counts=counts,
+        "revision/overview.html",
+        counts=counts,
         form=form or TargetForm(daily_target=counts["target"]),
-        mastery=mastery, title=titles.title(mastery["title"]), exam_size=services.EXAM_SIZE,
-        exams=services.exam_history(current_user), exam_id=uuid.uuid4().hex,
-        passed=services.exam_passed)
+        mastery=mastery,
+        title=titles.title(mastery["title"]),
+        exam_size=services.EXAM_SIZE,
+        exams=services.exam_history(current_user),
+        exam_id=uuid.uuid4().hex,
+        passed=services.exam_passed,
+    )
 
 
 @bp.get("/revision")
@@ -49,18 +54,29 @@ def settings():
     return _overview(form)
 
 
-def _question_page(question, mode, next_url, log=None, counts=None, position=None, total=None,
-                   sent=None, back=None):
+def _question_page(
+    question, mode, next_url, log=None, counts=None, position=None, total=None, sent=None, back=None
+):
     """The question, answered (log) or not; sent is an answer that could not be graded, shown
     back as it was sent with what to fix."""
     htmx = request.headers.get("HX-Request")
     template = "revision/_card.html" if htmx else "revision/question.html"
-    return render_template(template, question=question, item=question.content if question else None,
-                           mode=mode, next_url=next_url, log=log, counts=counts,
-                           position=position, total=total, client_id=uuid.uuid4().hex,
-                           shown_at=int(time.time()), back=back or request.path,
-                           sent=sent and sent.to_dict(flat=False),
-                           clashes=grading.clashes(question.content, sent) if sent else [])
+    return render_template(
+        template,
+        question=question,
+        item=question.content if question else None,
+        mode=mode,
+        next_url=next_url,
+        log=log,
+        counts=counts,
+        position=position,
+        total=total,
+        client_id=uuid.uuid4().hex,
+        shown_at=int(time.time()),
+        back=back or request.path,
+        sent=sent and sent.to_dict(flat=False),
+        clashes=grading.clashes(question.content, sent) if sent else [],
+    )
 
 
 @bp.get("/revision/review")
@@ -70,8 +86,13 @@ def review():
     counts = services.today(current_user, now)
     last = services.log_for(current_user, request.args.get("last"))
     if last is not None:
-        return _question_page(services.get_question(last.question_id), "review",
-                              url_for("revision.review"), log=last, counts=counts)
+        return _question_page(
+            services.get_question(last.question_id),
+            "review",
+            url_for("revision.review"),
+            log=last,
+            counts=counts,
+        )
     question = services.next_review(current_user, now, counts, more="more" in request.args)
     return _question_page(question, "review", url_for("revision.review"), counts=counts)
 
@@ -82,8 +103,12 @@ def review_offline():
     """Today's questions on one page, for the phone to keep: answered offline, sent later."""
     now = utcnow()
     questions = services.offline_set(current_user, now, services.today(current_user, now))
-    return render_template("revision/offline.html", questions=questions,
-                           new_id=lambda: uuid.uuid4().hex, shown_at=int(time.time()))
+    return render_template(
+        "revision/offline.html",
+        questions=questions,
+        new_id=lambda: uuid.uuid4().hex,
+        shown_at=int(time.time()),
+    )
 
 
 @bp.get("/revision/practice/<scope>")
@@ -91,8 +116,9 @@ def review_offline():
 def start_practice(scope: str):
     """A new short set: its seed is in the address, so the set stays the same while answering."""
     services.in_scope(scope)
-    return redirect(url_for("revision.practice", scope=scope, seed=uuid.uuid4().hex[:8],
-                            position=0), 303)
+    return redirect(
+        url_for("revision.practice", scope=scope, seed=uuid.uuid4().hex[:8], position=0), 303
+    )
 
 
 @bp.get("/revision/practice/<scope>/<seed>/<int:position>")
@@ -102,11 +128,14 @@ def practice(scope: str, seed: str, position: int):
     if position >= len(ids):
         flash(_l("Practice set finished. Well done!"), "success")
         return redirect(url_for("revision.overview"), 303)
-    return _question_page(services.get_question(ids[position]), "practice",
-                          url_for("revision.practice", scope=scope, seed=seed,
-                                  position=position + 1),
-                          log=services.log_for(current_user, request.args.get("last")),
-                          position=position + 1, total=len(ids))
+    return _question_page(
+        services.get_question(ids[position]),
+        "practice",
+        url_for("revision.practice", scope=scope, seed=seed, position=position + 1),
+        log=services.log_for(current_user, request.args.get("last")),
+        position=position + 1,
+        total=len(ids),
+    )
 
 
 @bp.post("/revision/answer")
@@ -126,10 +155,16 @@ def answer():
     now = utcnow()
     shown = request.form.get("shown_at", type=int) or int(time.time())
     seconds = max(0, min(600, int(time.time()) - shown))
-    log = services.answer(current_user, question, given,
-                          sent_client_id(request.form.get("client_id"), ("live-",)), mode, seconds,
-                          bool(request.form.get("guessed")),
-                          services.plausible_time(request.form.get("answered_at"), now))
+    log = services.answer(
+        current_user,
+        question,
+        given,
+        sent_client_id(request.form.get("client_id"), ("live-",)),
+        mode,
+        seconds,
+        bool(request.form.get("guessed")),
+        services.plausible_time(request.form.get("answered_at"), now),
+    )
     outbox.feedback(correct=log.correct, expected=grading.expected(question.content))
     if request.headers.get("HX-Request"):
         return _question_page(question, mode, next_url, log=log)
@@ -150,13 +185,19 @@ def exam(exam_id: int):
     exam = services.exam_for(current_user, exam_id)
     questions = services.exam_questions(exam)
     if request.method == "POST" and exam.finished_at is None:
-        answers = {q.id: grading.answer_from_form(q.content, _prefixed(request.form, q.id))
-                   for q in questions}
+        answers = {
+            q.id: grading.answer_from_form(q.content, _prefixed(request.form, q.id))
+            for q in questions
+        }
         services.finish_exam(exam, answers, utcnow())
         return redirect(url_for("revision.exam", exam_id=exam.id), 303)
-    return render_template("revision/exam.html", exam=exam, questions=questions,
-                           deadline=services.exam_deadline(exam),
-                           passed=services.exam_passed(exam))
+    return render_template(
+        "revision/exam.html",
+        exam=exam,
+        questions=questions,
+        deadline=services.exam_deadline(exam),
+        passed=services.exam_passed(exam),
+    )
 
 
 def _prefixed(form, question_id: str):
@@ -164,8 +205,13 @@ def _prefixed(form, question_id: str):
     from werkzeug.datastructures import MultiDict
 
     prefix = f"{question_id}:"
-    return MultiDict([(key[len(prefix):], value) for key, value in form.items(multi=True)
-                      if key.startswith(prefix)])
+    return MultiDict(
+        [
+            (key[len(prefix) :], value)
+            for key, value in form.items(multi=True)
+            if key.startswith(prefix)
+        ]
+    )
 
 
 @bp.post("/revision/trainees/<int:trainee_id>/exam-time")
@@ -181,5 +227,7 @@ def exam_time(trainee_id: int):
     else:
         flash(form.minutes.errors[0], "error")
     group_id = request.form.get("group_id", type=int)
-    return redirect(url_for("accounts.group", group_id=group_id) if group_id
-                    else url_for("accounts.groups"), 303)
+    return redirect(
+        url_for("accounts.group", group_id=group_id) if group_id else url_for("accounts.groups"),
+        303,
+    )

@@ -33,8 +33,9 @@ def rating_for(correct: bool, seconds: float, guessed: bool, kind: str) -> Ratin
 
 def review(card: dict, rating: Rating, when: datetime, duration_ms: int | None = None) -> dict:
     """The card after this review (py-fsrs's review_card, on plain data)."""
-    updated, _log = SCHEDULER.review_card(Card.from_dict({**card, "card_id": 1}), rating, when,
-                                          duration_ms)
+    updated, _log = SCHEDULER.review_card(
+        Card.from_dict({**card, "card_id": 1}), rating, when, duration_ms
+    )
     return _plain(updated)
 
 

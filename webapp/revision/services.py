@@ -40,18 +40,29 @@ SCOPES = tuple(SCOPE_NAMES)
 def load_bank(questions: list[dict]) -> Counter:
     """Insert, update or retire questions by stable id; cards and history are kept. Idempotent."""
     existing = {q.id: q for q in db.session.scalars(sa.select(Question))}
-    wanted = {data["id"]: {"topic": data.get("topic"),
-                           "competency": data.get("competency"), "kind": data["type"],
-                           "difficulty": data["difficulty"], "content": data,
-                           "content_hash": content_hash(data)} for data in questions}
+    wanted = {
+        data["id"]: {
+            "topic": data.get("topic"),
+            "competency": data.get("competency"),
+            "kind": data["type"],
+            "difficulty": data["difficulty"],
+            "content": data,
+            "content_hash": content_hash(data),
+        }
+        for data in questions
+    }
     return sync_rows(Question, wanted, existing)
 
 
 def spoken_texts() -> list[tuple[str, str]]:
     """What every current bank question reads aloud (`flask audio build`)."""
-    return [text for question in db.session.scalars(
-        sa.select(Question).where(Question.retired.is_(False)).order_by(Question.id))
-        for text in spoken.question_texts(question.content)]
+    return [
+        text
+        for question in db.session.scalars(
+            sa.select(Question).where(Question.retired.is_(False)).order_by(Question.id)
+        )
+        for text in spoken.question_texts(question.content)
+    ]
 
 
 def get_question(question_id: str) -> Question:
@@ -80,10 +91,10 @@ def title_codes(user_ids: list[int]) -> dict[int, str]:
             sa.select(group_membership.c.user_id, Group.title)
             .join(Group, Group.id == group_membership.c.group_id)
             .where(group_membership.c.user_id.in_(user_ids))
-            .order_by(Group.starts_on, Group.id)):
+            .order_by(Group.starts_on, Group.id)
+        ):
             found[user_id] = code  # the latest start wins
     return found
-
 
 
 # --- settings and today's review ------------------------------------------------------------
@@ -91,14 +102,23 @@ def title_codes(user_ids: list[int]) -> dict[int, str]:
 
 def settings_for(user) -> RevisionSettings:
     return db.session.get(RevisionSettings, user.id) or RevisionSettings(
-        user_id=user.id, daily_target=10, new_per_day=5, exam_minutes=30)
+        user_id=user.id, daily_target=10, new_per_day=5, exam_minutes=30
+    )
 
 
 def exam_minutes(users) -> dict[int, int]:
     """Each user's mock-exam time where a teacher changed it (one query)."""
     ids = [user.id for user in users]
-    return {row.user_id: row.exam_minutes for row in db.session.scalars(
-        sa.select(RevisionSettings).where(RevisionSettings.user_id.in_(ids)))} if ids else {}
+    return (
+        {
+            row.user_id: row.exam_minutes
+            for row in db.session.scalars(
+                sa.select(RevisionSettings).where(RevisionSettings.user_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
 
 
 def save_settings(user, **values) -> None:
@@ -121,15 +141,31 @@ def today(user, now: datetime) -> dict:
     """Counts for the review screen: done today, due now, new cards still allowed today."""
     settings = settings_for(user)
     midnight = start_of_day(now)
-    done = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewLog).where(
-        ReviewLog.user_id == user.id, ReviewLog.mode == "review",
-        ReviewLog.reviewed_at >= midnight))
-    due = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(
-        ReviewCard.user_id == user.id, ReviewCard.due <= now))
-    new_today = db.session.scalar(sa.select(sa.func.count()).select_from(ReviewCard).where(
-        ReviewCard.user_id == user.id, ReviewCard.created_at >= midnight))
-    return {"done": done, "due": due, "target": settings.daily_target,
-            "new_left": max(0, settings.new_per_day - new_today)}
+    done = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ReviewLog)
+        .where(
+            ReviewLog.user_id == user.id,
+            ReviewLog.mode == "review",
+            ReviewLog.reviewed_at >= midnight,
+        )
+    )
+    due = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ReviewCard)
+        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
+    )
+    new_today = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ReviewCard)
+        .where(ReviewCard.user_id == user.id, ReviewCard.created_at >= midnight)
+    )
+    return {
+        "done": done,
+        "due": due,
+        "target": settings.daily_target,
+        "new_left": max(0, settings.new_per_day - new_today),
+    }
 
 
 def left_today(user, now: datetime) -> int:
@@ -143,9 +179,12 @@ def next_review(user, now: datetime, counts: dict, more: bool = False) -> Questi
     if counts["done"] >= counts["target"] and not more:
         return None
     due = db.session.scalar(
-        sa.select(Question).join(ReviewCard, ReviewCard.question_id == Question.id)
+        sa.select(Question)
+        .join(ReviewCard, ReviewCard.question_id == Question.id)
         .where(ReviewCard.user_id == user.id, ReviewCard.due <= now, Question.retired.is_(False))
-        .order_by(ReviewCard.due).limit(1))
+        .order_by(ReviewCard.due)
+        .limit(1)
+    )
     if due is not None or (counts["new_left"] == 0 and not more):
         return due
     return _new_question(user)
@@ -154,11 +193,19 @@ def next_review(user, now: datetime, counts: dict, more: bool = False) -> Questi
 def offline_set(user, now: datetime, counts: dict) -> list[Question]:
     """The questions today's review would ask, for answering without network."""
     wanted = max(0, counts["target"] - counts["done"])
-    due = list(db.session.scalars(
-        sa.select(Question).join(ReviewCard, ReviewCard.question_id == Question.id)
-        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now + timedelta(hours=12),
-               Question.retired.is_(False))
-        .order_by(ReviewCard.due).limit(wanted)))
+    due = list(
+        db.session.scalars(
+            sa.select(Question)
+            .join(ReviewCard, ReviewCard.question_id == Question.id)
+            .where(
+                ReviewCard.user_id == user.id,
+                ReviewCard.due <= now + timedelta(hours=12),
+                Question.retired.is_(False),
+            )
+            .order_by(ReviewCard.due)
+            .limit(wanted)
+        )
+    )
     fresh = _new_questions(user, min(counts["new_left"], wanted - len(due)))
     return due + fresh
 
@@ -172,22 +219,27 @@ def _new_questions(user, count: int) -> list[Question]:
     """Unseen questions, easy ones first, mixed across CCPs and topics in a stable order."""
     seen = sa.select(ReviewCard.question_id).where(ReviewCard.user_id == user.id)
     query = sa.select(Question.id, Question.difficulty).where(
-        Question.retired.is_(False), Question.id.not_in(seen))
+        Question.retired.is_(False), Question.id.not_in(seen)
+    )
     rows = db.session.execute(query).all()
     if not rows or count <= 0:
         return []
     shuffle = random.Random(user.id)
     order = {row.id: (row.difficulty, shuffle.random()) for row in sorted(rows)}
     chosen = sorted(order, key=order.get)[:count]
-    found = {q.id: q
-             for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))}
+    found = {
+        q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))
+    }
     return [found[qid] for qid in chosen]
 
 
 def practice_set(scope: str, seed: str) -> list[str]:
     """A short set of questions from one CCP or topic, the same for the same seed."""
-    ids = sorted(db.session.scalars(sa.select(Question.id).where(
-        in_scope(scope), Question.retired.is_(False))))
+    ids = sorted(
+        db.session.scalars(
+            sa.select(Question.id).where(in_scope(scope), Question.retired.is_(False))
+        )
+    )
     if not ids:
         abort(404)
     return random.Random(f"{scope}-{seed}").sample(ids, min(PRACTICE_SIZE, len(ids)))
@@ -203,8 +255,17 @@ def _card_dict(card: ReviewCard) -> dict:
     return data
 
 
-def answer(user, question: Question, given: list[str], client_id: str, mode: str,
-           seconds: float, guessed: bool, when: datetime, tries: int = 3) -> ReviewLog:
+def answer(
+    user,
+    question: Question,
+    given: list[str],
+    client_id: str,
+    mode: str,
+    seconds: float,
+    guessed: bool,
+    when: datetime,
+    tries: int = 3,
+) -> ReviewLog:
     """Grade, reschedule the card with FSRS and log the review, once per client id.
 
     Concurrent replays race to insert the log: the unique client id decides, the losers roll
@@ -215,20 +276,35 @@ def answer(user, question: Question, given: list[str], client_id: str, mode: str
     correct = grading.is_correct(question.content, given)
     rating = scheduler.rating_for(correct, seconds, guessed, question.kind)
     try:
-        card = db.session.scalar(sa.select(ReviewCard).where(
-            ReviewCard.user_id == user.id, ReviewCard.question_id == question.id))
+        card = db.session.scalar(
+            sa.select(ReviewCard).where(
+                ReviewCard.user_id == user.id, ReviewCard.question_id == question.id
+            )
+        )
         if card is None:
-            card = ReviewCard(user_id=user.id, question_id=question.id,
-                              **_columns(scheduler.new_card(when)))
+            card = ReviewCard(
+                user_id=user.id, question_id=question.id, **_columns(scheduler.new_card(when))
+            )
             db.session.add(card)
         before = _card_dict(card)
         after = scheduler.review(before, rating, when, int(seconds * 1000))
         for field, value in _columns(after).items():
             setattr(card, field, value)
-        log = ReviewLog(client_id=client_id, user_id=user.id, question_id=question.id, mode=mode,
-                        answer=given, correct=correct, guessed=guessed, rating=int(rating),
-                        duration_ms=int(seconds * 1000), reviewed_at=when, card_before=before,
-                        card_after=after, content_hash=question.content_hash)
+        log = ReviewLog(
+            client_id=client_id,
+            user_id=user.id,
+            question_id=question.id,
+            mode=mode,
+            answer=given,
+            correct=correct,
+            guessed=guessed,
+            rating=int(rating),
+            duration_ms=int(seconds * 1000),
+            reviewed_at=when,
+            card_before=before,
+            card_after=after,
+            content_hash=question.content_hash,
+        )
         db.session.add(log)
         db.session.commit()
     except sa.exc.IntegrityError:  # the same answer arrived twice at once
@@ -296,11 +372,13 @@ def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]
         result[user_id] = {
             "title": code,
             "scopes": {scope: [0, total] for scope, total in totals[code].items()},
-            "competencies": {name: [0, count] for name, count in competencies.items()}}
+            "competencies": {name: [0, count] for name, count in competencies.items()},
+        }
     rows = db.session.execute(
         sa.select(ReviewCard, Question.topic, Question.competency)
         .join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id.in_(user_ids), Question.retired.is_(False)))
+        .where(ReviewCard.user_id.in_(user_ids), Question.retired.is_(False))
+    )
     for card, topic, competency in rows:
         if scheduler.recall_probability(_card_dict(card), now) > scheduler.MASTERED:
             found = result[card.user_id]
@@ -341,16 +419,24 @@ def start_exam(user, client_id: str) -> MockExam:
     code = title_codes([user.id])[user.id]
     by_competency = defaultdict(list)
     for question_id, competency in db.session.execute(
-            sa.select(Question.id, Question.competency).where(Question.retired.is_(False))
-            .order_by(Question.id)):
+        sa.select(Question.id, Question.competency)
+        .where(Question.retired.is_(False))
+        .order_by(Question.id)
+    ):
         by_competency[competency].append(question_id)
     rng = random.Random(client_id)
     chosen = []
     for unit, count in titles.exam_plan(code, EXAM_SIZE):
         ids = [qid for competency in unit.competencies for qid in by_competency[competency]]
         chosen += rng.sample(ids, min(count, len(ids)))
-    exam = MockExam(user_id=user.id, client_id=client_id, minutes=settings_for(user).exam_minutes,
-                    question_ids=chosen, answers={}, title=code)
+    exam = MockExam(
+        user_id=user.id,
+        client_id=client_id,
+        minutes=settings_for(user).exam_minutes,
+        question_ids=chosen,
+        answers={},
+        title=code,
+    )
     db.session.add(exam)
     db.session.commit()
     return exam
@@ -364,8 +450,10 @@ def exam_for(user, exam_id: int) -> MockExam:
 
 
 def exam_questions(exam: MockExam) -> list[Question]:
-    found = {q.id: q for q in db.session.scalars(
-        sa.select(Question).where(Question.id.in_(exam.question_ids)))}
+    found = {
+        q.id: q
+        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(exam.question_ids)))
+    }
     return [found[qid] for qid in exam.question_ids if qid in found]
 
 
@@ -398,9 +486,14 @@ def exam_deadline(exam: MockExam) -> datetime:
 
 
 def exam_history(user) -> list[MockExam]:
-    return list(db.session.scalars(sa.select(MockExam).where(
-        MockExam.user_id == user.id, MockExam.finished_at.is_not(None))
-        .order_by(MockExam.finished_at.desc()).limit(10)))
+    return list(
+        db.session.scalars(
+            sa.select(MockExam)
+            .where(MockExam.user_id == user.id, MockExam.finished_at.is_not(None))
+            .order_by(MockExam.finished_at.desc())
+            .limit(10)
+        )
+    )
 
 
 def log_for(user, client_id: str | None) -> ReviewLog | None:
@@ -422,15 +515,16 @@ def safe_path(target: str | None, default: str) -> str:
 def exams_of(user_ids: list[int]) -> dict[int, list[MockExam]]:
     """Finished mock exams per user, newest first (one query)."""
     found: dict[int, list[MockExam]] = {user_id: [] for user_id in user_ids}
-    for exam in db.session.scalars(sa.select(MockExam).where(
-            MockExam.user_id.in_(user_ids), MockExam.finished_at.is_not(None))
-            .order_by(MockExam.finished_at.desc())):
+    for exam in db.session.scalars(
+        sa.select(MockExam)
+        .where(MockExam.user_id.in_(user_ids), MockExam.finished_at.is_not(None))
+        .order_by(MockExam.finished_at.desc())
+    ):
         found[exam.user_id].append(exam)
     return found
 
 
-def practised(user_ids: list[int], since: datetime,
-              title: str | None = None) -> dict[int, Counter]:
+def practised(user_ids: list[int], since: datetime, title: str | None = None) -> dict[int, Counter]:
     """How many questions of each CCP or topic each user answered since a date (one query)."""
     found: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
     # Everyone's title is `title` when given (a group's page), else each one's own (one query).
@@ -439,7 +533,8 @@ def practised(user_ids: list[int], since: datetime,
         sa.select(ReviewLog.user_id, Question.competency, Question.topic, sa.func.count())
         .join(Question, Question.id == ReviewLog.question_id)
         .where(ReviewLog.user_id.in_(user_ids), ReviewLog.reviewed_at >= since)
-        .group_by(ReviewLog.user_id, Question.competency, Question.topic)):
+        .group_by(ReviewLog.user_id, Question.competency, Question.topic)
+    ):
         for scope in _scopes_of(codes[user_id], competency, topic):
             found[user_id][scope] += count
     return found
@@ -451,21 +546,42 @@ def practised(user_ids: list[int], since: datetime,
 def export_for(user) -> dict:
     """A trainee's revision settings, answers and mock exams, as plain values (for "My data")."""
     settings = settings_for(user)
-    logs = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.user_id == user.id)
-                              .order_by(ReviewLog.reviewed_at))
+    logs = db.session.scalars(
+        sa.select(ReviewLog).where(ReviewLog.user_id == user.id).order_by(ReviewLog.reviewed_at)
+    )
     cards = db.session.scalar(sa.select(sa.func.count()).where(ReviewCard.user_id == user.id))
-    exams = db.session.scalars(sa.select(MockExam).where(MockExam.user_id == user.id)
-                               .order_by(MockExam.started_at))
+    exams = db.session.scalars(
+        sa.select(MockExam).where(MockExam.user_id == user.id).order_by(MockExam.started_at)
+    )
     return {
-        "settings": {"daily_target": settings.daily_target, "new_per_day": settings.new_per_day,
-                     "exam_minutes": settings.exam_minutes},
+        "settings": {
+            "daily_target": settings.daily_target,
+            "new_per_day": settings.new_per_day,
+            "exam_minutes": settings.exam_minutes,
+        },
         "cards": cards,
-        "answers": [{"question": log.question_id, "mode": log.mode, "answer": log.answer,
-                     "correct": log.correct, "at": log.reviewed_at.isoformat()} for log in logs],
-        "mock_exams": [{"started_at": e.started_at.isoformat(), "minutes": e.minutes,
-                        "finished_at": e.finished_at and e.finished_at.isoformat(),
-                        "score": e.score, "questions": len(e.question_ids),
-                        "title": e.title, "per_ccp": e.per_ccp} for e in exams],
+        "answers": [
+            {
+                "question": log.question_id,
+                "mode": log.mode,
+                "answer": log.answer,
+                "correct": log.correct,
+                "at": log.reviewed_at.isoformat(),
+            }
+            for log in logs
+        ],
+        "mock_exams": [
+            {
+                "started_at": e.started_at.isoformat(),
+                "minutes": e.minutes,
+                "finished_at": e.finished_at and e.finished_at.isoformat(),
+                "score": e.score,
+                "questions": len(e.question_ids),
+                "title": e.title,
+                "per_ccp": e.per_ccp,
+            }
+            for e in exams
+        ],
     }
 
 

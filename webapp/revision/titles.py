@@ -26,8 +26,18 @@ WELCOME = "Accueillir et servir les clients"
 CASHIER = "Encaisser les plateaux"
 DISHWASH = "Réaliser la plonge"
 CLEAN = "Nettoyer et entretenir les locaux et le matériel"
-COMPETENCIES = (PREPARE, ASSEMBLE, REHEAT, GRILL, CONTINUITY, RESTOCK, WELCOME, CASHIER, DISHWASH,
-                CLEAN)
+COMPETENCIES = (
+    PREPARE,
+    ASSEMBLE,
+    REHEAT,
+    GRILL,
+    CONTINUITY,
+    RESTOCK,
+    WELCOME,
+    CASHIER,
+    DISHWASH,
+    CLEAN,
+)
 
 
 @dataclass(frozen=True)
@@ -54,17 +64,29 @@ class Title:
         return next((unit for unit in self.units if competency in unit.competencies), None)
 
 
-AR = Title("AR", "Agent de restauration", "TP-00208", (
-    Unit("1", _l("CCP 1 · Starters and desserts"), (PREPARE, ASSEMBLE)),
-    Unit("2", _l("CCP 2 · Grills and reheating"), (REHEAT, GRILL, CONTINUITY)),
-    Unit("3", _l("CCP 3 · Self-service and customers"), (RESTOCK, WELCOME, CASHIER)),
-    Unit("4", _l("CCP 4 · Dishwashing and cleaning"), (DISHWASH, CLEAN)),
-))
-EPR = Title("EPR", "Employé polyvalent en restauration", "RNCP 38663", (
-    Unit("epr1", _l("EPR · Cooking and plating"), (PREPARE, ASSEMBLE, REHEAT, GRILL, CONTINUITY)),
-    Unit("epr2", _l("EPR · Serving customers"), (RESTOCK, WELCOME, CASHIER)),
-    Unit("epr3", _l("EPR · Cleaning and dishwashing"), (DISHWASH, CLEAN)),
-))
+AR = Title(
+    "AR",
+    "Agent de restauration",
+    "TP-00208",
+    (
+        Unit("1", _l("CCP 1 · Starters and desserts"), (PREPARE, ASSEMBLE)),
+        Unit("2", _l("CCP 2 · Grills and reheating"), (REHEAT, GRILL, CONTINUITY)),
+        Unit("3", _l("CCP 3 · Self-service and customers"), (RESTOCK, WELCOME, CASHIER)),
+        Unit("4", _l("CCP 4 · Dishwashing and cleaning"), (DISHWASH, CLEAN)),
+    ),
+)
+EPR = Title(
+    "EPR",
+    "Employé polyvalent en restauration",
+    "RNCP 38663",
+    (
+        Unit(
+            "epr1", _l("EPR · Cooking and plating"), (PREPARE, ASSEMBLE, REHEAT, GRILL, CONTINUITY)
+        ),
+        Unit("epr2", _l("EPR · Serving customers"), (RESTOCK, WELCOME, CASHIER)),
+        Unit("epr3", _l("EPR · Cleaning and dishwashing"), (DISHWASH, CLEAN)),
+    ),
+)
 TITLES = {title.code: title for title in (AR, EPR)}
 DEFAULT = AR.code  # groups that existed before the choice prepared AR
 UNITS = {unit.scope: unit for title in TITLES.values() for unit in title.units}
