@@ -137,6 +137,15 @@
     return button;
   }
   function changed(select) { select.dispatchEvent(new Event("change", { bubbles: true })); }
+  // A tile and its speaker move together: the line's own speaker link (a button cannot hold a
+  // link), so every line can be heard before it is placed, by the phone's voice or a recording.
+  function withSpeaker(button, speaker) {
+    var wrap = document.createElement("span");
+    wrap.className = "tapwrap";
+    wrap.append(button);
+    if (speaker) wrap.append(speaker.cloneNode(true));
+    return wrap;
+  }
 
   function orderTiles(lines) {
     var rows = Array.prototype.slice.call(lines.querySelectorAll(".match"));
@@ -157,35 +166,36 @@
     });
     var tiles = rows.map(function (row, index) {
       var button = tile(row.querySelector("label").textContent.trim(), "tap--line");
-      button.dataset.line = index;
+      var wrap = withSpeaker(button, row.querySelector(".speak"));
+      wrap.dataset.line = index;
       button.addEventListener("click", function () {
-        var holder = button.closest(".slot");
+        var holder = wrap.closest(".slot");
         if (holder) {  // placed: back to the pool, where it was
           selects[index].value = "";
-          putBack(button);
+          putBack(wrap);
         } else {  // to the first free place
           var free = holders.filter(function (h) { return !h.querySelector(".tap"); })[0];
           if (!free) return;
-          free.append(button);
+          free.append(wrap);
           selects[index].value = String(holders.indexOf(free) + 1);
         }
         changed(selects[index]);
         button.focus();
       });
-      return button;
+      return wrap;
     });
-    function putBack(button) {
-      var after = tiles.filter(function (t) { return t.parentNode === pool && +t.dataset.line > +button.dataset.line; })[0];
-      pool.insertBefore(button, after || null);
+    function putBack(wrap) {
+      var after = tiles.filter(function (t) { return t.parentNode === pool && +t.dataset.line > +wrap.dataset.line; })[0];
+      pool.insertBefore(wrap, after || null);
     }
     // What the selects already say (an answer shown again): a place taken twice keeps the first.
-    tiles.forEach(function (button, index) {
+    tiles.forEach(function (wrap, index) {
       var holder = holders[parseInt(selects[index].value, 10) - 1];
       if (holder && !holder.querySelector(".tap")) {
-        holder.append(button);
+        holder.append(wrap);
       } else {
         selects[index].value = "";
-        pool.append(button);
+        pool.append(wrap);
       }
     });
     board.append(slots, pool);
@@ -213,15 +223,17 @@
       var button = tile(row.querySelector("label").textContent.trim(), "tap--left");
       button.dataset.line = index;
       badge(button);
-      lefts.append(button);
+      lefts.append(withSpeaker(button, row.querySelector(".speak")));
       return button;
     });
+    var voices = {};  // the right-hand words' speakers, rendered hidden beside the selects
+    lines.querySelectorAll("[data-voice-for]").forEach(function (v) { voices[v.dataset.voiceFor] = v.querySelector(".speak"); });
     var rightTiles = Array.prototype.slice.call(selects[0].options).filter(function (o) { return o.value; })
       .map(function (option) {
         var button = tile(option.textContent.trim(), "tap--right");
         button.dataset.value = option.value;
         badge(button);
-        rights.append(button);
+        rights.append(withSpeaker(button, voices[option.value]));
         return button;
       });
     function partner(right) {  // the line a right-hand tile is paired with, or -1

@@ -64,6 +64,15 @@ def thumb_sized(section):
         assert box[0] >= 44 and box[1] >= 16, box
 
 
+def every_tile_has_its_speaker(section):
+    """Each tile can be heard before it is placed: a speaker beside it says the tile's words."""
+    said = section.locator(".tapwrap").evaluate_all(
+        "wraps => wraps.map(w => [w.querySelector('.tap__text').textContent,"
+        " w.querySelector('.speak') && w.querySelector('.speak').dataset.say])"
+    )
+    assert said and all(words == say for words, say in said), said
+
+
 @pytest.mark.parametrize("locale", ["fr-FR", "ar"])
 def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons, locale):
     trainee = make_user()
@@ -76,6 +85,9 @@ def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons, 
     order = page.locator("#ex-order")
     assert order.locator("select").first.is_hidden()  # the selects stay for the form, unseen
     thumb_sized(order)
+    every_tile_has_its_speaker(order)
+    order.locator(".pool .tapwrap .speak").first.click()  # heard, not placed
+    assert slots(order) == ["", "", ""]
     tap(order, "Je cuis")  # a slip: first place...
     assert slots(order) == ["Je cuis", "", ""]
     tap(order, "Je cuis")  # ...tapped again, back where it was
@@ -88,6 +100,8 @@ def test_order_and_match_by_tapping_are_graded_right(phone, make_user, lessons, 
 
     match = page.locator("#ex-match")
     thumb_sized(match)
+    every_tile_has_its_speaker(match)
+    assert match.locator(".tapwrap .speak").count() == 6  # both sides heard
     tap_match(match, [("couteau", "oven")])  # a wrong pair...
     tap(match, "oven")  # ...undone with a tap
     assert match.locator(".tap--paired").count() == 0
