@@ -273,7 +273,7 @@ def test_a_5000_digit_amount_in_a_csv_is_a_line_with_a_problem(client, trainee):
 # --- a GET never writes; recurring items are computed for display -----------------------------
 
 
-def recurring(client):
+def recurring(client, rent_day=31):
     client.post(
         "/budget/recurring",
         data={"amount": "900", "kind": "income", "category": "salary", "day_of_month": "5"},
@@ -284,7 +284,7 @@ def recurring(client):
             "amount": "400",
             "kind": "expense",
             "category": "rent",
-            "day_of_month": "31",
+            "day_of_month": str(rent_day),
             "note": "loyer",
         },
     )
@@ -316,16 +316,7 @@ def test_viewing_months_far_ahead_writes_nothing(client, trainee):
 def test_stopping_a_recurring_item_keeps_the_months_it_was_paid(client, trainee):
     # Due on the 1st: already paid this month whatever today's date (a rent due on the 31st
     # is not paid yet on the 1st, and stopping it then rightly keeps no line).
-    client.post(
-        "/budget/recurring",
-        data={
-            "amount": "400",
-            "kind": "expense",
-            "category": "rent",
-            "day_of_month": "1",
-            "note": "loyer",
-        },
-    )
+    recurring(client, rent_day=1)
     items = client.get("/budget/recurring").text
     assert "loyer" in items
     from webapp.budget.models import RecurringItem
