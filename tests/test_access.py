@@ -52,6 +52,8 @@ ACCESS = {
     "core.audio_file": ("GET", f"/audio/{'0' * 32}.opus", everyone(404)),
     # Recording a text on first use: signed-in people only, then off to the recording.
     "core.audio_say": ("GET", "/audio/say?lang=fr&text=Bonjour", signed_in(303)),
+    # A private figure recorded for one answer: signed-in people only; nothing to say, nothing made.
+    "core.audio_private": ("POST", "/audio/private", signed_in(404)),
     "accounts.login": ("GET", "/login", {**everyone(302), ANON: 200}),
     "accounts.logout": ("POST", "/logout", signed_in(303)),
     # Where a login card's QR leads: open to all (the token is checked on POST, throttled).

@@ -134,6 +134,26 @@ def test_an_interface_text_is_recorded_on_first_use_for_people_signed_in(
     assert client.get("/audio/say?lang=fr&text=%20").status_code == 404
 
 
+@needs_tools
+def test_a_private_figure_is_recorded_for_one_answer_and_never_kept(
+    app, client, make_user, login
+):
+    text = "Il vous reste 12,50 € par jour."
+    assert client.post("/audio/private", data={"text": text}).status_code in (302, 401)
+    login(make_user())
+    before = sorted(Path(app.config["AUDIO_DIR"]).glob("*"))
+    response = client.post("/audio/private", data={"text": text, "lang": "ar"})
+    assert response.status_code == 200
+    assert response.mimetype == "audio/ogg"
+    assert response.data[:4] == b"OggS" and len(response.data) > 1000
+    assert response.headers["Cache-Control"] == "no-store"  # no phone or proxy keeps it
+    # Nothing left where shared recordings live, under this text's name or any other.
+    assert sorted(Path(app.config["AUDIO_DIR"]).glob("*")) == before
+    assert client.get(f"/audio/{audio.key(text, 'ar')}.opus").status_code == 404
+    assert client.post("/audio/private", data={"text": "a" * 700}).status_code == 404
+    assert client.post("/audio/private", data={"text": " "}).status_code == 404
+
+
 def test_audio_build_records_the_loaded_content(app, loaded):
     assert audio.available(), "espeak-ng and opusenc are missing: run make voice"  # never skip
     result = app.test_cli_runner().invoke(args=["audio", "build", "--lesson", "test-cuisine"])

@@ -59,13 +59,6 @@
   }
   showSpeechControls();
   document.addEventListener("htmx:afterSwap", showSpeechControls);
-  // Private figures (amounts, a name) are read by the phone's own voice only: never recorded on
-  // the server nor put in an address. Their buttons show once the phone's voices are known.
-  function showVoiceOnly() {
-    document.querySelectorAll(".speak--voice-only").forEach(function (b) { b.hidden = !voiceFor(b.dataset.lang || "fr"); });
-  }
-  showVoiceOnly();
-  if (speech && speech.addEventListener) speech.addEventListener("voiceschanged", showVoiceOnly);
   var slow = document.querySelector("[data-speak-slow]");
   if (slow) {
     slow.checked = localStorage.getItem(SLOW) === "1";
@@ -84,21 +77,34 @@
     var lang = link.dataset.lang || "fr-FR", slower = localStorage.getItem(SLOW) === "1";
     var voice = voiceFor(lang);
     if (voice) {
-      var utterance = new SpeechSynthesisUtterance(link.dataset.say);
+      var utterance = new SpeechSynthesisUtterance(link.dataset.say || link.value);
       utterance.lang = lang;
       utterance.voice = voice;
       utterance.rate = slower ? 0.6 : 1;
       speech.speak(utterance);
       return;
     }
-    // No voice on this phone: the recording (saved with the offline copy of a lesson).
-    if (!link.href) return;  // a private figure: the phone's voice or nothing
-    player = new Audio(link.href);
+    // No voice on this phone: the recording (saved with the offline copy of a lesson), or for a
+    // private figure one made for this answer only, its words sent in the POST body.
+    if (link.form) {
+      var body = new FormData(link.form);
+      body.append("text", link.value);
+      link.classList.add("is-playing");
+      fetch(link.form.action, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw r; return r.blob(); })
+        .then(function (blob) { play(link, URL.createObjectURL(blob), slower); })
+        .catch(function () { link.classList.remove("is-playing"); });
+      return;
+    }
+    play(link, link.href, slower);
+  });
+  function play(link, url, slower) {
+    player = new Audio(url);
     player.defaultPlaybackRate = player.playbackRate = slower ? 0.75 : 1;
     link.classList.add("is-playing");
     player.addEventListener("ended", stop);
     player.play().catch(function () { link.classList.remove("is-playing"); });
-  });
+  }
 
   // --- Mock exam: the time left, counted down (the end time is written on the page anyway).
   document.querySelectorAll("[data-deadline]").forEach(function (el) {

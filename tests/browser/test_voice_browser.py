@@ -97,10 +97,18 @@ def test_home_budget_and_journal_read_aloud_in_the_interface_language(
     page.add_init_script(NO_VOICE)
     sign_in(page, trainee.username)
     page.goto("/budget")
-    # Amounts are private: read by the phone's own voice only, so with none they are not offered
-    # and never sent to be recorded.
-    private = page.locator(f".speak--voice-only[data-lang={locale}]")
-    assert private.count() >= 1 and not private.first.is_visible()
+    # Amounts are private: with no phone voice, recorded for this one answer from a POST (the
+    # words in its body, in no address) and played; no link to a shared recording carries them.
+    private = page.locator(f".speak--private[data-lang={locale}]").first
+    assert private.is_visible()
+    with page.expect_response(re.compile(r"/audio/private$")) as played:
+        private.click()
+    assert played.value.request.method == "POST"
+    assert played.value.header_value("content-type") == "audio/ogg"
+    assert played.value.header_value("cache-control") == "no-store"
+    assert 'name="text"' in (played.value.request.post_data or "")
+    assert page.url.endswith("/budget")  # played in place: the page stays
+    shot(page, f"voice-budget-{locale}")
     assert all(
         "€" not in (say or "")
         for say in page.eval_on_selector_all(

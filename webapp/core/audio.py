@@ -105,6 +105,14 @@ def record(text: str, lang: str, folder: Path) -> tuple[Path, bool]:
     return path, True
 
 
+def say_once(text: str, lang: str) -> bytes:
+    """The recording of a private text, made in a folder removed before this returns: its bytes
+    only, nothing left on disk for another request to find."""
+    with tempfile.TemporaryDirectory(prefix="say-") as folder:
+        path, _made = record(text, lang, Path(folder))
+        return path.read_bytes()
+
+
 @dataclass(frozen=True)
 class Built:
     """What a batch did: recordings wanted, made now, and the bytes of all of them."""

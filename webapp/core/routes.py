@@ -92,3 +92,18 @@ def audio_say():
         abort(404)
     audio.record(text, lang, current_app.config["AUDIO_DIR"])
     return redirect(url_for("core.audio_file", name=audio.key(text, lang)), 303)
+
+
+@bp.post("/audio/private")
+@login_required
+@limiter.limit("30 per minute")
+def audio_private():
+    """A private figure (an amount, a name) read aloud for a phone without a voice: recorded for
+    this answer only, in a folder of its own that is gone before the answer leaves. The words
+    travel in the POST body, so they are in no address or log, and nothing is kept or cached."""
+    text, lang = request.form.get("text", ""), request.form.get("lang", "fr")
+    if not audio.normalise(text) or len(text) > audio.MAX_CHARS or not audio.available():
+        abort(404)
+    response = current_app.response_class(audio.say_once(text, lang), mimetype="audio/ogg")
+    response.headers["Cache-Control"] = "no-store"
+    return response
