@@ -135,9 +135,7 @@ def test_an_interface_text_is_recorded_on_first_use_for_people_signed_in(
 
 
 @needs_tools
-def test_a_private_figure_is_recorded_for_one_answer_and_never_kept(
-    app, client, make_user, login
-):
+def test_a_private_figure_is_recorded_for_one_answer_and_never_kept(app, client, make_user, login):
     text = "Il vous reste 12,50 € par jour."
     assert client.post("/audio/private", data={"text": text}).status_code in (302, 401)
     login(make_user())
