@@ -67,7 +67,7 @@
   function stop() {
     if (speech) speech.cancel();
     if (player) { player.pause(); player = null; }
-    document.querySelectorAll(".speak.is-playing").forEach(function (b) { b.classList.remove("is-playing"); });
+    document.querySelectorAll(".is-playing").forEach(function (b) { b.classList.remove("is-playing"); });
   }
   document.addEventListener("click", function (event) {
     var link = event.target.closest(".speak");
@@ -97,6 +97,52 @@
       return;
     }
     play(link, link.href, slower);
+  });
+  // Press and hold a button or a tab to hear its label, in the interface language, without
+  // pressing it: for people who read little. The phone's voice when it has one; else a recording
+  // made for this answer only (a label may name a goal or a person, so it never goes in an
+  // address nor in the shared recordings). The hold swallows the tap that ends it.
+  var HOLD = "button, .btn, .bottom-nav a, input[type=submit], summary";
+  var holding = null, held = false;
+  function labelOf(el) {
+    return (el.getAttribute("aria-label") || el.value && el.matches("input") && el.value || el.textContent || "").replace(/\s+/g, " ").trim();
+  }
+  function sayLabel(el) {
+    var lang = document.documentElement.lang || "fr", text = labelOf(el);
+    if (!text) return;
+    stop();
+    var voice = voiceFor(lang);
+    if (voice) {
+      var utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = lang;
+      utterance.voice = voice;
+      speech.speak(utterance);
+      return;
+    }
+    var token = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+    var body = new FormData();
+    body.append("text", text);
+    body.append("lang", lang);
+    fetch("/audio/private", { method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": token || "" } })
+      .then(function (r) { if (!r.ok) throw r; return r.blob(); })
+      .then(function (blob) { play(el, URL.createObjectURL(blob), false); })
+      .catch(function () {});
+  }
+  document.addEventListener("pointerdown", function (event) {
+    var el = event.target.closest && event.target.closest(HOLD);
+    if (!el || el.closest(".speak")) return;
+    held = false;
+    clearTimeout(holding);
+    holding = setTimeout(function () { held = true; sayLabel(el); }, 600);
+  });
+  ["pointerup", "pointercancel", "scroll"].forEach(function (name) {
+    document.addEventListener(name, function () { clearTimeout(holding); }, true);
+  });
+  document.addEventListener("click", function (event) {
+    if (held) { held = false; event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+  document.addEventListener("contextmenu", function (event) {
+    if (held || (event.target.closest && event.target.closest(HOLD))) event.preventDefault();
   });
   function play(link, url, slower) {
     player = new Audio(url);

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tests.browser.test_journeys import audit, sign_in
-from tests.browser.test_lessons_browser import FIXTURES, wait_until
+from tests.browser.test_lessons_browser import FAKE_VOICE, FIXTURES, wait_until
 from webapp.core import audio
 from webapp.lessons import content, spoken
 
@@ -124,3 +124,51 @@ def test_home_budget_and_journal_read_aloud_in_the_interface_language(
         assert played.value.header_value("content-type") == "audio/ogg"
         audit(page)
         shot(page, f"voice-{name}-{locale}")
+
+
+def hold(page, locator):
+    """Press and hold, as a thumb does to hear a button, then lift."""
+    box = locator.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_timeout(900)  # longer than the app's 600 ms hold
+    page.mouse.up()
+
+
+def test_holding_a_button_reads_its_label_without_pressing_it(phone, make_user, shot):
+    trainee = make_user(locale="ar")
+    page = phone(locale="ar")
+    page.add_init_script(NO_VOICE)
+    sign_in(page, trainee.username)
+    page.goto("/")
+    assert page.locator(".hint.with-speak").is_visible()  # the home screen says how
+    save = page.locator("#quick-add button[type=submit], form button[type=submit]").first
+    label = " ".join(save.inner_text().split())
+    assert label
+    with page.expect_response(re.compile(r"/audio/private$")) as said:
+        hold(page, save)
+    assert said.value.status == 200
+    assert said.value.header_value("content-type") == "audio/ogg"
+    posted = said.value.request.post_data or ""
+    assert label in posted and 'name="lang"\r\n\r\nar' in posted
+    assert page.url.endswith("/")  # heard, not pressed: nothing was sent
+    shot(page, "hold-home-ar")
+    tab = page.locator(".bottom-nav a").nth(1)
+    with page.expect_response(re.compile(r"/audio/private$")):
+        hold(page, tab)
+    assert page.url.endswith("/")
+    tab.click()  # an ordinary tap still goes there
+    page.wait_for_url(re.compile(r"/(lessons|revision|budget|journal)"))
+
+
+def test_holding_a_tab_uses_the_phone_voice_when_it_has_one(phone, make_user):
+    trainee = make_user(locale="fr")
+    page = phone()
+    page.add_init_script(FAKE_VOICE)
+    sign_in(page, trainee.username)
+    page.goto("/budget")
+    tab = page.locator(".bottom-nav a").first
+    hold(page, tab)
+    spoken = page.evaluate("window.__spoken")
+    assert [text for text, _rate, _lang in spoken] == [" ".join(tab.inner_text().split())]
+    assert page.url.endswith("/budget")
