@@ -109,6 +109,15 @@ ACCESS = {
     ),
     "lessons.new": ("GET", "/lessons/new", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "lessons.edit": ("GET", "/lessons/app-by-teacher/edit", only({TEACHER: 200})),
+    # Reading one's lesson in one's own voice: its author only (see tests/test_own_voice.py).
+    "lessons.record": ("GET", "/lessons/app-by-teacher/voice", only({TEACHER: 200})),
+    "lessons.remove_recording": (
+        "POST",
+        "/lessons/app-by-teacher/voice/remove?words=0",
+        only({TEACHER: 303}),
+    ),
+    # A recording that does not exist; who hears one that does: tests/test_own_voice.py.
+    "lessons.own_voice": ("GET", f"/voice/{'0' * 64}.ogg", signed_in(404)),
     "revision.overview": ("GET", "/revision", only({TRAINEE: 200})),
     "revision.settings": ("POST", "/revision/settings?daily_target=12", only({TRAINEE: 303})),
     "revision.review": ("GET", "/revision/review", only({TRAINEE: 200})),

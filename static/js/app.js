@@ -75,7 +75,8 @@
     event.preventDefault();
     stop();
     var lang = link.dataset.lang || "fr-FR", slower = localStorage.getItem(SLOW) === "1";
-    var voice = voiceFor(lang);
+    // A teacher's own recording is played even where the phone has a voice: it is theirs.
+    var voice = !link.classList.contains("speak--own") && voiceFor(lang);
     if (voice) {
       var utterance = new SpeechSynthesisUtterance(link.dataset.say || link.value);
       utterance.lang = lang;
@@ -102,7 +103,7 @@
   // pressing it: for people who read little. The phone's voice when it has one; else a recording
   // made for this answer only (a label may name a goal or a person, so it never goes in an
   // address nor in the shared recordings). The hold swallows the tap that ends it.
-  var HOLD = "button, .btn, .bottom-nav a, input[type=submit], summary";
+  var HOLD = "button, .button, .bottom-nav a, input[type=submit], summary";
   var holding = null, held = false;
   function labelOf(el) {
     return (el.getAttribute("aria-label") || el.value && el.matches("input") && el.value || el.textContent || "").replace(/\s+/g, " ").trim();

@@ -8,6 +8,7 @@ the interface (figures, prompts) are recorded the first time someone asks to hea
 """
 
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -41,6 +42,12 @@ def voice_for(lang: str) -> str:
 def key(text: str, lang: str = "fr") -> str:
     """The recording's name: same text and voice, same name; anything else, another."""
     made_of = f"{SETTINGS}\n{voice_for(lang)}\n{normalise(text)}"
+    return hashlib.sha256(made_of.encode()).hexdigest()[:32]
+
+
+def words_key(text: str, lang: str = "fr") -> str:
+    """The words themselves, whatever voice says them: what a person's own recording reads."""
+    made_of = f"{(lang or 'fr').split('-')[0].lower()}\n{normalise(text)}"
     return hashlib.sha256(made_of.encode()).hexdigest()[:32]
 
 
@@ -111,6 +118,61 @@ def say_once(text: str, lang: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="say-") as folder:
         path, _made = record(text, lang, Path(folder))
         return path.read_bytes()
+
+
+class NotUsable(ValueError):
+    """A sent recording that cannot be played back: no sound in it, or too long."""
+
+
+MAX_SECONDS = 90  # longer than any text of a lesson read slowly
+OWN_BITRATE = 24_000  # a person's voice: a little more than espeak's, it has more in it
+
+
+@dataclass(frozen=True)
+class Transcoded:
+    data: bytes  # Ogg Opus, mono
+    seconds: float
+
+
+def transcode(sent: bytes) -> Transcoded:
+    """A recording from a phone or a browser (WebM, Ogg, MP4, WAV...) re-encoded to Ogg Opus,
+    mono: every phone plays it, it is a few KB a sentence, and nothing of the sender's file
+    (its metadata, its container) is kept. PyAV (FFmpeg's libraries) decodes what it gets, so a
+    file that is not sound fails here, whatever its name says."""
+    import av  # FFmpeg's libraries: loaded only by the rare request that needs them
+
+    rate = 48_000
+    output = io.BytesIO()
+    samples = 0
+    try:
+        with av.open(io.BytesIO(sent)) as source:
+            stream = next((s for s in source.streams if s.type == "audio"), None)
+            if stream is None:  # a picture, a video without sound, a document...
+                raise NotUsable("not sound")
+            with av.open(output, "w", format="ogg") as target:
+                encoder = target.add_stream("libopus", rate=rate, layout="mono")
+                encoder.bit_rate = OWN_BITRATE
+                to_mono = av.AudioResampler(format="s16", layout="mono", rate=rate)
+
+                # One frame at a time: a long file is refused as soon as it passes the limit.
+                def mono_frames():
+                    for frame in source.decode(stream):
+                        yield from to_mono.resample(frame)
+                    yield from to_mono.resample(None)  # what the resampler still holds
+                    yield None  # then the encoder's own
+
+                for frame in mono_frames():
+                    if frame is not None:
+                        samples += frame.samples
+                        if samples > MAX_SECONDS * rate:
+                            raise NotUsable("too long")
+                    for packet in encoder.encode(frame):
+                        target.mux(packet)
+    except (av.error.FFmpegError, UnicodeDecodeError, IndexError) as error:
+        raise NotUsable("not sound") from error
+    if samples < rate // 4:
+        raise NotUsable("no sound")
+    return Transcoded(output.getvalue(), round(samples / rate, 1))
 
 
 @dataclass(frozen=True)

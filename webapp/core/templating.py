@@ -1,7 +1,7 @@
 """Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
 
 import segno
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -53,6 +53,7 @@ def nav_items() -> list[dict]:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         audio_url=audio_url,
+        own_recording=own_recording,
         nav_items=nav_items,
         without_none=without_none,
         qr_svg=qr_svg,
@@ -70,6 +71,13 @@ def audio_url(text: str, lang: str = "fr") -> str:
     if audio.path_for(current_app.config["AUDIO_DIR"], name).exists():
         return url_for("core.audio_file", name=name)
     return url_for("core.audio_say", lang=lang.split("-")[0], text=audio.normalise(text))
+
+
+def own_recording(text: str, lang: str = "fr") -> str | None:
+    """The address of a person's own recording of these words, when the page being rendered has
+    one: a feature puts {words_key: url} in g.own_voice before rendering (lessons does)."""
+    own = g.get("own_voice")
+    return own.get(audio.words_key(text, lang)) if own else None
 
 
 def choices_shown(item: dict, who: str | None = None) -> list:

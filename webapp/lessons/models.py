@@ -63,3 +63,22 @@ class ExerciseAttempt(db.Model):
     content_hash: Mapped[str] = mapped_column(sa.String(64))  # the version answered
     answered_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     __table_args__ = (sa.Index("ix_attempt_user_lesson", "user_id", "lesson_id"),)
+
+
+class VoiceRecording(db.Model):
+    """A teacher's own voice reading one text of a lesson they wrote in the app: played instead
+    of the synthetic voice. Kept in the database (Ogg Opus, a few KB a sentence), so every
+    instance serves it; matched by the words it reads, so it follows the text through edits
+    and falls silent (the synthetic voice again) when the words change."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[str] = mapped_column(sa.ForeignKey("lesson.id", ondelete="CASCADE"))
+    words: Mapped[str] = mapped_column(sa.String(32))  # core.audio.words_key(text, lang)
+    sha: Mapped[str] = mapped_column(sa.String(64), index=True)  # of data: its address
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    seconds: Mapped[float]
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    __table_args__ = (sa.UniqueConstraint("lesson_id", "words"),)

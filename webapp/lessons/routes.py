@@ -3,15 +3,15 @@
 import uuid
 from dataclasses import dataclass
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading, outbox
-from webapp.lessons import bp, glossary, render, services
+from webapp.core import audio, grading, outbox
+from webapp.lessons import bp, glossary, render, services, voice
 from webapp.lessons.forms import STARTER, LessonForm
 from webapp.lessons.schema import MODULES
 
@@ -46,8 +46,17 @@ def _sent_back(item: dict, form) -> SentBack:
     return SentBack(item["id"], form.to_dict(flat=False), grading.clashes(item, form))
 
 
+def _own_voice(lesson) -> None:
+    """Speaker links of this lesson play its author's own recordings where there are some."""
+    g.own_voice = {
+        words: url_for("lessons.own_voice", sha=row.sha)
+        for words, row in voice.own_recordings(lesson).items()
+    }
+
+
 def _page(lesson, offline=False, status=200, sent_back: SentBack | None = None):
     """The lesson page; offline=True is the copy the phone keeps, with nothing personal in it."""
+    _own_voice(lesson)
     states = {} if offline else services.states(current_user, lesson)
     progress = None if offline else services.progress_of(current_user, lesson)
     following = services.following(lesson, current_user)
@@ -99,6 +108,7 @@ def answer(lesson_id: str, exercise_id: str):
         correct = services.record_answer(current_user, lesson, item, given, client_id)
         outbox.feedback(correct=correct, expected=grading.expected(item))
     if request.headers.get("HX-Request"):
+        _own_voice(lesson)
         state = services.states(current_user, lesson).get(item["id"], services.ExerciseState())
         return render_template(
             "lessons/_exercise.html",
@@ -142,6 +152,71 @@ def edit(lesson_id: str):
             )
         return redirect(url_for("lessons.lesson", lesson_id=lesson.id), 303)
     return render_template("lessons/edit.html", form=form, lesson=lesson)
+
+
+@bp.route("/lessons/<lesson_id>/voice", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def record(lesson_id: str):
+    """The author reads the texts of their lesson in their own voice: from the browser's
+    microphone (static/js/recorder.js) or, without JavaScript, a file from the phone's recorder."""
+    lesson = services.authored_lesson(current_user, lesson_id)
+    problem, words = None, request.form.get("words", "")
+    if request.method == "POST":
+        sent = request.files.get("recording")
+        data = sent.read() if sent else b""
+        try:
+            if not data:
+                raise audio.NotUsable("nothing sent")
+            voice.save(current_user, lesson.id, words=words, sent=data)
+        except audio.NotUsable as refused:
+            problem = VOICE_PROBLEMS.get(str(refused), VOICE_PROBLEMS["not sound"])
+        else:
+            flash(_l("Your recording is saved: trainees hear your voice."), "info")
+            return redirect(
+                url_for("lessons.record", lesson_id=lesson.id, _anchor=f"w-{words}"), 303
+            )
+    _own_voice(lesson)
+    response = make_response(
+        render_template(
+            "lessons/voice.html",
+            lesson=lesson,
+            lines=voice.lines(lesson),
+            problem=problem,
+            problem_words=words,
+        ),
+        422 if problem else 200,
+    )
+    # The one page that may use the microphone (every other page forbids it: core.security).
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(self), geolocation=()"
+    return response
+
+
+VOICE_PROBLEMS = {
+    "nothing sent": _l("Record or choose a recording first."),
+    "not sound": _l("This file is not a sound recording. Record again."),
+    "no sound": _l("This recording is silent or too short. Record again."),
+    "too long": _l("This recording is too long: at most 90 seconds."),
+}
+
+
+@bp.post("/lessons/<lesson_id>/voice/remove")
+@roles_required(Role.TEACHER)
+def remove_recording(lesson_id: str):
+    words = request.form.get("words", "")
+    voice.remove(current_user, lesson_id, words=words)
+    return redirect(url_for("lessons.record", lesson_id=lesson_id, _anchor=f"w-{words}"), 303)
+
+
+@bp.get("/voice/<sha>.ogg")
+@roles_required(*READERS)
+def own_voice(sha: str):
+    """A teacher's recording, for those who may read its lesson. Named by the hash of its
+    sound, so it never changes: the phone keeps it (privately) for a year."""
+    row = voice.playable(current_user, sha)
+    response = make_response(row.data)
+    response.mimetype = "audio/ogg"
+    response.headers["Cache-Control"] = f"private, max-age={365 * 24 * 3600}, immutable"
+    return response
 
 
 @bp.post("/lessons/<lesson_id>/publish")

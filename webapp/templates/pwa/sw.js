@@ -13,6 +13,9 @@ const SAVEABLE = /^\/(lessons\/[a-z0-9-]+|revision\/review)\/offline$/;
 // Recordings a saved page links to (read-aloud for phones without a voice): named by their
 // content's hash, so a saved one never goes stale.
 const RECORDING = /\/audio\/[0-9a-f]{32}\.opus/g;
+// A teacher's own voice on their lesson: named by its hash too, and kept with every copy (it
+// is played even where the phone has a voice).
+const OWN_VOICE = /\/voice\/[0-9a-f]{64}\.ogg/g;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -44,7 +47,7 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(withTimeout(fetch(request), WAIT).catch(() => offlineFallback(url)));
-  } else if (url.pathname.startsWith("/static/") || url.pathname.match(RECORDING)) {
+  } else if (url.pathname.startsWith("/static/") || url.pathname.match(RECORDING) || url.pathname.match(OWN_VOICE)) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   }
 });
@@ -62,7 +65,10 @@ self.addEventListener("message", (event) => {
       const page = await response.clone().text();
       bytes += new Blob([page]).size;
       await cache.put(path, response);
-      const recordings = event.data.recordings === false ? [] : page.match(RECORDING) || [];
+      const recordings = [
+        ...(event.data.recordings === false ? [] : page.match(RECORDING) || []),
+        ...(page.match(OWN_VOICE) || []),
+      ];
       for (const recording of new Set(recordings)) {
         const kept = await cache.match(recording);
         const sound = kept || await fetch(recording).catch(() => null);
