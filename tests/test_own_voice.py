@@ -190,3 +190,12 @@ def test_a_recording_falls_silent_when_its_words_change(own):
     )
     assert "speak--own" not in http.get(f"/lessons/{lesson.id}").text
     assert voice.lines(lesson)[0].recording is None
+
+
+def test_erasing_the_teacher_erases_their_voice(own):
+    from webapp.privacy.services import erase_user
+
+    lesson = own["lesson"]
+    send(own["http"], lesson.id, voice.lines(lesson)[0].words, tone(1.0))
+    erase_user(own["teacher"].id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(VoiceRecording)) == 0

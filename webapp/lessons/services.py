@@ -13,7 +13,7 @@ from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.lessons import spoken
-from webapp.lessons.models import ExerciseAttempt, Lesson, LessonProgress
+from webapp.lessons.models import ExerciseAttempt, Lesson, LessonProgress, VoiceRecording
 from webapp.lessons.schema import MODULES
 
 # Time between two answers counts as time spent, up to this (a phone left on the table doesn't).
@@ -498,9 +498,11 @@ def export_for(user) -> dict:
 
 
 def erase_user(user_id: int) -> None:
-    """Remove a trainee's progress and answers (no commit: the caller erases in one go)."""
+    """Remove a trainee's progress and answers, and a teacher's recordings of their voice (no
+    commit: the caller erases in one go)."""
     for model in (ExerciseAttempt, LessonProgress):
         db.session.execute(sa.delete(model).where(model.user_id == user_id))
+    db.session.execute(sa.delete(VoiceRecording).where(VoiceRecording.author_id == user_id))
 
 
 def completions(user_ids: list[int], since, until) -> list[tuple[int, object]]:
