@@ -46,7 +46,9 @@ def only(allowed: dict):
 # {trainee} a trainee in it.
 ACCESS = {
     "static": ("GET", "/static/css/app.css", everyone(200)),
-    "core.home": ("GET", "/", signed_in(200)),
+    "home.index": ("GET", "/", signed_in(200)),
+    # The budget's quick add from the home screen: trainees (nothing sent: shown again, 200).
+    "home.quick_add": ("POST", "/", only({TRAINEE: 200})),
     "core.healthz": ("GET", "/healthz", everyone(200)),
     # Recordings are public like static files (served in tests/test_audio.py); none made here.
     "core.audio_file": ("GET", f"/audio/{'0' * 32}.opus", everyone(404)),

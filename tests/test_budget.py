@@ -155,7 +155,7 @@ def add(client, amount="12,50", category="food", client_id="e1", day=None, kind=
 
 def test_quick_add_three_taps_from_home_and_replay_counts_once(client, trainee):
     home = client.get("/").text
-    assert 'action="/budget/entries?from=home"' in home and 'data-queue="budget"' in home
+    assert 'action="/" class="card stack quick-add"' in home and 'data-queue="budget"' in home
     for _ in range(3):
         assert add(client).status_code == 303
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 1

@@ -67,7 +67,7 @@ def test_not_found_is_friendly_and_translated(client):
 
 def test_unexpected_error_is_friendly_500(app, client, make_user, login, monkeypatch):
     login(make_user())
-    from webapp.core import routes
+    from webapp.home import routes
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret detail")

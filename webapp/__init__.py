@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         budget,
         core,
         dashboard,
+        home,
         journal,
         lessons,
         live,
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     app.register_blueprint(core.bp)
+    app.register_blueprint(home.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(lessons.bp)
     app.register_blueprint(revision.bp)

@@ -26,7 +26,7 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(target or "")
     if target and not parts.scheme and not parts.netloc and target.startswith("/"):
         return target
-    return url_for("core.home")
+    return url_for("home.index")
 
 
 def _throttled_message(until: int) -> str:
@@ -71,7 +71,7 @@ def _tell_about_account_actions(user) -> None:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm(username=request.args.get("u", ""))
     if form.validate_on_submit():
         attempt = services.sign_in(
@@ -125,7 +125,7 @@ def card_sign_in():
             auth.end_session()
         auth.start_session(attempt.user, remember=form.remember.data)
         _tell_about_account_actions(attempt.user)
-        response = redirect(url_for("core.home"), 303)
+        response = redirect(url_for("home.index"), 303)
         devices.remember(response, attempt.user.id)
         return response
     return render_template("accounts/card_sign_in.html", form=form)

@@ -1,5 +1,6 @@
 """Budget forms: amounts are read by money.parse_amount, with a clear message for each refusal."""
 
+import uuid
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,7 @@ from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from webapp.budget import money
+from webapp.budget import money, services
 from webapp.core.forms import Form, too_long
 
 AMOUNT_ERRORS = {
@@ -78,3 +79,25 @@ class CategoryForm(Form):
 class ImportForm(Form):
     file = FileField(_l("CSV file"))
     text = HiddenField()
+
+
+def with_categories(form, user, names=None) -> dict:
+    """Fill the category choices with this person's categories; returns them by key."""
+    names = names or services.categories(user)
+    form.category.choices = [_category_choice(key, c) for key, c in names.items()]
+    return names
+
+
+def _category_choice(key: str, category) -> SelectChoice:
+    """A long name is shortened where a closed select would cut it; its title keeps it whole."""
+    name, short = str(category.name), services.short_name(category.name)
+    return SelectChoice(
+        key, f"{category.picture} {short}", {"title": name} if short != name else {}
+    )
+
+
+def entry_form(user, names=None, **defaults) -> EntryForm:
+    """A quick-add form with its categories and a fresh client id (home screen and month)."""
+    form = EntryForm(client_id=uuid.uuid4().hex, **({"category": "food"} | defaults))
+    with_categories(form, user, names)
+    return form

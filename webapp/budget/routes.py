@@ -1,6 +1,5 @@
 """The month view, quick add (online or replayed offline), recurring items, CSV, sharing."""
 
-import uuid
 from datetime import date, timedelta
 from itertools import groupby
 
@@ -8,17 +7,21 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import bp, money, services
-from webapp.budget.forms import CategoryForm, EntryForm, ImportForm, RecurringForm
+from webapp.budget.forms import (
+    CategoryForm,
+    EntryForm,
+    ImportForm,
+    RecurringForm,
+    entry_form,
+    with_categories,
+)
 from webapp.core import outbox
 from webapp.core.dates import out_of_range, parse_day, plausible
-from webapp.core.records import sent_client_id
-from webapp.core.routes import home_page
 from webapp.core.spreadsheet import csv_response
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
@@ -37,35 +40,14 @@ IMPORT_ERRORS = {
 }
 
 
-def _with_categories(form, names=None):
-    names = names or services.categories(current_user)
-    form.category.choices = [_category_choice(key, c) for key, c in names.items()]
-    return names
-
-
-def _category_choice(key: str, category) -> SelectChoice:
-    """A long name is shortened where a closed select would cut it; its title keeps it whole."""
-    name, short = str(category.name), services.short_name(category.name)
-    return SelectChoice(
-        key, f"{category.picture} {short}", {"title": name} if short != name else {}
-    )
-
-
-def entry_form(names=None, **defaults) -> EntryForm:
-    """A quick-add form with its categories and a fresh client id (home screen and month)."""
-    form = EntryForm(client_id=uuid.uuid4().hex, **({"category": "food"} | defaults))
-    _with_categories(form, names)
-    return form
-
-
 def _month_page(month: date, form=None, status=200):
     today = local_today()
     items = services.recurring_items(current_user)
     entries = services.month_lines(current_user, month, items)  # nothing written on a GET
     names = services.categories(current_user)
-    form = form or entry_form(names)
+    form = form or entry_form(current_user, names)
     if form.category.choices is None:
-        _with_categories(form, names)
+        with_categories(form, current_user, names)
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = money.month_bounds(month)[1] + timedelta(days=1)
     return render_template(
@@ -95,23 +77,13 @@ def month(year: int | None = None, number: int | None = None):
 @outbox.write
 @roles_required(Role.TRAINEE)
 def add_entry():
-    form = entry_form()
+    form = entry_form(current_user)
     if form.validate_on_submit():
-        services.add_entry(
-            current_user,
-            sent_client_id(form.client_id.data, services.APP_IDS),
-            form.kind.data == "income",
-            form.amount.cents,
-            form.day.data,
-            form.category.data,
-            form.note.data or "",
-        )
+        services.add_from_form(current_user, form)
         flash(_l("Saved."), "success")
         return redirect(
             url_for("budget.month", year=form.day.data.year, number=form.day.data.month), 303
         )
-    if request.args.get("from") == "home":  # the quick add on the home screen: fixed there
-        return home_page(quick_add=form)
     return _month_page(local_today().replace(day=1), form, 200)
 
 
@@ -124,7 +96,7 @@ def edit_entry(entry_id: int):
         kind="income" if entry.income else "expense",
         amount=f"{entry.cents // 100},{entry.cents % 100:02d}",
     )
-    _with_categories(form)
+    with_categories(form, current_user)
     if form.validate_on_submit():
         entry.income, entry.cents = form.kind.data == "income", form.amount.cents
         entry.day, entry.category, entry.note = form.day.data, form.category.data, form.note.data
@@ -148,7 +120,7 @@ def delete_entry(entry_id: int):
 @roles_required(Role.TRAINEE)
 def recurring():
     form = RecurringForm()
-    names = _with_categories(form)
+    names = with_categories(form, current_user)
     if form.validate_on_submit():
         services.add_recurring(
             current_user,
@@ -165,7 +137,7 @@ def recurring():
 
 
 def _recurring_page(form, category_form, names=None):
-    names = _with_categories(form, names)
+    names = with_categories(form, current_user, names)
     return render_template(
         "budget/recurring.html",
         form=form,

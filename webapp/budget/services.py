@@ -16,7 +16,7 @@ from webapp.budget import money
 from webapp.budget.models import Entry, OwnCategory, RecurringItem, SharedMonth
 from webapp.core import text as clean_text
 from webapp.core.dates import plausible
-from webapp.core.records import already_sent, owned, save_once
+from webapp.core.records import already_sent, owned, save_once, sent_client_id
 from webapp.core.spreadsheet import read_cell
 from webapp.extensions import db
 
@@ -237,6 +237,19 @@ def category_history(user, category: str, until: date, months: int = 6) -> list[
 
 
 # --- entries --------------------------------------------------------------------------------
+
+
+def add_from_form(user, form) -> Entry:
+    """A checked quick-add form (home screen or month), recorded once per its client id."""
+    return add_entry(
+        user,
+        sent_client_id(form.client_id.data, APP_IDS),
+        form.kind.data == "income",
+        form.amount.cents,
+        form.day.data,
+        form.category.data,
+        form.note.data or "",
+    )
 
 
 def add_entry(

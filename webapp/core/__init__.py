@@ -1,4 +1,5 @@
-"""Shared core: home, health check, errors, security headers, request idempotency."""
+"""Shared core, the ground floor: it imports no feature. Health check, errors, security
+headers, request idempotency, read-aloud, dates and times, spreadsheets."""
 
 from flask import Blueprint
 

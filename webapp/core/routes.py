@@ -1,4 +1,4 @@
-"""Home screen, health check and the recorded read-aloud."""
+"""Health check and the recorded read-aloud."""
 
 import io
 
@@ -7,51 +7,17 @@ from flask import (
     current_app,
     jsonify,
     redirect,
-    render_template,
     request,
     send_file,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from webapp.core import audio, bp
 from webapp.core.database import check_database
 from webapp.extensions import limiter
 
 YEAR = 365 * 24 * 3600
-
-
-@bp.get("/")
-def home():
-    if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login"))
-    return home_page()
-
-
-def home_page(quick_add=None):
-    """The home screen; quick_add is the budget form sent back from it with what to fix, so a
-    refused quick add is fixed where it was typed (not on the budget page)."""
-    # Imported here: feature packages import the core, so the core imports them late.
-    from webapp.budget.routes import entry_form
-    from webapp.core.time import local_today
-    from webapp.dashboard import services as dashboard
-    from webapp.journal import services as journal
-    from webapp.lessons import services as lessons
-    from webapp.privacy import services as privacy
-
-    if current_user.is_staff:
-        return render_template("core/home.html")
-    next_lesson, lesson_progress = lessons.next_lesson(current_user)
-    return render_template(
-        "core/home.html",
-        next_lesson=next_lesson,
-        lesson_progress=lesson_progress,
-        form=quick_add or entry_form(),
-        quick_add_on_home=True,
-        reminders=journal.reminders(current_user, local_today()),
-        assigned=dashboard.for_trainee(current_user),
-        erasure_on=privacy.ended_group_notice(current_user, local_today()),
-    )
 
 
 @bp.get("/healthz")

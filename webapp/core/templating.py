@@ -12,7 +12,7 @@ from webapp.core.time import utcnow
 
 # (endpoint, icon, label, roles). Features add their areas here as they arrive.
 NAV_ITEMS = [
-    ("core.home", "home", _l("Home"), set(Role)),
+    ("home.index", "home", _l("Home"), set(Role)),
     ("dashboard.today", "calendar", _l("Today"), {Role.TEACHER}),
     ("lessons.index", "book", _l("Lessons"), {Role.TRAINEE, Role.TEACHER}),
     ("revision.overview", "quiz", _l("Revision"), {Role.TRAINEE}),

@@ -34,7 +34,7 @@ def manifest():
             "name": "Passerelle",
             "short_name": "Passerelle",
             "description": _("Lessons, revision, budget and goals, on your phone."),
-            "start_url": url_for("core.home"),
+            "start_url": url_for("home.index"),
             "scope": "/",
             "display": "standalone",
             "background_color": "#ffffff",

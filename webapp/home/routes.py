@@ -1,0 +1,55 @@
+"""The home page (GET /) and the quick add sent from it (POST /)."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role
+from webapp.budget import forms as budget_forms
+from webapp.budget import services as budget
+from webapp.core import outbox
+from webapp.core.time import local_today
+from webapp.dashboard import services as dashboard
+from webapp.home import bp
+from webapp.journal import services as journal
+from webapp.lessons import services as lessons
+from webapp.privacy import services as privacy
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return _page()
+
+
+@bp.post("/")
+@outbox.write
+@roles_required(Role.TRAINEE)
+def quick_add():
+    """The budget's quick add on the home screen: saved, or shown again here with what to fix."""
+    form = budget_forms.entry_form(current_user)
+    if form.validate_on_submit():
+        budget.add_from_form(current_user, form)
+        flash(_l("Saved."), "success")
+        return redirect(
+            url_for("budget.month", year=form.day.data.year, number=form.day.data.month), 303
+        )
+    return _page(quick_add=form)
+
+
+def _page(quick_add=None):
+    if current_user.is_staff:
+        return render_template("home/index.html")
+    next_lesson, lesson_progress = lessons.next_lesson(current_user)
+    return render_template(
+        "home/index.html",
+        next_lesson=next_lesson,
+        lesson_progress=lesson_progress,
+        form=quick_add or budget_forms.entry_form(current_user),
+        quick_add_on_home=True,
+        reminders=journal.reminders(current_user, local_today()),
+        assigned=dashboard.for_trainee(current_user),
+        erasure_on=privacy.ended_group_notice(current_user, local_today()),
+    )
