@@ -175,8 +175,8 @@ def csrf_from(html: str) -> str:
 @pytest.fixture(scope="session")
 def bank_sample():
     """Six questions of each CCP and two of each topic, from the real bank."""
+    from webapp.core import titles
     from webapp.lessons import content
-    from webapp.revision import titles
 
     questions, problems = content.read_bank()
     assert problems == []

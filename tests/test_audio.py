@@ -10,6 +10,7 @@ from tests.test_lessons import RIGHT
 from webapp.core import audio
 from webapp.extensions import db
 from webapp.lessons import content, spoken
+from webapp.revision import services as revision_services
 from webapp.revision.services import load_bank
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -75,7 +76,7 @@ def loaded(ctx):
 def built(app, loaded):
     lessons, questions = loaded
     texts = [text for lesson in lessons for text in spoken.lesson_texts(lesson)]
-    texts += [text for question in questions for text in spoken.question_texts(question)]
+    texts += [text for question in questions for text in revision_services.question_texts(question)]
     return audio.build(texts, app.config["AUDIO_DIR"])
 
 

@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from tests.test_revision import right_form
 from webapp.accounts.models import AuthSession, Role
 from webapp.budget.models import Entry
+from webapp.core import titles
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.journal.models import Goal, GoalStep, JournalEntry
 from webapp.lessons import content
 from webapp.lessons.models import ExerciseAttempt, LessonProgress
 from webapp.live.models import LiveAnswer, LiveSession
-from webapp.revision import titles
 from webapp.revision.models import Question, ReviewCard, ReviewLog
 
 LESSONS = Path(__file__).parent / "fixtures" / "lessons"

@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from tests.measure import count_queries
 from webapp.accounts.models import Role
-from webapp.core import grading
+from webapp.core import grading, titles
 from webapp.extensions import db
-from webapp.revision import services, titles
+from webapp.revision import services
 from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog
 
 

@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from webapp.accounts.models import Group, Role
+from webapp.core import titles
 from webapp.extensions import db
 from webapp.lessons import content
-from webapp.revision import services, titles
+from webapp.revision import services
 from webapp.revision.models import MockExam
 
 

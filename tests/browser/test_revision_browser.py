@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from tests.browser.test_journeys import audit, sign_in
 from tests.browser.test_lessons_browser import wait_until
 from tests.browser.test_thumbs_browser import tap_order
-from webapp.core import grading
+from webapp.core import grading, titles
 from webapp.extensions import db
-from webapp.revision import titles
 from webapp.revision.models import MockExam, Question, ReviewLog
 
 

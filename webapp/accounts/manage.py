@@ -12,9 +12,9 @@ from webapp.accounts import bp, services
 from webapp.accounts.auth import roles_required
 from webapp.accounts.forms import GroupForm, SiteForm, StaffForm, TraineesForm, names_from
 from webapp.accounts.models import Group, Role, Site, User
+from webapp.core import titles
 from webapp.extensions import db
 from webapp.privacy.services import audit_reads
-from webapp.revision import titles
 
 STAFF = (Role.TEACHER, Role.VOLUNTEER, Role.ADMIN)
 

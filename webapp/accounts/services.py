@@ -17,8 +17,7 @@ from webapp.accounts.models import Group, ResetCode, Role, Site, User, group_mem
 from webapp.core.models import ProcessedRequest
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
-from webapp.privacy.models import AuditEvent
-from webapp.privacy.services import audit
+from webapp.privacy.services import audit, events_about
 
 RESET_CODE_LIFETIME = timedelta(minutes=15)
 # A request id answers a double tap or an offline replay, not a replay a day later.
@@ -496,16 +495,6 @@ def take_notices(user: User) -> list[Notice]:
     if since is None:
         db.session.commit()
         return []
-    actor = sa.orm.aliased(User)
-    rows = db.session.execute(
-        sa.select(AuditEvent.action, AuditEvent.at, actor.display_name)
-        .outerjoin(actor, actor.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.subject_id == user.id,
-            AuditEvent.action.in_(NOTICE_ACTIONS),
-            AuditEvent.at > as_utc(since),
-        )
-        .order_by(AuditEvent.at)
-    ).all()
+    rows = events_about(user.id, NOTICE_ACTIONS, since)
     db.session.commit()
-    return [Notice(row.action, row.display_name or "", as_utc(row.at)) for row in rows]
+    return [Notice(action, actor_name, at) for action, actor_name, at in rows]

@@ -7,6 +7,7 @@ side chosen for each left-hand side, or the items in the order the learner put t
 import random
 import re
 import unicodedata
+from collections.abc import Iterator
 
 
 def fold(text: str, lenient: bool) -> str:
@@ -201,3 +202,17 @@ def form_key(item: dict) -> dict:
             for index, text in enumerate(shown)
         }
     return {"choice": expected(item)}
+
+
+def spoken_choices(item: dict) -> Iterator[str]:
+    """The answer texts shown with a speaker: choices, picture labels, lines to order or match."""
+    if item["type"] in ("single", "multiple"):
+        yield from item["choices"]
+    elif item["type"] == "picture":
+        yield from (choice["label"] for choice in item["choices"])
+    elif item["type"] == "order":
+        yield from item["items"]
+    elif item["type"] == "match":
+        for left, right in item["pairs"]:
+            yield left
+            yield right

@@ -13,8 +13,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from webapp.core import titles
 from webapp.core.forms import Form, too_long
-from webapp.revision import titles
 
 
 class Checkboxes(SelectMultipleField):

@@ -11,6 +11,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import services as budget
+from webapp.core import titles
 from webapp.core.dates import out_of_range, parse_day
 from webapp.core.records import sent_client_id
 from webapp.core.spreadsheet import csv_response
@@ -21,11 +22,9 @@ from webapp.dashboard.forms import AssignmentForm, HandledForm, SettingsForm, Wi
 from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
-from webapp.lessons.routes import MODULE_NAMES
 from webapp.live import services as live
 from webapp.privacy.services import audit, audit_read, audit_reads
 from webapp.revision import services as revision
-from webapp.revision import titles
 
 
 def _group_from_args(groups):
@@ -156,7 +155,7 @@ def grid(group_id: int):
 def _targets(group):
     choices = [
         SelectChoice(f"module:{key}", f"📚 {name}")
-        for key, name in MODULE_NAMES.items()
+        for key, name in lessons.MODULE_NAMES.items()
         if key != "app"
     ]
     # Only lessons this group's trainees may open (a co-teacher's lesson reaches only the groups
@@ -333,7 +332,7 @@ def impact_csv():
 def assignment_name(assignment) -> str:
     """A readable name: the module, the lesson's title, the CCP or topic, or "a mock exam"."""
     if assignment.kind == "module":
-        return str(MODULE_NAMES.get(assignment.target, assignment.target))
+        return str(lessons.MODULE_NAMES.get(assignment.target, assignment.target))
     if assignment.kind == "practice":
         return str(revision.SCOPE_NAMES.get(assignment.target, assignment.target))
     if assignment.kind == "exam":

@@ -1,14 +1,13 @@
 """Reading content files, checking them, counting them, and loading lessons into the database."""
 
-import hashlib
-import json
 import re
 from collections import Counter
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from webapp.core.time import utcnow
+from webapp.core import titles
+from webapp.core.content import content_hash, sync_rows
 from webapp.extensions import db
 from webapp.lessons import validity
 from webapp.lessons.models import Lesson
@@ -20,14 +19,9 @@ from webapp.lessons.schema import (
     read_yaml,
     source_ids,
 )
-from webapp.revision import titles
 
 CONTENT_DIR = Path(__file__).resolve().parent
 BANK_DIR = CONTENT_DIR / "bank"
-
-
-def content_hash(data) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def _relative(path: Path) -> str:
@@ -179,33 +173,3 @@ def load_lessons(lessons: list[dict]) -> Counter:
         for lesson in db.session.scalars(sa.select(Lesson).where(Lesson.module != "app"))
     }
     return sync_rows(Lesson, {data["id"]: _lesson_row_values(data) for data in lessons}, existing)
-
-
-def sync_rows(model, wanted: dict[str, dict], existing: dict) -> Counter:
-    """Make content rows match the files: add, update what changed (hash or position), retire
-    what is gone. Rows are never deleted: progress and history point at their stable ids."""
-    counts = Counter()
-    for row_id, values in wanted.items():
-        row = existing.pop(row_id, None)
-        if row is None:
-            db.session.add(model(id=row_id, **values))
-            counts["added"] += 1
-        elif row.retired or any(
-            getattr(row, key) != values[key]
-            for key in ("content_hash", "position")
-            if key in values
-        ):
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.retired = False
-            if hasattr(row, "updated_at"):
-                row.updated_at = utcnow()
-            counts["updated"] += 1
-        else:
-            counts["unchanged"] += 1
-    for row in existing.values():
-        if not row.retired:
-            row.retired = True
-            counts["retired"] += 1
-    db.session.commit()
-    return counts

@@ -229,17 +229,6 @@ def publish(lesson_id: str):
     return redirect(url_for("lessons.index", _anchor=f"lesson-{lesson_id}"), 303)
 
 
-MODULE_NAMES = {
-    "lire": _l("First steps in reading"),
-    "fle-a1": _l("French, level A1"),
-    "fle-a2": _l("French, level A2"),
-    "calcul": _l("Numbers and measures"),
-    "numerique": _l("Phone and internet"),
-    "travail": _l("Working together"),
-    "securite": _l("Hygiene and safety"),
-    "vie": _l("Daily life"),
-    "app": _l("From your teachers"),
-}
 bp.add_app_template_global(render.to_html, "lesson_html")
 bp.add_app_template_global(render.to_speech, "lesson_speech")
 bp.add_app_template_global(glossary.for_card, "trade_glossary")
@@ -248,4 +237,4 @@ bp.add_app_template_global(grading.expected, "expected")
 bp.add_app_template_global(grading.form_values, "form_values")
 bp.add_app_template_global(grading.gives_away, "gives_away")
 bp.add_app_template_global(grading.is_correct, "is_correct")
-bp.add_app_template_global(MODULE_NAMES, "module_names")
+bp.add_app_template_global(services.MODULE_NAMES, "module_names")

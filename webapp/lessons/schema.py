@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from webapp.revision.titles import COMPETENCIES
+from webapp.core.titles import COMPETENCIES
 
 THEMES = (
     "rights",

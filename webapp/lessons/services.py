@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Role, group_membership
 from webapp.core import audio, grading
@@ -29,6 +30,20 @@ class ExerciseState:
     correct: bool = False  # the last attempt was right
     first_correct: bool = False
     last_answer: list = field(default_factory=list)
+
+
+# The modules by name, as trainees and teachers read them (the dashboard names assignments so).
+MODULE_NAMES = {
+    "lire": _l("First steps in reading"),
+    "fle-a1": _l("French, level A1"),
+    "fle-a2": _l("French, level A2"),
+    "calcul": _l("Numbers and measures"),
+    "numerique": _l("Phone and internet"),
+    "travail": _l("Working together"),
+    "securite": _l("Hygiene and safety"),
+    "vie": _l("Daily life"),
+    "app": _l("From your teachers"),
+}
 
 
 def _ordered(lessons):
@@ -341,7 +356,7 @@ def progress_of(user, lesson: Lesson) -> LessonProgress | None:
 
 def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = None) -> Lesson:
     """Store a lesson a teacher wrote; its id gets an "app-" prefix so it never meets a file's."""
-    from webapp.lessons.content import content_hash
+    from webapp.core.content import content_hash
 
     body = dict(data)
     if lesson is None:

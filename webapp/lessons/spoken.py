@@ -2,11 +2,13 @@
 bank question says, so `flask audio build` records them all before anyone taps.
 
 It must name exactly what the templates pass to `speak()`; tests/test_audio.py renders a lesson
-and checks every speaker link points at a recording made from this list.
+and checks every speaker link points at a recording made from this list. (A bank question's
+texts: revision.services.question_texts.)
 """
 
 from collections.abc import Iterator
 
+from webapp.core import grading
 from webapp.lessons.render import to_speech
 
 # Translations under the French are read in the reader's language.
@@ -17,20 +19,6 @@ def _translations(tr) -> Iterator[tuple[str, str]]:
     for lang in READER_LANGS:
         if tr and tr.get(lang):
             yield tr[lang], lang
-
-
-def _choices(item: dict) -> Iterator[str]:
-    """The answer texts shown with a speaker: choices, picture labels, lines to order or match."""
-    if item["type"] in ("single", "multiple"):
-        yield from item["choices"]
-    elif item["type"] == "picture":
-        yield from (choice["label"] for choice in item["choices"])
-    elif item["type"] == "order":
-        yield from item["items"]
-    elif item["type"] == "match":
-        for left, right in item["pairs"]:
-            yield left
-            yield right
 
 
 def lesson_texts(content: dict) -> list[tuple[str, str]]:
@@ -50,14 +38,5 @@ def lesson_texts(content: dict) -> list[tuple[str, str]]:
         ]
         if item.get("say"):
             texts.append((item["say"], "fr"))
-        texts += [(text, "fr") for text in _choices(item)]
+        texts += [(text, "fr") for text in grading.spoken_choices(item)]
     return texts
-
-
-def question_texts(question: dict) -> list[tuple[str, str]]:
-    """Everything a bank question can read aloud (revision, mock exam, live quiz): all French."""
-    return [
-        (question["question"], "fr"),
-        (question["explanation"], "fr"),
-        *((text, "fr") for text in _choices(question)),
-    ]

@@ -18,13 +18,30 @@ from flask_babel import lazy_gettext as _l
 from webapp.accounts import throttle
 from webapp.accounts.models import AuthSession, Group, ResetCode, Role, User, group_membership
 from webapp.core.models import ProcessedRequest
-from webapp.core.time import utcnow
+from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.privacy.models import AuditEvent, ErasureRequest
 
 PARIS = ZoneInfo("Europe/Paris")
 
 # --- writing the audit trail ----------------------------------------------------------------
+
+
+def events_about(subject_id: int, actions, since: datetime) -> list[tuple[str, str, datetime]]:
+    """(action, actor's name, when) of these actions done to this person after since, oldest
+    first (one query): what accounts tells a trainee about their account."""
+    actor = sa.orm.aliased(User)
+    rows = db.session.execute(
+        sa.select(AuditEvent.action, AuditEvent.at, actor.display_name)
+        .outerjoin(actor, actor.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.subject_id == subject_id,
+            AuditEvent.action.in_(actions),
+            AuditEvent.at > as_utc(since),
+        )
+        .order_by(AuditEvent.at)
+    ).all()
+    return [(row.action, row.display_name or "", as_utc(row.at)) for row in rows]
 
 
 def audit(actor, action: str, subject=None, detail: str = "") -> None:

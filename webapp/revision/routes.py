@@ -10,11 +10,11 @@ from flask_login import current_user
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading, outbox
+from webapp.core import grading, outbox, titles
 from webapp.core.records import sent_client_id
 from webapp.core.time import utcnow
 from webapp.privacy.services import audit
-from webapp.revision import bp, services, titles
+from webapp.revision import bp, services
 from webapp.revision.forms import ExamTimeForm, TargetForm
 
 bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")

@@ -10,13 +10,12 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Group, group_membership
-from webapp.core import grading
+from webapp.core import grading, titles
+from webapp.core.content import content_hash, sync_rows
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
-from webapp.lessons import spoken
-from webapp.lessons.content import content_hash, sync_rows
-from webapp.revision import scheduler, titles
+from webapp.revision import scheduler
 from webapp.revision.models import MockExam, Question, ReviewCard, ReviewLog, RevisionSettings
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,6 +53,15 @@ def load_bank(questions: list[dict]) -> Counter:
     return sync_rows(Question, wanted, existing)
 
 
+def question_texts(question: dict) -> list[tuple[str, str]]:
+    """Everything a bank question can read aloud (revision, mock exam, live quiz): all French."""
+    return [
+        (question["question"], "fr"),
+        (question["explanation"], "fr"),
+        *((text, "fr") for text in grading.spoken_choices(question)),
+    ]
+
+
 def spoken_texts() -> list[tuple[str, str]]:
     """What every current bank question reads aloud (`flask audio build`)."""
     return [
@@ -61,7 +69,7 @@ def spoken_texts() -> list[tuple[str, str]]:
         for question in db.session.scalars(
             sa.select(Question).where(Question.retired.is_(False)).order_by(Question.id)
         )
-        for text in spoken.question_texts(question.content)
+        for text in question_texts(question.content)
     ]
 
 

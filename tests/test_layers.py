@@ -1,0 +1,107 @@
+"""The layers hold (ARCHITECTURE.md): the core imports no feature, and a feature reads another
+only through the modules listed here, its services above all. A new edge fails this test until
+it is added to the table on purpose, with its reason; an edge that is no longer used fails too,
+so the table stays the truth."""
+
+import ast
+from pathlib import Path
+
+WEBAPP = Path(__file__).parents[1] / "webapp"
+FEATURES = sorted(
+    path.name
+    for path in WEBAPP.iterdir()
+    if (path / "__init__.py").exists() and path.name not in ("core", "migrations")
+)
+
+# Accounts is the floor every feature stands on: who is signed in, roles, groups.
+ACCOUNTS = {"auth", "models", "services"}
+# (importer, imported): the modules of `imported` that `importer` may use.
+ALLOWED = {
+    **{(feature, "accounts"): ACCOUNTS for feature in FEATURES if feature != "accounts"},
+    ("privacy", "accounts"): ACCOUNTS | {"throttle"},  # erasure forgets sign-in counts
+    # The home screen gathers each feature's card, and takes the budget's quick add.
+    ("home", "budget"): {"forms", "services"},
+    ("home", "dashboard"): {"services"},
+    ("home", "journal"): {"services"},
+    ("home", "lessons"): {"services"},
+    ("home", "privacy"): {"services"},
+    # Reads of personal data are audited; erasure and export ask each feature.
+    ("accounts", "privacy"): {"services"},
+    ("budget", "privacy"): {"services"},
+    ("dashboard", "privacy"): {"services"},
+    ("journal", "privacy"): {"services"},
+    ("live", "privacy"): {"services"},
+    ("revision", "privacy"): {"services"},
+    ("privacy", "budget"): {"services"},
+    ("privacy", "journal"): {"services"},
+    ("privacy", "lessons"): {"services"},
+    ("privacy", "live"): {"services"},
+    ("privacy", "revision"): {"services"},
+    # A group's exam length; the teacher's screens read every feature's figures.
+    ("accounts", "revision"): {"services"},
+    ("dashboard", "budget"): {"services"},
+    ("dashboard", "journal"): {"services"},
+    ("dashboard", "lessons"): {"services"},
+    ("dashboard", "live"): {"services"},
+    ("dashboard", "revision"): {"services"},
+    # The bank's command loads questions the lessons' content module reads and checks.
+    ("lessons", "revision"): {"services"},
+    # The offline copies of lessons and of today's questions.
+    ("pwa", "lessons"): {"services"},
+    ("pwa", "revision"): {"services"},
+    # Live answers feed revision. Its models are still read directly: to go through services.
+    ("live", "revision"): {"models", "services"},
+}
+
+
+def imports(path: Path) -> set[tuple[str, str]]:
+    """(package, module) of every `webapp.<package>.<module>` this file imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("webapp."):
+            parts = node.module.split(".")
+            if len(parts) > 2:
+                found.add((parts[1], parts[2]))
+            else:  # from webapp.budget import services, forms
+                found.update((parts[1], alias.name) for alias in node.names)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "webapp" and len(parts) > 2:
+                    found.add((parts[1], parts[2]))
+    return found
+
+
+def edges() -> dict[tuple[str, str], set[str]]:
+    used: dict[tuple[str, str], set[str]] = {}
+    for package in ["core", *FEATURES]:
+        for path in (WEBAPP / package).rglob("*.py"):
+            for target, module in imports(path):
+                if target != package and target in ["core", *FEATURES]:
+                    used.setdefault((package, target), set()).add(module)
+    return used
+
+
+def test_the_core_imports_no_feature():
+    assert {target for (source, target) in edges() if source == "core"} <= {"core"}
+
+
+def test_features_read_each_other_only_through_the_allowed_modules():
+    used = edges()
+    forbidden = {
+        f"{source} -> {target}.{module}"
+        for (source, target), modules in used.items()
+        if target != "core"
+        for module in modules - ALLOWED.get((source, target), set()) - {"bp"}
+    }
+    assert forbidden == set(), "add the edge to ALLOWED with its reason, or go through services"
+
+
+def test_the_table_lists_no_edge_that_is_gone():
+    used = edges()
+    stale = {
+        f"{source} -> {target}"
+        for (source, target), modules in ALLOWED.items()
+        if target != "accounts" and not used.get((source, target))
+    }
+    assert stale == set()
