@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.measure import count_queries, wire_size
 from tests.test_live import _member, player
 from tests.test_revision import right_form, wrong_form
 from webapp.accounts.models import Role
@@ -475,3 +476,31 @@ def test_results_real_names_only_for_teachers_of_the_group_now(app, login, staff
     trainee_phone = app.test_client()
     login(staff["trainee"], http=trainee_phone)
     assert trainee_phone.get(f"/live/{live.code}/results.csv").status_code == 404
+
+
+def test_room_pages_stay_small_and_cheap_whatever_the_room(app, login, staff, bank):
+    host, live = open_room(
+        app, login, staff["volunteer"], staff["group"], kinds=("single", "order")
+    )
+    room = {**staff}
+    members = [staff["trainee"]] + [_member(room, name=f"M{n}") for n in range(11)]
+    phones = [player(app, live, f"Nick{n}", login, user) for n, user in enumerate(members)]
+    seen = {}
+    for step in range(7):  # question, reveal, scores, question, reveal, scores, end
+        post(host, live)
+        live = fresh(live)
+        if live.phase == "question":
+            question = db.session.get(Question, live.question_ids[live.current])
+            for phone in phones[::2]:
+                form = {**right_form(question), "index": live.current}
+                phone.post(f"/live/{live.code}/answer", data=form)
+        for who, client, url in (
+            ("host", host, f"/live/{live.code}/host"),
+            ("phone", phones[-1], f"/live/{live.code}/play"),
+        ):
+            with count_queries() as statements:
+                size = wire_size(client, url)
+            seen[(who, live.state, step)] = (size, len(statements))
+    for (who, state, _step), (size, queries) in seen.items():
+        assert size < 14_000, (who, state, size)
+        assert queries <= 10, (who, state, queries)
