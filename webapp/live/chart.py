@@ -76,7 +76,7 @@ def bars(rows: list[Row], width: int = 1000, font: int = 30) -> Chart:
     length in proportion to the largest count, and the count after it. An empty bar keeps a
     thin stub, so "nobody" is seen as a bar of nothing rather than a missing line."""
     bar_height = round(font * 1.2)
-    gap = round(font * 0.6)
+    gap = round(font * 0.5)
     count_room = round(font * 2.6)  # "999" after the longest bar
     most = max([row.count for row in rows] + [1])
     # About 0.55 em per character in a sans-serif face: labels longer than the line are cut.

@@ -174,7 +174,7 @@ def _host_context(live) -> dict:
         "answered": answered,
         "right": right,
         "players": everyone,
-        "chart": _chart(live, question, counts, answered, right, 1000, 30)
+        "chart": _chart(live, question, counts, answered, right, 1000, 24)
         if question and state == "reveal"
         else None,
         "top": services.top_lines(live) if state == "scores" else [],
