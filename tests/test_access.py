@@ -144,6 +144,13 @@ ACCESS = {
         only({TEACHER: 303, VOLUNTEER: 303}),
     ),
     "live.results": ("GET", "/live/{live}/results", only({TEACHER: 200, VOLUNTEER: 200})),
+    "live.results_csv": ("GET", "/live/{live}/results.csv", only({TEACHER: 200, VOLUNTEER: 200})),
+    "live.timer": (
+        "POST",
+        "/live/{live}/timer?version=0&action=pause",
+        only({TEACHER: 303, VOLUNTEER: 303}),
+    ),
+    "live.review": ("POST", "/live/{live}/review", only({TEACHER: 303, VOLUNTEER: 303})),
     "live.join": ("GET", "/join", everyone(200)),
     # A group's session: its members may join; the host and others are not players.
     "live.join_code": (

@@ -165,6 +165,52 @@
     setInterval(tick, 1000);
   });
 
+  // --- Live quiz: the seconds left, counted down from the server's figure (not the phone's
+  // clock, which may be off); the poll brings the reveal once the server says time is up.
+  var timers = [];
+  function startTimers(root) {
+    (root || document).querySelectorAll("[data-left]").forEach(function (el) {
+      if (el.dataset.ticking || el.dataset.paused) return;
+      el.dataset.ticking = "1";
+      var end = Date.now() + parseInt(el.dataset.left, 10) * 1000, out = el.querySelector("[data-seconds]");
+      timers.push(function () {
+        var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+        if (out) out.textContent = Math.floor(left / 60) + ":" + ("0" + (left % 60)).slice(-2);
+        el.classList.toggle("timer--low", left <= 5);
+      });
+    });
+  }
+  startTimers(document);
+  setInterval(function () { timers.forEach(function (tick) { tick(); }); }, 1000);
+  // The projector's keys (space = next, P = pause, + = more time, S = skip): each button says its
+  // key in data-key and aria-keyshortcuts; the hint shows only where the keys work (here).
+  function showShortcuts() {
+    document.querySelectorAll("[data-shortcuts]").forEach(function (el) { el.hidden = false; });
+  }
+  showShortcuts();
+  document.addEventListener("htmx:afterSwap", function () {
+    timers = [];
+    startTimers(document);
+    showShortcuts();
+  });
+  document.addEventListener("keydown", function (event) {
+    var host = document.getElementById("host");
+    if (!host || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    var target = event.target;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+    // Space on a focused button or link presses that one, as everywhere.
+    if (event.key === " " && target.closest && target.closest("button, a, summary")) return;
+    var key = event.key.length === 1 ? event.key.toUpperCase() : "";
+    if (key === "=" && event.shiftKey) key = "+";
+    var button = key && Array.prototype.filter.call(host.querySelectorAll("[data-key]"), function (b) {
+      return b.dataset.key === key;
+    })[0];
+    if (!button || button.disabled || button.form && button.form.dataset.sending) return;
+    event.preventDefault();
+    if (button.form) button.form.dataset.sending = "1";  // a held key sends once
+    button.click();
+  });
+
   // --- A tapped trade word opens its box of words. Chromium opens a closed <details> when a link
   // targets something inside it; this does the same in browsers that do not (yet).
   document.addEventListener("click", function (event) {

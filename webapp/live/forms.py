@@ -35,7 +35,15 @@ class NewSessionForm(Form):
             NumberRange(min=1, max=20, message=_l("Choose between %(min)s and %(max)s.")),
         ],
     )
-    time_limit = SelectField(_l("Time to answer"), coerce=int, default=0)
+    time_limit = SelectField(
+        _l("Time to answer"),
+        coerce=int,
+        default=0,
+        description=_l(
+            "With a countdown, the answer shows by itself when the time is up. "
+            "You can pause it or add time."
+        ),
+    )
     speed_bonus = BooleanField(_l("A few extra points for quick answers"))
     team_mode = BooleanField(_l("Team mode: one phone per team"))
     client_id = HiddenField()

@@ -1,5 +1,6 @@
 """Live sessions, their players and answers: all state in the database, none in memory."""
 
+import math
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -19,6 +20,25 @@ def is_over(
         return True
     lifetime = timedelta(hours=current_app.config["LIVE_SESSION_HOURS"])
     return as_utc(created_at) + lifetime <= (now or utcnow())
+
+
+# Network delay after a countdown's end: answers sent in time still count, and the reveal
+# comes only after it, so a phone never sees the answer while its own is on its way.
+GRACE = timedelta(seconds=2)
+
+
+def time_is_up(deadline: datetime | None, now: datetime | None = None) -> bool:
+    """A question's countdown has run out (grace included); no deadline: no countdown, or
+    paused. Computed on reading: the room moves to the reveal without anyone writing it."""
+    return deadline is not None and as_utc(deadline) + GRACE <= (now or utcnow())
+
+
+def seconds_left(deadline: datetime | None, now: datetime | None = None) -> int:
+    """Whole seconds until the deadline (0 once passed), as the countdown shows them."""
+    if deadline is None:
+        return 0
+    left = (as_utc(deadline) - (now or utcnow())).total_seconds()
+    return max(0, math.ceil(left))
 
 
 class LiveSession(db.Model):
@@ -41,14 +61,37 @@ class LiveSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     # Players so far, counted up atomically: the room's cap holds under concurrent joins.
     player_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The asked question's countdown (when the session has a time limit): its end, or, while
+    # the host pauses it, the seconds that were left (then no deadline).
+    deadline: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    paused_left: Mapped[int | None]
+    # When the host sent the missed questions to the trainees' revision (once is enough).
+    review_sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     def is_over(self, now: datetime | None = None) -> bool:
         return is_over(self.phase, self.ended_at, self.created_at, now)
 
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        return self.phase == "question" and time_is_up(self.deadline, now)
+
     @property
     def state(self) -> str:
-        """The phase as people see it: "end" once the session is over."""
-        return "end" if self.is_over() else self.phase
+        """The phase as people see it: "end" once the session is over, "reveal" once the
+        question's countdown has run out (the next host action writes it)."""
+        if self.is_over():
+            return "end"
+        return "reveal" if self.time_is_up() else self.phase
+
+    @property
+    def paused(self) -> bool:
+        return self.phase == "question" and self.paused_left is not None
+
+    @property
+    def left(self) -> int | None:
+        """Seconds left to answer (None: no countdown running or paused)."""
+        if self.paused:
+            return self.paused_left
+        return seconds_left(self.deadline) if self.deadline is not None else None
 
 
 class LivePlayer(db.Model):

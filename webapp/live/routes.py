@@ -5,6 +5,7 @@ import uuid
 
 from flask import (
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -13,27 +14,40 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading, outbox
+from webapp.core import grading, outbox, shuffle
 from webapp.core.security import cookie_secure
+from webapp.core.spreadsheet import csv_response
 from webapp.core.time import utcnow
 from webapp.core.urls import public_url
-from webapp.live import bp, services
+from webapp.live import bp, chart, services
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
 from webapp.privacy.services import audit_reads
 from webapp.revision.services import SCOPE_NAMES, SCOPES
 
 HOSTS = (Role.VOLUNTEER, Role.TEACHER)
-TIME_LIMITS = {0: _l("No limit"), 20: _l("20 seconds"), 30: _l("30 seconds"), 60: _l("1 minute")}
+TIME_LIMITS = {
+    0: _l("No countdown"),
+    20: _l("20 seconds"),
+    30: _l("30 seconds"),
+    60: _l("1 minute"),
+    90: _l("1 minute 30"),
+}
 REFUSALS = {
     "closed": _l("This question is closed. Wait for the next one."),
     "late": _l("Time is up for this question."),
+    "missing": _l("Choose an answer first."),
+    "clash": _l(
+        "Two lines have the same place. Give each line its own place (the lines marked in red)."
+    ),
 }
 NO_SESSION = _l("No session has this code. Check it on the wall.")
 TOO_MANY_CODES = _l("Too many wrong codes. Wait a few minutes, then try again.")
@@ -129,28 +143,74 @@ def host(code: str):
     join_url = public_url("live.join_code", code=live.code)
     context = _host_context(live)
     template = "live/_host_panel.html" if request.headers.get("HX-Request") else "live/host.html"
-    return render_template(template, live=live, join_url=join_url, **context)
+    response = make_response(render_template(template, live=live, join_url=join_url, **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _chart(live, question, counts, answered, right, width, font):
+    item = question.content
+    shown = grading.display_order(item["id"], item["items"]) if item["type"] == "order" else None
+    if item["type"] in ("single", "multiple", "picture", "listen"):
+        shown = shuffle.choices_shown(current_app.secret_key, shuffle.live_seed(live.id), item)
+    words = {
+        "true": _("True"),
+        "false": _("False"),
+        "right": _("Right answers"),
+        "other": _("Other answers"),
+    }
+    rows = chart.rows_for(item, shown or [], counts, answered, right, words)
+    return chart.bars(rows, width=width, font=font)
 
 
 def _host_context(live) -> dict:
     question = services.question_at(live)
+    state = live.state
     counts, answered, right = services.tally(live, live.current) if question else ({}, 0, 0)
+    everyone = services.players(live)
     return {
         "question": question,
         "counts": counts,
         "answered": answered,
         "right": right,
-        "players": services.players(live),
-        "top": services.top_players(live),
-        "results": services.results(live) if live.state == "end" else None,
+        "players": everyone,
+        "chart": _chart(live, question, counts, answered, right, 1000, 24)
+        if question and state == "reveal"
+        else None,
+        "top": services.top_lines(live) if state == "scores" else [],
+        "podium": services.podium(live) if state == "end" else [],
+        "bests": services.personal_bests(live) if state == "end" else {},
     }
+
+
+def _version() -> int:
+    return request.form.get("version", type=int) or 0
 
 
 @bp.post("/live/<code>/advance")
 @roles_required(*HOSTS)
 def advance(code: str):
     live = services.hosted_by(current_user, code)
-    services.advance(live, request.form.get("version", type=int) or 0)
+    services.advance(live, _version())
+    return redirect(url_for("live.host", code=live.code), 303)
+
+
+TIMER_ACTIONS = {
+    "pause": services.pause,
+    "resume": services.resume,
+    "add": services.add_time,
+}
+
+
+@bp.post("/live/<code>/timer")
+@roles_required(*HOSTS)
+def timer(code: str):
+    """Pause, resume or add time to the countdown; with the room's version, so a double tap
+    (or a tap that crossed a change) does it once."""
+    live = services.hosted_by(current_user, code)
+    action = TIMER_ACTIONS.get(request.form.get("action", ""))
+    if action is not None:
+        action(live, _version())
     return redirect(url_for("live.host", code=live.code), 303)
 
 
@@ -168,8 +228,56 @@ def results(code: str):
         live=live,
         results=services.results(live),
         players=services.players(live),
+        grid=services.answer_grid(live),
+        asked=services.asked_count(live),
         names=names,
     )
+
+
+@bp.get("/live/<code>/results.csv")
+@roles_required(*HOSTS)
+def results_csv(code: str):
+    """The results as a spreadsheet file (";" and a BOM: it opens as is in a French Excel or
+    LibreOffice); real names only for a teacher of the group, and their look is recorded."""
+    live = services.hosted_by(current_user, code)
+    names = services.named_players(live, current_user)
+    if names:
+        audit_reads(
+            current_user, "live_results_exported", services.named_user_ids(live), f"live={live.id}"
+        )
+    labels = {
+        "question": _("Question"),
+        "text": _("Text"),
+        "answered": _("Answered"),
+        "right": _("Right answers"),
+        "nickname": _("Nickname"),
+        "trainee": _("Trainee"),
+        "points": _("Points"),
+        "yes": _("right"),
+        "no": _("not right"),
+    }
+    rows = services.results_table(live, names, labels)
+    return csv_response(rows, f"live-{live.code}.csv")
+
+
+@bp.post("/live/<code>/review")
+@roles_required(*HOSTS)
+def review(code: str):
+    """ "Review these questions": the session's missed questions go to the revision of the
+    signed-in trainees who played. Doing it twice changes nothing more."""
+    live = services.hosted_by(current_user, code)
+    reached = services.send_review(live, utcnow())
+    flash(
+        ngettext(
+            "The questions missed are in the revision of %(num)d trainee.",
+            "The questions missed are in the revision of %(num)d trainees.",
+            reached,
+        )
+        if reached
+        else _("No signed-in trainee has a question to review."),
+        "success",
+    )
+    return redirect(url_for("live.results", code=live.code), 303)
 
 
 # --- players --------------------------------------------------------------------------------
@@ -239,10 +347,16 @@ def _player_or_join(code: str):
     return live, player
 
 
-def _play(live, player, refused=None, mine=None):
+def _play(live, player, refused=None, mine=None, sent=None, status=200):
     question = services.question_at(live)
+    state = live.state
     mine = mine or (services.my_answer(player, live.current) if question else None)
-    reveal = services.tally(live, live.current) if live.state == "reveal" else None
+    reveal = (
+        _chart(live, question, *services.tally(live, live.current), 400, 22)
+        if (question and state == "reveal")
+        else None
+    )
+    top = services.top_lines(live) if state in ("scores", "end") else []
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
     response = make_response(
         render_template(
@@ -252,10 +366,16 @@ def _play(live, player, refused=None, mine=None):
             question=question,
             mine=mine,
             reveal=reveal,
-            top=services.top_players(live) if live.state in ("scores", "end") else [],
+            top=top,
+            own=services.own_line(live, player, top) if top else None,
+            podium=services.podium(live) if state == "end" else [],
+            best=services.personal_bests(live).get(player.id) if state == "end" else None,
             refused=refused,
+            sent=sent,
+            clashes=grading.clashes(question.content, sent) if sent and question else [],
             client_id=uuid.uuid4().hex,
-        )
+        ),
+        status,
     )
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -270,11 +390,14 @@ def play(code: str):
 @light
 def poll(code: str):
     """Nothing new: 204 and no body, after one indexed query. Else the new phase's panel.
-    Unknown, over or blocked: the full checks of the play page (same answers as there)."""
+    Unknown, over or blocked: the full checks of the play page (same answers as there).
+    The phone says which version it shows and whether its question's time was up then
+    (up=1): a countdown that ran out since is news too."""
     found = services.poll_state(code.upper())
-    if found is None or found[1] or services.guessing_blocked(_client()):
+    if found is None or found.over or services.guessing_blocked(_client()):
         return play(code)
-    if found[0] == request.args.get("v", type=int):
+    shown = (request.args.get("v", type=int), request.args.get("up", 0, type=int) == 1)
+    if (found.version, found.time_is_up(utcnow())) == shown:
         response = make_response("", 204)
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -287,10 +410,16 @@ def answer(code: str):
     live, player = _player_or_join(code)
     index = request.form.get("index", type=int)
     question = services.question_at(live, index if index is not None else -1)
-    refused = mine = None
+    refused = mine = sent = None
     given = grading.answer_from_form(question.content, request.form) if question else None
-    if question is None or given is None:
-        refused = _l("Choose an answer first.") if question else REFUSALS["closed"]
+    if question is None:
+        refused = REFUSALS["closed"]
+    elif given is None:
+        # Shown back as sent, the lines sharing a place marked: nothing else is lost.
+        clash = grading.clashes(question.content, request.form)
+        refused = REFUSALS["clash" if clash else "missing"]
+        if live.state == "question" and index == live.current:
+            sent = request.form.to_dict(flat=False)
     else:
         try:
             mine = services.answer(live, player, index, given, utcnow())
@@ -299,7 +428,9 @@ def answer(code: str):
     if refused:
         outbox.invalid({"answer": [refused]})
     if request.headers.get("HX-Request"):
-        return _play(live, player, refused, mine)
+        return _play(live, player, refused, mine, sent)
+    if sent:  # without JavaScript too: the page with the answer as sent, not a fresh form
+        return _play(live, player, refused, sent=sent, status=422)
     if refused:
         flash(refused, "error")
     return redirect(url_for("live.play", code=live.code), 303)

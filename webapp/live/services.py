@@ -5,10 +5,12 @@ import random
 import secrets
 from collections import Counter
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import abort, current_app
 from limits import parse
+from sqlalchemy.orm import aliased
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role
@@ -16,7 +18,14 @@ from webapp.core import grading
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
-from webapp.live.models import LiveAnswer, LiveNickname, LivePlayer, LiveSession, is_over
+from webapp.live.models import (
+    LiveAnswer,
+    LiveNickname,
+    LivePlayer,
+    LiveSession,
+    is_over,
+    time_is_up,
+)
 from webapp.live.nicknames import nickname_keys, visible
 from webapp.revision import services as revision
 from webapp.revision.models import Question
@@ -26,8 +35,9 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 POINTS = 100
 SPEED_POINTS = 50  # at most, for an instant right answer, when the session allows speed
-GRACE = timedelta(seconds=2)  # network delay after the time limit
 TOP = 5
+PODIUM = 3
+MORE_TIME = 10  # seconds the host's "+10 s" adds
 
 
 class Refused(Exception):
@@ -135,16 +145,37 @@ def by_code(code: str) -> LiveSession:
     return find(code) or abort(404)
 
 
-def poll_state(code: str) -> tuple[int, bool] | None:
-    """(version, over) of a session, or None: the one small indexed query a poll costs."""
+class PollState(NamedTuple):
+    """What a phone's poll needs to know: small, so it can be cached for a moment (it changes
+    only with the version, except "over", which an expiry may turn, and the countdown, read
+    from the deadline at each poll)."""
+
+    version: int
+    over: bool
+    deadline: datetime | None
+
+    def time_is_up(self, now: datetime | None = None) -> bool:
+        return time_is_up(self.deadline, now)
+
+
+def poll_state(code: str) -> PollState | None:
+    """The session's poll state, or None: the one small indexed query a poll costs."""
     row = db.session.execute(
         sa.select(
-            LiveSession.version, LiveSession.phase, LiveSession.ended_at, LiveSession.created_at
+            LiveSession.version,
+            LiveSession.phase,
+            LiveSession.ended_at,
+            LiveSession.created_at,
+            LiveSession.deadline,
         ).where(LiveSession.code == code)
     ).first()
     if row is None:
         return None
-    return row.version, is_over(row.phase, row.ended_at, row.created_at)
+    return PollState(
+        row.version,
+        is_over(row.phase, row.ended_at, row.created_at),
+        row.deadline if row.phase == "question" else None,
+    )
 
 
 def over_clause(now: datetime):
@@ -198,28 +229,66 @@ def hosted_by(user, code: str) -> LiveSession:
     return live
 
 
-def advance(live: LiveSession, expected_version: int) -> LiveSession:
-    """Move to the next phase; a double tap on the host's button moves once. A session that
-    is over (ended, or expired) does not move."""
-    if live.version != expected_version or live.is_over():
-        return live
-    phase, current = next_phase(live.phase, live.current, len(live.question_ids))
-    now = utcnow()
+def _move(live: LiveSession, expected_version: int, **values) -> LiveSession:
+    """Write a host's change if the room is still at the version the host saw: a double tap,
+    or a second screen's tap on the same thing, changes it once."""
     changed = db.session.execute(
         sa.update(LiveSession)
         .where(LiveSession.id == live.id, LiveSession.version == expected_version)
-        .values(
-            phase=phase,
-            current=current,
-            version=expected_version + 1,
-            question_started_at=now if phase == "question" else LiveSession.question_started_at,
-            ended_at=now if phase == "end" else None,
-        )
+        .values(version=expected_version + 1, **values)
     ).rowcount
     db.session.commit()
     if changed:
         db.session.refresh(live)
     return live
+
+
+def advance(live: LiveSession, expected_version: int) -> LiveSession:
+    """Move to the next phase; a double tap on the host's button moves once. A session that
+    is over (ended, or expired) does not move. A question whose time ran out is already at
+    its reveal for everyone: the next phase comes after that."""
+    if live.version != expected_version or live.is_over():
+        return live
+    phase, current = next_phase(live.state, live.current, len(live.question_ids))
+    now = utcnow()
+    asking = phase == "question"
+    return _move(
+        live,
+        expected_version,
+        phase=phase,
+        current=current,
+        question_started_at=now if asking else LiveSession.question_started_at,
+        deadline=now + timedelta(seconds=live.time_limit) if asking and live.time_limit else None,
+        paused_left=None,
+        ended_at=now if phase == "end" else None,
+    )
+
+
+def pause(live: LiveSession, expected_version: int) -> LiveSession:
+    """Stop the countdown where it is (the seconds left are kept)."""
+    if live.version != expected_version or live.state != "question" or live.deadline is None:
+        return live
+    return _move(live, expected_version, deadline=None, paused_left=live.left)
+
+
+def resume(live: LiveSession, expected_version: int) -> LiveSession:
+    if live.version != expected_version or live.state != "question" or not live.paused:
+        return live
+    left = timedelta(seconds=live.paused_left)
+    return _move(live, expected_version, deadline=utcnow() + left, paused_left=None)
+
+
+def add_time(live: LiveSession, expected_version: int, seconds: int = MORE_TIME) -> LiveSession:
+    """A few more seconds for the question being asked (running or paused)."""
+    if live.version != expected_version or live.state != "question":
+        return live
+    if live.paused:
+        return _move(live, expected_version, paused_left=live.paused_left + seconds)
+    if live.deadline is None:
+        return live
+    # From now when the time was nearly up: "+10 s" always gives ten seconds to read.
+    start = max(as_utc(live.deadline), utcnow())
+    return _move(live, expected_version, deadline=start + timedelta(seconds=seconds))
 
 
 def question_at(live: LiveSession, index: int | None = None) -> Question | None:
@@ -331,11 +400,11 @@ def answer(
     if (stored := my_answer(player, index)) is not None:
         note("duplicate")
         return stored
+    if live.phase == "question" and index == live.current and time_is_up(live.deadline, now):
+        raise Refused("late")
     if live.state != "question" or index != live.current:
         raise Refused("closed")
     seconds = (now - as_utc(live.question_started_at)).total_seconds()
-    if live.time_limit and seconds > live.time_limit + GRACE.total_seconds():
-        raise Refused("late")
     question = question_at(live, index)
     correct = grading.is_correct(question.content, given)
     points = points_for(correct, live.speed_bonus, seconds, live.time_limit)
@@ -405,16 +474,74 @@ def tally(live: LiveSession, index: int) -> tuple[Counter, int, int]:
     return counts, answered, right
 
 
-def top_players(live: LiveSession) -> list[LivePlayer]:
-    """The top five only: nobody is shown at the bottom of a ranking."""
-    return list(
+# --- scores ---------------------------------------------------------------------------------
+
+
+class Line(NamedTuple):
+    """A line of the scoreboard: the place (equal scores share it) and the player."""
+
+    place: int
+    player: LivePlayer
+
+
+def places(scores: list[int]) -> list[int]:
+    """Places for scores sorted from the highest: equal scores share a place, the next one
+    counts those before it (100, 100, 50 -> 1, 1, 3)."""
+    out = []
+    for index, score in enumerate(scores):
+        out.append(out[-1] if index and score == scores[index - 1] else index + 1)
+    return out
+
+
+def top_lines(live: LiveSession, limit: int = TOP) -> list[Line]:
+    """The first `limit` players, 0 points included (a room where nobody scored yet still has
+    a scoreboard); the rest of the ranking is never shown to the room."""
+    rows = list(
         db.session.scalars(
             sa.select(LivePlayer)
             .where(LivePlayer.session_id == live.id)
-            .where(LivePlayer.score > 0)
-            .order_by(LivePlayer.score.desc(), LivePlayer.joined_at)
-            .limit(TOP)
+            .order_by(LivePlayer.score.desc(), LivePlayer.joined_at, LivePlayer.id)
+            .limit(limit)
         )
+    )
+    ranks = places([row.score for row in rows])
+    return [Line(place, row) for place, row in zip(ranks, rows, strict=True)]
+
+
+def own_line(live: LiveSession, player: LivePlayer, top: list[Line]) -> Line | None:
+    """A player's own line when it is not among the top ones (shown on their phone only)."""
+    if any(line.player.id == player.id for line in top):
+        return None
+    above = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            LivePlayer.session_id == live.id, LivePlayer.score > player.score
+        )
+    )
+    return Line(above + 1, player)
+
+
+def podium(live: LiveSession) -> list[Line]:
+    """The three first who scored, for the end (a podium of zeros says nothing)."""
+    return [line for line in top_lines(live, PODIUM) if line.player.score > 0]
+
+
+def personal_bests(live: LiveSession) -> dict[int, int]:
+    """For each signed-in player: their best score in their other live sessions (one query);
+    players with no other session are not in it."""
+    other = aliased(LivePlayer)
+    return dict(
+        db.session.execute(
+            sa.select(LivePlayer.id, sa.func.max(other.score))
+            .join(
+                other,
+                sa.and_(
+                    other.user_id == LivePlayer.user_id,
+                    other.session_id != LivePlayer.session_id,
+                ),
+            )
+            .where(LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None))
+            .group_by(LivePlayer.id)
+        ).all()
     )
 
 
@@ -444,6 +571,85 @@ def results(live: LiveSession) -> list[dict]:
         }
         for i, qid in enumerate(live.question_ids)
     ]
+
+
+def answer_grid(live: LiveSession) -> dict[int, dict[int, bool]]:
+    """Per player, per question index: right or not (no line: not answered). One query."""
+    grid: dict[int, dict[int, bool]] = {}
+    for player_id, index, correct in db.session.execute(
+        sa.select(LiveAnswer.player_id, LiveAnswer.question_index, LiveAnswer.correct).where(
+            LiveAnswer.session_id == live.id
+        )
+    ):
+        grid.setdefault(player_id, {})[index] = correct
+    return grid
+
+
+def asked_count(live: LiveSession) -> int:
+    """How many questions the room was asked (all of them once it ended normally)."""
+    return min(live.current + 1, len(live.question_ids))
+
+
+def missed_questions(live: LiveSession) -> dict[int, list[str]]:
+    """For each signed-in trainee who played (and, for a group's session, is in the group
+    now): the questions asked that they got wrong or did not answer."""
+    asked = live.question_ids[: asked_count(live)]
+    condition = [LivePlayer.session_id == live.id, LivePlayer.user_id.is_not(None)]
+    if live.group_id is not None:
+        condition.append(_in_group_now(live))
+    from webapp.accounts.models import User
+
+    rows = db.session.execute(
+        sa.select(LivePlayer.id, LivePlayer.user_id)
+        .join(User, User.id == LivePlayer.user_id)
+        .where(*condition, User.role == Role.TRAINEE)
+    ).all()
+    grid = answer_grid(live)
+    return {
+        user_id: [
+            question_id
+            for index, question_id in enumerate(asked)
+            if not grid.get(player_id, {}).get(index, False)
+        ]
+        for player_id, user_id in rows
+    }
+
+
+def send_review(live: LiveSession, now: datetime) -> int:
+    """Put the questions each signed-in trainee missed into their revision, due now. Asking
+    twice changes nothing more (a question already due stays as it is). Returns how many
+    trainees it reached."""
+    missed = {user: ids for user, ids in missed_questions(live).items() if ids}
+    revision.bring_forward(missed, now)
+    if live.review_sent_at is None:
+        live.review_sent_at = now
+    db.session.commit()
+    return len(missed)
+
+
+def results_table(live: LiveSession, names: dict[int, str], labels: dict) -> list[list]:
+    """The results as spreadsheet rows: per question, then per player (nicknames; real names
+    only when given, for a teacher of the group). labels: column titles in the reader's
+    language. Cells are made safe by core.spreadsheet when written."""
+    per_question = results(live)
+    grid = answer_grid(live)
+    rows: list[list] = [[labels["question"], labels["text"], labels["answered"], labels["right"]]]
+    for number, row in enumerate(per_question, start=1):
+        text = row["question"].content["question"] if row["question"] else ""
+        rows.append([number, text, row["answered"], row["right"]])
+    rows.append([])
+    numbers = [f"Q{number}" for number in range(1, len(per_question) + 1)]
+    head = [labels["nickname"]] + ([labels["trainee"]] if names else [])
+    rows.append(head + [labels["points"], labels["right"], *numbers])
+    for player in players(live):
+        mine = grid.get(player.id, {})
+        marks = [
+            (labels["yes"] if mine[index] else labels["no"]) if index in mine else ""
+            for index in range(len(per_question))
+        ]
+        who = [player.nickname] + ([names.get(player.id, "")] if names else [])
+        rows.append(who + [player.score, player.right, *marks])
+    return rows
 
 
 def sessions_for_staff(user) -> list[LiveSession]:

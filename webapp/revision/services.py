@@ -327,6 +327,47 @@ def answer(
     return log
 
 
+def bring_forward(wanted: dict[int, list[str]], now: datetime, tries: int = 2) -> None:
+    """Make these questions due now in these trainees' revision (a new card where they have
+    none): after a live session, the questions they missed come first. Asking again changes
+    nothing more; a card already due keeps its date. No commit on success: the caller's."""
+    pairs = {(user_id, qid) for user_id, ids in wanted.items() for qid in ids}
+    if not pairs:
+        return
+    live_ids = set(
+        db.session.scalars(
+            sa.select(Question.id).where(
+                Question.id.in_({qid for _u, qid in pairs}), Question.retired.is_(False)
+            )
+        )
+    )
+    cards = {
+        (card.user_id, card.question_id): card
+        for card in db.session.scalars(
+            sa.select(ReviewCard).where(
+                ReviewCard.user_id.in_(set(wanted)), ReviewCard.question_id.in_(live_ids)
+            )
+        )
+    }
+    for user_id, qid in sorted(pairs):
+        if qid not in live_ids:
+            continue
+        card = cards.get((user_id, qid))
+        if card is None:
+            db.session.add(
+                ReviewCard(user_id=user_id, question_id=qid, **_columns(scheduler.new_card(now)))
+            )
+        elif as_utc(card.due) > now:
+            card.due = now
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # the trainee answered one of them meanwhile: again
+        db.session.rollback()
+        if tries <= 1:
+            raise
+        bring_forward(wanted, now, tries - 1)
+
+
 def _already(log: ReviewLog, user) -> ReviewLog:
     if log.user_id != user.id:
         abort(404)
