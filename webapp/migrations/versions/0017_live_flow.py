@@ -1,8 +1,8 @@
 """live_flow: a live question's countdown (its deadline, or the seconds left while paused) and
 when the missed questions were sent to the trainees' revision
 
-Revision ID: 0016_live_flow
-Revises: 0015_handled
+Revision ID: 0017_live_flow
+Revises: 0016_voice
 Create Date: 2026-12-01 02:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0016_live_flow'
-down_revision = '0015_handled'
+revision = '0017_live_flow'
+down_revision = '0016_voice'
 branch_labels = None
 depends_on = None
 
