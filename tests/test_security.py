@@ -2,8 +2,12 @@
 
 import re
 
+import pytest
+
 from tests.conftest import PASSPHRASE, csrf_from
 from webapp.accounts.models import Role
+from webapp.core.urls import safe_path
+from webapp.journal.services import create_goal
 
 
 def test_security_headers_on_pages(client):
@@ -206,3 +210,36 @@ def test_database_errors_do_not_log_sql_parameters(ctx):
         )
     db.session.rollback()
     assert "private journal text" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example/x",  # browsers read a backslash as a slash
+        "\\\\evil.example",
+        "/\t/evil.example",  # and drop tabs and line breaks
+        "/\n/evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "",
+        None,
+    ],
+)
+def test_a_return_address_never_leaves_the_site(target):
+    assert safe_path(target, "/fallback") == "/fallback"
+
+
+def test_a_return_address_on_the_site_is_followed():
+    assert safe_path("/journal/goals/3?tab=steps#s2", "/x") == "/journal/goals/3?tab=steps#s2"
+
+
+@pytest.mark.parametrize("back", ["/\\evil.example", "//evil.example"])
+def test_a_journal_switch_does_not_send_anyone_to_another_site(client, make_user, login, back):
+    trainee = make_user()
+    login(trainee)
+    goal = create_goal(trainee, "g-1", "CCP 1", ["employment"], "", None, [])
+    response = client.post(f"/journal/goals/{goal.id}/share", data={"share": "1", "back": back})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/journal"

@@ -2,7 +2,6 @@
 
 from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_time, format_timedelta
@@ -18,15 +17,13 @@ from webapp.accounts.forms import (
 )
 from webapp.core.i18n import LANGUAGE_COOKIE
 from webapp.core.security import cookie_secure
+from webapp.core.urls import safe_path
 from webapp.extensions import db
 
 
 def _safe_next(target: str | None) -> str:
     """Only follow a next= that stays on this site."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
-        return target
-    return url_for("home.index")
+    return safe_path(target, url_for("home.index"))
 
 
 def _throttled_message(until: int) -> str:

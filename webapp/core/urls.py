@@ -1,4 +1,5 @@
-"""Links that leave the app (login cards, the projector's join code, QR codes).
+"""Links that leave the app (login cards, the projector's join code, QR codes), and the one rule
+for following a return address a form sent (safe_path).
 
 They are built from the configured PUBLIC_URL, never from the request's Host header: a Host
 header is chosen by whoever sends the request, and a printed card or a QR code on a projector
@@ -27,3 +28,21 @@ def public_url(endpoint: str, **values) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def safe_path(target: str | None, default: str) -> str:
+    """target when it is a path on this site, else default: a form's next= or back= must never
+    send someone to another site. Browsers read "//host", "/\\host" and "\\host" as another
+    host, and drop tabs and line breaks in addresses, so all of those are refused."""
+    target = target or ""
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not parts.scheme
+        and not parts.netloc
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(char) < 32 or ord(char) == 127 for char in target)
+    ):
+        return target
+    return default

@@ -318,7 +318,7 @@ def today_lines(
         if trainee.id in moods:
             mood, day = moods[trainee.id]
             lines.append(Line(trainee, "mood", str(mood), f"mood:{day}"))
-        if stage := _stage_due(group, stages[trainee.id], today):
+        if stage := journal.stage_due_in(group, stages[trainee.id], today):
             lines.append(Line(trainee, "assessment", stage, f"assessment:{stage}"))
     return lines
 
@@ -407,17 +407,6 @@ def mark_handled(
         if accounts.replayed(client_id, teacher, "today_handled", target) is None:
             raise
     return True
-
-
-def _stage_due(group: Group, done: set[str], today: date) -> str | None:
-    if "entry" not in done:
-        return "entry"
-    middle = group.starts_on + (group.ends_on - group.starts_on) / 2
-    if today >= middle and "mid" not in done:
-        return "mid"
-    if today >= group.ends_on - timedelta(days=30) and "exit" not in done:
-        return "exit"
-    return None
 
 
 # --- the impact report ----------------------------------------------------------------------

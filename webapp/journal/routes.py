@@ -16,6 +16,7 @@ from webapp.core import outbox
 from webapp.core.dates import plausible
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
 from webapp.core.time import first_of_month, local_today
+from webapp.core.urls import safe_path
 from webapp.extensions import db
 from webapp.journal import bp, services
 from webapp.journal.forms import CommentForm, GoalForm, JournalForm, StepForm, assessment_form
@@ -110,12 +111,8 @@ def toggle_step(step_id: int):
         outbox.invalid({"done": [_l("Open the goal and tap the step again.")]})
         return redirect(url_for("journal.index"), 303)
     step = services.toggle_step(current_user, step_id, done)
-    back = request.form.get("back", "")
     return redirect(
-        back
-        if back.startswith("/") and not back.startswith("//")
-        else url_for("journal.goal", goal_id=step.goal_id),
-        303,
+        safe_path(request.form.get("back"), url_for("journal.goal", goal_id=step.goal_id)), 303
     )
 
 
@@ -130,11 +127,7 @@ def share(kind: str, item_id: int):
     }.get(kind) or abort(404)
     item = getter(current_user, item_id)
     services.set_shared(item, request.form.get("share") == "1")
-    back = request.form.get("back", "")
-    return redirect(
-        back if back.startswith("/") and not back.startswith("//") else url_for("journal.index"),
-        303,
-    )
+    return redirect(safe_path(request.form.get("back"), url_for("journal.index")), 303)
 
 
 @bp.route("/journal/write", methods=["GET", "POST"])
@@ -246,11 +239,7 @@ def delete_goal(goal_id: int):
 def delete_entry(entry_id: int):
     services.delete_entry(current_user, entry_id)
     flash(_l("Deleted."), "success")
-    back = request.form.get("back", "")
-    return redirect(
-        back if back.startswith("/") and not back.startswith("//") else url_for("journal.index"),
-        303,
-    )
+    return redirect(safe_path(request.form.get("back"), url_for("journal.index")), 303)
 
 
 @bp.post("/journal/assessment/<int:assessment_id>/delete")

@@ -386,10 +386,15 @@ def reminders(user, today: date) -> list[str]:
 
 
 def stage_due(user, today: date, done: set[str]) -> str | None:
-    """Entry at the start, mid-course past half of the contract, exit in its last month."""
+    """The self-assessment stage this trainee should fill in now, in their current group."""
+    return stage_due_in(user.groups[-1] if user.groups else None, done, today)
+
+
+def stage_due_in(group, done: set[str], today: date) -> str | None:
+    """The one rule (the trainee's home and the teacher's Today both ask it): entry at the
+    start, mid-course past half of the contract, exit in its last month."""
     if "entry" not in done:
         return "entry"
-    group = user.groups[-1] if user.groups else None
     if group is None:
         return None
     middle = group.starts_on + (group.ends_on - group.starts_on) / 2

@@ -13,6 +13,7 @@ from webapp.accounts.models import Role
 from webapp.core import grading, outbox, titles
 from webapp.core.records import sent_client_id
 from webapp.core.time import utcnow
+from webapp.core.urls import safe_path
 from webapp.privacy.services import audit
 from webapp.revision import bp, services
 from webapp.revision.forms import ExamTimeForm, TargetForm
@@ -145,9 +146,9 @@ def answer():
     """One answer in review or practice; a replayed client id changes nothing."""
     question = services.get_question(request.form.get("question_id", ""))
     mode = "practice" if request.form.get("mode") == "practice" else "review"
-    back = services.safe_path(request.form.get("back"), url_for("revision.review"))
+    back = safe_path(request.form.get("back"), url_for("revision.review"))
     given = grading.answer_from_form(question.content, request.form)
-    next_url = services.safe_path(request.form.get("next"), url_for("revision.review"))
+    next_url = safe_path(request.form.get("next"), url_for("revision.review"))
     if given is None:  # the question again, the answer as it was sent, and what to fix
         outbox.invalid({"answer": [_l("Choose or write an answer first.")]})
         page = _question_page(question, mode, next_url, sent=request.form, back=back)

@@ -553,11 +553,6 @@ def log_for(user, client_id: str | None) -> ReviewLog | None:
     return log if log is not None and log.user_id == user.id else None
 
 
-def safe_path(target: str | None, default: str) -> str:
-    """Only a path on this site, never another site's address."""
-    return target if target and target.startswith("/") and not target.startswith("//") else default
-
-
 # --- for the educator dashboard -------------------------------------------------------------
 
 
