@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.test_revision import right_form
+from webapp.core import glossary
+from webapp.core.glossary import Marker, Term, card_glossary, forms_of, mark
 from webapp.extensions import db
-from webapp.lessons import content, glossary
-from webapp.lessons.glossary import Marker, Term, card_glossary, forms_of, mark
+from webapp.lessons import content
 from webapp.revision import services
 from webapp.revision.models import MockExam
 

@@ -105,3 +105,16 @@ def test_the_table_lists_no_edge_that_is_gone():
         if target != "accounts" and not used.get((source, target))
     }
     assert stale == set()
+
+
+def test_each_feature_names_its_template_globals_in_one_call():
+    """Hidden globals rot: a feature adds names to every template only through its one call to
+    core.templating.feature_globals, so a reader finds them all in one place."""
+    for package in FEATURES:
+        calls = 0
+        for path in (WEBAPP / package).rglob("*.py"):
+            text = path.read_text("utf-8")
+            assert "add_app_template_global" not in text, path
+            assert "jinja_env.globals" not in text, path
+            calls += text.count("\nfeature_globals(")
+        assert calls <= 1, package

@@ -4,7 +4,7 @@ import pytest
 
 from tests.browser.test_journeys import audit, sign_in
 from tests.test_glossary import _question_with_terms
-from webapp.lessons import glossary
+from webapp.core import glossary
 from webapp.revision import services
 
 

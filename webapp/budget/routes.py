@@ -23,6 +23,7 @@ from webapp.budget.forms import (
 from webapp.core import outbox
 from webapp.core.dates import out_of_range, parse_day, plausible
 from webapp.core.spreadsheet import csv_response
+from webapp.core.templating import feature_globals
 from webapp.core.time import first_of_month, local_today
 from webapp.extensions import db
 from webapp.privacy.services import audit_read
@@ -274,5 +275,10 @@ LEVEL_NAMES = {
     "over": _l("Over budget"),
 }
 LEVEL_COLOURS = {"ok": "#0b5563", "orange": "#b35c00", "red": "#a4161a", "over": "#a4161a"}
-bp.add_app_template_global(LEVEL_NAMES, "level_names")
-bp.add_app_template_global(LEVEL_COLOURS, "level_colours")
+
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    level_names=LEVEL_NAMES,
+    level_colours=LEVEL_COLOURS,
+)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.core import audio, shuffle
+from webapp.core import audio, glossary, grading, shuffle
 from webapp.core.time import utcnow
 
 # Roles by name (accounts.models.Role is a StrEnum, so a role equals its name): the core
@@ -53,6 +53,8 @@ def nav_items() -> list[dict]:
 
 
 def init_app(app: Flask) -> None:
+    """The names every template may use: the core's. A feature's own names are registered by
+    its one call to feature_globals (at the end of its routes.py), never elsewhere."""
     app.jinja_env.globals.update(
         audio_url=audio_url,
         own_recording=own_recording,
@@ -62,8 +64,22 @@ def init_app(app: Flask) -> None:
         role_names=ROLE_NAMES,
         choices_shown=choices_shown,
         live_seed=shuffle.live_seed,
+        # Answering an exercise or a question (lessons, revision, mock exams, live quiz).
+        display_order=grading.display_order,
+        expected=grading.expected,
+        form_values=grading.form_values,
+        gives_away=grading.gives_away,
+        is_correct=grading.is_correct,
+        form_key=grading.form_key,  # a lesson copy kept offline gives feedback without network
+        trade_glossary=glossary.for_card,
     )
     app.context_processor(lambda: {"now": utcnow()})
+
+
+def feature_globals(bp, **names) -> None:
+    """Register a feature's template names app-wide, once, when its blueprint is registered:
+    the one place a feature adds names to every template (its routes.py calls it once)."""
+    bp.record_once(lambda state: state.app.jinja_env.globals.update(names))
 
 
 def audio_url(text: str, lang: str = "fr") -> str:

@@ -15,6 +15,7 @@ from webapp.core import titles
 from webapp.core.dates import out_of_range, parse_day
 from webapp.core.records import sent_client_id
 from webapp.core.spreadsheet import csv_response
+from webapp.core.templating import feature_globals
 from webapp.core.time import local_today
 from webapp.dashboard import bp, services
 from webapp.dashboard import impact as impact_rules
@@ -340,5 +341,9 @@ def assignment_name(assignment) -> str:
     return assignment.label or assignment.target
 
 
-bp.add_app_template_global(assignment_name, "assignment_name")
-bp.add_app_template_global(services.concerns, "concerns")
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    assignment_name=assignment_name,
+    concerns=services.concerns,
+)

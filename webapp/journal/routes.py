@@ -14,6 +14,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import outbox
 from webapp.core.dates import plausible
+from webapp.core.templating import feature_globals
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
 from webapp.core.time import first_of_month, local_today
 from webapp.core.urls import safe_path
@@ -312,10 +313,14 @@ def radar_axes() -> list[tuple]:
     return [(theme, _point(i, 4), _point(i, 4.6)) for i, theme in enumerate(THEME_NAMES)]
 
 
-bp.add_app_template_global(services.MOODS, "moods")
-bp.add_app_template_global(services.STATUSES, "goal_statuses")
-bp.add_app_template_global(services.STAGES, "stages")
-bp.add_app_template_global(services.SCALE, "scale")
-bp.add_app_template_global(THEME_NAMES, "theme_names")
-bp.add_app_template_global(THEME_PICTURES, "theme_pictures")
-bp.add_app_template_global(radar_polygon, "radar_polygon")
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    moods=services.MOODS,
+    goal_statuses=services.STATUSES,
+    stages=services.STAGES,
+    scale=services.SCALE,
+    theme_names=THEME_NAMES,
+    theme_pictures=THEME_PICTURES,
+    radar_polygon=radar_polygon,
+)

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from webapp.lessons import content, glossary
+from webapp.core import glossary
+from webapp.lessons import content
 
 lessons_cli = AppGroup("lessons", help="Lesson content files in webapp/lessons/.")
 bank_cli = AppGroup("bank", help="The catering-title question bank in webapp/lessons/bank/.")

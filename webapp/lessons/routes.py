@@ -11,7 +11,8 @@ from flask_login import current_user
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import audio, grading, outbox
-from webapp.lessons import bp, glossary, render, services, voice
+from webapp.core.templating import feature_globals
+from webapp.lessons import bp, render, services, voice
 from webapp.lessons.forms import STARTER, LessonForm
 from webapp.lessons.schema import MODULES
 
@@ -229,12 +230,10 @@ def publish(lesson_id: str):
     return redirect(url_for("lessons.index", _anchor=f"lesson-{lesson_id}"), 303)
 
 
-bp.add_app_template_global(render.to_html, "lesson_html")
-bp.add_app_template_global(render.to_speech, "lesson_speech")
-bp.add_app_template_global(glossary.for_card, "trade_glossary")
-bp.add_app_template_global(grading.display_order, "display_order")
-bp.add_app_template_global(grading.expected, "expected")
-bp.add_app_template_global(grading.form_values, "form_values")
-bp.add_app_template_global(grading.gives_away, "gives_away")
-bp.add_app_template_global(grading.is_correct, "is_correct")
-bp.add_app_template_global(services.MODULE_NAMES, "module_names")
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    lesson_html=render.to_html,
+    lesson_speech=render.to_speech,
+    module_names=services.MODULE_NAMES,
+)

@@ -26,6 +26,7 @@ from webapp.accounts.models import Role
 from webapp.core import grading, outbox, shuffle
 from webapp.core.security import cookie_secure
 from webapp.core.spreadsheet import csv_response
+from webapp.core.templating import feature_globals
 from webapp.core.time import utcnow
 from webapp.core.urls import public_url
 from webapp.live import bp, chart, services
@@ -449,5 +450,10 @@ PHASE_NAMES = {
     "scores": _l("Scores"),
     "end": _l("Ended"),
 }
-bp.add_app_template_global(NEXT_LABELS, "next_labels")
-bp.add_app_template_global(PHASE_NAMES, "phase_names")
+
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    next_labels=NEXT_LABELS,
+    phase_names=PHASE_NAMES,
+)

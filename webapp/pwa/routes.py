@@ -9,8 +9,10 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.accounts.models import Role
 from webapp.core import outbox
+from webapp.core.templating import feature_globals
 from webapp.core.time import utcnow
 from webapp.pwa import bp
+from webapp.pwa import outbox as outbox_words
 
 # Files every page needs; the service worker keeps them so the shell opens without network.
 SHELL_FILES = (
@@ -156,3 +158,7 @@ def offline_home():
         reviews_due=due,
         saved_lessons=saved,
     )
+
+
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(bp, outbox_words=outbox_words.words)

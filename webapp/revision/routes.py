@@ -12,13 +12,12 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import grading, outbox, titles
 from webapp.core.records import sent_client_id
+from webapp.core.templating import feature_globals
 from webapp.core.time import utcnow
 from webapp.core.urls import safe_path
 from webapp.privacy.services import audit
 from webapp.revision import bp, services
 from webapp.revision.forms import ExamTimeForm, TargetForm
-
-bp.add_app_template_global(services.SCOPE_NAMES, "scope_names")
 
 
 def _overview(form=None):
@@ -232,3 +231,10 @@ def exam_time(trainee_id: int):
         url_for("accounts.group", group_id=group_id) if group_id else url_for("accounts.groups"),
         303,
     )
+
+
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    scope_names=services.SCOPE_NAMES,
+)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from webapp.lessons.schema import Checker, Problem, read_yaml
+from webapp.core.content import Checker, Problem, read_yaml
 
-GLOSSARY_FILE = Path(__file__).resolve().parent / "glossary.yaml"
+# Content, beside the lessons and the bank it explains.
+GLOSSARY_FILE = Path(__file__).resolve().parents[1] / "lessons" / "glossary.yaml"
 WORD_LENGTH = 40
 DEFINITION_WORDS = 15  # one short sentence, as the content rules ask of every sentence
 DEFINITION_LENGTH = 120
