@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 
 from webapp.accounts import passphrases, throttle
 from webapp.accounts.auth import end_all_sessions, end_other_sessions
 from webapp.accounts.models import Group, ResetCode, Role, Site, User, group_membership
+from webapp.core.errors import NotYours
 from webapp.core.models import ProcessedRequest
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
@@ -51,7 +51,7 @@ def group_for(staff: User, group_id: int) -> Group:
     if group is None or (
         staff.role is not Role.ADMIN and staff.id not in {member.id for member in group.members}
     ):
-        abort(404)
+        raise NotYours
     return group
 
 
@@ -76,10 +76,10 @@ def may_act_on(staff_id: int | None, trainee_id: int) -> bool:
 def trainee_for(staff: User, trainee_id: int) -> User:
     """A trainee in one of the teacher's groups, else 404. Volunteers and admins get 404."""
     if staff.role is not Role.TEACHER:
-        abort(404)
+        raise NotYours
     trainee = db.session.get(User, trainee_id)
     if trainee is None or trainee.role is not Role.TRAINEE or not may_act_on(staff.id, trainee_id):
-        abort(404)
+        raise NotYours
     return trainee
 
 
@@ -152,7 +152,7 @@ def create_trainees(teacher: User, group: Group, names: list[str], request_id: s
         if not all(
             group in trainee.groups and may_act_on(teacher.id, trainee.id) for trainee in trainees
         ):
-            abort(404)
+            raise NotYours
         return reissue_cards(teacher, trainees)
     cards, users = [], []
     for name in names:

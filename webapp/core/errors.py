@@ -5,7 +5,7 @@ import traceback
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from webapp.core import outbox
 
@@ -19,6 +19,12 @@ MESSAGES = {
     500: _l("Something went wrong on our side. Your data is safe. Please try again."),
     503: _l("The service is resting for a moment. Please try again soon."),
 }
+
+
+class NotYours(NotFound):
+    """What a service raises for something that does not exist or is not this person's: the
+    same 404 for both, so no one learns what exists. (A NotFound, so the error pages and the
+    outbox answer it as any 404; services raise it instead of reaching for Flask's abort.)"""
 
 
 def render_error(status: int, message=None):

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User, group_membership
+from webapp.core.errors import NotYours
 from webapp.core.themes import THEME_NAMES
 from webapp.core.time import as_utc, utcnow
 from webapp.dashboard import impact as impact_rules
@@ -127,7 +127,7 @@ def group_assignments(group: Group) -> tuple[list[Assignment], dict[int, set[int
 def assignment_for(teacher, assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.group_id not in {g.id for g in teacher.groups}:
-        abort(404)
+        raise NotYours
     return assignment
 
 

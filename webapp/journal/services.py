@@ -4,10 +4,10 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Role, User, group_membership
+from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
 from webapp.extensions import db
@@ -104,7 +104,7 @@ def add_step(user, goal: Goal, client_id: str | None, text: str, due_on: date | 
         done = db.session.scalar(sa.select(GoalStep).where(GoalStep.client_id == client_id))
         if done is not None:
             if done.goal.user_id != user.id:
-                abort(404)
+                raise NotYours
             note("duplicate")
             return done
     step = GoalStep(
@@ -117,7 +117,7 @@ def add_step(user, goal: Goal, client_id: str | None, text: str, due_on: date | 
         db.session.rollback()
         stored = db.session.scalar(sa.select(GoalStep).where(GoalStep.client_id == client_id))
         if stored is None or stored.goal.user_id != user.id:
-            abort(404)
+            raise NotYours from None
         note("duplicate")
         return stored
     note("stored")
@@ -129,7 +129,7 @@ def toggle_step(user, step_id: int, done: bool | None = None) -> GoalStep:
     changes nothing; one atomic update, so of concurrent replays exactly one is "stored"."""
     step = db.session.get(GoalStep, step_id)
     if step is None or step.goal.user_id != user.id:
-        abort(404)
+        raise NotYours
     wanted = (not step.done) if done is None else done
     changed = db.session.execute(
         sa.update(GoalStep)
@@ -335,7 +335,7 @@ def add_comment(teacher, trainee, kind: str, item_id: int, text: str) -> None:
     model = Goal if kind == "goal" else JournalEntry
     item = db.session.get(model, item_id)
     if item is None or item.user_id != trainee.id or not item.shared:
-        abort(404)
+        raise NotYours
     db.session.add(
         Comment(
             author_id=teacher.id,

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Role, group_membership
 from webapp.core import audio, grading
+from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
@@ -141,7 +142,7 @@ def lesson_for(user, lesson_id: str) -> Lesson:
     """A lesson this person may read, else 404 (the same as a lesson that does not exist)."""
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or not may_read(user, lesson):
-        abort(404)
+        raise NotYours
     return lesson
 
 
@@ -207,7 +208,10 @@ def spoken_texts() -> dict[str, list[tuple[str, str]]]:
 
 def get_lesson(lesson_id: str) -> Lesson:
     """Any lesson, for scripts (the demo data); pages use lesson_for, which checks the reader."""
-    return db.session.get(Lesson, lesson_id) or abort(404)
+    lesson = db.session.get(Lesson, lesson_id)
+    if lesson is None:
+        raise NotYours
+    return lesson
 
 
 def following(lesson: Lesson, user) -> Lesson | None:
@@ -231,7 +235,7 @@ def exercise(lesson: Lesson, exercise_id: str) -> dict:
     for item in lesson.content["exercises"]:
         if item["id"] == exercise_id:
             return item
-    abort(404)
+    raise NotYours
 
 
 def states(user, lesson: Lesson) -> dict[str, ExerciseState]:
@@ -308,7 +312,7 @@ def record_answer(
 
 def _already(attempt: ExerciseAttempt, user) -> bool:
     if attempt.user_id != user.id:
-        abort(404)
+        raise NotYours
     note("duplicate")
     return attempt.correct
 
@@ -386,10 +390,10 @@ def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = Non
 def set_published(admin, lesson_id: str, published: bool) -> Lesson:
     """An admin shows a teacher's lesson to every site, or back to its author's groups only."""
     if admin.role is not Role.ADMIN:
-        abort(404)
+        raise NotYours
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or lesson.module != "app":
-        abort(404)
+        raise NotYours
     lesson.published = published
     db.session.commit()
     return lesson
@@ -411,7 +415,7 @@ def authored_lesson(author, lesson_id: str) -> Lesson:
     """A lesson this teacher wrote in the app, else 404."""
     lesson = db.session.get(Lesson, lesson_id)
     if lesson is None or lesson.module != "app" or lesson.author_id != author.id:
-        abort(404)
+        raise NotYours
     return lesson
 
 

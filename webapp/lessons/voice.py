@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import abort
 
 from webapp.core import audio
+from webapp.core.errors import NotYours
 from webapp.extensions import db
 from webapp.lessons import spoken
 from webapp.lessons.models import Lesson, VoiceRecording
@@ -55,7 +55,7 @@ def save(author, lesson_id: str, *, words: str, sent: bytes) -> VoiceRecording:
     request limit, MAX_CONTENT_LENGTH, bounds what is sent.)"""
     lesson = authored_lesson(author, lesson_id)
     if words not in {line.words for line in lines(lesson)}:
-        abort(404)  # not a text of this lesson (any more)
+        raise NotYours  # not a text of this lesson (any more)
     made = audio.transcode(sent)
     row = db.session.scalar(
         sa.select(VoiceRecording).where(
@@ -84,5 +84,5 @@ def playable(user, sha: str) -> VoiceRecording:
     """A recording this person may hear: one of a lesson they may read, else 404."""
     row = db.session.scalar(sa.select(VoiceRecording).where(VoiceRecording.sha == sha).limit(1))
     if row is None or not may_read(user, db.session.get(Lesson, row.lesson_id)):
-        abort(404)
+        raise NotYours
     return row

@@ -6,12 +6,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Group, group_membership
 from webapp.core import grading, titles
 from webapp.core.content import content_hash, sync_rows
+from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
@@ -76,14 +76,14 @@ def spoken_texts() -> list[tuple[str, str]]:
 def get_question(question_id: str) -> Question:
     question = db.session.get(Question, question_id)
     if question is None or question.retired:
-        abort(404)
+        raise NotYours
     return question
 
 
 def in_scope(scope: str):
     """The SQL condition for a title's CCP ("1".."4", "epr1".."epr3") or a cross-cutting topic."""
     if scope not in SCOPES:
-        abort(404)
+        raise NotYours
     if scope in titles.UNITS:
         return Question.competency.in_(titles.UNITS[scope].competencies)
     return Question.topic == scope
@@ -249,7 +249,7 @@ def practice_set(scope: str, seed: str) -> list[str]:
         )
     )
     if not ids:
-        abort(404)
+        raise NotYours
     return random.Random(f"{scope}-{seed}").sample(ids, min(PRACTICE_SIZE, len(ids)))
 
 
@@ -370,7 +370,7 @@ def bring_forward(wanted: dict[int, list[str]], now: datetime, tries: int = 2) -
 
 def _already(log: ReviewLog, user) -> ReviewLog:
     if log.user_id != user.id:
-        abort(404)
+        raise NotYours
     note("duplicate")
     return log
 
@@ -463,7 +463,7 @@ def start_exam(user, client_id: str) -> MockExam:
     exam = db.session.scalar(sa.select(MockExam).where(MockExam.client_id == client_id))
     if exam is not None:
         if exam.user_id != user.id:
-            abort(404)
+            raise NotYours
         return exam
     code = title_codes([user.id])[user.id]
     by_competency = defaultdict(list)
@@ -494,7 +494,7 @@ def start_exam(user, client_id: str) -> MockExam:
 def exam_for(user, exam_id: int) -> MockExam:
     exam = db.session.get(MockExam, exam_id)
     if exam is None or exam.user_id != user.id:
-        abort(404)
+        raise NotYours
     return exam
 
 
