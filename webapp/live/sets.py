@@ -68,10 +68,8 @@ class PictureRefused(ValueError):
 
 
 PICTURE_REFUSALS = {
-    "too_big": lazy_ngettext(
-        "This picture is too large: at most %(num)d MB.",
-        "This picture is too large: at most %(num)d MB.",
-        MAX_UPLOAD_BYTES // (1024 * 1024),
+    "too_big": _l(
+        "This picture is too large: at most %(size)d MB.", size=MAX_UPLOAD_BYTES // 1048576
     ),
     "not_picture": _l("This file is not a picture. Send a photo (JPEG, PNG or WebP)."),
     "dimensions": _l("This picture is too large in pixels. Send a smaller photo."),
@@ -245,9 +243,7 @@ def _translated(message: str):
         key, low, high = match.group(1), int(match.group(3)), int(match.group(4))
         if key == "answers":
             return _l("Tick at least one right answer.")
-        return lazy_ngettext(
-            "Write %(low)d to %(num)d lines.", "Write %(low)d to %(num)d lines.", high, low=low
-        )
+        return _l("Write %(low)d to %(high)d lines.", low=low, high=high)
     for pattern, said in MESSAGES:
         if re.search(pattern, message):
             return said

@@ -6,6 +6,7 @@ import uuid
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
@@ -215,12 +216,7 @@ def set_bank(set_id: int):
     live_set = sets.set_for(current_user, set_id, mine=True)
     if request.method == "POST":
         added = sets.add_questions(live_set, sets.bank_ids(request.form.getlist("question")))
-        flash(
-            _("%(num)d question added.", num=added)
-            if added == 1
-            else _("Questions added: %(num)d.", num=added),
-            "info",
-        )
+        flash(ngettext("%(num)d question added.", "%(num)d questions added.", added), "info")
         return redirect(url_for("live.set_page", set_id=live_set.id), 303)
     scope = request.args.get("scope", "")
     scope = scope if scope in SCOPES else ""
