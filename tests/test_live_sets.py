@@ -207,6 +207,8 @@ def test_editing_a_written_question_makes_a_new_row_in_the_same_place(client, lo
     set_id = _new_set(client)
     for kind in ("single", "order"):
         client.post(f"/live/sets/{set_id}/write/{kind}", data={**VALID[kind], **EXPLANATION})
+    twice = {**VALID["order"], **EXPLANATION, "choices-2": "Savonner"}  # only this is wrong
+    assert client.post(f"/live/sets/{set_id}/write/order", data=twice).status_code == 200
     first, second = db.session.get(LiveSet, set_id).question_ids
     form = client.get(f"/live/sets/{set_id}/questions/{first}/edit").text
     assert 'value="1 heure"' in form

@@ -150,10 +150,12 @@ def _write(live_set, kind: str, before=None):
         if image:
             data.update(image, image_alt=(form.image_alt.data or "").strip())
         errors = sets.check(data)
-        form.choice_errors = errors.pop("choices", [])  # the lines' block, shown above them
         for name, messages in errors.items():
-            field = getattr(form, name)
-            field.errors = [*field.errors, *messages]
+            if name == "choices":
+                form.choice_errors = messages  # the lines' block: shown above the lines
+            else:
+                field = getattr(form, name)
+                field.errors = [*field.errors, *messages]
         if image is not None and not errors:
             question = sets.save_question(data)
             if before is None:
