@@ -10,6 +10,7 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
+from tests.measure import count_queries, first_load
 from webapp.accounts.models import Role
 from webapp.core import grading
 from webapp.extensions import db
@@ -448,3 +449,23 @@ def test_start_a_session_from_a_set_and_play_a_written_question(app, client, log
     player = services.players(live)[0]
     db.session.refresh(player)
     assert player.right == 1
+
+
+def test_pages_stay_small_and_their_queries_few_with_a_full_set(client, login, people, bank):
+    login(people["author"])
+    set_id = _new_set(client)
+    for n in range(sets.MAX_QUESTIONS - len(bank[:10])):
+        data = {
+            **VALID["order"],
+            **EXPLANATION,
+            "question": f"Question numéro {n} : dans quel ordre ?",
+        }
+        assert client.post(f"/live/sets/{set_id}/write/order", data=data).status_code == 303
+    client.post(f"/live/sets/{set_id}/bank", data={"question": [q["id"] for q in bank[:10]]})
+    assert len(db.session.get(LiveSet, set_id).question_ids) == sets.MAX_QUESTIONS
+    for url in ("/live", f"/live/sets/{set_id}", f"/live/sets/{set_id}/preview"):
+        html, _total = first_load(client, url)
+        assert html < 14 * 1024, url
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        assert len(statements) <= 8, (url, statements)  # whatever the number of questions
