@@ -121,3 +121,8 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
     page.get_by_role("link", name="Lancer une session en direct").click()
     page.get_by_role("button", name="Ouvrir la session").click()
     page.wait_for_url(re.compile(r"/live/\w{6}/host$"))
+    page.goto("/live")  # the set, then past sessions
+    assert page.get_by_role("link", name="Hygiène, semaine 3").is_visible()
+    assert page.get_by_role("heading", name="Sessions passées").is_visible()
+    audit(page)
+    shot(page, "live-sets-index")
