@@ -463,6 +463,10 @@ def test_pages_stay_small_and_their_queries_few_with_a_full_set(client, login, p
         assert client.post(f"/live/sets/{set_id}/write/order", data=data).status_code == 303
     client.post(f"/live/sets/{set_id}/bank", data={"question": [q["id"] for q in bank[:10]]})
     assert len(db.session.get(LiveSet, set_id).question_ids) == sets.MAX_QUESTIONS
+    one_more = {**VALID["single"], **EXPLANATION}
+    response = client.post(f"/live/sets/{set_id}/write/single", data=one_more)
+    assert response.status_code == 200 and "30 questions au plus" in response.text  # said
+    assert len(db.session.get(LiveSet, set_id).question_ids) == sets.MAX_QUESTIONS
     for url in ("/live", f"/live/sets/{set_id}", f"/live/sets/{set_id}/preview"):
         html, _total = first_load(client, url)
         assert html < 14 * 1024, url

@@ -23,6 +23,7 @@ from webapp.revision.services import SCOPE_NAMES, SCOPES
 from webapp.revision.titles import COMPETENCIES
 
 YEAR = 365 * 24 * 3600
+FULL = _l("A set holds at most %(max)d questions.", max=sets.MAX_QUESTIONS)
 bp.add_app_template_global(sets.KIND_NAMES, "set_kind_names")
 
 
@@ -162,6 +163,9 @@ def _write(live_set, kind: str, before=None):
                 sets.add_questions(live_set, [question.id])
             else:
                 sets.replace_question(live_set, before.id, question.id)
+            if question.id not in live_set.question_ids:
+                flash(FULL, "error")
+                return _write_page(live_set, kind, form, before)
             flash(_("The question is saved."), "info")
             return redirect(url_for("live.set_page", set_id=live_set.id, _anchor=question.id), 303)
     return _write_page(live_set, kind, form, before)
@@ -219,6 +223,8 @@ def set_bank(set_id: int):
     if request.method == "POST":
         added = sets.add_questions(live_set, sets.bank_ids(request.form.getlist("question")))
         flash(ngettext("%(num)d question added.", "%(num)d questions added.", added), "info")
+        if len(live_set.question_ids) >= sets.MAX_QUESTIONS:
+            flash(FULL, "error")
         return redirect(url_for("live.set_page", set_id=live_set.id), 303)
     scope = request.args.get("scope", "")
     scope = scope if scope in SCOPES else ""
