@@ -126,3 +126,18 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
     assert page.get_by_role("heading", name="Sessions passées").is_visible()
     audit(page)
     shot(page, "live-sets-index")
+
+    # In Arabic, right to left: the bank's rules said beside each field, the typed French kept.
+    page.goto(f"{set_url}/write/numeric")
+    page.get_by_role("button", name="العربية").click()
+    page.fill("#question", "À quelle température garde-t-on un plat chaud ?")
+    page.fill("#number", "beaucoup")
+    page.get_by_role("button", name="حفظ السؤال").click()
+    page.wait_for_selector("#number-error")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("#number-error").inner_text() != "Enter a number."
+    assert (
+        page.locator("#unit-error").is_visible() and page.locator("#explanation-error").is_visible()
+    )
+    audit(page)
+    shot(page, "live-sets-write-ar")
