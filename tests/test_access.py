@@ -13,6 +13,7 @@ from webapp.journal.services import create_goal, save_assessment, set_shared, wr
 from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
 from webapp.live.services import create_session
+from webapp.live.sets import add_questions, create_set, question_data, save_question, share
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
 
@@ -151,6 +152,46 @@ ACCESS = {
         only({TEACHER: 303, VOLUNTEER: 303}),
     ),
     "live.review": ("POST", "/live/{live}/review", only({TEACHER: 303, VOLUNTEER: 303})),
+    # Question sets: their author's (the volunteer); shared with the teacher's group in `world`,
+    # so that teacher may read, preview, copy and run it but not change it; 404 for the others.
+    "live.set_new": (
+        "GET",
+        "/live/sets/new",
+        only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200}),
+    ),
+    "live.set_page": ("GET", "/live/sets/{live_set}", only({TEACHER: 200, VOLUNTEER: 200})),
+    "live.set_write": ("GET", "/live/sets/{live_set}/write", only({VOLUNTEER: 200})),
+    "live.set_write_kind": ("GET", "/live/sets/{live_set}/write/order", only({VOLUNTEER: 200})),
+    "live.set_edit_question": (
+        "GET",
+        "/live/sets/{live_set}/questions/{set_question}/edit",
+        only({VOLUNTEER: 200}),
+    ),
+    "live.set_remove_question": (
+        "POST",
+        "/live/sets/{live_set}/questions/not-in-it/remove",
+        only({VOLUNTEER: 303}),
+    ),
+    "live.set_move_question": (
+        "POST",
+        "/live/sets/{live_set}/questions/{set_question}/move?position=0",
+        only({VOLUNTEER: 303}),
+    ),
+    "live.set_bank": ("GET", "/live/sets/{live_set}/bank?scope=1", only({VOLUNTEER: 200})),
+    "live.set_preview": (
+        "GET",
+        "/live/sets/{live_set}/preview",
+        only({TEACHER: 200, VOLUNTEER: 200}),
+    ),
+    "live.set_duplicate": (
+        "POST",
+        "/live/sets/{live_set}/duplicate",  # a fresh client id each: one copy each
+        only({TEACHER: 303, VOLUNTEER: 303}),
+    ),
+    "live.set_share": ("GET", "/live/sets/{live_set}/share", only({VOLUNTEER: 200})),
+    "live.set_start": ("GET", "/live/sets/{live_set}/start", only({TEACHER: 200, VOLUNTEER: 200})),
+    # Pictures are public like the room that shows them (a guest's phone); none stored here.
+    "live.picture": ("GET", f"/live/pictures/{'0' * 64}.webp", everyone(404)),
     "live.join": ("GET", "/join", everyone(200)),
     # A group's session: its members may join; the host and others are not players.
     "live.join_code": (
@@ -292,6 +333,13 @@ def world(make_group, make_user, bank):
     }
     people["exam"] = start_exam(people[TRAINEE], "access-exam")
     people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
+    people["live_set"] = create_set(people[VOLUNTEER], "Série", "acc-set")
+    written = save_question(
+        question_data("truefalse", {"question": "Vrai ?", "truth": "true", "explanation": "Oui."})
+    )
+    add_questions(people["live_set"], [written.id])
+    people["set_question"] = written.id
+    share(people["live_set"], people[VOLUNTEER], {group.id})
     people["entry"] = add_entry(
         people[TRAINEE], "acc-entry", False, 500, date(2026, 1, 2), "food", ""
     )
@@ -324,6 +372,8 @@ def test_access_rule(app, world, login, endpoint):
         lesson="test-cuisine",
         exam=people["exam"].id,
         live=people["live"].code,
+        live_set=people["live_set"].id,
+        set_question=people["set_question"],
         entry=people["entry"].id,
         recurring=people["recurring"].id,
         goal=people["goal"].id,

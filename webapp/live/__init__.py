@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("live", __name__)
 
-from webapp.live import routes  # noqa: E402,F401
+# sets_routes: the question sets (issue 16), on this blueprint.
+from webapp.live import routes, sets_routes  # noqa: E402,F401

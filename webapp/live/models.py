@@ -141,3 +141,42 @@ class LiveNickname(db.Model):
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     nickname: Mapped[str] = mapped_column(sa.String(24))
+
+
+# --- question sets (webapp/live/sets.py) -----------------------------------------------------
+# A set lists question ids in order: bank questions, and the author's own questions, which are
+# stored as content-addressed rows of the bank's table (see sets.py: the room reads both alike).
+
+
+class LiveSet(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)  # a double tap: one set
+    title: Mapped[str] = mapped_column(sa.String(80))
+    question_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class LiveSetShare(db.Model):
+    """A set shown to the staff of a group; it counts only while its author is in that group."""
+
+    set_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("live_set.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class LivePicture(db.Model):
+    """An uploaded picture, re-encoded to WebP, named by the SHA-256 of its bytes: in the
+    database so every instance serves it, and immutable so phones cache it for a year."""
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -29,7 +29,7 @@ from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
 from webapp.core.time import utcnow
 from webapp.core.urls import public_url
-from webapp.live import bp, chart, services
+from webapp.live import bp, chart, services, sets
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
 from webapp.privacy.services import audit_reads
 from webapp.revision.services import SCOPE_NAMES, SCOPES
@@ -456,4 +456,5 @@ feature_globals(
     bp,
     next_labels=NEXT_LABELS,
     phase_names=PHASE_NAMES,
+    set_kind_names=sets.KIND_NAMES,
 )
