@@ -79,7 +79,7 @@ def prepare(folder: str) -> tuple[dict, list[str]]:
         db.session.commit()
         codes = [
             services.create_session(
-                host, None, ["1", "2", "3", "4"], QUESTIONS, None, False, False, f"bench-{n}"
+                host, None, scopes=["1", "2", "3", "4"], count=QUESTIONS, client_id=f"bench-{n}"
             ).code
             for n in range(ROOMS)
         ]

@@ -332,7 +332,9 @@ def world(make_group, make_user, bank):
         ADMIN: make_user(Role.ADMIN),
     }
     people["exam"] = start_exam(people[TRAINEE], "access-exam")
-    people["live"] = create_session(people[VOLUNTEER], group, ["1"], 2, None, False, False, "acc")
+    people["live"] = create_session(
+        people[VOLUNTEER], group, scopes=["1"], count=2, client_id="acc"
+    )
     people["live_set"] = create_set(people[VOLUNTEER], "Série", "acc-set")
     written = save_question(
         question_data("truefalse", {"question": "Vrai ?", "truth": "true", "explanation": "Oui."})

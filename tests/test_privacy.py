@@ -67,7 +67,7 @@ def _everything(people, bank):
     question = revision.get_question(bank[0]["id"])
     revision.answer(trainee, question, ["x"], "r1", "review", 3.0, False, utcnow())
     revision.start_exam(trainee, "exam1")
-    room = live.create_session(people["teacher"], group, ["1"], 2, None, False, False, "room1")
+    room = live.create_session(people["teacher"], group, scopes=["1"], count=2, client_id="room1")
     live.join(room, "Fafa du 93", trainee)
     budget.add_entry(trainee, "b1", False, 1250, date.today(), "food", "Marché de Fatou")
     budget.add_category(trainee, "Cigarettes")
@@ -352,7 +352,7 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
             )
         )
     room = live.create_session(
-        people["teacher"], people["group"], ["1"], 2, None, False, False, "r"
+        people["teacher"], people["group"], scopes=["1"], count=2, client_id="r"
     )
     live.join(room, "Invité Momo", _Guest())
     room.ended_at = now
@@ -483,7 +483,7 @@ def test_grid_group_page_and_exam_time_are_audited(client, people):
 
 def test_live_results_with_real_names_are_audited(client, people, bank):
     room = live.create_session(
-        people["teacher"], people["group"], ["1"], 2, None, False, False, "room"
+        people["teacher"], people["group"], scopes=["1"], count=2, client_id="room"
     )
     live.join(room, "Fafa", people["trainee"])
     assert "Fatou Diallo" in people["staff"].get(f"/live/{room.code}/results").text

@@ -23,7 +23,7 @@ def room(app, make_group, make_user, bank):
     group = make_group()
     trainee = make_user(group=group, display_name="Fatou Diallo", username="fatou.d")
     volunteer = make_user(Role.VOLUNTEER, group=group)
-    session = live.create_session(volunteer, group, ["1"], 2, None, False, False, "rt-room")
+    session = live.create_session(volunteer, group, scopes=["1"], count=2, client_id="rt-room")
     return {"group": group, "trainee": trainee, "volunteer": volunteer, "live": session}
 
 
@@ -137,7 +137,7 @@ def test_a_detached_host_can_no_longer_run_or_read_the_groups_session(
 
 def test_a_host_keeps_a_session_open_to_anyone(app, client, make_user, login, bank):
     volunteer = make_user(Role.VOLUNTEER)
-    session = live.create_session(volunteer, None, ["1"], 2, None, False, False, "rt-open")
+    session = live.create_session(volunteer, None, scopes=["1"], count=2, client_id="rt-open")
     login(volunteer)
     assert client.get(f"/live/{session.code}/host").status_code == 200
 

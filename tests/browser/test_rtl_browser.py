@@ -132,9 +132,8 @@ def test_live_quiz_in_arabic_on_phone_and_projector(
     session = live.create_session(
         volunteer,
         None,
-        ["1", "2", "3", "4"],
-        3,
-        None,
+        scopes=["1", "2", "3", "4"],
+        count=3,
         speed_bonus=False,
         team_mode=False,
         client_id="rtl-test",

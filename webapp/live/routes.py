@@ -126,12 +126,12 @@ def new():
         live = services.create_session(
             current_user,
             group,
-            [s for s in form.scopes.data if s in SCOPES],
-            form.count.data,
-            form.time_limit.data or None,
-            form.speed_bonus.data,
-            form.team_mode.data,
-            (form.client_id.data or uuid.uuid4().hex)[:64],
+            scopes=[s for s in form.scopes.data if s in SCOPES],
+            count=form.count.data,
+            time_limit=form.time_limit.data or None,
+            speed_bonus=form.speed_bonus.data,
+            team_mode=form.team_mode.data,
+            client_id=(form.client_id.data or uuid.uuid4().hex)[:64],
         )
         return redirect(url_for("live.host", code=live.code), 303)
     return render_template("live/new.html", form=form)

@@ -91,12 +91,13 @@ def _digest(token: str) -> str:
 def create_session(
     host,
     group,
+    *,
     scopes: list[str],
     count: int,
-    time_limit: int | None,
-    speed_bonus: bool,
-    team_mode: bool,
     client_id: str,
+    time_limit: int | None = None,
+    speed_bonus: bool = False,
+    team_mode: bool = False,
 ) -> LiveSession:
     """A session drawn from the bank; the same client id creates it once.
 
