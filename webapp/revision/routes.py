@@ -27,7 +27,7 @@ def _overview(form=None):
     return render_template(
         "revision/overview.html",
         counts=counts,
-        form=form or TargetForm(daily_target=counts["target"]),
+        form=form or TargetForm(daily_target=counts.target),
         mastery=mastery,
         title=titles.title(mastery["title"]),
         exam_size=services.EXAM_SIZE,

@@ -2,6 +2,7 @@
 
 import random
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -145,7 +146,22 @@ def start_of_day(now: datetime) -> datetime:
     return datetime.combine(local.date(), time(), tzinfo=PARIS).astimezone(ZoneInfo("UTC"))
 
 
-def today(user, now: datetime) -> dict:
+@dataclass(frozen=True)
+class Today:
+    """Where a trainee's review stands today."""
+
+    done: int  # questions reviewed since midnight in Paris
+    due: int  # cards due now
+    target: int  # the trainee's daily target
+    new_left: int  # new questions still allowed today
+
+    @property
+    def left(self) -> int:
+        """How many questions today's review still asks (due and new ones, up to the target)."""
+        return max(0, min(self.target - self.done, self.due + self.new_left))
+
+
+def today(user, now: datetime) -> Today:
     """Counts for the review screen: done today, due now, new cards still allowed today."""
     settings = settings_for(user)
     midnight = start_of_day(now)
@@ -168,23 +184,22 @@ def today(user, now: datetime) -> dict:
         .select_from(ReviewCard)
         .where(ReviewCard.user_id == user.id, ReviewCard.created_at >= midnight)
     )
-    return {
-        "done": done,
-        "due": due,
-        "target": settings.daily_target,
-        "new_left": max(0, settings.new_per_day - new_today),
-    }
+    return Today(
+        done=done,
+        due=due,
+        target=settings.daily_target,
+        new_left=max(0, settings.new_per_day - new_today),
+    )
 
 
 def left_today(user, now: datetime) -> int:
     """How many questions today's review still asks (due ones and new ones, up to the target)."""
-    counts = today(user, now)
-    return max(0, min(counts["target"] - counts["done"], counts["due"] + counts["new_left"]))
+    return today(user, now).left
 
 
-def next_review(user, now: datetime, counts: dict, more: bool = False) -> Question | None:
+def next_review(user, now: datetime, counts: Today, more: bool = False) -> Question | None:
     """The due card answered longest ago, else a new question, until the daily target is met."""
-    if counts["done"] >= counts["target"] and not more:
+    if counts.done >= counts.target and not more:
         return None
     due = db.session.scalar(
         sa.select(Question)
@@ -193,14 +208,14 @@ def next_review(user, now: datetime, counts: dict, more: bool = False) -> Questi
         .order_by(ReviewCard.due)
         .limit(1)
     )
-    if due is not None or (counts["new_left"] == 0 and not more):
+    if due is not None or (counts.new_left == 0 and not more):
         return due
     return _new_question(user)
 
 
-def offline_set(user, now: datetime, counts: dict) -> list[Question]:
+def offline_set(user, now: datetime, counts: Today) -> list[Question]:
     """The questions today's review would ask, for answering without network."""
-    wanted = max(0, counts["target"] - counts["done"])
+    wanted = max(0, counts.target - counts.done)
     due = list(
         db.session.scalars(
             sa.select(Question)
@@ -214,7 +229,7 @@ def offline_set(user, now: datetime, counts: dict) -> list[Question]:
             .limit(wanted)
         )
     )
-    fresh = _new_questions(user, min(counts["new_left"], wanted - len(due)))
+    fresh = _new_questions(user, min(counts.new_left, wanted - len(due)))
     return due + fresh
 
 
