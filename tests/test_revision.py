@@ -337,3 +337,18 @@ def test_trainees_see_only_their_own_reviews_and_exams(app, client, trainee, mak
         data={**right_form(question), "question_id": question.id, "client_id": "mine"},
     )
     assert replay.status_code == 404
+
+
+def test_asking_htmx_for_the_next_card_when_the_day_is_done_says_so(client, trainee):
+    """An htmx request for the next card after the daily target: the "well done" part alone,
+    never a 500."""
+    assert client.post("/revision/settings", data={"daily_target": "3"}).status_code == 303
+    for number in range(3):
+        question = shown_question(client.get("/revision/review").text)
+        client.post(
+            "/revision/answer",
+            data={**right_form(question), "question_id": question.id, "client_id": f"h{number}"},
+        )
+    response = client.get("/revision/review", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "?more=1" in response.text and "<html" not in response.text

@@ -60,7 +60,11 @@ def _question_page(
     """The question, answered (log) or not; sent is an answer that could not be graded, shown
     back as it was sent with what to fix."""
     htmx = request.headers.get("HX-Request")
-    template = "revision/_card.html" if htmx else "revision/question.html"
+    template = (
+        "revision/question.html"
+        if not htmx
+        else ("revision/_card.html" if question else "revision/_done.html")
+    )
     return render_template(
         template,
         question=question,
