@@ -58,8 +58,8 @@ def prepare(folder: str) -> tuple[dict, list[str]]:
     from webapp.accounts import passphrases
     from webapp.accounts.models import Role, User
     from webapp.extensions import db
-    from webapp.lessons import content
     from webapp.live import services
+    from webapp.revision import bank
     from webapp.revision.services import load_bank
 
     app = create_app()
@@ -68,7 +68,7 @@ def prepare(folder: str) -> tuple[dict, list[str]]:
             db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.session.commit()
         upgrade()
-        load_bank(content.read_bank()[0])
+        load_bank(bank.read_bank()[0])
         host = User(
             username="bench-host",
             display_name="Bench Host",

@@ -22,6 +22,7 @@ from webapp.accounts.models import Group, User  # noqa: E402
 from webapp.dashboard import services as dashboard  # noqa: E402
 from webapp.extensions import db  # noqa: E402
 from webapp.lessons import content  # noqa: E402
+from webapp.revision import bank
 from webapp.revision.models import Question  # noqa: E402
 from webapp.revision.services import load_bank  # noqa: E402
 
@@ -66,7 +67,7 @@ def main() -> None:
         upgrade()
         lessons, _ = content.read_lessons()
         content.load_lessons(lessons)
-        load_bank(content.read_bank()[0])
+        load_bank(bank.read_bank()[0])
         demo.load()
         group = db.session.scalar(db.select(Group))
         teacher = db.session.scalar(db.select(User).where(User.username == "prof"))

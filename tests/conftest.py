@@ -14,6 +14,7 @@ from webapp import create_app
 from webapp.accounts import passphrases
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.extensions import db, limiter
+from webapp.revision import bank as bank_files
 
 PASSPHRASE = "tulipe-orange-camion"
 
@@ -176,9 +177,8 @@ def csrf_from(html: str) -> str:
 def bank_sample():
     """Six questions of each CCP and two of each topic, from the real bank."""
     from webapp.core import titles
-    from webapp.lessons import content
 
-    questions, problems = content.read_bank()
+    questions, problems = bank_files.read_bank()
     assert problems == []
     sample = []
     for scope in ("1", "2", "3", "4", "hygiene", "allergens", "safety", "customers"):

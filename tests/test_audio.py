@@ -10,6 +10,7 @@ from tests.test_lessons import RIGHT
 from webapp.core import audio
 from webapp.extensions import db
 from webapp.lessons import content, spoken
+from webapp.revision import bank as bank_files
 from webapp.revision import services as revision_services
 from webapp.revision.services import load_bank
 
@@ -65,7 +66,7 @@ def loaded(ctx):
     lessons, problems = content.read_lessons(FIXTURES / "lessons")
     assert problems == []
     content.load_lessons(lessons)
-    questions, problems = content.read_bank(FIXTURES / "bank")
+    questions, problems = bank_files.read_bank(FIXTURES / "bank")
     assert problems == []
     load_bank(questions)
     db.session.commit()

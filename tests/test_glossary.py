@@ -13,7 +13,7 @@ from tests.test_revision import right_form
 from webapp.core import glossary
 from webapp.core.glossary import Marker, Term, card_glossary, forms_of, mark
 from webapp.extensions import db
-from webapp.lessons import content
+from webapp.revision import bank as bank_files
 from webapp.revision import services
 from webapp.revision.models import MockExam
 
@@ -276,7 +276,7 @@ def test_words_that_would_give_the_answer_wait_until_answered():
 
 
 def _question_with_terms():
-    questions, _problems = content.read_bank()
+    questions, _problems = bank_files.read_bank()
     marker = glossary.default_marker()
     for question in questions:
         shown = card_glossary(question, "g", False, marker).terms

@@ -44,16 +44,12 @@ ALLOWED = {
     ("dashboard", "lessons"): {"services"},
     ("dashboard", "live"): {"services"},
     ("dashboard", "revision"): {"services"},
-    # The bank's command loads questions the lessons' content module reads and checks.
-    ("lessons", "revision"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},
     # Live answers feed revision. Its models are still read directly: to go through services.
-    ("live", "revision"): {"models", "services"},
-    # A question set's own questions are checked by the bank's validator, which lives with the
-    # lesson format in lessons/schema.py (both content formats in one module).
-    ("live", "lessons"): {"schema"},
+    ("live", "revision"): {"bank", "models", "services"},
+    # A question set's own questions are checked by the bank's own validator.
 }
 
 

@@ -18,6 +18,7 @@ from webapp.journal.models import Goal, GoalStep, JournalEntry
 from webapp.lessons import content
 from webapp.lessons.models import ExerciseAttempt, LessonProgress
 from webapp.live.models import LiveAnswer, LiveSession
+from webapp.revision import bank as bank_files
 from webapp.revision.models import Question, ReviewCard, ReviewLog
 
 LESSONS = Path(__file__).parent / "fixtures" / "lessons"
@@ -117,7 +118,7 @@ def _prepare(kind, app, trainee, client, make_user, login) -> Write:
         )
     from webapp.revision.services import load_bank
 
-    questions, _problems = content.read_bank()
+    questions, _problems = bank_files.read_bank()
     load_bank([q for q in questions if titles.unit_scope("AR", q["competency"]) == "1"][:6])
     question = db.session.scalar(sa.select(Question).order_by(Question.id))
     if kind == "review":

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from webapp.core import grading, shuffle
 from webapp.extensions import db
 from webapp.lessons import content
+from webapp.revision import bank as bank_files
 from webapp.revision import services
 from webapp.revision.models import MockExam, Question
 
@@ -33,7 +34,7 @@ def rate(items: list[dict], people: range, order_for) -> float:
 
 
 def bank_items(kinds=CHOICE_TYPES) -> list[dict]:
-    questions, problems = content.read_bank()
+    questions, problems = bank_files.read_bank()
     assert problems == []
     return [q for q in questions if q["type"] in kinds]
 
@@ -319,7 +320,7 @@ def test_lessons_show_each_trainee_their_order_online_and_in_the_offline_copy(
 
 
 def test_a_natural_scale_can_keep_its_order_and_the_checks_watch_where_its_key_sits():
-    from webapp.lessons import validity
+    from webapp.core import validity
 
     scale = {
         "id": "s",

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from webapp.accounts.models import Group, Role
 from webapp.core import titles
 from webapp.extensions import db
-from webapp.lessons import content
+from webapp.revision import bank as bank_files
 from webapp.revision import services
 from webapp.revision.models import MockExam
 
 
 @pytest.fixture
 def full_bank(ctx):
-    questions, problems = content.read_bank()
+    questions, problems = bank_files.read_bank()
     assert problems == []
     services.load_bank(questions)
     return questions
@@ -52,7 +52,7 @@ def test_each_title_assesses_every_competency_in_exactly_one_ccp():
 
 
 def test_every_ccp_of_both_titles_has_at_least_90_questions(full_bank):
-    stats = content.bank_stats(full_bank)
+    stats = bank_files.bank_stats(full_bank)
     for code, title in titles.TITLES.items():
         for scope in title.scopes:
             assert stats["per_title_ccp"][code][scope] >= 90, (code, scope)

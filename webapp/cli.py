@@ -63,8 +63,9 @@ def build_audio(lesson_ids, no_bank, workers):
 
 
 def init_app(app: Flask) -> None:
-    from webapp.lessons.cli import bank_cli, lessons_cli
+    from webapp.lessons.cli import lessons_cli
     from webapp.privacy.cli import privacy_cli
+    from webapp.revision.cli import bank_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(audio_cli)

@@ -8,6 +8,7 @@ from webapp.accounts.models import Role
 from webapp.extensions import db
 from webapp.lessons import content
 from webapp.live import services as live
+from webapp.revision import bank as bank_files
 from webapp.revision.services import load_bank
 
 # The last visible character of an element's text, and the line it sits on, as the browser draws
@@ -33,7 +34,7 @@ LAST_CHARACTER = """(el) => {
 @pytest.fixture
 def questions(ctx):
     """Bank questions asked with a question mark, one choice among several: the live quiz's case."""
-    found, problems = content.read_bank()
+    found, problems = bank_files.read_bank()
     assert not problems
     asked = [q for q in found if q["question"].rstrip().endswith("?") and q["type"] == "single"]
     load_bank(asked[:12])

@@ -6,11 +6,17 @@ deleted)."""
 import hashlib
 import json
 import math
+import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import click
 import yaml
 
+from webapp.core.exercises import KINDS
 from webapp.core.time import utcnow
 from webapp.extensions import db
 
@@ -277,3 +283,35 @@ class Checker:
             self.picture(choice, (*path, "choices", index))
             self.text(choice, "label", (*path, "choices", index), max_length=200)
         return [choice["label"] for choice in choices]
+
+
+# Where the sources that content cites are listed (lessons in comments, questions by id).
+SOURCES_FILE = Path(__file__).resolve().parents[1] / "lessons" / "SOURCES.md"
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@cache
+def source_ids(text: str | None = None) -> frozenset[str]:
+    """The ids of the sources table (`| S12 | ...`): the only ids a question may cite."""
+    text = SOURCES_FILE.read_text(encoding="utf-8") if text is None else text
+    return frozenset(re.findall(r"^\| (S\d+) \|", text, re.M))
+
+
+def keep_order(check: Checker, item: dict, path: tuple) -> None:
+    """keep_order: true shows choices as written instead of shuffled per person."""
+    if "keep_order" not in item:
+        return
+    if not isinstance(item["keep_order"], bool):
+        check.fail((*path, "keep_order"), "'keep_order' must be true or false")
+    elif not KINDS[item["type"]].has_choices:
+        check.fail((*path, "keep_order"), "'keep_order' is for items with choices")
+
+
+def report_problems(problems, what: str, count: int) -> None:
+    """For the content commands: each problem on stderr and exit 1, or say all is well."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {what}.", err=True)
+        sys.exit(1)
+    click.echo(f"{count} {what} checked: no problems.")

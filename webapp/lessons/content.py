@@ -1,4 +1,5 @@
-"""Reading content files, checking them, counting them, and loading lessons into the database."""
+"""Reading lesson files, checking them, counting them, and loading them into the database (the
+bank's: revision/bank.py)."""
 
 import re
 from collections import Counter
@@ -6,22 +7,19 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from webapp.core import titles
+from webapp.core import validity
 from webapp.core.content import content_hash, sync_rows
 from webapp.extensions import db
-from webapp.lessons import validity
 from webapp.lessons.models import Lesson
 from webapp.lessons.schema import (
     MODULES,
     Problem,
-    check_bank_file,
     check_lesson,
     read_yaml,
     source_ids,
 )
 
 CONTENT_DIR = Path(__file__).resolve().parent
-BANK_DIR = CONTENT_DIR / "bank"
 
 
 def _relative(path: Path) -> str:
@@ -71,40 +69,6 @@ def read_lessons(root: Path = CONTENT_DIR) -> tuple[list[dict], list[Problem]]:
     return lessons, problems
 
 
-def read_bank(root: Path = BANK_DIR) -> tuple[list[dict], list[Problem]]:
-    """Every question of the bank, checked; question ids are unique across files."""
-    questions, problems, seen, where = [], [], {}, {}
-    for path in sorted(root.glob("*.yaml")) if root.exists() else []:
-        name = _relative(path) if root == BANK_DIR else str(path)
-        data, lines, found = read_yaml(path.read_text("utf-8"), name)
-        found = (
-            found
-            or check_bank_file(data, lines, name)
-            or (validity.key_spread_problems(name, data) + validity.truefalse_problems(name, data))
-        )
-        problems.extend(found)
-        if found:
-            continue
-        for index, question in enumerate(data):
-            if question["id"] in seen:
-                problems.append(
-                    Problem(
-                        name,
-                        lines.get((index, "id"), 1),
-                        f"question id {question['id']!r} is already used in {seen[question['id']]}",
-                    )
-                )
-            else:
-                seen[question["id"]] = name
-                where[question["id"]] = (name, lines.get((index, "id"), 1))
-                questions.append(question)
-    if not problems:  # across files: only once every file reads right
-        problems = validity.see_also_problems(questions, where) or validity.duplicate_problems(
-            questions, where
-        )
-    return questions, problems
-
-
 def cited_source_problems(text: str, file: str) -> list[Problem]:
     """A lesson cites its sources in comments (`# source: S4, S9`): each id must be listed."""
     known = source_ids()
@@ -127,26 +91,6 @@ def lesson_stats(lessons: list[dict]) -> dict:
         "per_clea_domain": dict(sorted(Counter(str(lesson["clea"]) for lesson in lessons).items())),
         "per_theme": dict(Counter(theme for lesson in lessons for theme in lesson["themes"])),
         "per_exercise_type": dict(Counter(exercise["type"] for exercise in exercises)),
-    }
-
-
-def bank_stats(questions: list[dict]) -> dict:
-    return {
-        "questions": len(questions),
-        "per_title_ccp": {
-            code: dict(
-                Counter(
-                    titles.unit_scope(code, q.get("competency"))
-                    for q in questions
-                    if q.get("competency")
-                )
-            )
-            for code in titles.TITLES
-        },
-        "per_topic": dict(Counter(q["topic"] for q in questions if "topic" in q)),
-        "per_competency": dict(Counter(q["competency"] for q in questions if "competency" in q)),
-        "per_type": dict(Counter(q["type"] for q in questions)),
-        "per_difficulty": dict(sorted(Counter(str(q["difficulty"]) for q in questions).items())),
     }
 
 

@@ -1,22 +1,21 @@
-"""Content files: YAML read with line numbers, and the rules lessons and questions must follow.
+"""Lesson files: the rules a lesson must follow (the bank's: revision/bank.py; the YAML reader
+and the checker both use: core/content.py).
 
 Pure functions: they take text and return data and a list of problems, each naming the line.
 """
 
-import re
-from functools import cache
-from pathlib import Path
-
 from webapp.core.content import (  # noqa: F401  (re-exported: the lessons' modules use them)
     ID_LENGTH,
     PICTURE_LENGTH,
+    SLUG,
     Checker,
     Problem,
+    keep_order,
     read_yaml,
+    source_ids,
     too_long,
 )
-from webapp.core.exercises import BANK_TYPES, KINDS, LESSON_TYPES
-from webapp.core.titles import COMPETENCIES
+from webapp.core.exercises import KINDS, LESSON_TYPES
 
 THEMES = (
     "rights",
@@ -33,19 +32,8 @@ THEMES = (
 )
 MODULES = ("lire", "fle-a1", "fle-a2", "calcul", "numerique", "travail", "securite", "vie", "app")
 LEVELS = ("A1", "A2")
-# The types each may use: core.exercises registers them, one module each.
+# The types a lesson may use: core.exercises registers them, one module each.
 EXERCISE_TYPES = LESSON_TYPES
-QUESTION_TYPES = BANK_TYPES
-TOPICS = ("hygiene", "allergens", "safety", "customers")
-SOURCES_FILE = Path(__file__).with_name("SOURCES.md")
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-@cache
-def source_ids(text: str | None = None) -> frozenset[str]:
-    """The ids of the sources table (`| S12 | ...`): the only ids a question may cite."""
-    text = SOURCES_FILE.read_text(encoding="utf-8") if text is None else text
-    return frozenset(re.findall(r"^\| (S\d+) \|", text, re.M))
 
 
 def check_exercise(check: Checker, exercise, path: tuple) -> None:
@@ -64,17 +52,8 @@ def check_exercise(check: Checker, exercise, path: tuple) -> None:
     check.text(exercise, "explanation", path, max_length=600)
     if not check.one_of(exercise, "type", path, EXERCISE_TYPES):
         return
-    _keep_order(check, exercise, path)
+    keep_order(check, exercise, path)
     KINDS[exercise["type"]].check(check, exercise, path)
-
-
-def _keep_order(check: Checker, item: dict, path: tuple) -> None:
-    if "keep_order" not in item:
-        return
-    if not isinstance(item["keep_order"], bool):
-        check.fail((*path, "keep_order"), "'keep_order' must be true or false")
-    elif not KINDS[item["type"]].has_choices:
-        check.fail((*path, "keep_order"), "'keep_order' is for items with choices")
 
 
 def check_lesson(data, lines: dict, file: str) -> list[Problem]:
@@ -157,53 +136,4 @@ def check_lesson(data, lines: dict, file: str) -> list[Problem]:
                     ("exercises", index, "id"), f"exercise id {exercise.get('id')!r} is used twice"
                 )
             seen.add(exercise.get("id"))
-    return check.problems
-
-
-def check_question(check: Checker, question, path: tuple) -> None:
-    """Check one question of the catering-title bank."""
-    if not isinstance(question, dict):
-        check.fail(path, "a question must be a mapping with id, type, question...")
-        return
-    if not isinstance(question.get("id"), str) or not SLUG.match(question.get("id") or ""):
-        check.fail((*path, "id"), "'id' must be lowercase letters, digits and -, like hyg-001")
-    # The competency decides the CCP in each title (revision.titles); a topic is optional.
-    check.one_of(question, "competency", path, COMPETENCIES)
-    if "ccp" in question:
-        check.fail(
-            (*path, "ccp"), "'ccp' is decided by the competency and the group's title: remove it"
-        )
-    if "topic" in question:
-        check.one_of(question, "topic", path, TOPICS)
-    check.one_of(question, "difficulty", path, (1, 2, 3))
-    check.text(question, "question", path)
-    check.text(question, "explanation", path, max_length=600)
-    source = question.get("source")
-    if not isinstance(source, str) or source not in source_ids():
-        check.fail(
-            (*path, "source") if "source" in question else path,
-            f"'source' is {source!r}: expected a source id listed in "
-            "webapp/lessons/SOURCES.md (S1, S2...)",
-        )
-    if not check.one_of(question, "type", path, QUESTION_TYPES):
-        return
-    _keep_order(check, question, path)
-    see_also = question.get("see_also", [])
-    if not isinstance(see_also, list) or not all(isinstance(other, str) for other in see_also):
-        check.fail((*path, "see_also"), "'see_also' must be a list of question ids")
-    KINDS[question["type"]].check(check, question, path)
-
-
-def check_bank_file(data, lines: dict, file: str) -> list[Problem]:
-    check = Checker(file, lines)
-    if not isinstance(data, list) or not data:
-        check.fail((), "a question file must be a list of questions (- id: ...)")
-        return check.problems
-    seen = set()
-    for index, question in enumerate(data):
-        check_question(check, question, (index,))
-        if isinstance(question, dict):
-            if question.get("id") in seen:
-                check.fail((index, "id"), f"question id {question.get('id')!r} is used twice")
-            seen.add(question.get("id"))
     return check.problems

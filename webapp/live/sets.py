@@ -1,7 +1,7 @@
 """Question sets for live sessions: written by a volunteer or teacher, or picked from the bank.
 
 A set is an ordered list of question ids. Bank questions are listed by their id. A question the
-author writes is checked by the bank's own validator (lessons.schema.check_question) and stored
+author writes is checked by the bank's own validator (revision/bank.py check_question) and stored
 as a row of the bank's table, with the bank's content format, named by the hash of its content
 ("set-<hash>") and marked retired: no bank draw, revision, mock exam or read-aloud build ever
 picks a retired row, while the live room, which reads a session's questions by id
@@ -31,10 +31,10 @@ from webapp.core import grading, records
 from webapp.core.content import Checker, content_hash
 from webapp.core.time import utcnow
 from webapp.extensions import db
-from webapp.lessons.schema import check_question
 from webapp.live.models import LivePicture, LiveSession, LiveSet, LiveSetShare
 from webapp.live.services import new_code
 from webapp.revision import services as revision
+from webapp.revision.bank import check_question
 from webapp.revision.models import Question
 
 KINDS = ("single", "multiple", "truefalse", "picture", "order", "numeric")

@@ -10,8 +10,8 @@ import unicodedata
 from itertools import combinations
 from math import ceil, floor
 
+from webapp.core.content import Problem
 from webapp.core.shuffle import choices_shown
-from webapp.lessons.schema import Problem
 
 # The rendered order depends on the app's secret and the person; any secret shows the spread.
 CHECK_SECRET = "bank-check"
