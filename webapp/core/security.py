@@ -3,6 +3,7 @@
 import hashlib
 from pathlib import Path
 
+import brotli
 from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 
@@ -41,6 +42,20 @@ class SessionInterface(SecureCookieSessionInterface):
         return cookie_secure()
 
 
+_BROTLI: dict[tuple[str, str], bytes] = {}
+
+
+def brotli_once(path: str, data: bytes) -> bytes:
+    """The file's bytes at brotli's best (about 10% smaller than on-the-fly compression),
+    computed once per content: its hash is the key, so an edited file is compressed again."""
+    key = (path, hashlib.sha256(data).hexdigest())
+    if (packed := _BROTLI.get(key)) is None:
+        if len(_BROTLI) > 256:  # a handful of static files; old versions are dropped
+            _BROTLI.clear()
+        packed = _BROTLI[key] = brotli.compress(data, quality=11)
+    return packed
+
+
 def static_hashes(static_folder: str) -> dict[str, str]:
     """Map each static file to a short hash of its content, for cache-busting URLs."""
     root = Path(static_folder)
@@ -74,10 +89,20 @@ def init_app(app: Flask) -> None:
         if request.is_secure and (max_age := app.config["HSTS_MAX_AGE"]):
             headers.setdefault("Strict-Transport-Security", f"max-age={max_age}")
         if request.endpoint == "static" and response.status_code == 200:
-            # Read the (small) file now so Flask-Compress compresses it as a whole and the file
-            # is closed with the response; its streaming path would leave the file open.
+            # Read the (small) file now so it is compressed as a whole and the file is closed
+            # with the response; the streaming path would leave the file open.
             response.direct_passthrough = False
             response.make_sequence()
+            if (
+                "br" in request.headers.get("Accept-Encoding", "")
+                and response.mimetype in app.config["COMPRESS_MIMETYPES"]
+                and "Content-Encoding" not in headers
+            ):
+                # A static file never changes under its hashed address: compressed once, as
+                # hard as brotli goes (a few KB less on every first load), kept in memory.
+                response.set_data(brotli_once(request.path, response.get_data()))
+                headers["Content-Encoding"] = "br"
+                headers.add("Vary", "Accept-Encoding")
         if request.endpoint == "static" and request.args.get("v"):
             headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         elif response.mimetype == "text/html":
