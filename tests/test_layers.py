@@ -47,8 +47,8 @@ ALLOWED = {
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},
-    # Live answers feed revision. Its models are still read directly: to go through services.
-    ("live", "revision"): {"bank", "models", "services"},
+    # A live room asks revision for its questions, and live answers feed revision.
+    ("live", "revision"): {"bank", "services"},
     # A question set's own questions are checked by the bank's own validator.
 }
 

@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from flask import abort, current_app
+from flask import current_app
 from limits import parse
 from sqlalchemy.orm import aliased
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role
 from webapp.core import grading
+from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
@@ -28,7 +29,6 @@ from webapp.live.models import (
 )
 from webapp.live.nicknames import nickname_keys, visible
 from webapp.revision import services as revision
-from webapp.revision.models import Question
 
 # No look-alike characters (0/O, 1/I/L, 2/Z, 5/S, 8/B): a code copied from a wall works.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -108,13 +108,7 @@ def create_session(
     done = accounts.replayed(client_id, host, "live_session", target)
     if done is not None and (found := db.session.get(LiveSession, done)) is not None:
         return found
-    ids = sorted(
-        db.session.scalars(
-            sa.select(Question.id).where(
-                Question.retired.is_(False), sa.or_(*[revision.in_scope(scope) for scope in scopes])
-            )
-        )
-    )
+    ids = revision.ids_in_scopes(scopes)
     # The same draw for the same request (a double tap racing the first): seeded by it.
     chosen = random.Random(f"{host.id}|{target}|{client_id}").sample(ids, min(count, len(ids)))
     code = new_code()
@@ -143,7 +137,9 @@ def find(code: str) -> LiveSession | None:
 
 
 def by_code(code: str) -> LiveSession:
-    return find(code) or abort(404)
+    if (live := find(code)) is None:
+        raise NotYours
+    return live
 
 
 class PollState(NamedTuple):
@@ -226,7 +222,7 @@ def may_host(user, live: LiveSession) -> bool:
 def hosted_by(user, code: str) -> LiveSession:
     live = by_code(code)
     if not may_host(user, live):
-        abort(404)
+        raise NotYours
     return live
 
 
@@ -292,11 +288,11 @@ def add_time(live: LiveSession, expected_version: int, seconds: int = MORE_TIME)
     return _move(live, expected_version, deadline=start + timedelta(seconds=seconds))
 
 
-def question_at(live: LiveSession, index: int | None = None) -> Question | None:
+def question_at(live: LiveSession, index: int | None = None) -> "revision.Question | None":
     index = live.current if index is None else index
     if not 0 <= index < len(live.question_ids):
         return None
-    return db.session.get(Question, live.question_ids[index])
+    return revision.question_by_id(live.question_ids[index])
 
 
 # --- players --------------------------------------------------------------------------------
@@ -560,10 +556,7 @@ def results(live: LiveSession) -> list[dict]:
             .group_by(LiveAnswer.question_index)
         )
     }
-    questions = {
-        q.id: q
-        for q in db.session.scalars(sa.select(Question).where(Question.id.in_(live.question_ids)))
-    }
+    questions = revision.questions_by_id(live.question_ids)
     return [
         {
             "question": questions.get(qid),

@@ -20,7 +20,6 @@ import secrets
 import warnings
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -29,13 +28,13 @@ from webapp.accounts import services as accounts
 from webapp.accounts.models import Role, group_membership
 from webapp.core import grading, records
 from webapp.core.content import Checker, content_hash
+from webapp.core.errors import NotYours
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.live.models import LivePicture, LiveSession, LiveSet, LiveSetShare
 from webapp.live.services import new_code
 from webapp.revision import services as revision
 from webapp.revision.bank import check_question
-from webapp.revision.models import Question
 
 KINDS = ("single", "multiple", "truefalse", "picture", "order", "numeric")
 KIND_NAMES = {
@@ -137,8 +136,10 @@ def store_picture(raw: bytes) -> LivePicture:
 
 def picture(digest: str) -> LivePicture:
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
-        abort(404)
-    return db.session.get(LivePicture, digest) or abort(404)
+        raise NotYours
+    if (picture := db.session.get(LivePicture, digest)) is None:
+        raise NotYours
+    return picture
 
 
 # --- writing a question: the form's fields as the bank's content, checked by the bank's rules --
@@ -308,25 +309,20 @@ def question_fields(content: dict) -> dict:
     return fields
 
 
-def save_question(data: dict) -> Question:
+def save_question(data: dict) -> "revision.Question":
     """Store a valid written question as a retired bank row named by its content (no commit):
     the same content twice is the same row, and an edit is a new one."""
     content = {key: value for key, value in data.items() if key != "id"}
     question_id = PREFIX + content_hash(content)[: 40 - len(PREFIX)]
     content["id"] = question_id
-    row = db.session.get(Question, question_id)
+    return revision.keep_private_question(question_id, content, content_hash(content))
+
+
+def written_question(question_id: str):
+    """A question written for a set, else 404."""
+    row = revision.question_by_id(question_id) if is_written(question_id) else None
     if row is None:
-        row = Question(
-            id=question_id,
-            topic=None,
-            competency=content.get("competency"),
-            kind=content["type"],
-            difficulty=content.get("difficulty", 1),
-            content=content,
-            content_hash=content_hash(content),
-            retired=True,  # never drawn from the bank: only sets and their sessions show it
-        )
-        db.session.add(row)
+        raise NotYours
     return row
 
 
@@ -378,11 +374,11 @@ def set_for(user, set_id: int, mine: bool = False) -> LiveSet:
     anything else: 404, as if it did not exist."""
     live_set = db.session.get(LiveSet, set_id)
     if live_set is None or not may_host(user):
-        abort(404)
+        raise NotYours
     if live_set.user_id == user.id:
         return live_set
     if mine or db.session.scalar(_shared_with(user).where(LiveSet.id == set_id).limit(1)) is None:
-        abort(404)
+        raise NotYours
     return live_set
 
 
@@ -405,14 +401,9 @@ def _touch(live_set: LiveSet) -> None:
     db.session.commit()
 
 
-def questions(live_set: LiveSet) -> list[Question]:
+def questions(live_set: LiveSet) -> "list[revision.Question]":
     """The set's questions in order (one query); a bank question since removed is skipped."""
-    found = {
-        q.id: q
-        for q in db.session.scalars(
-            sa.select(Question).where(Question.id.in_(live_set.question_ids or []))
-        )
-    }
+    found = revision.questions_by_id(live_set.question_ids or [])
     return [found[qid] for qid in live_set.question_ids or [] if qid in found]
 
 
@@ -511,17 +502,14 @@ def _words(item: dict) -> str:
     return grading.fold(" ".join(map(str, parts)), lenient=True)
 
 
-def search_bank(scope: str | None, words: str, limit: int = 40) -> list[Question]:
+def search_bank(scope: str | None, words: str, limit: int = 40) -> "list[revision.Question]":
     """Bank questions of a CCP part or topic whose texts hold every word typed, ignoring case
     and accents ("temperature" finds "température"). One query; the bank is a few hundred
     questions, so the words are matched here rather than in SQL (JSON text differs by
     database)."""
-    query = sa.select(Question).where(Question.retired.is_(False))
-    if scope:
-        query = query.where(revision.in_scope(scope))
     wanted = grading.fold(words, lenient=True).split()[:6]
     found = []
-    for question in db.session.scalars(query.order_by(Question.id)):
+    for question in revision.bank_in_scope(scope):
         text = _words(question.content)
         if all(word in text for word in wanted):
             found.append(question)
@@ -534,13 +522,7 @@ def bank_ids(question_ids: list[str]) -> list[str]:
     """The ids that are current bank questions (what a form may add from the bank)."""
     if not question_ids:
         return []
-    found = set(
-        db.session.scalars(
-            sa.select(Question.id).where(
-                Question.id.in_(question_ids[:MAX_QUESTIONS]), Question.retired.is_(False)
-            )
-        )
-    )
+    found = revision.current_ids(question_ids[:MAX_QUESTIONS])
     return [qid for qid in question_ids if qid in found]
 
 

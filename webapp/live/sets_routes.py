@@ -195,7 +195,7 @@ def set_edit_question(set_id: int, question_id: str):
     live_set = sets.set_for(current_user, set_id, mine=True)
     if not sets.is_written(question_id) or question_id not in (live_set.question_ids or []):
         abort(404)
-    before = db.session.get(sets.Question, question_id) or abort(404)
+    before = sets.written_question(question_id)
     return _write(live_set, before.kind, before)
 
 

@@ -81,6 +81,73 @@ def get_question(question_id: str) -> Question:
     return question
 
 
+# --- for other features (the live quiz): questions by id, drawn, searched, or written ---------
+
+
+def question_by_id(question_id: str) -> Question | None:
+    """A question by id, retired or not (a live session shows what it asked, even since
+    removed from the bank, and a set's own questions are retired rows)."""
+    return db.session.get(Question, question_id)
+
+
+def questions_by_id(question_ids: list[str]) -> dict[str, Question]:
+    """Those of these questions that exist, by id, retired or not (one query)."""
+    if not question_ids:
+        return {}
+    rows = db.session.scalars(sa.select(Question).where(Question.id.in_(question_ids)))
+    return {row.id: row for row in rows}
+
+
+def current_ids(question_ids: list[str]) -> set[str]:
+    """Those of these ids that are current bank questions (one query)."""
+    if not question_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Question.id).where(Question.id.in_(question_ids), Question.retired.is_(False))
+        )
+    )
+
+
+def ids_in_scopes(scopes: list[str]) -> list[str]:
+    """Every current bank question of these CCPs or topics, by id, sorted."""
+    return sorted(
+        db.session.scalars(
+            sa.select(Question.id).where(
+                Question.retired.is_(False), sa.or_(*[in_scope(scope) for scope in scopes])
+            )
+        )
+    )
+
+
+def bank_in_scope(scope: str | None) -> list[Question]:
+    """The current bank questions of a CCP or topic (all of them without one), by id."""
+    query = sa.select(Question).where(Question.retired.is_(False))
+    if scope:
+        query = query.where(in_scope(scope))
+    return list(db.session.scalars(query.order_by(Question.id)))
+
+
+def keep_private_question(question_id: str, content: dict, digest: str) -> Question:
+    """Store a question written for one purpose (a live question set) as a retired row: the
+    room reads it like any question, but the bank, revision and mock exams never draw it. The
+    same id twice is the same row (no commit)."""
+    row = db.session.get(Question, question_id)
+    if row is None:
+        row = Question(
+            id=question_id,
+            topic=None,
+            competency=content.get("competency"),
+            kind=content["type"],
+            difficulty=content.get("difficulty", 1),
+            content=content,
+            content_hash=digest,
+            retired=True,
+        )
+        db.session.add(row)
+    return row
+
+
 def in_scope(scope: str):
     """The SQL condition for a title's CCP ("1".."4", "epr1".."epr3") or a cross-cutting topic."""
     if scope not in SCOPES:
