@@ -316,8 +316,18 @@ def test_opens_offline_with_home_saved_lessons_and_todays_review(
     page = phone()
     page.add_init_script(FAST)
     sign_in(page, trainee.username)
-    saved = f"caches.open('passerelle-saved-{trainee.id}').then(c => c.keys()).then(k => k.length)"
-    wait_for(page, lambda: page.evaluate(saved) >= 3)  # two lessons and today's questions
+    saved = (
+        f"caches.open('passerelle-saved-{trainee.id}').then(c => c.keys())"
+        ".then(keys => keys.map(r => new URL(r.url).pathname))"
+    )
+    # Two lessons and today's questions (their recordings may be saved too, in any order).
+    wait_for(
+        page,
+        lambda: (
+            "/revision/review/offline" in (paths := page.evaluate(saved))
+            and sum(path.startswith("/lessons/") for path in paths) >= 2
+        ),
+    )
     page.context.set_offline(True)  # airplane mode
     page.goto("/")
     home = page.locator("[data-offline-home]")
