@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("live", __name__)
 
+
+@bp.record_once
+def _versions(state):
+    from webapp.live import versions
+
+    versions.init_app(state.app)
+
+
 from webapp.live import routes  # noqa: E402,F401

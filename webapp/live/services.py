@@ -18,6 +18,7 @@ from webapp.core import grading
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
+from webapp.live import versions
 from webapp.live.models import (
     LiveAnswer,
     LiveNickname,
@@ -159,23 +160,32 @@ class PollState(NamedTuple):
 
 
 def poll_state(code: str) -> PollState | None:
-    """The session's poll state, or None: the one small indexed query a poll costs."""
-    row = db.session.execute(
-        sa.select(
-            LiveSession.version,
-            LiveSession.phase,
-            LiveSession.ended_at,
-            LiveSession.created_at,
-            LiveSession.deadline,
-        ).where(LiveSession.code == code)
-    ).first()
-    if row is None:
-        return None
+    """The session's poll state, or None. Read from the room cache (live.versions), so a poll
+    with nothing new never reaches the database; on a miss, one small indexed query."""
+    room = versions.get(code)
+    if room is None:
+        row = db.session.execute(
+            sa.select(
+                LiveSession.version,
+                LiveSession.phase,
+                LiveSession.created_at,
+                LiveSession.ended_at,
+                LiveSession.deadline,
+            ).where(LiveSession.code == code)
+        ).first()
+        if row is None:
+            return None
+        room = versions.Room(*row)
+        versions.offer(code, room)
     return PollState(
-        row.version,
-        is_over(row.phase, row.ended_at, row.created_at),
-        row.deadline if row.phase == "question" else None,
+        room.version,
+        is_over(room.phase, room.ended_at, room.created_at),
+        room.deadline if room.phase == "question" else None,
     )
+
+
+def _room(live: LiveSession) -> versions.Room:
+    return versions.Room(live.version, live.phase, live.created_at, live.ended_at, live.deadline)
 
 
 def over_clause(now: datetime):
@@ -240,6 +250,8 @@ def _move(live: LiveSession, expected_version: int, **values) -> LiveSession:
     db.session.commit()
     if changed:
         db.session.refresh(live)
+        # The phones' polls see the change at once (on every instance, with Redis).
+        versions.offer(live.code, _room(live))
     return live
 
 
