@@ -2,6 +2,7 @@
 real Redis shared by several app instances. Clocks are injected: no test sleeps."""
 
 import os
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -212,3 +213,29 @@ def test_instances_sharing_redis_see_each_others_change_at_once(app, open_room, 
         server.extensions["live_versions"].clear()
         with server.app_context():
             db.engine.dispose()
+
+
+# --- the question's shared parts -----------------------------------------------------------------
+
+
+def test_a_question_is_rendered_once_per_language_for_the_whole_room(app, open_room):
+    from webapp.live import routes
+
+    host, live = open_room
+    phones = [(player(app, live, name), lang) for name, lang in (("Lina", "en"), ("Sam", "en"))]
+    phones.append((player(app, live, "Nour"), "ar"))
+    host.post(f"/live/{live.code}/advance", data={"version": live.version})
+    routes._shared_parts.clear()
+    pages = [
+        phone.get(
+            f"/live/{live.code}/poll?v={live.version}",
+            headers={"HX-Request": "true", "Accept-Language": lang},
+        ).text
+        for phone, lang in phones
+    ]
+    assert len(routes._shared_parts) == 2  # English once for two phones, Arabic once
+    assert all('name="index" value="0"' in page for page in pages)
+    assert "Lina" in pages[0] and "Lina" not in pages[1]  # each phone has its own line
+    client_ids = [re.search(r'name="client_id" value="(\w+)"', page).group(1) for page in pages]
+    assert len(set(client_ids)) == 3
+    assert 'aria-label="Listen"' in pages[1] and 'aria-label="Listen"' not in pages[2]

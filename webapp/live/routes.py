@@ -1,7 +1,9 @@
 """Hosting (projector) and playing (phones) live sessions; phones poll a version number."""
 
 import hashlib
+import threading
 import uuid
+from typing import NamedTuple
 
 from flask import (
     abort,
@@ -14,10 +16,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
@@ -347,10 +350,45 @@ def _player_or_join(code: str):
     return live, player
 
 
+class QuestionParts(NamedTuple):
+    heading: Markup
+    fields: Markup
+
+
+# The question's heading and answer fields, rendered once per room, version and language in this
+# process: when a question appears every phone asks for it within two seconds, and these parts
+# are the same for all (live/_question.html); each phone's panel adds its own line around them.
+_shared_parts: dict[tuple, QuestionParts] = {}
+_shared_lock = threading.Lock()
+
+
+def _question_parts(live, question, sent=None, clashes=()) -> QuestionParts:
+    key = (live.id, live.version, live.current, question.id, str(get_locale()))
+    if not sent and (parts := _shared_parts.get(key)) is not None:
+        return parts
+    html = render_template(
+        "live/_question.html", live=live, question=question, sent=sent, clashes=clashes
+    )
+    heading, fields = html.split("<!--fields-->", 1)
+    parts = QuestionParts(Markup(heading), Markup(fields))
+    if not sent:  # what a player sent back with a clash is theirs: never shared
+        with _shared_lock:
+            if len(_shared_parts) > 256:  # rooms long moved on
+                _shared_parts.clear()
+            _shared_parts[key] = parts
+    return parts
+
+
 def _play(live, player, refused=None, mine=None, sent=None, status=200):
     question = services.question_at(live)
     state = live.state
     mine = mine or (services.my_answer(player, live.current) if question else None)
+    clashes = grading.clashes(question.content, sent) if sent and question else []
+    shared = (
+        _question_parts(live, question, sent, clashes)
+        if question and state == "question" and not mine
+        else None
+    )
     reveal = (
         _chart(live, question, *services.tally(live, live.current), 400, 22)
         if (question and state == "reveal")
@@ -372,7 +410,7 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200):
             best=services.personal_bests(live).get(player.id) if state == "end" else None,
             refused=refused,
             sent=sent,
-            clashes=grading.clashes(question.content, sent) if sent and question else [],
+            shared=shared,
             client_id=uuid.uuid4().hex,
         ),
         status,
