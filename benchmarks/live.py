@@ -183,21 +183,36 @@ async def player(base: str, code: str, number: int, size: int, stats: Stats, sto
 async def host(base: str, code: str, stats: Stats):
     # Plain http on loopback: no TLS context to build (that alone costs 10-20 ms per client).
     async with httpx.AsyncClient(base_url=base, timeout=30, verify=False, trust_env=False) as http:
-        login = await http.get("/login")
-        await http.post(
-            "/login",
-            data={
-                "csrf_token": TOKEN.search(login.text).group(1),
-                "username": "bench-host",
-                "passphrase": HOST_PASSPHRASE,
-            },
-        )
+        for _try in range(10):  # a sign-in lost in the crowd of joins: sign in again
+            try:
+                login = await http.get("/login")
+                signed = await http.post(
+                    "/login",
+                    data={
+                        "csrf_token": TOKEN.search(login.text).group(1),
+                        "username": "bench-host",
+                        "passphrase": HOST_PASSPHRASE,
+                    },
+                )
+            except httpx.HTTPError as error:
+                print(f"host of {code}: sign-in failed ({type(error).__name__})", file=sys.stderr)
+                continue
+            if signed.status_code in (302, 303) and "/login" not in signed.headers["location"]:
+                break
+            print(f"host of {code}: sign-in refused ({signed.status_code})", file=sys.stderr)
         await asyncio.sleep(6)  # the lobby: everyone joins
         pauses = {"question": 10, "reveal": 3, "scores": 2}
         phase = "lobby"
         while phase != "end":
             page = await stats.timed("host", http.get(f"/live/{code}/host"))
-            version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+            if page is None or not (found := re.search(r'name="version" value="(\d+)"', page.text)):
+                status = page.status_code if page is not None else "no answer"
+                print(f"host of {code}: no version on the host page ({status})", file=sys.stderr)
+                if page is not None and page.status_code == 302:
+                    return  # signed out: this room stops here (its phones see no more)
+                await asyncio.sleep(1)
+                continue
+            version = found.group(1)
             await stats.timed(
                 "host",
                 http.post(

@@ -225,7 +225,7 @@ def test_a_question_is_rendered_once_per_language_for_the_whole_room(app, open_r
     phones = [(player(app, live, name), lang) for name, lang in (("Lina", "en"), ("Sam", "en"))]
     phones.append((player(app, live, "Nour"), "ar"))
     host.post(f"/live/{live.code}/advance", data={"version": live.version})
-    routes._shared_parts.clear()
+    routes._shared.clear()
     pages = [
         phone.get(
             f"/live/{live.code}/poll?v={live.version}",
@@ -233,9 +233,23 @@ def test_a_question_is_rendered_once_per_language_for_the_whole_room(app, open_r
         ).text
         for phone, lang in phones
     ]
-    assert len(routes._shared_parts) == 2  # English once for two phones, Arabic once
+    assert len(routes._shared) == 2  # English once for two phones, Arabic once
     assert all('name="index" value="0"' in page for page in pages)
     assert "Lina" in pages[0] and "Lina" not in pages[1]  # each phone has its own line
     client_ids = [re.search(r'name="client_id" value="(\w+)"', page).group(1) for page in pages]
     assert len(set(client_ids)) == 3
     assert 'aria-label="Listen"' in pages[1] and 'aria-label="Listen"' not in pages[2]
+    # The reveal's chart likewise: once per language, the same counts on every phone.
+    host.post(f"/live/{live.code}/advance", data={"version": version_of(live)})
+    routes._shared.clear()
+    charts = [
+        re.search(r"<figure.*</figure>", page, re.S).group(0)
+        for page in (
+            phone.get(
+                f"/live/{live.code}/poll?v=1",
+                headers={"HX-Request": "true", "Accept-Language": lang},
+            ).text
+            for phone, lang in phones
+        )
+    ]
+    assert len(routes._shared) == 2 and charts[0] == charts[1] != charts[2]

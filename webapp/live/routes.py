@@ -355,28 +355,45 @@ class QuestionParts(NamedTuple):
     fields: Markup
 
 
-# The question's heading and answer fields, rendered once per room, version and language in this
-# process: when a question appears every phone asks for it within two seconds, and these parts
-# are the same for all (live/_question.html); each phone's panel adds its own line around them.
-_shared_parts: dict[tuple, QuestionParts] = {}
+# What every phone of a room shows alike, made once per room, version, phase and language in this
+# process: when a question appears (or its answer) every phone asks for it within two seconds.
+# The question's heading and answer fields (live/_question.html), the reveal's chart (its counts
+# are final: the question is closed). Each phone's panel adds its own line around them.
+_shared: dict[tuple, object] = {}
 _shared_lock = threading.Lock()
 
 
+def _shared_once(live, what: str, make):
+    key = (live.id, live.version, live.current, what, str(get_locale()))
+    if (found := _shared.get(key)) is not None:
+        return found
+    made = make()
+    with _shared_lock:
+        if len(_shared) > 256:  # rooms long moved on
+            _shared.clear()
+        _shared[key] = made
+    return made
+
+
 def _question_parts(live, question, sent=None, clashes=()) -> QuestionParts:
-    key = (live.id, live.version, live.current, question.id, str(get_locale()))
-    if not sent and (parts := _shared_parts.get(key)) is not None:
-        return parts
-    html = render_template(
-        "live/_question.html", live=live, question=question, sent=sent, clashes=clashes
+    def make():
+        html = render_template(
+            "live/_question.html", live=live, question=question, sent=sent, clashes=clashes
+        )
+        heading, fields = html.split("<!--fields-->", 1)
+        return QuestionParts(Markup(heading), Markup(fields))
+
+    if sent:  # what a player sent back with a clash is theirs: never shared
+        return make()
+    return _shared_once(live, f"question-{question.id}", make)
+
+
+def _reveal_chart(live, question):
+    return _shared_once(
+        live,
+        f"reveal-{question.id}",
+        lambda: _chart(live, question, *services.tally(live, live.current), 400, 22),
     )
-    heading, fields = html.split("<!--fields-->", 1)
-    parts = QuestionParts(Markup(heading), Markup(fields))
-    if not sent:  # what a player sent back with a clash is theirs: never shared
-        with _shared_lock:
-            if len(_shared_parts) > 256:  # rooms long moved on
-                _shared_parts.clear()
-            _shared_parts[key] = parts
-    return parts
 
 
 def _play(live, player, refused=None, mine=None, sent=None, status=200):
@@ -389,11 +406,7 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200):
         if question and state == "question" and not mine
         else None
     )
-    reveal = (
-        _chart(live, question, *services.tally(live, live.current), 400, 22)
-        if (question and state == "reveal")
-        else None
-    )
+    reveal = _reveal_chart(live, question) if question and state == "reveal" else None
     top = services.top_lines(live) if state in ("scores", "end") else []
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
     response = make_response(
