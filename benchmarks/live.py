@@ -1,18 +1,31 @@
 """Live-quiz load benchmark: rooms of players polling every 2 s and answering every question.
 
 Each player answers 1 to 5 seconds after the question reaches the phone (the time to read it),
-and one in ten taps twice.
+and one in ten taps twice. The load generator (asyncio + httpx) runs on the same cores as the
+servers.
 
-Runs the app under gunicorn on 127.0.0.1 (one instance, or two sharing one database) and drives
-it with asyncio + httpx. Prints requests per second, latency percentiles per request kind, and
-answers lost or duplicated (an answer the server acknowledged must be in the database once).
+Two set-ups, RUNS times each (figures pooled over the runs):
+- sqlite: one gunicorn instance on an SQLite file;
+- postgresql: two gunicorn instances on PostgreSQL (a database of its own, dropped after),
+  sharing Redis (rooms' versions, rate limits), behind Debian's nginx on one port, started here
+  with a temporary configuration and stopped after.
+Then the ramp: one instance (SQLite), one room of each size in ROOM_SIZES, until the p95 of
+polls or answers reaches 1 s: the largest room that one instance holds.
 
-    make bench-live                                   # SQLite, 10 rooms of 50 players
-    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test INSTANCES=2 make bench-live
+Prints requests per second, latency percentiles per request kind, answers lost or duplicated
+(an answer the server acknowledged must be in the database once), and the servers' CPU time:
+per request kind (the handling thread's CPU time, from gunicorn's request hooks) and per
+request overall (the processes' CPU time from /proc, workers and nginx included).
+
+    make bench-live                          # both set-ups, 3 runs each, then the ramp
+    SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
+    SETUPS= ROOM_SIZES=50,100,200,400 .venv/bin/python benchmarks/live.py   # the ramp only
+    WORKERS=1 THREADS=8 ...                  # gunicorn processes and threads per instance
 """
 
 import asyncio
 import html
+import json
 import os
 import re
 import statistics
@@ -31,7 +44,16 @@ sys.path.insert(0, str(ROOT))
 ROOMS = int(os.environ.get("ROOMS", 10))
 PLAYERS = int(os.environ.get("PLAYERS", 50))
 QUESTIONS = int(os.environ.get("QUESTIONS", 5))
-INSTANCES = int(os.environ.get("INSTANCES", 1))
+RUNS = int(os.environ.get("RUNS", 1))
+SETUPS = [s for s in os.environ.get("SETUPS", "sqlite,postgresql").split(",") if s]
+RAMP = os.environ.get("RAMP", "1") != "0"
+ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800").split(",") if n]
+POSTGRES = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
+)
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+PROXY_PORT = 5700
+TICKS = os.sysconf("SC_CLK_TCK")
 POLL_SECONDS = 2.0
 HOST_PASSPHRASE = "banc-essai-quiz"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -40,17 +62,8 @@ INDEX = re.compile(r'name="index" value="(\d+)"')
 PLACE = re.compile(r'name="(place-\d+)"')
 
 
-def prepare(folder: str) -> tuple[dict, list[str]]:
-    """A fresh database with the bank, a volunteer and the rooms; returns env and room codes."""
-    # Every simulated phone comes from 127.0.0.1: lift the per-IP join rate for the run.
-    env = {
-        **os.environ,
-        "PASSERELLE_INSTANCE": folder,
-        "SECRET_KEY": "bench-live-secret",
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "LIVE_JOIN_LIMIT": "100000 per minute",
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{folder}/live.db")
+def prepare(env: dict, rooms: int, players: int) -> list[str]:
+    """A fresh database with the bank, a volunteer and the rooms; returns the room codes."""
     os.environ.update(env)
     from flask_migrate import upgrade
 
@@ -64,9 +77,6 @@ def prepare(folder: str) -> tuple[dict, list[str]]:
 
     app = create_app()
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(db.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-            db.session.commit()
         upgrade()
         load_bank(bank.read_bank()[0])
         host = User(
@@ -81,10 +91,10 @@ def prepare(folder: str) -> tuple[dict, list[str]]:
             services.create_session(
                 host, None, scopes=["1", "2", "3", "4"], count=QUESTIONS, client_id=f"bench-{n}"
             ).code
-            for n in range(ROOMS)
+            for n in range(rooms)
         ]
         db.engine.dispose()
-    return env, codes
+    return codes
 
 
 class Stats:
@@ -109,9 +119,9 @@ class Stats:
         return response
 
 
-async def player(base: str, code: str, number: int, stats: Stats, stop: asyncio.Event):
-    nickname = f"P{number:03d}"
-    await asyncio.sleep(number % PLAYERS / PLAYERS * 5)  # people arrive during the lobby
+async def player(base: str, code: str, number: int, size: int, stats: Stats, stop: asyncio.Event):
+    nickname = f"P{number:04d}"
+    await asyncio.sleep(number / size * 5)  # people arrive during the lobby
     # Plain http on loopback: no TLS context to build (that alone costs 10-20 ms per client).
     async with httpx.AsyncClient(base_url=base, timeout=30, verify=False, trust_env=False) as http:
         page = await stats.timed("join", http.get(f"/join/{code}"))
@@ -133,7 +143,10 @@ async def player(base: str, code: str, number: int, stats: Stats, stop: asyncio.
                 ),
             )
             if response is not None and response.status_code == 200:
-                version = int(POLL.search(response.text).group(1))
+                polled = POLL.search(response.text)
+                if polled is None:  # the end: the page stops polling
+                    break
+                version = int(polled.group(1))
                 index = INDEX.search(response.text)
                 if index and index.group(1) not in answered:
                     choice = re.search(r'name="choice" value="([^"]+)"', response.text)
@@ -170,21 +183,36 @@ async def player(base: str, code: str, number: int, stats: Stats, stop: asyncio.
 async def host(base: str, code: str, stats: Stats):
     # Plain http on loopback: no TLS context to build (that alone costs 10-20 ms per client).
     async with httpx.AsyncClient(base_url=base, timeout=30, verify=False, trust_env=False) as http:
-        login = await http.get("/login")
-        await http.post(
-            "/login",
-            data={
-                "csrf_token": TOKEN.search(login.text).group(1),
-                "username": "bench-host",
-                "passphrase": HOST_PASSPHRASE,
-            },
-        )
+        for _try in range(10):  # a sign-in lost in the crowd of joins: sign in again
+            try:
+                login = await http.get("/login")
+                signed = await http.post(
+                    "/login",
+                    data={
+                        "csrf_token": TOKEN.search(login.text).group(1),
+                        "username": "bench-host",
+                        "passphrase": HOST_PASSPHRASE,
+                    },
+                )
+            except httpx.HTTPError as error:
+                print(f"host of {code}: sign-in failed ({type(error).__name__})", file=sys.stderr)
+                continue
+            if signed.status_code in (302, 303) and "/login" not in signed.headers["location"]:
+                break
+            print(f"host of {code}: sign-in refused ({signed.status_code})", file=sys.stderr)
         await asyncio.sleep(6)  # the lobby: everyone joins
         pauses = {"question": 10, "reveal": 3, "scores": 2}
         phase = "lobby"
         while phase != "end":
             page = await stats.timed("host", http.get(f"/live/{code}/host"))
-            version = re.search(r'name="version" value="(\d+)"', page.text).group(1)
+            if page is None or not (found := re.search(r'name="version" value="(\d+)"', page.text)):
+                status = page.status_code if page is not None else "no answer"
+                print(f"host of {code}: no version on the host page ({status})", file=sys.stderr)
+                if page is not None and page.status_code == 302:
+                    return  # signed out: this room stops here (its phones see no more)
+                await asyncio.sleep(1)
+                continue
+            version = found.group(1)
             await stats.timed(
                 "host",
                 http.post(
@@ -199,32 +227,32 @@ async def host(base: str, code: str, stats: Stats):
             await asyncio.sleep(pauses.get(phase, 0))
 
 
-def stored_answers() -> list[tuple]:
+def stored_answers(url: str) -> list[tuple]:
     """Every answer in the database as (room code, nickname, question index)."""
-    from webapp import create_app
-    from webapp.extensions import db
-    from webapp.live.models import LiveAnswer, LivePlayer, LiveSession
+    import sqlalchemy as sa
 
-    app = create_app()
-    with app.app_context():
-        rows = db.session.execute(
-            db.select(LiveSession.code, LivePlayer.nickname, LiveAnswer.question_index)
-            .join(LivePlayer, LivePlayer.id == LiveAnswer.player_id)
-            .join(LiveSession, LiveSession.id == LiveAnswer.session_id)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT s.code, p.nickname, a.question_index FROM live_answer a"
+                " JOIN live_player p ON p.id = a.player_id"
+                " JOIN live_session s ON s.id = a.session_id"
+            )
         ).all()
-        db.engine.dispose()
+    engine.dispose()
     return [tuple(row) for row in rows]
 
 
-async def run(bases: list[str], codes: list[str]) -> Stats:
+async def run(base: str, codes: list[str], size: int) -> Stats:
     stats, stop = Stats(), asyncio.Event()
     players = [
-        asyncio.create_task(player(bases[(room + n) % len(bases)], code, n, stats, stop))
-        for room, code in enumerate(codes)
-        for n in range(PLAYERS)
+        asyncio.create_task(player(base, code, n, size, stats, stop))
+        for code in codes
+        for n in range(size)
     ]
     started = time.perf_counter()
-    await asyncio.gather(*(host(bases[0], code, stats) for code in codes))
+    await asyncio.gather(*(host(base, code, stats) for code in codes))
     await asyncio.sleep(POLL_SECONDS * 2)
     stop.set()
     await asyncio.gather(*players)
@@ -237,68 +265,336 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def main() -> None:
-    folder = tempfile.mkdtemp()
-    env, codes = prepare(folder)
-    servers, bases = [], []
-    for number in range(INSTANCES):
-        port = 5600 + number
+# --- the servers ----------------------------------------------------------------------------
+
+# gunicorn's request hooks: each request's CPU time in the thread that handled it, by kind,
+# written to a file when the worker exits.
+HOOKS = """
+import json, os, threading, time
+
+_cpu, _lock = {}, threading.Lock()
+
+
+def _kind(path):
+    for end, kind in (("/poll", "poll"), ("/answer", "answer"), ("/host", "host"),
+                      ("/advance", "host"), ("/play", "play")):
+        if path.endswith(end):
+            return kind
+    return "join" if path.startswith("/join") else "other"
+
+
+def pre_request(worker, req):
+    req.cpu_start = time.thread_time()
+
+
+def post_request(worker, req, environ, resp):
+    spent = time.thread_time() - req.cpu_start
+    with _lock:
+        count = _cpu.setdefault(_kind(req.path), [0, 0.0])
+        count[0] += 1
+        count[1] += spent
+
+
+def worker_exit(server, worker):
+    with open(os.path.join(os.environ["BENCH_CPU_DIR"], f"{os.getpid()}.json"), "w") as f:
+        json.dump(_cpu, f)
+"""
+
+NGINX = """
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log warn;
+worker_rlimit_nofile 16384;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    upstream passerelle {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://passerelle;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its children alive now, from /proc."""
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                pids.append(int(entry.name))
+    total = 0
+    for one in pids:
+        try:
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def wait_for(url: str) -> None:
+    for _ in range(150):
+        try:
+            if httpx.get(url, trust_env=False).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"no answer from {url}")
+
+
+def fresh_postgres() -> None:
+    import sqlalchemy as sa
+
+    url = sa.make_url(POSTGRES)
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    engine.dispose()
+
+
+def drop_postgres() -> None:
+    import sqlalchemy as sa
+
+    url = sa.make_url(POSTGRES)
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def postgres_backends_cpu() -> float:
+    """CPU time of the PostgreSQL backends serving the benchmark's database."""
+    import sqlalchemy as sa
+
+    url = sa.make_url(POSTGRES)
+    engine = sa.create_engine(url.set(database="postgres"))
+    with engine.connect() as connection:
+        pids = connection.scalars(
+            sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :name"),
+            {"name": url.database},
+        ).all()
+    engine.dispose()
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICKS
+    return total
+
+
+def flush_redis() -> None:
+    """The benchmark's own Redis database (BENCH_REDIS_URL): rate limits and rooms of past runs."""
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+
+
+def play_once(setup: str, rooms: int, size: int) -> dict:
+    """Start the servers of a set-up, play `rooms` rooms of `size` players, stop the servers."""
+    folder = tempfile.mkdtemp(prefix="bench-live-")
+    instances = 2 if setup == "postgresql" else 1
+    env = {
+        **os.environ,
+        "PASSERELLE_INSTANCE": folder,
+        "SECRET_KEY": "bench-live-secret",
+        # Every simulated phone comes from 127.0.0.1: lift the per-IP join rate for the run.
+        "LIVE_JOIN_LIMIT": "1000000 per minute",
+        "LIVE_MAX_PLAYERS": str(size + 10),
+        "BENCH_CPU_DIR": folder,
+    }
+    if setup == "postgresql":
+        fresh_postgres()
+        flush_redis()
+        env.update(
+            DATABASE_URL=POSTGRES,
+            RATELIMIT_STORAGE_URI=REDIS,
+            REDIS_URL=REDIS,
+            TRUSTED_PROXIES="1",
+        )
+    else:
+        env.update(DATABASE_URL=f"sqlite:///{folder}/live.db", RATELIMIT_STORAGE_URI="memory://")
+        env.pop("REDIS_URL", None)
+    codes = prepare(env, rooms, size)
+    hooks = Path(folder) / "hooks.py"
+    hooks.write_text(HOOKS)
+    workers = os.environ.get("WORKERS", "2" if instances == 1 else "1")
+    threads = os.environ.get("THREADS", "8")
+    servers, proxy = [], None
+    for number in range(instances):
         servers.append(
             subprocess.Popen(
                 [
                     str(ROOT / ".venv/bin/gunicorn"),
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "8",
-                    "--keep-alive",
-                    "5",
-                    "--log-level",
-                    "warning",
+                    *("--bind", f"127.0.0.1:{5600 + number}"),
+                    *("--workers", workers, "--threads", threads),
+                    *("--worker-connections", "4000", "--keep-alive", "5"),
+                    *("--config", str(hooks), "--log-level", "warning"),
                     "webapp:create_app()",
                 ],
                 cwd=ROOT,
                 env=env,
             )
         )
-        bases.append(f"http://127.0.0.1:{port}")
     try:
-        for base in bases:
-            for _ in range(100):
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.2)
-        stats = asyncio.run(run(bases, codes))
+        for number in range(instances):
+            wait_for(f"http://127.0.0.1:{5600 + number}/healthz")
+        base = "http://127.0.0.1:5600"
+        if instances > 1:
+            for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+                os.makedirs(f"{folder}/{sub}", exist_ok=True)
+            servers_conf = "\n".join(
+                f"        server 127.0.0.1:{5600 + n};" for n in range(instances)
+            )
+            conf = Path(folder) / "nginx.conf"
+            conf.write_text(NGINX.format(folder=folder, servers=servers_conf, port=PROXY_PORT))
+            proxy = subprocess.Popen(
+                ["/usr/sbin/nginx", "-c", str(conf), "-p", folder, "-g", "daemon off;"]
+            )
+            base = f"http://127.0.0.1:{PROXY_PORT}"
+            wait_for(f"{base}/healthz")
+        watched = servers + ([proxy] if proxy else [])
+        before = [cpu_seconds(p.pid) for p in watched]
+        stats = asyncio.run(run(base, codes, size))
+        after = [cpu_seconds(p.pid) for p in watched]
+        database_cpu = postgres_backends_cpu() if setup == "postgresql" else 0.0
     finally:
-        for server in servers:
-            server.terminate()
-            server.wait()
-    rows = stored_answers()
-    database = env["DATABASE_URL"].split(":")[0]
-    total = sum(len(v) for v in stats.latency.values())
+        for process in ([proxy] if proxy else []) + servers:
+            process.terminate()
+            process.wait()
+    per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    for path in Path(folder).glob("*.json"):
+        for kind, (count, spent) in json.loads(path.read_text()).items():
+            per_kind[kind][0] += count
+            per_kind[kind][1] += spent
+    rows = stored_answers(env["DATABASE_URL"])
+    if setup == "postgresql":
+        drop_postgres()
+        flush_redis()
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return {
+        "stats": stats,
+        "app_cpu": sum(spent[:instances]),
+        "proxy_cpu": sum(spent[instances:]),
+        "database_cpu": database_cpu,
+        "per_kind": dict(per_kind),
+        "lost": len(stats.acknowledged - set(rows)),
+        "duplicated": len(rows) - len(set(rows)),
+        "acknowledged": len(stats.acknowledged),
+    }
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def report(setup: str, rooms: int, size: int, results: list[dict]) -> dict:
+    latency: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    for result in results:
+        for kind, values in result["stats"].latency.items():
+            latency[kind] += values
+        for kind, count in result["stats"].errors.items():
+            errors[kind] += count
+        for kind, (count, spent) in result["per_kind"].items():
+            per_kind[kind][0] += count
+            per_kind[kind][1] += spent
+    total = sum(len(v) for v in latency.values())
+    seconds = sum(r["stats"].seconds for r in results)
+    instances = 2 if setup == "postgresql" else 1
     print(
-        f"database: {database}, instances: {INSTANCES}, rooms: {ROOMS}, "
-        f"players: {ROOMS * PLAYERS}, questions: {QUESTIONS}"
+        f"\n== {setup}, {instances} instance(s){' behind nginx' if instances > 1 else ''}, "
+        f"{rooms} room(s) x {size} players, {QUESTIONS} questions, {len(results)} run(s); "
+        f"{load()}"
     )
-    print(f"requests: {total} in {stats.seconds:.0f} s = {total / stats.seconds:.0f} per second")
-    print(f"{'kind':<8}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for kind, values in sorted(stats.latency.items()):
+    print(f"requests: {total} in {seconds:.0f} s = {total / seconds:.0f} per second")
+    print(
+        f"{'kind':<8}{'count':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}  p95 per run"
+    )
+    for kind, values in sorted(latency.items()):
+        runs = " ".join(
+            f"{percentile(r['stats'].latency[kind], 0.95):.0f}"
+            for r in results
+            if r["stats"].latency.get(kind)
+        )
         print(
             f"{kind:<8}{len(values):>8}{statistics.median(values):>9.1f}"
             f"{percentile(values, 0.95):>9.1f}{percentile(values, 0.99):>9.1f}"
-            f"{stats.errors[kind]:>8}"
+            f"{errors[kind]:>8}  {runs}"
         )
-    if stats.statuses:
-        print("errors:", dict(stats.statuses))
-    lost = len(stats.acknowledged - set(rows))
+    for result in results:
+        if result["stats"].statuses:
+            print("errors:", dict(result["stats"].statuses))
     print(
-        f"answers acknowledged: {len(stats.acknowledged)}, stored: {len(rows)}, "
-        f"lost: {lost}, duplicated: {len(rows) - len(set(rows))}"
+        "CPU ms per request, in the thread handling it: "
+        + ", ".join(
+            f"{kind} {spent / count * 1000:.2f}"
+            for kind, (count, spent) in sorted(per_kind.items())
+            if count
+        )
     )
+    app_cpu = sum(r["app_cpu"] for r in results)
+    proxy_cpu = sum(r["proxy_cpu"] for r in results)
+    database_cpu = sum(r["database_cpu"] for r in results)
+    line = f"CPU ms per request, whole processes: app {app_cpu / total * 1000:.2f}"
+    if proxy_cpu:
+        line += f", nginx {proxy_cpu / total * 1000:.2f}"
+    if database_cpu:  # the backends still connected at the end: a floor, not the whole
+        line += f", PostgreSQL backends at least {database_cpu / total * 1000:.2f}"
+    print(line + f" (app processes busy {app_cpu / seconds * 100:.0f}% of one core)")
+    lost = sum(r["lost"] for r in results)
+    duplicated = sum(r["duplicated"] for r in results)
+    acknowledged = sum(r["acknowledged"] for r in results)
+    print(f"answers acknowledged: {acknowledged}, lost: {lost}, duplicated: {duplicated}")
+    return {
+        "poll95": percentile(latency["poll"], 0.95) if latency["poll"] else float("inf"),
+        "answer95": percentile(latency["answer"], 0.95) if latency["answer"] else float("inf"),
+        "lost": lost,
+        "duplicated": duplicated,
+    }
+
+
+def main() -> None:
+    print(f"{os.cpu_count()} cores; {load()}")
+    for setup in SETUPS:
+        results = [play_once(setup, ROOMS, PLAYERS) for _ in range(RUNS)]
+        report(setup, ROOMS, PLAYERS, results)
+    if RAMP and ROOM_SIZES:
+        held = None
+        for size in ROOM_SIZES:
+            figures = report("sqlite", 1, size, [play_once("sqlite", 1, size)])
+            if max(figures["poll95"], figures["answer95"]) >= 1000 or figures["lost"]:
+                break
+            held = size
+        print(f"\nlargest room one instance holds with p95 under 1 s: {held or 'none'} players")
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ def _clean(app):
                 db.session.execute(sa.text(f"DELETE FROM {table}"))
         db.session.commit()
         limiter.reset()
+        app.extensions["live_versions"].clear()  # rooms polled in this test (live.versions)
 
 
 @pytest.fixture

@@ -36,6 +36,9 @@ def from_environment(instance_path: str) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         "HSTS_MAX_AGE": 31_536_000,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Shared by several instances (live.versions): the live rooms' versions that phones poll.
+        # Unset: a redis:// RATELIMIT_STORAGE_URI serves; neither: each process keeps its own.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",

@@ -4,5 +4,13 @@ from flask import Blueprint
 
 bp = Blueprint("live", __name__)
 
-# sets_routes: the question sets (issue 16), on this blueprint.
+
+@bp.record_once
+def _versions(state):
+    from webapp.live import versions
+
+    versions.init_app(state.app)
+
+
+# sets_routes: the question sets, on this blueprint.
 from webapp.live import routes, sets_routes  # noqa: E402,F401

@@ -1,7 +1,9 @@
 """Hosting (projector) and playing (phones) live sessions; phones poll a version number."""
 
 import hashlib
+import threading
 import uuid
+from typing import NamedTuple
 
 from flask import (
     abort,
@@ -14,10 +16,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
@@ -348,15 +351,63 @@ def _player_or_join(code: str):
     return live, player
 
 
+class QuestionParts(NamedTuple):
+    heading: Markup
+    fields: Markup
+
+
+# What every phone of a room shows alike, made once per room, version, phase and language in this
+# process: when a question appears (or its answer) every phone asks for it within two seconds.
+# The question's heading and answer fields (live/_question.html), the reveal's chart (its counts
+# are final: the question is closed). Each phone's panel adds its own line around them.
+_shared: dict[tuple, object] = {}
+_shared_lock = threading.Lock()
+
+
+def _shared_once(live, what: str, make):
+    key = (live.id, live.version, live.current, what, str(get_locale()))
+    if (found := _shared.get(key)) is not None:
+        return found
+    made = make()
+    with _shared_lock:
+        if len(_shared) > 256:  # rooms long moved on
+            _shared.clear()
+        _shared[key] = made
+    return made
+
+
+def _question_parts(live, question, sent=None, clashes=()) -> QuestionParts:
+    def make():
+        html = render_template(
+            "live/_question.html", live=live, question=question, sent=sent, clashes=clashes
+        )
+        heading, fields = html.split("<!--fields-->", 1)
+        return QuestionParts(Markup(heading), Markup(fields))
+
+    if sent:  # what a player sent back with a clash is theirs: never shared
+        return make()
+    return _shared_once(live, f"question-{question.id}", make)
+
+
+def _reveal_chart(live, question):
+    return _shared_once(
+        live,
+        f"reveal-{question.id}",
+        lambda: _chart(live, question, *services.tally(live, live.current), 400, 22),
+    )
+
+
 def _play(live, player, refused=None, mine=None, sent=None, status=200):
     question = services.question_at(live)
     state = live.state
     mine = mine or (services.my_answer(player, live.current) if question else None)
-    reveal = (
-        _chart(live, question, *services.tally(live, live.current), 400, 22)
-        if (question and state == "reveal")
+    clashes = grading.clashes(question.content, sent) if sent and question else []
+    shared = (
+        _question_parts(live, question, sent, clashes)
+        if question and state == "question" and not mine
         else None
     )
+    reveal = _reveal_chart(live, question) if question and state == "reveal" else None
     top = services.top_lines(live) if state in ("scores", "end") else []
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
     response = make_response(
@@ -373,7 +424,7 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200):
             best=services.personal_bests(live).get(player.id) if state == "end" else None,
             refused=refused,
             sent=sent,
-            clashes=grading.clashes(question.content, sent) if sent and question else [],
+            shared=shared,
             client_id=uuid.uuid4().hex,
         ),
         status,
