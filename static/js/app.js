@@ -129,15 +129,25 @@
       .then(function (blob) { play(el, URL.createObjectURL(blob), false); })
       .catch(function () {});
   }
+  // Whether a press was a hold is decided from the events' own times, never from when the
+  // timer ran: on a busy phone the timer can fire before a quick tap's release is handled, and
+  // that tap must still go through.
+  var HOLD_MS = 600, downAt = 0;
   document.addEventListener("pointerdown", function (event) {
     var el = event.target.closest && event.target.closest(HOLD);
-    if (!el || el.closest(".speak")) return;
     held = false;
     clearTimeout(holding);
-    holding = setTimeout(function () { held = true; sayLabel(el); }, 600);
+    downAt = el && !el.closest(".speak") ? event.timeStamp : 0;
+    if (!downAt) return;
+    holding = setTimeout(function () { sayLabel(el); }, HOLD_MS);
   });
-  ["pointerup", "pointercancel", "scroll"].forEach(function (name) {
-    document.addEventListener(name, function () { clearTimeout(holding); }, true);
+  document.addEventListener("pointerup", function (event) {
+    clearTimeout(holding);
+    held = downAt > 0 && event.timeStamp - downAt >= HOLD_MS;
+    downAt = 0;
+  }, true);
+  ["pointercancel", "scroll"].forEach(function (name) {
+    document.addEventListener(name, function () { clearTimeout(holding); downAt = 0; }, true);
   });
   document.addEventListener("click", function (event) {
     if (held) { held = false; event.preventDefault(); event.stopImmediatePropagation(); }
