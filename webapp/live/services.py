@@ -106,12 +106,40 @@ def create_session(
     id sent by someone else is a new request and never returns their session or its code.
     """
     target = f"group={group.id if group else 0}"
+
+    def draw() -> list[str]:
+        # The same draw for the same request (a double tap racing the first): seeded by it.
+        ids = revision.ids_in_scopes(scopes)
+        return random.Random(f"{host.id}|{target}|{client_id}").sample(ids, min(count, len(ids)))
+
+    return open_room(
+        host,
+        group,
+        target=target,
+        client_id=client_id,
+        pick=draw,
+        time_limit=time_limit,
+        speed_bonus=speed_bonus,
+        team_mode=team_mode,
+    )
+
+
+def open_room(
+    host,
+    group,
+    *,
+    target: str,
+    client_id: str,
+    pick,
+    time_limit: int | None = None,
+    speed_bonus: bool = False,
+    team_mode: bool = False,
+) -> LiveSession:
+    """The one place a room opens: asking the questions pick() gives, once per client id for
+    this host and target (a double tap, a replay), under a code no other room has."""
     done = accounts.replayed(client_id, host, "live_session", target)
     if done is not None and (found := db.session.get(LiveSession, done)) is not None:
         return found
-    ids = revision.ids_in_scopes(scopes)
-    # The same draw for the same request (a double tap racing the first): seeded by it.
-    chosen = random.Random(f"{host.id}|{target}|{client_id}").sample(ids, min(count, len(ids)))
     code = new_code()
     while db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code)):
         code = new_code()
@@ -121,7 +149,7 @@ def create_session(
         host_id=host.id,
         group_id=group.id if group else None,
         client_id=secrets.token_hex(16),
-        question_ids=chosen,
+        question_ids=pick(),
         phase="lobby",
         current=-1,
         version=1,

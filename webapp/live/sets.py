@@ -16,7 +16,6 @@ database by the SHA-256 of their bytes, so every instance serves them and a phon
 import hashlib
 import io
 import re
-import secrets
 import warnings
 
 import sqlalchemy as sa
@@ -32,7 +31,7 @@ from webapp.core.errors import NotYours
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.live.models import LivePicture, LiveSession, LiveSet, LiveSetShare
-from webapp.live.services import new_code
+from webapp.live.services import open_room
 from webapp.revision import services as revision
 from webapp.revision.bank import check_question
 
@@ -541,25 +540,13 @@ def start_session(
 ) -> LiveSession:
     """A live session asking the set's questions in the set's order; the same client id
     starts it once (scoped to this host, set and group, as services.create_session does)."""
-    target = f"set={live_set.id}|group={group.id if group else 0}"
-    done = accounts.replayed(client_id, host, "live_session", target)
-    if done is not None and (found := db.session.get(LiveSession, done)) is not None:
-        return found
-    code = new_code()
-    while db.session.scalar(sa.select(LiveSession.id).where(LiveSession.code == code)):
-        code = new_code()
-    live = LiveSession(
-        code=code,
-        host_id=host.id,
-        group_id=group.id if group else None,
-        client_id=secrets.token_hex(16),
-        question_ids=[question.id for question in questions(live_set)],
-        phase="lobby",
-        current=-1,
-        version=1,
+    return open_room(
+        host,
+        group,
+        target=f"set={live_set.id}|group={group.id if group else 0}",
+        client_id=client_id,
+        pick=lambda: [question.id for question in questions(live_set)],
         time_limit=time_limit,
         speed_bonus=speed_bonus,
         team_mode=team_mode,
     )
-    db.session.add(live)
-    return accounts.commit_once(client_id, host, "live_session", target, live)
