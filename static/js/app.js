@@ -145,6 +145,9 @@
     clearTimeout(holding);
     held = downAt > 0 && event.timeStamp - downAt >= HOLD_MS;
     downAt = 0;
+    // The hold swallows the click its release makes, and nothing after it: where a long press
+    // makes no click (some phones), a later tap or key must not be taken for it.
+    if (held) setTimeout(function () { held = false; }, 500);
   }, true);
   ["pointercancel", "scroll"].forEach(function (name) {
     document.addEventListener(name, function () { clearTimeout(holding); downAt = 0; }, true);
