@@ -94,6 +94,19 @@ class Kind:
         return iter(())
 
 
+class TypedText(Kind):
+    """A type whose answer is typed in one field, "text" (a word, a number)."""
+
+    has_choices = False
+
+    def answer_from_form(self, item, form):
+        text = (form.get("text") or "").strip()
+        return [text[:200]] if text else None
+
+    def form_values(self, item, answer):
+        return {"text": list(answer[:1])}
+
+
 def places_clash(form, names: list[str]) -> list[int]:
     """The indexes of fields whose value another field also has (empty ones aside)."""
     values = [form.get(name, "") for name in names]

@@ -1,13 +1,12 @@
 """A sentence with one missing word (___) to type (lessons only); several spellings may be
 accepted, and 'lenient' forgives case and accents."""
 
-from webapp.core.exercises.base import Kind, fold
+from webapp.core.exercises.base import TypedText, fold
 
 
-class Blank(Kind):
+class Blank(TypedText):
     name = "blank"
     in_bank = False
-    has_choices = False
 
     def check(self, check, item, path):
         if check.text(item, "text", path) and item["text"].count("___") != 1:
@@ -23,13 +22,6 @@ class Blank(Kind):
         lenient = item.get("lenient", False)
         accepted = {fold(text, lenient) for text in item["answers"]}
         return len(answer) == 1 and fold(answer[0], lenient) in accepted
-
-    def answer_from_form(self, item, form):
-        text = (form.get("text") or "").strip()
-        return [text[:200]] if text else None
-
-    def form_values(self, item, answer):
-        return {"text": list(answer[:1])}
 
     def form_key(self, item):
         lenient = item.get("lenient", False)

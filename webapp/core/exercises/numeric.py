@@ -2,7 +2,7 @@
 
 import re
 
-from webapp.core.exercises.base import Kind
+from webapp.core.exercises.base import TypedText
 
 # Every dash a phone keypad or a word processor may give for "minus", and the spoken word.
 _MINUS = re.compile(r"[\u2212\u2010\u2011\u2012\u2013\u2014\u2796\ufe63\uff0d]")
@@ -35,10 +35,9 @@ def format_number(number: float) -> str:
     return f"{number:g}".replace(".", ",")
 
 
-class Numeric(Kind):
+class Numeric(TypedText):
     name = "numeric"
     in_lessons = False
-    has_choices = False
 
     def check(self, check, item, path):
         answer = item.get("answer")
@@ -58,13 +57,6 @@ class Numeric(Kind):
     def is_correct(self, item, answer):
         number = parse_number(answer[0]) if len(answer) == 1 else None
         return number is not None and abs(number - item["answer"]) <= item["tolerance"]
-
-    def answer_from_form(self, item, form):
-        text = (form.get("text") or "").strip()
-        return [text[:200]] if text else None
-
-    def form_values(self, item, answer):
-        return {"text": list(answer[:1])}
 
     def form_key(self, item):
         return {"text": {"num": item["answer"], "tol": item["tolerance"]}}
