@@ -1,6 +1,6 @@
 """Every route has an access rule, checked for every role: what is not yours is 404."""
 
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -16,6 +16,8 @@ from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
+from webapp.week.services import add_pattern
+from webapp.week.services import group_sessions as week_sessions
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
     "anonymous",
@@ -296,6 +298,12 @@ ACCESS = {
         "/budget/categories/{category}/delete",
         only({TRAINEE: 303}),
     ),
+    # My week: the trainee's own week; a group's calendar for the teachers attached to it now.
+    "week.index": ("GET", "/week", only({TRAINEE: 200})),
+    "week.seen": ("POST", "/week/seen", only({TRAINEE: 303})),
+    "week.group_calendar": ("GET", "/week/groups/{group}", only({TEACHER: 200})),
+    "week.session": ("GET", "/week/sessions/{week_session}", only({TEACHER: 200})),
+    "week.cancel": ("POST", "/week/sessions/{week_session}/cancel", only({TEACHER: 303})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -358,6 +366,20 @@ def world(make_group, make_user, bank):
     )
     people["assessment"] = save_assessment(people[TRAINEE], "acc-assess", "free", {}, {}, False)
     people["category"] = add_category(people[TRAINEE], "Cantine")
+    add_pattern(
+        teacher,
+        group,
+        "acc-week",
+        kind="workshop",
+        place="Atelier",
+        note_text="",
+        first=date(2026, 12, 7),
+        last=date(2026, 12, 7),
+        weekdays={0},
+        starts=time(9),
+        ends=time(12),
+    )
+    people["week_session"] = week_sessions([group.id], date(2026, 12, 7), date(2026, 12, 7))[0]
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -385,6 +407,7 @@ def test_access_rule(app, world, login, endpoint):
         assessment=people["assessment"].id,
         category=people["category"].id,
         erasure=people["erasure"].id,
+        week_session=people["week_session"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

@@ -25,6 +25,7 @@ ALLOWED = {
     ("home", "journal"): {"services"},
     ("home", "lessons"): {"services"},
     ("home", "privacy"): {"services"},
+    ("home", "week"): {"services"},
     # Reads of personal data are audited; erasure and export ask each feature.
     ("accounts", "privacy"): {"services"},
     ("budget", "privacy"): {"services"},
@@ -37,6 +38,7 @@ ALLOWED = {
     ("privacy", "lessons"): {"services"},
     ("privacy", "live"): {"services"},
     ("privacy", "revision"): {"services"},
+    ("privacy", "week"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.
     ("accounts", "revision"): {"services"},
     ("dashboard", "budget"): {"services"},

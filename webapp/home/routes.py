@@ -15,6 +15,7 @@ from webapp.home import bp
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.privacy import services as privacy
+from webapp.week import services as week
 
 
 @bp.get("/")
@@ -52,4 +53,5 @@ def _page(quick_add=None):
         reminders=journal.reminders(current_user, local_today()),
         assigned=dashboard.for_trainee(current_user),
         erasure_on=privacy.ended_group_notice(current_user, local_today()),
+        week_changes=week.unseen_changes(current_user),
     )

@@ -340,10 +340,11 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.revision import services as revision
+    from webapp.week import services as week
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live):
+    for feature in (journal, budget, lessons, revision, live, week):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():

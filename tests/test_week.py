@@ -1,0 +1,146 @@
+"""My week: the teacher sets the group's alternance, the trainee sees it and what changed."""
+
+import re
+from datetime import UTC, date, datetime, time
+
+import pytest
+import sqlalchemy as sa
+
+from webapp.accounts.models import Role
+from webapp.extensions import db
+from webapp.week import rules, services
+from webapp.week.models import Change, Seen, Session
+
+
+@pytest.fixture
+def people(make_group, make_user):
+    group = make_group()
+    return {
+        "group": group,
+        "teacher": make_user(Role.TEACHER, group=group),
+        "trainee": make_user(Role.TRAINEE, group=group),
+    }
+
+
+def pattern(teacher, group, client_id="p1", **overrides):
+    values = {
+        "kind": "centre",
+        "place": "GRETA, 12 rue de Paris",
+        "note_text": "",
+        "first": date(2026, 12, 1),
+        "last": date(2026, 12, 31),
+        "weekdays": {0, 1},
+        "starts": time(9),
+        "ends": time(12, 30),
+    } | overrides
+    return services.add_pattern(teacher, group, client_id, **values)
+
+
+def test_pattern_days_and_paris_times():
+    days = rules.pattern_days(date(2026, 12, 1), date(2026, 12, 14), {0, 2})
+    assert days == [
+        date(2026, 12, 2),
+        date(2026, 12, 7),
+        date(2026, 12, 9),
+        date(2026, 12, 14),
+    ]
+    # 9:00 in Paris is 8:00 UTC in winter and 7:00 UTC in summer.
+    assert rules.paris_moment(date(2026, 12, 7), time(9)) == datetime(2026, 12, 7, 8, tzinfo=UTC)
+    assert rules.paris_moment(date(2027, 6, 7), time(9)) == datetime(2027, 6, 7, 7, tzinfo=UTC)
+
+
+def test_a_month_set_in_one_form_shows_on_the_trainees_week(app, people, login, client):
+    login(people["teacher"])
+    page = client.get(f"/week/groups/{people['group'].id}?month=2026-12")
+    assert page.status_code == 200
+    form = {
+        "kind": "workshop",
+        "place": "Atelier Passerelle",
+        "note": "",
+        "starts": "09:00",
+        "ends": "16:00",
+        "first": "2026-12-01",
+        "last": "2026-12-31",
+        "weekdays": ["1", "3"],
+        "client_id": "set-december",
+    }
+    response = client.post(f"/week/groups/{people['group'].id}", data=form)
+    assert response.status_code == 303
+    again = client.post(f"/week/groups/{people['group'].id}", data=form)  # a double tap
+    assert again.status_code == 303
+    with app.app_context():
+        sessions = db.session.scalars(sa.select(Session).order_by(Session.starts_at)).all()
+        assert len(sessions) == 10  # every Tuesday and Thursday of December 2026
+        assert rules.in_paris(sessions[0].starts_at).hour == 9
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Change)) == 1
+
+    trainee = app.test_client()
+    login(people["trainee"], http=trainee)
+    week = trainee.get("/week?start=2026-12-07")
+    assert "Atelier Passerelle" in week.text
+    assert week.text.count("week-item--workshop") == 2  # Tuesday 8 and Thursday 10
+
+
+def test_changes_show_on_home_until_seen_and_a_get_never_writes(app, people, login, client):
+    pattern(people["teacher"], people["group"], first=date(2030, 1, 1), last=date(2030, 1, 31))
+    people["trainee"].locale = "en"
+    db.session.commit()
+    login(people["trainee"])
+    home = client.get("/")
+    assert "Changed:" in home.text
+    client.get("/week")
+    with app.app_context():
+        assert db.session.get(Seen, people["trainee"].id) is None  # opening the week is a GET
+    assert "Changed:" in client.get("/").text
+    assert client.post("/week/seen", data={"back": "home"}).status_code == 303
+    assert "Changed:" not in client.get("/").text
+
+    with app.app_context():  # the teacher moves one session: it shows again
+        row = db.session.scalars(sa.select(Session).order_by(Session.starts_at)).first()
+        services.change_session(
+            people["teacher"],
+            row,
+            kind="centre",
+            place="Autre salle",
+            note_text="",
+            day=date(2030, 1, 2),
+            starts=time(10),
+            ends=time(12),
+        )
+    assert "Changed: changed, Training centre" in client.get("/").text
+
+
+def test_a_date_in_9999_gets_a_message_next_to_the_field(people, login, client):
+    login(people["teacher"])
+    response = client.post(
+        f"/week/groups/{people['group'].id}",
+        data={
+            "kind": "centre",
+            "starts": "09:00",
+            "ends": "08:00",
+            "first": "2026-12-01",
+            "last": "9999-12-31",
+            "weekdays": ["0"],
+        },
+    )
+    assert response.status_code == 200
+    message = re.search(r'id="last-error">([^<]*)<', response.text).group(1)
+    assert "2100" in message  # "Choose a date between ... and 31 December 2100", in French here
+    assert 'id="ends-error"' in response.text  # the end before the start
+
+
+def test_only_teachers_attached_now_change_the_calendar(app, people, make_group, make_user, login):
+    pattern(people["teacher"], people["group"])
+    elsewhere = make_user(Role.TEACHER, group=make_group())
+    with app.app_context():
+        row_id = db.session.scalars(sa.select(Session.id)).first()
+    http = app.test_client()
+    login(elsewhere, http=http)
+    assert http.get(f"/week/groups/{people['group'].id}").status_code == 404
+    assert http.post(f"/week/sessions/{row_id}/cancel").status_code == 404
+    mine = app.test_client()
+    login(people["teacher"], http=mine)
+    assert mine.post(f"/week/sessions/{row_id}/cancel").status_code == 303
+    with app.app_context():
+        assert db.session.get(Session, row_id) is None
+        assert db.session.scalar(sa.select(Change.what).order_by(Change.id.desc())) == "cancelled"

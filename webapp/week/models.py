@@ -1,0 +1,59 @@
+"""The group's calendar, what changed in it, the trainee's appointments, feeds and attendance."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.core.time import utcnow
+from webapp.extensions import db
+
+
+class Session(db.Model):
+    """One slot of a group's alternance: a day at the training centre, a day of a company
+    placement, a workshop session. A placement period is its days, one row each, so attendance
+    and hours are counted the same way for all three."""
+
+    __tablename__ = "week_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(10))  # centre, company, workshop
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    __table_args__ = (
+        sa.Index("ix_week_session_group_starts", "group_id", "starts_at"),
+        sa.CheckConstraint("ends_at > starts_at", name="week_session_times_ordered"),
+    )
+
+
+class Change(db.Model):
+    """A change to a group's calendar the trainees have to notice: a session added, moved or
+    cancelled. Shown on the home screen as "changed:" until the trainee says they saw it."""
+
+    __tablename__ = "week_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("cohort.id", ondelete="CASCADE"), index=True
+    )
+    what: Mapped[str] = mapped_column(sa.String(10))  # added, changed, cancelled
+    kind: Mapped[str] = mapped_column(sa.String(10))
+    # The first and last session it touches: a change whose sessions are all past is not shown.
+    first_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    last_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    count: Mapped[int] = mapped_column(default=1)  # sessions the change covers
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Seen(db.Model):
+    """Until when a trainee has seen the changes to their calendar."""
+
+    __tablename__ = "week_seen"
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))

@@ -1,0 +1,219 @@
+"""My week: the trainee's week, the teacher's group calendar."""
+
+import uuid
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts import services as accounts
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role
+from webapp.core import outbox
+from webapp.core.dates import parse_day, plausible
+from webapp.core.records import sent_client_id
+from webapp.core.templating import feature_globals
+from webapp.core.time import first_of_month, local_today
+from webapp.week import bp, rules, services
+from webapp.week.forms import WEEKDAYS, PatternForm, SessionForm
+
+
+def _monday() -> "rules.date":
+    """The Monday of the week asked for (?start=2026-12-07), else of this week."""
+    asked = request.args.get("start")
+    if asked is None:
+        return rules.monday_of(local_today())
+    day = parse_day(asked) or abort(404)
+    return rules.monday_of(day)
+
+
+# --- the trainee ----------------------------------------------------------------------------
+
+
+@bp.get("/week")
+@roles_required(Role.TRAINEE)
+def index():
+    monday = _monday()
+    return render_template(
+        "week/index.html",
+        monday=monday,
+        days=services.week_of(current_user, monday),
+        today=local_today(),
+        changes=services.unseen_changes(current_user),
+        previous=monday - timedelta(days=7),
+        following=monday + timedelta(days=7),
+    )
+
+
+@bp.post("/week/seen")
+@outbox.write
+@roles_required(Role.TRAINEE)
+def seen():
+    """The trainee saw the changes to their calendar: they leave the home screen."""
+    services.mark_seen(current_user)
+    back = url_for("week.index") if request.form.get("back") == "week" else url_for("home.index")
+    return redirect(back, 303)
+
+
+# --- the teacher ----------------------------------------------------------------------------
+
+
+def _month_arg():
+    """?month=2026-12, else this month; 404 for a month outside the plausible range."""
+    text = request.args.get("month", "")
+    if not text:
+        return first_of_month(None, None)
+    year, _dash, number = text.partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        abort(404)
+    return first_of_month(int(year), int(number)) or abort(404)
+
+
+@bp.route("/week/groups/<int:group_id>", methods=["GET", "POST"])
+@outbox.write
+@roles_required(Role.TEACHER)
+def group_calendar(group_id: int):
+    """A group's calendar by month, and the form that repeats a session over a range."""
+    group = accounts.group_for(current_user, group_id)
+    month = _month_arg()
+    form = PatternForm(client_id=uuid.uuid4().hex, first=month, weekdays=[0, 1, 2, 3, 4])
+    if form.validate_on_submit():
+        try:
+            added = services.add_pattern(
+                current_user,
+                group,
+                sent_client_id(form.client_id.data),
+                kind=form.kind.data,
+                place=form.place.data or "",
+                note_text=form.note.data or "",
+                first=form.first.data,
+                last=form.last.data,
+                weekdays=set(form.weekdays.data),
+                starts=form.starts.data,
+                ends=form.ends.data,
+            )
+        except services.TooMany:
+            form.weekdays.errors.append(
+                _l("No day, or more than 100 sessions: check the days and the dates.")
+            )
+            outbox.invalid({"weekdays": form.weekdays.errors})
+        else:
+            flash(_l("%(num)d sessions added. The trainees see them as changed.", num=added))
+            first = form.first.data
+            return redirect(
+                url_for("week.group_calendar", group_id=group.id, month=f"{first:%Y-%m}"), 303
+            )
+    following = (month + timedelta(days=32)).replace(day=1)
+    previous = (month - timedelta(days=1)).replace(day=1)
+    return render_template(
+        "week/group.html",
+        group=group,
+        month=month,
+        days=services.month_of_sessions(group, month),
+        form=form,
+        previous=previous if plausible(previous) else None,
+        following=following if plausible(following) else None,
+    )
+
+
+@bp.route("/week/sessions/<int:session_id>", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def session(session_id: int):
+    row = services.session_for(current_user, session_id)
+    starts, ends = rules.in_paris(row.starts_at), rules.in_paris(row.ends_at)
+    form = SessionForm(
+        kind=row.kind,
+        place=row.place,
+        note=row.note,
+        day=starts.date(),
+        starts=starts.time(),
+        ends=ends.time(),
+    )
+    back = url_for("week.group_calendar", group_id=row.group_id, month=f"{starts:%Y-%m}")
+    if form.validate_on_submit():
+        services.change_session(
+            current_user,
+            row,
+            kind=form.kind.data,
+            place=form.place.data or "",
+            note_text=form.note.data or "",
+            day=form.day.data,
+            starts=form.starts.data,
+            ends=form.ends.data,
+        )
+        flash(_l("Saved. The trainees see it as changed."), "success")
+        return redirect(back, 303)
+    return render_template("week/session.html", form=form, row=row, back=back)
+
+
+@bp.post("/week/sessions/<int:session_id>/cancel")
+@roles_required(Role.TEACHER)
+def cancel(session_id: int):
+    row = services.session_for(current_user, session_id)
+    starts = rules.in_paris(row.starts_at)
+    group_id = row.group_id
+    services.cancel_session(current_user, row)
+    flash(_l("Cancelled. The trainees see it as changed."), "success")
+    return redirect(url_for("week.group_calendar", group_id=group_id, month=f"{starts:%Y-%m}"), 303)
+
+
+def change_lines(changes) -> list[str]:
+    """Each change in one sentence a trainee reads and hears."""
+    lines = []
+    for change in changes:
+        values = {
+            "what": services.CHANGES[change.what],
+            "kind": services.KINDS[change.kind][1],
+            "day": format_date(rules.in_paris(change.first_at).date(), "EEEE d MMMM"),
+        }
+        lines.append(
+            _("Changed: %(what)s, %(kind)s, %(day)s", **values)
+            if change.count == 1
+            else _(
+                "Changed: %(num)d sessions %(what)s, %(kind)s, from %(day)s",
+                num=change.count,
+                **values,
+            )
+        )
+    return lines
+
+
+def item_picture(item) -> str:
+    return services.KINDS[item.kind][0]
+
+
+def item_name(item) -> str:
+    return str(services.KINDS[item.kind][1])
+
+
+def day_sentence(day) -> str:
+    """A day read aloud: its date, then each item's time, what and where."""
+    parts = [format_date(day.day, "EEEE d MMMM")]
+    for item in day.items:
+        parts.append(
+            _(
+                "%(time)s: %(what)s, %(place)s",
+                time=format_time(item.starts_at, "short"),
+                what=item_name(item),
+                place=item.place or "—",
+            )
+        )
+    if not day.items:
+        parts.append(_("Nothing planned."))
+    return ". ".join(parts)
+
+
+# The names this feature's templates use (core.templating.feature_globals).
+feature_globals(
+    bp,
+    week_kinds=services.KINDS,
+    week_change_words=services.CHANGES,
+    weekday_names=dict(WEEKDAYS),
+    week_change_lines=change_lines,
+    week_day_sentence=day_sentence,
+    week_item_picture=item_picture,
+    week_item_name=item_name,
+)

@@ -1,0 +1,283 @@
+"""Rules and queries of My week: the group calendar and its changes."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts import services as accounts
+from webapp.accounts.models import Group, User, group_membership
+from webapp.core.errors import NotYours
+from webapp.core.outbox import note
+from webapp.core.time import as_utc, utcnow
+from webapp.extensions import db
+from webapp.week import rules
+from webapp.week.models import Change, Seen, Session
+
+KINDS = {
+    "centre": ("🏫", _l("Training centre")),
+    "company": ("🏢", _l("Company placement")),
+    "workshop": ("🍳", _l("Workshop")),
+}
+CHANGES = {
+    "added": _l("added"),
+    "changed": _l("changed"),
+    "cancelled": _l("cancelled"),
+}
+# More than this in one pattern is refused (three months of every day is 92).
+MOST_SESSIONS = 100
+
+
+class TooMany(ValueError):
+    """A pattern that would make more sessions than MOST_SESSIONS, or none."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a day: a group session or (later) the trainee's own appointment."""
+
+    kind: str
+    starts_at: datetime  # in Paris
+    ends_at: datetime | None
+    place: str
+    note: str = ""
+    row_id: int = 0
+    own: bool = False  # the trainee's own appointment
+
+
+@dataclass
+class Day:
+    day: date
+    items: list[Item] = field(default_factory=list)
+
+
+# --- the teacher sets the calendar ----------------------------------------------------------
+
+
+def add_pattern(
+    teacher: User,
+    group: Group,
+    client_id: str,
+    *,
+    kind: str,
+    place: str,
+    note_text: str,
+    first: date,
+    last: date,
+    weekdays: set[int],
+    starts: time,
+    ends: time,
+) -> int:
+    """Add one session on each chosen weekday from first to last; how many were added.
+
+    The same form sent twice (a double tap, a replay) adds them once: the request id is
+    remembered in the same transaction as the sessions."""
+    target = f"group={group.id}"
+    done = accounts.replayed(client_id, teacher, "week_pattern", target)
+    if done is not None:
+        note("duplicate")
+        return int(done)
+    days = rules.pattern_days(first, last, weekdays)
+    if not days or len(days) > MOST_SESSIONS:
+        raise TooMany(len(days))
+    sessions = [
+        Session(
+            group_id=group.id,
+            kind=kind,
+            place=place.strip(),
+            note=note_text.strip(),
+            starts_at=rules.paris_moment(day, starts),
+            ends_at=rules.paris_moment(day, ends),
+            created_by_id=teacher.id,
+        )
+        for day in days
+    ]
+    db.session.add_all(sessions)
+    _log_change(group, "added", kind, sessions)
+    accounts.remember(client_id, teacher, "week_pattern", target, len(sessions))
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        done = accounts.replayed(client_id, teacher, "week_pattern", target)
+        if done is None:
+            raise
+        note("duplicate")
+        return int(done)
+    note("stored")
+    return len(sessions)
+
+
+def _log_change(group: Group, what: str, kind: str, sessions: list[Session]) -> None:
+    starts = sorted(as_utc(s.starts_at) for s in sessions)
+    db.session.add(
+        Change(
+            group_id=group.id,
+            what=what,
+            kind=kind,
+            first_at=starts[0],
+            last_at=starts[-1],
+            count=len(sessions),
+        )
+    )
+
+
+def session_for(teacher: User, session_id: int) -> Session:
+    """A session of a group the teacher is attached to now, else 404."""
+    session = db.session.get(Session, session_id)
+    if session is None:
+        raise NotYours
+    accounts.group_for(teacher, session.group_id)
+    return session
+
+
+def change_session(
+    teacher: User,
+    session: Session,
+    *,
+    kind: str,
+    place: str,
+    note_text: str,
+    day: date,
+    starts: time,
+    ends: time,
+) -> None:
+    """Change one session; the trainees see it as changed (the same values again: nothing)."""
+    new = {
+        "kind": kind,
+        "place": place.strip(),
+        "note": note_text.strip(),
+        "starts_at": rules.paris_moment(day, starts),
+        "ends_at": rules.paris_moment(day, ends),
+    }
+    old = {name: getattr(session, name) for name in new}
+    old["starts_at"], old["ends_at"] = as_utc(old["starts_at"]), as_utc(old["ends_at"])
+    if old == new:
+        return
+    for name, value in new.items():
+        setattr(session, name, value)
+    _log_change(db.session.get(Group, session.group_id), "changed", kind, [session])
+    db.session.commit()
+
+
+def cancel_session(teacher: User, session: Session) -> None:
+    """Remove a session (and its attendance marks); the trainees see it as cancelled."""
+    _log_change(db.session.get(Group, session.group_id), "cancelled", session.kind, [session])
+    db.session.delete(session)
+    db.session.commit()
+
+
+def group_sessions(group_ids: list[int], first: date, last: date) -> list[Session]:
+    """The sessions of these groups from first to last (Paris days), in time order."""
+    if not group_ids:
+        return []
+    since, until = rules.paris_day_bounds(first, last)
+    return list(
+        db.session.scalars(
+            sa.select(Session)
+            .where(
+                Session.group_id.in_(group_ids),
+                Session.starts_at >= since,
+                Session.starts_at < until,
+            )
+            .order_by(Session.starts_at, Session.id)
+        )
+    )
+
+
+def month_of_sessions(group: Group, month: date) -> list[Day]:
+    """A group's month, day by day (days with no session left out), for the teacher."""
+    last = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return by_day(
+        session_items(group_sessions([group.id], month, last)), month, last, all_days=False
+    )
+
+
+def session_items(sessions: list[Session]) -> list[Item]:
+    return [
+        Item(
+            s.kind,
+            rules.in_paris(s.starts_at),
+            rules.in_paris(s.ends_at),
+            s.place,
+            s.note,
+            s.id,
+        )
+        for s in sessions
+    ]
+
+
+def by_day(items: list[Item], first: date, last: date, *, all_days: bool = True) -> list[Day]:
+    days = {}
+    day = first
+    while day <= last:
+        days[day] = Day(day)
+        day += timedelta(days=1)
+    for item in sorted(items, key=lambda i: i.starts_at):
+        if item.starts_at.date() in days:
+            days[item.starts_at.date()].items.append(item)
+    return [d for d in days.values() if all_days or d.items]
+
+
+# --- what the trainee sees ------------------------------------------------------------------
+
+
+def group_ids_of(user: User) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user.id)
+        )
+    )
+
+
+def week_of(user: User, monday: date) -> list[Day]:
+    """The trainee's week: their groups' sessions, Monday to Sunday."""
+    sunday = monday + timedelta(days=6)
+    return by_day(session_items(group_sessions(group_ids_of(user), monday, sunday)), monday, sunday)
+
+
+def unseen_changes(user: User, now: datetime | None = None) -> list[Change]:
+    """Changes to the trainee's calendar since they last said they saw them, about sessions
+    still to come, newest first (a handful at most on the home screen)."""
+    now = now or utcnow()
+    seen = db.session.scalar(sa.select(Seen.seen_at).where(Seen.user_id == user.id))
+    since = as_utc(seen) if seen else as_utc(user.created_at)
+    return list(
+        db.session.scalars(
+            sa.select(Change)
+            .where(
+                Change.group_id.in_(
+                    sa.select(group_membership.c.group_id).where(
+                        group_membership.c.user_id == user.id
+                    )
+                ),
+                Change.at > since,
+                Change.last_at >= now - timedelta(hours=12),
+            )
+            .order_by(Change.at.desc(), Change.id.desc())
+            .limit(5)
+        )
+    )
+
+
+def mark_seen(user: User) -> None:
+    """The trainee saw the changes: they leave the home screen (one row per trainee)."""
+    row = db.session.get(Seen, user.id)
+    if row is None:
+        db.session.add(Seen(user_id=user.id, seen_at=utcnow()))
+    else:
+        row.seen_at = utcnow()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:  # the same tap twice at once: the other one stored it
+        db.session.rollback()
+    note("stored")
+
+
+# --- data rights ----------------------------------------------------------------------------
+
+
+def erase_user(user_id: int) -> None:
+    """Remove what My week holds about user_id (no commit)."""
+    db.session.execute(sa.delete(Seen).where(Seen.user_id == user_id))
