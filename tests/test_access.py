@@ -16,7 +16,7 @@ from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
-from webapp.week.services import add_pattern
+from webapp.week.services import Plan, add_appointment, add_pattern
 from webapp.week.services import group_sessions as week_sessions
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
@@ -304,6 +304,20 @@ ACCESS = {
     "week.group_calendar": ("GET", "/week/groups/{group}", only({TEACHER: 200})),
     "week.session": ("GET", "/week/sessions/{week_session}", only({TEACHER: 200})),
     "week.cancel": ("POST", "/week/sessions/{week_session}/cancel", only({TEACHER: 303})),
+    # The trainee's own appointments: theirs alone; shared ones read by their group's teacher.
+    "week.new_appointment": ("GET", "/week/appointments/new", only({TRAINEE: 200})),
+    "week.appointment": ("GET", "/week/appointments/{appointment}", only({TRAINEE: 200})),
+    "week.share": (
+        "POST",
+        "/week/appointments/{appointment}/share?share=1",
+        only({TRAINEE: 303}),
+    ),
+    "week.delete_appointment": (
+        "POST",
+        "/week/appointments/{appointment}/delete",
+        only({TRAINEE: 303}),
+    ),
+    "week.shared": ("GET", "/week/shared/{trainee}", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -379,6 +393,9 @@ def world(make_group, make_user, bank):
         starts=time(9),
         ends=time(12),
     )
+    people["appointment"] = add_appointment(
+        people[TRAINEE], "acc-appointment", Plan("spip", date(2026, 12, 8), time(10), "SPIP")
+    )
     people["week_session"] = week_sessions([group.id], date(2026, 12, 7), date(2026, 12, 7))[0]
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
@@ -408,6 +425,7 @@ def test_access_rule(app, world, login, endpoint):
         category=people["category"].id,
         erasure=people["erasure"].id,
         week_session=people["week_session"].id,
+        appointment=people["appointment"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

@@ -33,6 +33,7 @@ ALLOWED = {
     ("journal", "privacy"): {"services"},
     ("live", "privacy"): {"services"},
     ("revision", "privacy"): {"services"},
+    ("week", "privacy"): {"services"},
     ("privacy", "budget"): {"services"},
     ("privacy", "journal"): {"services"},
     ("privacy", "lessons"): {"services"},

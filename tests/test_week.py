@@ -144,3 +144,87 @@ def test_only_teachers_attached_now_change_the_calendar(app, people, make_group,
     with app.app_context():
         assert db.session.get(Session, row_id) is None
         assert db.session.scalar(sa.select(Change.what).order_by(Change.id.desc())) == "cancelled"
+
+
+def appointment(user, client_id="a1", **overrides):
+    values = {
+        "kind": "spip",
+        "title": "Rendez-vous avec ma CPIP",
+        "place": "SPIP de Paris, 12 rue X",
+        "bring": "Attestation de domicile",
+        "day": date(2026, 12, 8),
+        "at": time(10, 30),
+        "remind_minutes": 1440,
+    } | overrides
+    return services.add_appointment(user, client_id, services.Plan(**values))
+
+
+def test_an_appointment_sent_twice_is_kept_once_and_shows_on_the_week(app, people, login, client):
+    login(people["trainee"])
+    form = {
+        "kind": "spip",
+        "day": "2026-12-08",
+        "at": "10:30",
+        "place": "SPIP de Paris",
+        "title": "",
+        "bring": "Carte d'identité",
+        "remind": "1440",
+        "client_id": "phone-1",
+    }
+    assert client.post("/week/appointments/new", data=form).status_code == 303
+    replay = client.post("/week/appointments/new", data=form, headers={"X-Outbox": "1"})
+    assert replay.headers["X-Outbox-State"] == "duplicate"
+    week = client.get("/week?start=2026-12-07")
+    assert week.text.count("week-item--spip") == 1
+    assert "SPIP de Paris" in week.text
+    assert "Carte d&#39;identité" in week.text
+
+
+def test_an_appointment_is_private_until_shared_and_each_look_is_audited(
+    app, people, login, client
+):
+    from webapp.privacy.models import AuditEvent
+
+    row = appointment(people["trainee"])
+    teacher = app.test_client()
+    login(people["teacher"], http=teacher)
+    page = teacher.get(f"/week/shared/{people['trainee'].id}")
+    assert "SPIP de Paris" not in page.text
+    login(people["trainee"])
+    client.post(f"/week/appointments/{row.id}/share", data={"share": "1"})
+    page = teacher.get(f"/week/shared/{people['trainee'].id}")
+    assert "SPIP de Paris" in page.text
+    with app.app_context():
+        looks = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "week_shared_viewed")
+        ).all()
+        assert [look.subject_id for look in looks] == [people["trainee"].id] * 2
+    seen = client.get("/privacy/seen")
+    assert people["teacher"].display_name in seen.text
+
+
+def test_someone_elses_appointment_is_404(app, people, make_user, login):
+    row = appointment(people["trainee"])
+    other = make_user(Role.TRAINEE, group=people["group"])
+    http = app.test_client()
+    login(other, http=http)
+    assert http.get(f"/week/appointments/{row.id}").status_code == 404
+    assert http.post(f"/week/appointments/{row.id}/share", data={"share": "1"}).status_code == 404
+    # Someone else's client id never reaches their appointment either.
+    sent = http.post(
+        "/week/appointments/new",
+        data={"kind": "caf", "day": "2026-12-08", "at": "10:00", "remind": "0", "client_id": "a1"},
+    )
+    assert sent.status_code == 404
+
+
+def test_appointments_are_exported_and_erased(app, people):
+    from webapp.privacy import services as privacy
+    from webapp.week.models import Appointment
+
+    appointment(people["trainee"])
+    data = privacy.export_for(people["trainee"])
+    assert data["week"]["appointments"][0]["place"] == "SPIP de Paris, 12 rue X"
+    assert data["week"]["appointments"][0]["starts_at"] == "2026-12-08T10:30:00+01:00"
+    privacy.erase_user(people["trainee"].id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 0

@@ -112,6 +112,8 @@ SENTENCES = {
     "impact_viewed": _l(
         "%(name)s looked at a report with figures about the group. It shows no names."
     ),
+    "week_shared_viewed": _l("%(name)s looked at the appointments you share."),
+    "attendance_viewed": _l("%(name)s looked at your attendance and hours."),
     "audit_log_searched": _l("%(name)s searched the audit log for your name."),
     "erasure_requested": _l("You asked for your account to be erased."),
     "erasure_cancelled": _l("You cancelled your request to erase your account."),
@@ -239,6 +241,7 @@ def export_for(user) -> dict:
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.revision import services as revision
+    from webapp.week import services as week
 
     return {
         "app": "Passerelle",
@@ -249,6 +252,7 @@ def export_for(user) -> dict:
         "live": live.export_for(user),
         "budget": budget.export_for(user),
         "journal": journal.export_for(user),
+        "week": week.export_for(user),
         "audit": _audit_about(user),
     }
 

@@ -37,6 +37,7 @@ def words() -> dict[str, str]:
         "budget": _("Budget"),
         "journal": _("Journal"),
         "goal": _("Goal"),
+        "appointment": _("Appointment"),
         "lesson": _("Lesson answer"),
         "revision": _("Review answer"),
         "live": _("Quiz answer"),

@@ -1,14 +1,22 @@
 """Forms of My week: a pattern of sessions, one session."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TimeField
+from wtforms import (
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import Form, too_long
 from webapp.week import rules
-from webapp.week.services import KINDS
+from webapp.week.services import APPOINTMENTS, KINDS, REMINDERS
 
 WEEKDAYS = [
     (0, _l("Monday")),
@@ -68,3 +76,25 @@ class PatternForm(SessionFields):
 
 class SessionForm(SessionFields):
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a date."))])
+
+
+class AppointmentForm(Form):
+    kind = SelectField(
+        _l("With whom"),
+        choices=lambda: [
+            SelectChoice(key, f"{picture} {name}") for key, (picture, name) in APPOINTMENTS.items()
+        ],
+        default="spip",
+    )
+    title = StringField(_l("What for (optional)"), validators=[too_long(120)])
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a date."))])
+    at = TimeField(_l("Time"), validators=[InputRequired(message=_l("Enter a time."))])
+    place = StringField(_l("Where"), validators=[too_long(200)])
+    bring = TextAreaField(_l("What to bring (optional)"), validators=[too_long(500)])
+    remind = SelectField(
+        _l("Remind me"),
+        coerce=int,
+        choices=lambda: [SelectChoice(minutes, name) for minutes, name in REMINDERS.items()],
+        default=1440,
+    )
+    client_id = HiddenField()

@@ -57,3 +57,23 @@ class Seen(db.Model):
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
     seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+
+
+class Appointment(db.Model):
+    """The trainee's own appointment (probation service, judge, France Travail, doctor...):
+    private unless they share it, item by item, with the staff of their group."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    title: Mapped[str] = mapped_column(sa.String(120), default="")
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    bring: Mapped[str] = mapped_column(sa.String(500), default="")
+    starts_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    # How long before it the phone's calendar rings (minutes); None: no reminder.
+    remind_minutes: Mapped[int | None]
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -17,8 +17,10 @@ from webapp.core.dates import parse_day, plausible
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import first_of_month, local_today
+from webapp.core.urls import safe_path
+from webapp.privacy.services import audit_read
 from webapp.week import bp, rules, services
-from webapp.week.forms import WEEKDAYS, PatternForm, SessionForm
+from webapp.week.forms import WEEKDAYS, AppointmentForm, PatternForm, SessionForm
 
 
 def _monday() -> "rules.date":
@@ -58,7 +60,86 @@ def seen():
     return redirect(back, 303)
 
 
+def _plan(form) -> services.Plan:
+    return services.Plan(
+        kind=form.kind.data,
+        day=form.day.data,
+        at=form.at.data,
+        place=form.place.data or "",
+        title=form.title.data or "",
+        bring=form.bring.data or "",
+        remind_minutes=form.remind.data,
+    )
+
+
+@bp.route("/week/appointments/new", methods=["GET", "POST"])
+@outbox.write
+@roles_required(Role.TRAINEE)
+def new_appointment():
+    asked = parse_day(request.args.get("day"))
+    form = AppointmentForm(client_id=uuid.uuid4().hex, day=asked or local_today())
+    if form.validate_on_submit():
+        row = services.add_appointment(
+            current_user, sent_client_id(form.client_id.data), _plan(form)
+        )
+        flash(_l("Saved. It stays private unless you share it."), "success")
+        start = rules.monday_of(rules.in_paris(row.starts_at).date())
+        return redirect(url_for("week.index", start=start.isoformat()), 303)
+    return render_template("week/appointment.html", form=form, row=None)
+
+
+@bp.route("/week/appointments/<int:appointment_id>", methods=["GET", "POST"])
+@outbox.write
+@roles_required(Role.TRAINEE)
+def appointment(appointment_id: int):
+    row = services.own_appointment(current_user, appointment_id)
+    starts = rules.in_paris(row.starts_at)
+    form = AppointmentForm(
+        obj=row, day=starts.date(), at=starts.time(), remind=row.remind_minutes or 0
+    )
+    if form.validate_on_submit():
+        services.change_appointment(row, _plan(form))
+        flash(_l("Saved."), "success")
+        start = rules.monday_of(form.day.data)
+        return redirect(url_for("week.index", start=start.isoformat()), 303)
+    return render_template(
+        "week/appointment.html", form=form, row=row, readers=services.readers(current_user)
+    )
+
+
+@bp.post("/week/appointments/<int:appointment_id>/share")
+@roles_required(Role.TRAINEE)
+def share(appointment_id: int):
+    """The per-item switch: share with the teachers of my group, or stop sharing."""
+    row = services.own_appointment(current_user, appointment_id)
+    services.set_shared(row, request.form.get("share") == "1")
+    back = url_for("week.appointment", appointment_id=row.id)
+    return redirect(safe_path(request.form.get("back"), back), 303)
+
+
+@bp.post("/week/appointments/<int:appointment_id>/delete")
+@roles_required(Role.TRAINEE)
+def delete_appointment(appointment_id: int):
+    services.delete_appointment(current_user, appointment_id)
+    flash(_l("Deleted."), "success")
+    return redirect(url_for("week.index"), 303)
+
+
 # --- the teacher ----------------------------------------------------------------------------
+
+
+@bp.get("/week/shared/<int:trainee_id>")
+@roles_required(Role.TEACHER)
+def shared(trainee_id: int):
+    """Only the appointments the trainee shared; every look is written in the audit log."""
+    trainee = accounts.trainee_for(current_user, trainee_id)
+    audit_read(current_user, "week_shared_viewed", trainee)
+    today = local_today()
+    return render_template(
+        "week/shared.html",
+        trainee=trainee,
+        appointments=services.appointment_items(services.shared_with_staff(trainee, today)),
+    )
 
 
 def _month_arg():
@@ -182,11 +263,12 @@ def change_lines(changes) -> list[str]:
 
 
 def item_picture(item) -> str:
-    return services.KINDS[item.kind][0]
+    return (services.APPOINTMENTS if item.own else services.KINDS)[item.kind][0]
 
 
 def item_name(item) -> str:
-    return str(services.KINDS[item.kind][1])
+    name = str((services.APPOINTMENTS if item.own else services.KINDS)[item.kind][1])
+    return f"{name} · {item.title}" if item.title else name
 
 
 def day_sentence(day) -> str:
@@ -201,6 +283,8 @@ def day_sentence(day) -> str:
                 place=item.place or "—",
             )
         )
+        if item.bring:
+            parts.append(_("To bring: %(what)s", what=item.bring))
     if not day.items:
         parts.append(_("Nothing planned."))
     return ". ".join(parts)
@@ -210,6 +294,7 @@ def day_sentence(day) -> str:
 feature_globals(
     bp,
     week_kinds=services.KINDS,
+    appointment_kinds=services.APPOINTMENTS,
     week_change_words=services.CHANGES,
     weekday_names=dict(WEEKDAYS),
     week_change_lines=change_lines,

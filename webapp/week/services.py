@@ -7,18 +7,38 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import services as accounts
-from webapp.accounts.models import Group, User, group_membership
+from webapp.accounts.models import Group, Role, User, group_membership
 from webapp.core.errors import NotYours
 from webapp.core.outbox import note
+from webapp.core.records import already_sent, owned, save_once
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.week import rules
-from webapp.week.models import Change, Seen, Session
+from webapp.week.models import Appointment, Change, Seen, Session
 
 KINDS = {
     "centre": ("🏫", _l("Training centre")),
     "company": ("🏢", _l("Company placement")),
     "workshop": ("🍳", _l("Workshop")),
+}
+# The trainee's own appointments: the services the first months after release are made of.
+APPOINTMENTS = {
+    "spip": ("🤝", _l("Probation service (SPIP)")),
+    "jap": ("⚖️", _l("Judge (JAP)")),
+    "france_travail": ("💼", _l("France Travail")),
+    "caf": ("💶", _l("CAF")),
+    "doctor": ("🩺", _l("Doctor")),
+    "housing": ("🏠", _l("Housing")),
+    "family": ("👪", _l("Family")),
+    "other": ("📌", _l("Other")),
+}
+# How long before an appointment its reminder rings (minutes).
+REMINDERS = {
+    0: _l("No reminder"),
+    60: _l("1 hour before"),
+    180: _l("3 hours before"),
+    1440: _l("The day before"),
+    2880: _l("Two days before"),
 }
 CHANGES = {
     "added": _l("added"),
@@ -44,6 +64,9 @@ class Item:
     note: str = ""
     row_id: int = 0
     own: bool = False  # the trainee's own appointment
+    title: str = ""
+    bring: str = ""
+    shared: bool = False
 
 
 @dataclass
@@ -232,9 +255,112 @@ def group_ids_of(user: User) -> list[int]:
 
 
 def week_of(user: User, monday: date) -> list[Day]:
-    """The trainee's week: their groups' sessions, Monday to Sunday."""
+    """The trainee's week: their groups' sessions and their own appointments, Monday to Sunday."""
     sunday = monday + timedelta(days=6)
-    return by_day(session_items(group_sessions(group_ids_of(user), monday, sunday)), monday, sunday)
+    items = session_items(group_sessions(group_ids_of(user), monday, sunday))
+    items += appointment_items(appointments_between(user, monday, sunday))
+    return by_day(items, monday, sunday)
+
+
+# --- the trainee's own appointments ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the trainee says about an appointment (the form's fields, checked)."""
+
+    kind: str
+    day: date
+    at: time
+    place: str = ""
+    title: str = ""
+    bring: str = ""
+    remind_minutes: int | None = None
+
+    def apply(self, row: Appointment) -> None:
+        row.kind, row.title = self.kind, self.title.strip()
+        row.place, row.bring = self.place.strip(), self.bring.strip()
+        row.starts_at = rules.paris_moment(self.day, self.at)
+        row.remind_minutes = self.remind_minutes or None
+
+
+def add_appointment(user: User, client_id: str, plan: Plan) -> Appointment:
+    """Record an appointment once per client id (a replay from an offline phone adds nothing).
+    Private: nobody else sees it until the trainee shares it."""
+    if done := already_sent(Appointment, client_id, user):
+        return done
+    row = Appointment(user_id=user.id, client_id=client_id, shared=False)
+    plan.apply(row)
+    return save_once(row, Appointment, client_id)
+
+
+def own_appointment(user: User, appointment_id: int) -> Appointment:
+    return owned(Appointment, appointment_id, user)
+
+
+def change_appointment(appointment: Appointment, plan: Plan) -> None:
+    """Save what the trainee changed (the same values sent again change nothing)."""
+    plan.apply(appointment)
+    db.session.commit()
+    note("stored")
+
+
+def set_shared(appointment: Appointment, shared: bool) -> None:
+    appointment.shared = shared
+    db.session.commit()
+
+
+def delete_appointment(user: User, appointment_id: int) -> None:
+    db.session.delete(own_appointment(user, appointment_id))
+    db.session.commit()
+
+
+def appointments_between(user: User, first: date, last: date, *, shared_only: bool = False):
+    since, until = rules.paris_day_bounds(first, last)
+    query = sa.select(Appointment).where(
+        Appointment.user_id == user.id,
+        Appointment.starts_at >= since,
+        Appointment.starts_at < until,
+    )
+    if shared_only:
+        query = query.where(Appointment.shared.is_(True))
+    return list(db.session.scalars(query.order_by(Appointment.starts_at, Appointment.id)))
+
+
+def appointment_items(appointments: list[Appointment]) -> list[Item]:
+    return [
+        Item(
+            a.kind,
+            rules.in_paris(a.starts_at),
+            None,
+            a.place,
+            row_id=a.id,
+            own=True,
+            title=a.title,
+            bring=a.bring,
+            shared=a.shared,
+        )
+        for a in appointments
+    ]
+
+
+def shared_with_staff(trainee: User, today: date) -> list[Appointment]:
+    """What a teacher of the trainee's group may read: the appointments the trainee shared,
+    from a month ago on (the view audits the read)."""
+    return appointments_between(
+        trainee, today - timedelta(days=31), today + timedelta(days=366), shared_only=True
+    )
+
+
+def readers(user: User) -> list[User]:
+    """Who sees what the trainee shares here: the teachers of their groups, now."""
+    found = {
+        member.id: member
+        for group in user.groups
+        for member in group.members
+        if member.role is Role.TEACHER
+    }
+    return sorted(found.values(), key=lambda member: member.display_name)
 
 
 def unseen_changes(user: User, now: datetime | None = None) -> list[Change]:
@@ -278,6 +404,31 @@ def mark_seen(user: User) -> None:
 # --- data rights ----------------------------------------------------------------------------
 
 
+def export_for(user: User) -> dict:
+    """Everything My week holds about user, as plain values (for "My data")."""
+    appointments = db.session.scalars(
+        sa.select(Appointment)
+        .where(Appointment.user_id == user.id)
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    return {
+        "appointments": [
+            {
+                "kind": a.kind,
+                "title": a.title,
+                "place": a.place,
+                "bring": a.bring,
+                "starts_at": rules.in_paris(a.starts_at).isoformat(),  # with its offset
+                "remind_minutes_before": a.remind_minutes,
+                "shared": a.shared,
+                "created_at": as_utc(a.created_at).isoformat(),
+            }
+            for a in appointments
+        ],
+    }
+
+
 def erase_user(user_id: int) -> None:
     """Remove what My week holds about user_id (no commit)."""
+    db.session.execute(sa.delete(Appointment).where(Appointment.user_id == user_id))
     db.session.execute(sa.delete(Seen).where(Seen.user_id == user_id))
