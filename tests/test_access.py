@@ -300,6 +300,7 @@ ACCESS = {
     ),
     # My week: the trainee's own week; a group's calendar for the teachers attached to it now.
     "week.index": ("GET", "/week", only({TRAINEE: 200})),
+    "week.offline": ("GET", "/week/offline", only({TRAINEE: 200})),
     "week.seen": ("POST", "/week/seen", only({TRAINEE: 303})),
     "week.group_calendar": ("GET", "/week/groups/{group}", only({TEACHER: 200})),
     "week.session": ("GET", "/week/sessions/{week_session}", only({TEACHER: 200})),

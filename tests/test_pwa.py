@@ -109,7 +109,14 @@ def test_token_is_fresh_uncached_and_says_whose_session(client, trainee):
 def test_offline_home_holds_only_what_home_needs(client, trainee):
     response = client.get("/offline/home")
     assert response.headers["Cache-Control"] == "no-store"
-    assert set(response.json) == {"user", "name", "next_lesson", "reviews_due", "saved_lessons"}
+    assert set(response.json) == {
+        "user",
+        "name",
+        "next_lesson",
+        "reviews_due",
+        "saved_lessons",
+        "week",  # the address of the week's offline copy (My week)
+    }
     assert response.json["name"] == "Fatou" and response.json["user"] == trainee.id
 
 

@@ -1,7 +1,7 @@
 """My week: the teacher sets the group's alternance, the trainee sees it and what changed."""
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -228,3 +228,36 @@ def test_appointments_are_exported_and_erased(app, people):
     assert data["week"]["appointments"][0]["starts_at"] == "2026-12-08T10:30:00+01:00"
     privacy.erase_user(people["trainee"].id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 0
+
+
+def test_today_and_this_week_on_the_home_screen_read_aloud(app, people, login, client):
+    from webapp.core.time import local_today
+
+    with app.app_context():
+        today = local_today()
+    pattern(people["teacher"], people["group"], first=today, last=today, weekdays=set(range(7)))
+    appointment(people["trainee"], day=today + timedelta(days=2), at=time(14))
+    people["trainee"].locale = "en"
+    db.session.commit()
+    login(people["trainee"])
+    home = client.get("/")
+    glance = home.text.split('class="card week-glance"')[1].split("</section>")[0]
+    assert "GRETA, 12 rue de Paris" in glance  # today's session
+    assert "Probation service (SPIP)" in glance  # the appointment in two days
+    # Read aloud: the phone's voice, or a recording made for this one answer (never a URL).
+    assert "AM: Training centre, GRETA" in glance.split('name="text"')[1]
+
+
+def test_the_week_page_has_a_copy_kept_for_offline(app, people, login, client):
+    from webapp.core.time import local_today
+
+    with app.app_context():
+        appointment(people["trainee"], day=local_today() + timedelta(days=1))
+    login(people["trainee"])
+    week = client.get("/week")
+    assert 'data-save-offline="/week/offline"' in week.text
+    copy = client.get("/week/offline")
+    assert copy.status_code == 200
+    assert "SPIP de Paris" in copy.text and "/week/appointments/" not in copy.text  # no forms
+    sw = client.get("/sw.js").text
+    assert "revision\\/review|week)\\/offline" in sw

@@ -711,6 +711,7 @@
           data.at = Date.now();
           var urls = data.saved_lessons.map(function (l) { return l.url; });
           if (data.reviews_due) urls.push("/revision/review/offline");
+          if (data.week) urls.push(data.week);  // the trainee's week, opened offline at /week
           savePages(urls);
           return O.setMeta("home", data);
         });

@@ -54,4 +54,5 @@ def _page(quick_add=None):
         assigned=dashboard.for_trainee(current_user),
         erasure_on=privacy.ended_group_notice(current_user, local_today()),
         week_changes=week.unseen_changes(current_user),
+        week_glance=week.glance(current_user, local_today()),
     )

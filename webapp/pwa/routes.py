@@ -157,6 +157,7 @@ def offline_home():
         next_lesson=next_lesson,
         reviews_due=due,
         saved_lessons=saved,
+        week=url_for("week.offline") if current_user.role is Role.TRAINEE else None,
     )
 
 

@@ -50,6 +50,19 @@ def index():
     )
 
 
+@bp.get("/week/offline")
+@roles_required(Role.TRAINEE)
+def offline():
+    """This week and the next on one page without forms, for the phone to keep (the service
+    worker shows it when /week cannot be reached)."""
+    monday = rules.monday_of(local_today())
+    return render_template(
+        "week/offline.html",
+        days=services.days_of(current_user, monday, monday + timedelta(days=13)),
+        today=local_today(),
+    )
+
+
 @bp.post("/week/seen")
 @outbox.write
 @roles_required(Role.TRAINEE)
@@ -290,6 +303,10 @@ def day_sentence(day) -> str:
     return ". ".join(parts)
 
 
+def days_sentence(days) -> str:
+    return ". ".join(day_sentence(day) for day in days)
+
+
 # The names this feature's templates use (core.templating.feature_globals).
 feature_globals(
     bp,
@@ -299,6 +316,7 @@ feature_globals(
     weekday_names=dict(WEEKDAYS),
     week_change_lines=change_lines,
     week_day_sentence=day_sentence,
+    week_days_sentence=days_sentence,
     week_item_picture=item_picture,
     week_item_name=item_name,
 )

@@ -246,20 +246,72 @@ def by_day(items: list[Item], first: date, last: date, *, all_days: bool = True)
 # --- what the trainee sees ------------------------------------------------------------------
 
 
-def group_ids_of(user: User) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user.id)
-        )
+def days_of(user: User, first: date, last: date) -> list[Day]:
+    """The trainee's days: their groups' sessions and their own appointments, in one query."""
+    since, until = rules.paris_day_bounds(first, last)
+    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user.id)
+    sessions = sa.select(
+        Session.kind,
+        Session.starts_at,
+        Session.ends_at,
+        Session.place,
+        Session.note,
+        Session.id,
+        sa.literal(False).label("own"),
+        sa.literal("").label("title"),
+        sa.literal("").label("bring"),
+        sa.literal(False).label("shared"),
+    ).where(Session.group_id.in_(groups), Session.starts_at >= since, Session.starts_at < until)
+    appointments = sa.select(
+        Appointment.kind,
+        Appointment.starts_at,
+        sa.cast(sa.null(), sa.DateTime(timezone=True)),
+        Appointment.place,
+        sa.literal(""),
+        Appointment.id,
+        sa.literal(True),
+        Appointment.title,
+        Appointment.bring,
+        Appointment.shared,
+    ).where(
+        Appointment.user_id == user.id,
+        Appointment.starts_at >= since,
+        Appointment.starts_at < until,
     )
+    items = [
+        Item(
+            row.kind,
+            rules.in_paris(row.starts_at),
+            rules.in_paris(row.ends_at) if row.ends_at else None,
+            row.place,
+            row.note,
+            row.id,
+            own=bool(row.own),
+            title=row.title,
+            bring=row.bring,
+            shared=bool(row.shared),
+        )
+        for row in db.session.execute(sa.union_all(sessions, appointments))
+    ]
+    return by_day(items, first, last)
 
 
 def week_of(user: User, monday: date) -> list[Day]:
-    """The trainee's week: their groups' sessions and their own appointments, Monday to Sunday."""
-    sunday = monday + timedelta(days=6)
-    items = session_items(group_sessions(group_ids_of(user), monday, sunday))
-    items += appointment_items(appointments_between(user, monday, sunday))
-    return by_day(items, monday, sunday)
+    """The trainee's week, Monday to Sunday."""
+    return days_of(user, monday, monday + timedelta(days=6))
+
+
+@dataclass(frozen=True)
+class Glance:
+    """The home screen's card: today, and the next six days that hold something."""
+
+    today: Day
+    coming: list[Day]
+
+
+def glance(user: User, today: date) -> Glance:
+    days = days_of(user, today, today + timedelta(days=6))
+    return Glance(days[0], [day for day in days[1:] if day.items])
 
 
 # --- the trainee's own appointments ---------------------------------------------------------
@@ -364,11 +416,10 @@ def readers(user: User) -> list[User]:
 
 
 def unseen_changes(user: User, now: datetime | None = None) -> list[Change]:
-    """Changes to the trainee's calendar since they last said they saw them, about sessions
-    still to come, newest first (a handful at most on the home screen)."""
+    """Changes to the trainee's calendar since they last said they saw them (or since their
+    account was made), about sessions still to come, newest first: one query."""
     now = now or utcnow()
-    seen = db.session.scalar(sa.select(Seen.seen_at).where(Seen.user_id == user.id))
-    since = as_utc(seen) if seen else as_utc(user.created_at)
+    seen = sa.select(Seen.seen_at).where(Seen.user_id == user.id).scalar_subquery()
     return list(
         db.session.scalars(
             sa.select(Change)
@@ -378,7 +429,7 @@ def unseen_changes(user: User, now: datetime | None = None) -> list[Change]:
                         group_membership.c.user_id == user.id
                     )
                 ),
-                Change.at > since,
+                Change.at > sa.func.coalesce(seen, as_utc(user.created_at)),
                 Change.last_at >= now - timedelta(hours=12),
             )
             .order_by(Change.at.desc(), Change.id.desc())

@@ -9,7 +9,7 @@ const SHELL = {{ urls|tojson }};
 const OFFLINE = {{ offline_url|tojson }};
 const WAIT = 12000;  // "connected but no data": after this, a page is taken from the phone
 // Pages that may be kept for offline use; each has a copy at <page>/offline holding no personal state.
-const SAVEABLE = /^\/(lessons\/[a-z0-9-]+|revision\/review)\/offline$/;
+const SAVEABLE = /^\/(lessons\/[a-z0-9-]+|revision\/review|week)\/offline$/;
 // Recordings a saved page links to (read-aloud for phones without a voice): named by their
 // content's hash, so a saved one never goes stale.
 const RECORDING = /\/audio\/[0-9a-f]{32}\.opus/g;
