@@ -318,6 +318,13 @@ ACCESS = {
         "/week/appointments/{appointment}/delete",
         only({TRAINEE: 303}),
     ),
+    # Calendar feeds: each person makes and stops their own; the feed itself is anonymous by
+    # token (a calendar app has no session): a wrong or revoked token is 404 for everyone.
+    "week.new_feed": ("POST", "/week/feed/new", only({TRAINEE: 200})),
+    "week.revoke_feed": ("POST", "/week/feed/revoke", only({TRAINEE: 303})),
+    "week.feed": ("GET", f"/week/feed/{'x' * 43}.ics", everyone(404)),
+    "week.new_group_feed": ("POST", "/week/groups/{group}/feed/new", only({TEACHER: 200})),
+    "week.revoke_group_feed": ("POST", "/week/groups/{group}/feed/revoke", only({TEACHER: 303})),
     "week.shared": ("GET", "/week/shared/{trainee}", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),

@@ -261,3 +261,70 @@ def test_the_week_page_has_a_copy_kept_for_offline(app, people, login, client):
     assert "SPIP de Paris" in copy.text and "/week/appointments/" not in copy.text  # no forms
     sw = client.get("/sw.js").text
     assert "revision\\/review|week)\\/offline" in sw
+
+
+def feed_path(page: str) -> str:
+    https = re.search(r'id="feed-https"[^>]*>([^<]+)<', page).group(1)
+    return "/week/feed/" + https.split("/week/feed/")[1]
+
+
+def test_the_private_feed_holds_the_week_with_paris_times_and_alarms(app, people, login, client):
+    import icalendar
+
+    from webapp.core.time import local_today
+    from webapp.week.models import Feed
+
+    with app.app_context():
+        today = local_today()
+    pattern(people["teacher"], people["group"], first=today, last=today, weekdays=set(range(7)))
+    appointment(people["trainee"], day=today + timedelta(days=3), at=time(10, 30))
+    login(people["trainee"])
+    made = client.post("/week/feed/new")
+    assert made.headers["Cache-Control"] == "no-store"
+    assert "webcal://" in made.text
+    path = feed_path(made.text)
+    with app.app_context():  # only a hash of the token is kept
+        assert path.split("/")[-1][:-4] not in db.session.scalar(sa.select(Feed.token_hash))
+
+    anonymous = app.test_client()  # a calendar app: no session
+    response = anonymous.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    events = {str(e["uid"]).split("-")[0]: e for e in calendar.walk("VEVENT")}
+    session, meeting = events["session"], events["appointment"]
+    assert session.decoded("dtstart").tzinfo.key == "Europe/Paris"
+    assert session.decoded("dtstart").replace(tzinfo=None) == datetime.combine(today, time(9))
+    assert "GRETA" in str(session["location"])
+    starts = meeting.decoded("dtstart")
+    assert (starts.date(), starts.hour, starts.minute) == (today + timedelta(days=3), 10, 30)
+    assert str(starts.tzinfo) == "Europe/Paris"
+    [alarm] = meeting.walk("VALARM")
+    assert alarm.decoded("trigger") == -timedelta(days=1)  # "the day before"
+    assert "Attestation de domicile" in str(meeting["description"])
+    assert calendar.walk("VTIMEZONE")[0]["tzid"] == "Europe/Paris"
+
+    # A new link stops the old one; stopping it leaves none.
+    again = feed_path(client.post("/week/feed/new").text)
+    assert anonymous.get(path).status_code == 404
+    assert anonymous.get(again).status_code == 200
+    assert client.post("/week/feed/revoke").status_code == 303
+    assert anonymous.get(again).status_code == 404
+
+
+def test_the_group_feed_stops_when_the_teacher_leaves_the_group(app, people, login, client):
+    import icalendar
+
+    pattern(people["teacher"], people["group"], first=date(2026, 12, 1), last=date(2026, 12, 2))
+    login(people["teacher"])
+    path = feed_path(client.post(f"/week/groups/{people['group'].id}/feed/new").text)
+    anonymous = app.test_client()
+    calendar = icalendar.Calendar.from_ical(anonymous.get(path).data)
+    assert len(calendar.walk("VEVENT")) >= 1
+    assert calendar.walk("VALARM") == []  # the group's sessions only, nothing personal
+    with app.app_context():
+        from webapp.accounts.models import Group, User
+
+        group = db.session.get(Group, people["group"].id)
+        group.members.remove(db.session.get(User, people["teacher"].id))
+        db.session.commit()
+    assert anonymous.get(path).status_code == 404

@@ -77,3 +77,19 @@ class Appointment(db.Model):
     remind_minutes: Mapped[int | None]
     shared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Feed(db.Model):
+    """A private calendar feed: a trainee's week (group_id None) or a teacher's group calendar.
+
+    Only the SHA-256 of its long random token is stored: the address is shown once, when made;
+    a new one replaces it, and revoking deletes the row (the old address then answers 404)."""
+
+    __tablename__ = "week_feed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

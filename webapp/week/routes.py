@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,9 +17,9 @@ from webapp.core.dates import parse_day, plausible
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import first_of_month, local_today
-from webapp.core.urls import safe_path
+from webapp.core.urls import public_url, safe_path
 from webapp.privacy.services import audit_read
-from webapp.week import bp, rules, services
+from webapp.week import bp, feeds, rules, services
 from webapp.week.forms import WEEKDAYS, AppointmentForm, PatternForm, SessionForm
 
 
@@ -45,6 +45,7 @@ def index():
         days=services.week_of(current_user, monday),
         today=local_today(),
         changes=services.unseen_changes(current_user),
+        feed_made_on=feeds.made_on(current_user),
         previous=monday - timedelta(days=7),
         following=monday + timedelta(days=7),
     )
@@ -138,6 +139,65 @@ def delete_appointment(appointment_id: int):
     return redirect(url_for("week.index"), 303)
 
 
+# --- calendar feeds: in the phone's own calendar, so reminders ring with the app closed --------
+
+
+def _feed_page(token: str, back: str, group=None):
+    """The new address, shown once (only its hash is kept): never a page a cache may keep."""
+    https = public_url("week.feed", token=token)
+    webcal = "webcal://" + https.split("://", 1)[1]
+    response = make_response(
+        render_template("week/feed.html", https=https, webcal=webcal, back=back, group=group)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/week/feed/new")
+@roles_required(Role.TRAINEE)
+def new_feed():
+    return _feed_page(feeds.new_token(current_user), url_for("week.index"))
+
+
+@bp.post("/week/feed/revoke")
+@roles_required(Role.TRAINEE)
+def revoke_feed():
+    feeds.revoke(current_user)
+    flash(_l("The link is stopped. Your phone's calendar no longer gets your week."), "success")
+    return redirect(url_for("week.index"), 303)
+
+
+@bp.get("/week/feed/<token>.ics")
+def feed(token: str):
+    """Anyone holding the address (the person's own calendar app): no sign-in, the token is
+    the key; a wrong or revoked one is 404."""
+    text = feeds.calendar_for_token(token[:64], local_today())
+    if text is None:
+        abort(404)
+    response = make_response(text)
+    response.mimetype = "text/calendar"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Disposition"] = "inline; filename=passerelle.ics"
+    return response
+
+
+@bp.post("/week/groups/<int:group_id>/feed/new")
+@roles_required(Role.TEACHER)
+def new_group_feed(group_id: int):
+    group = accounts.group_for(current_user, group_id)
+    back = url_for("week.group_calendar", group_id=group.id)
+    return _feed_page(feeds.new_token(current_user, group), back, group)
+
+
+@bp.post("/week/groups/<int:group_id>/feed/revoke")
+@roles_required(Role.TEACHER)
+def revoke_group_feed(group_id: int):
+    group = accounts.group_for(current_user, group_id)
+    feeds.revoke(current_user, group)
+    flash(_l("The link is stopped."), "success")
+    return redirect(url_for("week.group_calendar", group_id=group.id), 303)
+
+
 # --- the teacher ----------------------------------------------------------------------------
 
 
@@ -208,6 +268,7 @@ def group_calendar(group_id: int):
         month=month,
         days=services.month_of_sessions(group, month),
         form=form,
+        feed_made_on=feeds.made_on(current_user, group),
         previous=previous if plausible(previous) else None,
         following=following if plausible(following) else None,
     )

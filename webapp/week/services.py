@@ -14,7 +14,7 @@ from webapp.core.records import already_sent, owned, save_once
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
 from webapp.week import rules
-from webapp.week.models import Appointment, Change, Seen, Session
+from webapp.week.models import Appointment, Change, Feed, Seen, Session
 
 KINDS = {
     "centre": ("🏫", _l("Training centre")),
@@ -483,3 +483,4 @@ def erase_user(user_id: int) -> None:
     """Remove what My week holds about user_id (no commit)."""
     db.session.execute(sa.delete(Appointment).where(Appointment.user_id == user_id))
     db.session.execute(sa.delete(Seen).where(Seen.user_id == user_id))
+    db.session.execute(sa.delete(Feed).where(Feed.user_id == user_id))

@@ -1,8 +1,8 @@
-"""week: the group calendar and its changes, the trainees' own appointments
+"""week: the group calendar and its changes, the trainees' own appointments, calendar feeds
 
 Revision ID: 0019_week
 Revises: 0018_live_sets
-Create Date: 2026-12-01 06:24:12.290876
+Create Date: 2026-12-01 06:32:31.907570
 
 """
 from alembic import op
@@ -52,6 +52,20 @@ def upgrade():
     with op.batch_alter_table('week_change', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_week_change_group_id'), ['group_id'], unique=False)
 
+    op.create_table('week_feed',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=True),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['group_id'], ['cohort.id'], name=op.f('fk_week_feed_group_id_cohort'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_week_feed_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_week_feed')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_week_feed_token_hash'))
+    )
+    with op.batch_alter_table('week_feed', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_week_feed_user_id'), ['user_id'], unique=False)
+
     op.create_table('week_seen',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
@@ -85,6 +99,10 @@ def downgrade():
 
     op.drop_table('week_session')
     op.drop_table('week_seen')
+    with op.batch_alter_table('week_feed', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_week_feed_user_id'))
+
+    op.drop_table('week_feed')
     with op.batch_alter_table('week_change', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_week_change_group_id'))
 
