@@ -325,6 +325,15 @@ ACCESS = {
     "week.feed": ("GET", f"/week/feed/{'x' * 43}.ics", everyone(404)),
     "week.new_group_feed": ("POST", "/week/groups/{group}/feed/new", only({TEACHER: 200})),
     "week.revoke_group_feed": ("POST", "/week/groups/{group}/feed/revoke", only({TEACHER: 303})),
+    # Attendance: the teachers of the group mark and read it (audited); the trainee their hours.
+    "week.attendance_sheet": (
+        "GET",
+        "/week/sessions/{week_session}/attendance",
+        only({TEACHER: 200}),
+    ),
+    "week.hours": ("GET", "/week/hours", only({TRAINEE: 200})),
+    "week.month_sheet": ("GET", "/week/trainees/{trainee}/sheet", only({TEACHER: 200})),
+    "week.month_sheet_csv": ("GET", "/week/trainees/{trainee}/sheet.csv", only({TEACHER: 200})),
     "week.shared": ("GET", "/week/shared/{trainee}", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),

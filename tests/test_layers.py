@@ -47,6 +47,7 @@ ALLOWED = {
     ("dashboard", "lessons"): {"services"},
     ("dashboard", "live"): {"services"},
     ("dashboard", "revision"): {"services"},
+    ("dashboard", "week"): {"services"},  # Today flags repeated absences
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

@@ -328,3 +328,99 @@ def test_the_group_feed_stops_when_the_teacher_leaves_the_group(app, people, log
         group.members.remove(db.session.get(User, people["teacher"].id))
         db.session.commit()
     assert anonymous.get(path).status_code == 404
+
+
+def mark_month(app, client, people, marks_by_day: dict[date, str]):
+    """The teacher marks every session of December 2026 through the one-form screen."""
+    with app.app_context():
+        sessions = db.session.scalars(sa.select(Session).order_by(Session.starts_at)).all()
+        days = [(s.id, rules.in_paris(s.starts_at).date()) for s in sessions]
+    trainee = people["trainee"].id
+    for session_id, day in days:
+        page = client.get(f"/week/sessions/{session_id}/attendance")
+        assert page.status_code == 200
+        status = marks_by_day.get(day, "present")
+        response = client.post(
+            f"/week/sessions/{session_id}/attendance", data={f"t{trainee}": status}
+        )
+        assert response.status_code == 303
+
+
+def test_a_month_of_attendance_adds_up_to_the_expected_hours(app, people, login, client):
+    # The 26-hour contract: Monday to Thursday, 9:00 to 15:30 (6 h 30) in December 2026:
+    # 4 Mondays, 5 Tuesdays, 5 Wednesdays, 5 Thursdays = 19 sessions, 123 h 30.
+    pattern(
+        people["teacher"],
+        people["group"],
+        first=date(2026, 12, 1),
+        last=date(2026, 12, 31),
+        weekdays={0, 1, 2, 3},
+        starts=time(9),
+        ends=time(15, 30),
+    )
+    login(people["teacher"])
+    mark_month(
+        app,
+        client,
+        people,
+        {
+            date(2026, 12, 8): "absent",
+            date(2026, 12, 9): "absent",
+            date(2026, 12, 15): "excused",
+            date(2026, 12, 22): "late",
+        },
+    )
+    sheet = client.get(f"/week/trainees/{people['trainee'].id}/sheet.csv?month=2026-12")
+    assert sheet.status_code == 200 and sheet.mimetype == "text/csv"
+    rows = [line.split(";") for line in sheet.text.lstrip("\ufeff").splitlines()]
+    totals = {row[0]: row[1] for row in rows[-4:]}
+    assert list(totals.values()) == ["104:00", "6:30", "13:00", "0:00"]  # 16 × 6:30 present
+    assert sum(1 for row in rows if len(row) == 7 and row[-1] == "6:30") == 19  # sessions
+
+    trainee = app.test_client()
+    login(people["trainee"], http=trainee)
+    hours = trainee.get("/week/hours?month=2026-12")
+    assert "104:00" in hours.text
+    assert hours.text.count("</strong> / 26:00") == 5  # each week against the contract
+    assert "13:00</strong> / 26:00" in hours.text  # the week of the two absences: 2 × 6:30
+
+
+def test_repeated_absences_are_flagged_on_today_and_a_new_one_is_a_new_reason(
+    app, people, login, client
+):
+    from webapp.core.time import local_today
+
+    with app.app_context():
+        today = local_today()
+    pattern(
+        people["teacher"],
+        people["group"],
+        first=today - timedelta(days=6),
+        last=today,
+        weekdays=set(range(7)),
+    )
+    login(people["teacher"])
+    with app.app_context():
+        ids = db.session.scalars(sa.select(Session.id).order_by(Session.starts_at)).all()
+    trainee = people["trainee"].id
+    for session_id in ids[:2]:
+        client.post(f"/week/sessions/{session_id}/attendance", data={f"t{trainee}": "absent"})
+    client.post(f"/week/sessions/{ids[2]}/attendance", data={f"t{trainee}": "excused"})
+    assert "today-why--absences" not in client.get("/dashboard").text
+    client.post(f"/week/sessions/{ids[3]}/attendance", data={f"t{trainee}": "absent"})
+    today_page = client.get("/dashboard")
+    line = today_page.text.split("today-why--absences")[1].split("</li>")[0]
+    assert ">3 " in line and f"/week/trainees/{trainee}/sheet" in line
+    # Someone else's id in the form is ignored: only the group's trainees are marked.
+    client.post(f"/week/sessions/{ids[4]}/attendance", data={"t999999": "absent"})
+    from webapp.week.models import Attendance
+
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(Attendance)
+                .where(Attendance.user_id == 999999)
+            )
+            == 0
+        )

@@ -26,6 +26,7 @@ from webapp.lessons import services as lessons
 from webapp.live import services as live
 from webapp.privacy.services import audit
 from webapp.revision import services as revision
+from webapp.week import services as week
 
 PARIS = ZoneInfo("Europe/Paris")  # quarters start at midnight in Paris
 PRACTICE_DONE = 5  # questions answered in the CCP or topic since it was assigned
@@ -259,7 +260,7 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
 @dataclass(frozen=True)
 class Line:
     trainee: User
-    kind: str  # inactive, overdue, exam, mood, assessment
+    kind: str  # inactive, overdue, exam, mood, absences, assessment
     detail: object = ""  # days, the overdue assignment, a score, a mood, a stage
     # What this reason is, stably: a mark of "handled" covers it; a new reason gets a new key
     # (another assignment, another failed exam, a new hard day, a new absence).
@@ -282,6 +283,7 @@ def today_lines(
     ids = [t.id for t in trainees]
     days = inactive_days if inactive_days is not None else settings_for(group).inactive_days
     moods, stages = journal.flags(ids, today - timedelta(days=7))
+    absences = week.repeated_absences(ids, today)
     lines = []
     for trainee in trainees:
         if trainee.last_seen_on is None or (today - trainee.last_seen_on).days > days:
@@ -318,6 +320,9 @@ def today_lines(
         if trainee.id in moods:
             mood, day = moods[trainee.id]
             lines.append(Line(trainee, "mood", str(mood), f"mood:{day}"))
+        if trainee.id in absences:
+            count, latest = absences[trainee.id]
+            lines.append(Line(trainee, "absences", str(count), f"absences:{latest}"))
         if stage := journal.stage_due_in(group, stages[trainee.id], today):
             lines.append(Line(trainee, "assessment", stage, f"assessment:{stage}"))
     return lines

@@ -98,3 +98,8 @@ class AppointmentForm(Form):
         default=1440,
     )
     client_id = HiddenField()
+
+
+class AttendanceForm(Form):
+    """The group's marks: one radio group per trainee (t<id>), read by the view; this form
+    brings the CSRF check."""

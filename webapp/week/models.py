@@ -63,6 +63,7 @@ class Appointment(db.Model):
     """The trainee's own appointment (probation service, judge, France Travail, doctor...):
     private unless they share it, item by item, with the staff of their group."""
 
+    __tablename__ = "week_appointment"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
         sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
@@ -93,3 +94,20 @@ class Feed(db.Model):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cohort.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class Attendance(db.Model):
+    """A teacher's mark for one trainee at one session: present, late, absent or excused."""
+
+    __tablename__ = "week_attendance"
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("week_session.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(8))
+    marked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    marked_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

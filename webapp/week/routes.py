@@ -15,12 +15,19 @@ from webapp.accounts.models import Role
 from webapp.core import outbox
 from webapp.core.dates import parse_day, plausible
 from webapp.core.records import sent_client_id
+from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
-from webapp.core.time import first_of_month, local_today
+from webapp.core.time import first_of_month, local_today, utcnow
 from webapp.core.urls import public_url, safe_path
-from webapp.privacy.services import audit_read
-from webapp.week import bp, feeds, rules, services
-from webapp.week.forms import WEEKDAYS, AppointmentForm, PatternForm, SessionForm
+from webapp.privacy.services import audit_read, audit_reads
+from webapp.week import attendance, bp, feeds, rules, services
+from webapp.week.forms import (
+    WEEKDAYS,
+    AppointmentForm,
+    AttendanceForm,
+    PatternForm,
+    SessionForm,
+)
 
 
 def _monday() -> "rules.date":
@@ -368,12 +375,118 @@ def days_sentence(days) -> str:
     return ". ".join(day_sentence(day) for day in days)
 
 
+# --- attendance for the 26-hour contract ----------------------------------------------------
+
+
+@bp.route("/week/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def attendance_sheet(session_id: int):
+    """The whole group on one screen, one form: present is ticked until the teacher says else."""
+    row = services.session_for(current_user, session_id)
+    group = attendance.group_of(row)
+    trainees = accounts.trainees_of(group)
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        sent = {trainee.id: request.form.get(f"t{trainee.id}", "") for trainee in trainees}
+        attendance.mark(current_user, row, sent, {trainee.id for trainee in trainees})
+        flash(_l("Attendance saved."), "success")
+        starts = rules.in_paris(row.starts_at)
+        return redirect(
+            url_for("week.group_calendar", group_id=group.id, month=f"{starts:%Y-%m}"), 303
+        )
+    audit_reads(current_user, "attendance_viewed", trainees, f"group={group.id}")
+    return render_template(
+        "week/attendance.html",
+        form=form,
+        row=row,
+        group=group,
+        trainees=trainees,
+        marks=attendance.marks_for(row),
+    )
+
+
+def _hours_month():
+    month = _month_arg()
+    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return month, last
+
+
+@bp.get("/week/hours")
+@roles_required(Role.TRAINEE)
+def hours():
+    """My hours: each week of the month against the contract's 26, and the month's total."""
+    month, last = _hours_month()
+    lines = attendance.lines_for(current_user, month, last)
+    now = utcnow()
+    return render_template(
+        "week/hours.html",
+        month=month,
+        weeks=attendance.by_week(lines, now),
+        total=attendance.totals(lines, now),
+        previous=(month - timedelta(days=1)).replace(day=1),
+    )
+
+
+def _sheet(trainee_id: int):
+    trainee = accounts.trainee_for(current_user, trainee_id)
+    month, last = _hours_month()
+    lines = attendance.lines_for(
+        trainee, month, last, attendance.shared_groups(current_user, trainee)
+    )
+    audit_read(current_user, "attendance_viewed", trainee, f"month={month:%Y-%m}")
+    return trainee, month, lines, attendance.totals(lines, utcnow())
+
+
+@bp.get("/week/trainees/<int:trainee_id>/sheet")
+@roles_required(Role.TEACHER)
+def month_sheet(trainee_id: int):
+    """A trainee's month, session by session, with the hours for pay: printed or CSV."""
+    trainee, month, lines, total = _sheet(trainee_id)
+    return render_template(
+        "week/sheet.html",
+        trainee=trainee,
+        month=month,
+        lines=lines,
+        total=total,
+        previous=(month - timedelta(days=1)).replace(day=1),
+    )
+
+
+@bp.get("/week/trainees/<int:trainee_id>/sheet.csv")
+@roles_required(Role.TEACHER)
+def month_sheet_csv(trainee_id: int):
+    trainee, month, lines, total = _sheet(trainee_id)
+    rows = [[_("Name"), trainee.display_name], [_("Month"), f"{month:%Y-%m}"], []]
+    rows.append([_("Day"), _("From"), _("To"), _("What"), _("Where"), _("Mark"), _("Hours")])
+    for line in lines:
+        rows.append(
+            [
+                line.starts_at.date().isoformat(),
+                f"{line.starts_at:%H:%M}",
+                f"{line.ends_at:%H:%M}",
+                str(services.KINDS[line.kind][1]),
+                line.place,
+                str(attendance.STATUS_NAMES[line.status][1]) if line.status else "",
+                rules.as_hours(line.minutes),
+            ]
+        )
+    rows.append([])
+    rows.append([_("Hours present (present or late)"), rules.as_hours(total.worked)])
+    rows.append([_("Hours of excused absence"), rules.as_hours(total.excused)])
+    rows.append([_("Hours of absence"), rules.as_hours(total.absent)])
+    rows.append([_("Hours not marked yet"), rules.as_hours(total.unmarked)])
+    return csv_response(rows, f"presence-{trainee.id}-{month:%Y-%m}.csv")
+
+
 # The names this feature's templates use (core.templating.feature_globals).
 feature_globals(
     bp,
     week_kinds=services.KINDS,
     appointment_kinds=services.APPOINTMENTS,
     week_change_words=services.CHANGES,
+    attendance_names=attendance.STATUS_NAMES,
+    contract_minutes=attendance.CONTRACT_MINUTES,
+    as_hours=rules.as_hours,
     weekday_names=dict(WEEKDAYS),
     week_change_lines=change_lines,
     week_day_sentence=day_sentence,

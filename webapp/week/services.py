@@ -13,8 +13,8 @@ from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
-from webapp.week import rules
-from webapp.week.models import Appointment, Change, Feed, Seen, Session
+from webapp.week import attendance, rules
+from webapp.week.models import Appointment, Attendance, Change, Feed, Seen, Session
 
 KINDS = {
     "centre": ("🏫", _l("Training centre")),
@@ -455,6 +455,12 @@ def mark_seen(user: User) -> None:
 # --- data rights ----------------------------------------------------------------------------
 
 
+def repeated_absences(user_ids: list[int], today: date) -> dict[int, tuple[int, date]]:
+    """For the teacher's Today: trainees with 3 or more unexcused absences in the last 14 days,
+    with how many and the latest day (a new absence is a new reason to call)."""
+    return attendance.repeated_absences(user_ids, today)
+
+
 def export_for(user: User) -> dict:
     """Everything My week holds about user, as plain values (for "My data")."""
     appointments = db.session.scalars(
@@ -476,11 +482,13 @@ def export_for(user: User) -> dict:
             }
             for a in appointments
         ],
+        "attendance": attendance.export_for(user),
     }
 
 
 def erase_user(user_id: int) -> None:
     """Remove what My week holds about user_id (no commit)."""
     db.session.execute(sa.delete(Appointment).where(Appointment.user_id == user_id))
+    db.session.execute(sa.delete(Attendance).where(Attendance.user_id == user_id))
     db.session.execute(sa.delete(Seen).where(Seen.user_id == user_id))
     db.session.execute(sa.delete(Feed).where(Feed.user_id == user_id))
