@@ -107,7 +107,9 @@ def test_changes_show_on_home_until_seen_and_a_get_never_writes(app, people, log
             starts=time(10),
             ends=time(12),
         )
-    assert "Changed: changed, Training centre" in client.get("/").text
+    assert "Changed: Training centre on Wednesday 2 January has a new time or place" in (
+        client.get("/").text
+    )
 
 
 def test_a_date_in_9999_gets_a_message_next_to_the_field(people, login, client):

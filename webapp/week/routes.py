@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -323,23 +323,27 @@ def cancel(session_id: int):
 
 
 def change_lines(changes) -> list[str]:
-    """Each change in one sentence a trainee reads and hears."""
+    """Each change in one whole sentence a trainee reads and hears."""
     lines = []
     for change in changes:
-        values = {
-            "what": services.CHANGES[change.what],
-            "kind": services.KINDS[change.kind][1],
-            "day": format_date(rules.in_paris(change.first_at).date(), "EEEE d MMMM"),
-        }
-        lines.append(
-            _("Changed: %(what)s, %(kind)s, %(day)s", **values)
-            if change.count == 1
-            else _(
-                "Changed: %(num)d sessions %(what)s, %(kind)s, from %(day)s",
-                num=change.count,
-                **values,
+        kind = services.KINDS[change.kind][1]
+        day = format_date(rules.in_paris(change.first_at).date(), "EEEE d MMMM")
+        if change.what == "added":
+            lines.append(
+                ngettext(
+                    "Changed: %(kind)s added on %(day)s",
+                    "Changed: %(num)d sessions added (%(kind)s) from %(day)s",
+                    change.count,
+                    kind=kind,
+                    day=day,
+                )
             )
-        )
+        elif change.what == "changed":
+            lines.append(
+                _("Changed: %(kind)s on %(day)s has a new time or place", kind=kind, day=day)
+            )
+        else:
+            lines.append(_("Changed: %(kind)s on %(day)s is cancelled", kind=kind, day=day))
     return lines
 
 
@@ -483,7 +487,6 @@ feature_globals(
     bp,
     week_kinds=services.KINDS,
     appointment_kinds=services.APPOINTMENTS,
-    week_change_words=services.CHANGES,
     attendance_names=attendance.STATUS_NAMES,
     contract_minutes=attendance.CONTRACT_MINUTES,
     as_hours=rules.as_hours,

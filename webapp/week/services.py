@@ -40,11 +40,6 @@ REMINDERS = {
     1440: _l("The day before"),
     2880: _l("Two days before"),
 }
-CHANGES = {
-    "added": _l("added"),
-    "changed": _l("changed"),
-    "cancelled": _l("cancelled"),
-}
 # More than this in one pattern is refused (three months of every day is 92).
 MOST_SESSIONS = 100
 
