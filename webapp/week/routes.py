@@ -262,7 +262,14 @@ def group_calendar(group_id: int):
             )
             outbox.invalid({"weekdays": form.weekdays.errors})
         else:
-            flash(_l("%(num)d sessions added. The trainees see them as changed.", num=added))
+            flash(
+                ngettext(
+                    "%(num)d session added. The trainees see it as changed.",
+                    "%(num)d sessions added. The trainees see them as changed.",
+                    added,
+                ),
+                "success",
+            )
             first = form.first.data
             return redirect(
                 url_for("week.group_calendar", group_id=group.id, month=f"{first:%Y-%m}"), 303
@@ -331,7 +338,7 @@ def change_lines(changes) -> list[str]:
         if change.what == "added":
             lines.append(
                 ngettext(
-                    "Changed: %(kind)s added on %(day)s",
+                    "Changed: %(num)d session added (%(kind)s) on %(day)s",
                     "Changed: %(num)d sessions added (%(kind)s) from %(day)s",
                     change.count,
                     kind=kind,
