@@ -445,8 +445,9 @@ def test_offline_home_holds_only_name_next_lesson_and_counts(
     response = client.get("/offline/home")
     assert response.headers["Cache-Control"] == "no-store"
     home = response.json
-    assert set(home) == {"user", "name", "next_lesson", "reviews_due", "saved_lessons"}
+    assert set(home) == {"user", "name", "next_lesson", "reviews_due", "saved_lessons", "week"}
     assert home["user"] == trainee.id and home["name"] == "Samir"
+    assert home["week"] == "/week/offline"  # an address, nothing of the week itself
     assert home["next_lesson"]["id"] == "test-cuisine"
     assert home["next_lesson"]["url"] == "/lessons/test-cuisine"
     assert [lesson["id"] for lesson in home["saved_lessons"]] == ["test-cuisine", "test-suite"]
