@@ -426,3 +426,67 @@ def test_repeated_absences_are_flagged_on_today_and_a_new_one_is_a_new_reason(
             )
             == 0
         )
+
+
+def test_an_appointment_in_9999_or_of_no_known_kind_is_refused_next_to_the_field(
+    people, login, client
+):
+    login(people["trainee"])
+    sent = {"kind": "spip", "day": "9999-01-01", "at": "10:00", "remind": "60", "client_id": "x"}
+    response = client.post("/week/appointments/new", data=sent)
+    assert response.status_code == 200
+    assert "2100" in re.search(r'id="day-error">([^<]*)<', response.text).group(1)
+    response = client.post("/week/appointments/new", data=sent | {"kind": "x", "day": "2026-12-08"})
+    assert 'id="kind-error"' in response.text
+    assert client.get("/week?start=9999-12-31").status_code == 404
+    assert client.get("/week/hours?month=9999-13").status_code == 404
+
+
+def test_week_pages_are_light_and_take_a_fixed_number_of_queries(
+    app, people, make_user, login, client
+):
+    from tests.measure import count_queries, first_load
+    from webapp.core.time import local_today
+
+    with app.app_context():
+        today = local_today()
+        month = today.replace(day=1)
+    for _ in range(12):
+        make_user(Role.TRAINEE, group=people["group"])
+    pattern(people["teacher"], people["group"], first=month, last=month + timedelta(days=27))
+    pattern(
+        people["teacher"],
+        people["group"],
+        "p2",
+        first=month,
+        last=month + timedelta(days=27),
+        weekdays={0, 1, 2, 3, 4},
+        starts=time(13, 30),
+        ends=time(17),
+    )
+    for number in range(10):
+        appointment(people["trainee"], f"a{number}", day=today + timedelta(days=number % 7))
+    login(people["trainee"])
+    sizes, queries = {}, {}
+    for url in ("/", "/week", "/week/offline", "/week/hours"):
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        queries[url] = len(statements)
+        sizes[url] = first_load(client, url)[0]
+    staff = app.test_client()
+    login(people["teacher"], http=staff)
+    with app.app_context():
+        first = db.session.scalars(sa.select(Session.id).order_by(Session.starts_at)).first()
+    for url in (
+        f"/week/groups/{people['group'].id}",
+        f"/week/sessions/{first}/attendance",
+        f"/week/trainees/{people['trainee'].id}/sheet",
+    ):
+        with count_queries() as statements:
+            assert staff.get(url).status_code == 200
+        queries[url] = len(statements)
+        sizes[url] = first_load(staff, url)[0]
+    print("week pages (compressed bytes, queries):", {u: (sizes[u], queries[u]) for u in sizes})
+    assert all(size < 14 * 1024 for size in sizes.values()), sizes
+    assert queries["/week"] <= 6 and queries["/week/offline"] <= 4, queries
+    assert queries[f"/week/sessions/{first}/attendance"] <= 9, queries
