@@ -490,3 +490,19 @@ def test_week_pages_are_light_and_take_a_fixed_number_of_queries(
     assert all(size < 14 * 1024 for size in sizes.values()), sizes
     assert queries["/week"] <= 6 and queries["/week/offline"] <= 4, queries
     assert queries[f"/week/sessions/{first}/attendance"] <= 9, queries
+
+
+def test_attendance_is_on_the_printable_my_data_page(app, people, login, client):
+    pattern(people["teacher"], people["group"], first=date(2026, 12, 1), last=date(2026, 12, 1))
+    teacher = app.test_client()
+    login(people["teacher"], http=teacher)
+    with app.app_context():
+        session_id = db.session.scalars(sa.select(Session.id)).first()
+    trainee = people["trainee"].id
+    teacher.post(f"/week/sessions/{session_id}/attendance", data={f"t{trainee}": "excused"})
+    people["trainee"].locale = "en"
+    db.session.commit()
+    login(people["trainee"])
+    page = client.get("/privacy/my-data")
+    assert "Dec 1, 2026 · Training centre · Excused" in page.text
+    assert client.get("/privacy/my-data.json").json["week"]["attendance"][0]["status"] == "excused"
