@@ -5,20 +5,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from webapp.accounts.models import Group, User, group_membership
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.week import rules
 from webapp.week.models import Attendance, Session
+from webapp.week.names import KINDS, STATUS_NAMES
 
-STATUS_NAMES = {
-    "present": ("✅", _l("Present")),
-    "late": ("⏰", _l("Late")),
-    "absent": ("❌", _l("Absent")),
-    "excused": ("📄", _l("Excused")),
-}
 CONTRACT_MINUTES = 26 * 60  # a week of the contract
 
 
@@ -180,3 +175,27 @@ def export_for(user: User) -> list[dict]:
         }
         for starts, ends, kind, status in rows
     ]
+
+
+def sheet_rows(name: str, month: date, lines: list[Line], total: rules.Hours) -> list[list]:
+    """The monthly sheet as rows for a spreadsheet: a line per session, then the totals."""
+    rows = [[_("Name"), name], [_("Month"), f"{month:%Y-%m}"], []]
+    rows.append([_("Day"), _("From"), _("To"), _("What"), _("Where"), _("Mark"), _("Hours")])
+    for line in lines:
+        rows.append(
+            [
+                line.starts_at.date().isoformat(),
+                f"{line.starts_at:%H:%M}",
+                f"{line.ends_at:%H:%M}",
+                str(KINDS[line.kind][1]),
+                line.place,
+                str(STATUS_NAMES[line.status][1]) if line.status else "",
+                rules.as_hours(line.minutes),
+            ]
+        )
+    rows.append([])
+    rows.append([_("Hours present (present or late)"), rules.as_hours(total.worked)])
+    rows.append([_("Hours of excused absence"), rules.as_hours(total.excused)])
+    rows.append([_("Hours of absence"), rules.as_hours(total.absent)])
+    rows.append([_("Hours not marked yet"), rules.as_hours(total.unmarked)])
+    return rows

@@ -21,7 +21,8 @@ from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.week import rules
 from webapp.week.models import Appointment, Feed
-from webapp.week.services import APPOINTMENTS, KINDS, group_sessions
+from webapp.week.names import APPOINTMENTS, KINDS
+from webapp.week.services import group_sessions
 
 # What a feed holds: from a month back to a year ahead.
 PAST, AHEAD = timedelta(days=31), timedelta(days=366)

@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import Form, too_long
 from webapp.week import rules
-from webapp.week.services import APPOINTMENTS, KINDS, REMINDERS
+from webapp.week.names import APPOINTMENTS, KINDS, REMINDERS
 
 WEEKDAYS = [
     (0, _l("Monday")),

@@ -1,11 +1,9 @@
-"""My week: the trainee's week, the teacher's group calendar."""
+"""My week: the trainee's week, their appointments, and the calendar feeds."""
 
 import uuid
 from datetime import timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time, ngettext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -13,21 +11,13 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import outbox
-from webapp.core.dates import parse_day, plausible
+from webapp.core.dates import parse_day
 from webapp.core.records import sent_client_id
-from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
-from webapp.core.time import first_of_month, local_today, utcnow
+from webapp.core.time import local_today
 from webapp.core.urls import public_url, safe_path
-from webapp.privacy.services import audit_read, audit_reads
-from webapp.week import attendance, bp, feeds, rules, services
-from webapp.week.forms import (
-    WEEKDAYS,
-    AppointmentForm,
-    AttendanceForm,
-    PatternForm,
-    SessionForm,
-)
+from webapp.week import attendance, bp, feeds, names, rules, services, words
+from webapp.week.forms import WEEKDAYS, AppointmentForm
 
 
 def _monday() -> "rules.date":
@@ -205,302 +195,22 @@ def revoke_group_feed(group_id: int):
     return redirect(url_for("week.group_calendar", group_id=group.id), 303)
 
 
-# --- the teacher ----------------------------------------------------------------------------
-
-
-@bp.get("/week/shared/<int:trainee_id>")
-@roles_required(Role.TEACHER)
-def shared(trainee_id: int):
-    """Only the appointments the trainee shared; every look is written in the audit log."""
-    trainee = accounts.trainee_for(current_user, trainee_id)
-    audit_read(current_user, "week_shared_viewed", trainee)
-    today = local_today()
-    return render_template(
-        "week/shared.html",
-        trainee=trainee,
-        appointments=services.appointment_items(services.shared_with_staff(trainee, today)),
-    )
-
-
-def _month_arg():
-    """?month=2026-12, else this month; 404 for a month outside the plausible range."""
-    text = request.args.get("month", "")
-    if not text:
-        return first_of_month(None, None)
-    year, _dash, number = text.partition("-")
-    if not (year.isdigit() and number.isdigit()):
-        abort(404)
-    return first_of_month(int(year), int(number)) or abort(404)
-
-
-@bp.route("/week/groups/<int:group_id>", methods=["GET", "POST"])
-@outbox.write
-@roles_required(Role.TEACHER)
-def group_calendar(group_id: int):
-    """A group's calendar by month, and the form that repeats a session over a range."""
-    group = accounts.group_for(current_user, group_id)
-    month = _month_arg()
-    form = PatternForm(client_id=uuid.uuid4().hex, first=month, weekdays=[0, 1, 2, 3, 4])
-    if form.validate_on_submit():
-        try:
-            added = services.add_pattern(
-                current_user,
-                group,
-                sent_client_id(form.client_id.data),
-                kind=form.kind.data,
-                place=form.place.data or "",
-                note_text=form.note.data or "",
-                first=form.first.data,
-                last=form.last.data,
-                weekdays=set(form.weekdays.data),
-                starts=form.starts.data,
-                ends=form.ends.data,
-            )
-        except services.TooMany:
-            form.weekdays.errors.append(
-                _l("No day, or more than 100 sessions: check the days and the dates.")
-            )
-            outbox.invalid({"weekdays": form.weekdays.errors})
-        else:
-            flash(
-                ngettext(
-                    "%(num)d session added. The trainees see it as changed.",
-                    "%(num)d sessions added. The trainees see them as changed.",
-                    added,
-                ),
-                "success",
-            )
-            first = form.first.data
-            return redirect(
-                url_for("week.group_calendar", group_id=group.id, month=f"{first:%Y-%m}"), 303
-            )
-    following = (month + timedelta(days=32)).replace(day=1)
-    previous = (month - timedelta(days=1)).replace(day=1)
-    return render_template(
-        "week/group.html",
-        group=group,
-        month=month,
-        days=services.month_of_sessions(group, month),
-        form=form,
-        feed_made_on=feeds.made_on(current_user, group),
-        previous=previous if plausible(previous) else None,
-        following=following if plausible(following) else None,
-    )
-
-
-@bp.route("/week/sessions/<int:session_id>", methods=["GET", "POST"])
-@roles_required(Role.TEACHER)
-def session(session_id: int):
-    row = services.session_for(current_user, session_id)
-    starts, ends = rules.in_paris(row.starts_at), rules.in_paris(row.ends_at)
-    form = SessionForm(
-        kind=row.kind,
-        place=row.place,
-        note=row.note,
-        day=starts.date(),
-        starts=starts.time(),
-        ends=ends.time(),
-    )
-    back = url_for("week.group_calendar", group_id=row.group_id, month=f"{starts:%Y-%m}")
-    if form.validate_on_submit():
-        services.change_session(
-            current_user,
-            row,
-            kind=form.kind.data,
-            place=form.place.data or "",
-            note_text=form.note.data or "",
-            day=form.day.data,
-            starts=form.starts.data,
-            ends=form.ends.data,
-        )
-        flash(_l("Saved. The trainees see it as changed."), "success")
-        return redirect(back, 303)
-    return render_template("week/session.html", form=form, row=row, back=back)
-
-
-@bp.post("/week/sessions/<int:session_id>/cancel")
-@roles_required(Role.TEACHER)
-def cancel(session_id: int):
-    row = services.session_for(current_user, session_id)
-    starts = rules.in_paris(row.starts_at)
-    group_id = row.group_id
-    services.cancel_session(current_user, row)
-    flash(_l("Cancelled. The trainees see it as changed."), "success")
-    return redirect(url_for("week.group_calendar", group_id=group_id, month=f"{starts:%Y-%m}"), 303)
-
-
-def change_lines(changes) -> list[str]:
-    """Each change in one whole sentence a trainee reads and hears."""
-    lines = []
-    for change in changes:
-        kind = services.KINDS[change.kind][1]
-        day = format_date(rules.in_paris(change.first_at).date(), "EEEE d MMMM")
-        if change.what == "added":
-            lines.append(
-                ngettext(
-                    "Changed: %(num)d session added (%(kind)s) on %(day)s",
-                    "Changed: %(num)d sessions added (%(kind)s) from %(day)s",
-                    change.count,
-                    kind=kind,
-                    day=day,
-                )
-            )
-        elif change.what == "changed":
-            lines.append(
-                _("Changed: %(kind)s on %(day)s has a new time or place", kind=kind, day=day)
-            )
-        else:
-            lines.append(_("Changed: %(kind)s on %(day)s is cancelled", kind=kind, day=day))
-    return lines
-
-
-def item_picture(item) -> str:
-    return (services.APPOINTMENTS if item.own else services.KINDS)[item.kind][0]
-
-
-def item_name(item) -> str:
-    name = str((services.APPOINTMENTS if item.own else services.KINDS)[item.kind][1])
-    return f"{name} · {item.title}" if item.title else name
-
-
-def day_sentence(day) -> str:
-    """A day read aloud: its date, then each item's time, what and where."""
-    parts = [format_date(day.day, "EEEE d MMMM")]
-    for item in day.items:
-        parts.append(
-            _(
-                "%(time)s: %(what)s, %(place)s",
-                time=format_time(item.starts_at, "short"),
-                what=item_name(item),
-                place=item.place or "—",
-            )
-        )
-        if item.bring:
-            parts.append(_("To bring: %(what)s", what=item.bring))
-    if not day.items:
-        parts.append(_("Nothing planned."))
-    return ". ".join(parts)
-
-
-def days_sentence(days) -> str:
-    return ". ".join(day_sentence(day) for day in days)
-
-
-# --- attendance for the 26-hour contract ----------------------------------------------------
-
-
-@bp.route("/week/sessions/<int:session_id>/attendance", methods=["GET", "POST"])
-@roles_required(Role.TEACHER)
-def attendance_sheet(session_id: int):
-    """The whole group on one screen, one form: present is ticked until the teacher says else."""
-    row = services.session_for(current_user, session_id)
-    group = attendance.group_of(row)
-    trainees = accounts.trainees_of(group)
-    form = AttendanceForm()
-    if form.validate_on_submit():
-        sent = {trainee.id: request.form.get(f"t{trainee.id}", "") for trainee in trainees}
-        attendance.mark(current_user, row, sent, {trainee.id for trainee in trainees})
-        flash(_l("Attendance saved."), "success")
-        starts = rules.in_paris(row.starts_at)
-        return redirect(
-            url_for("week.group_calendar", group_id=group.id, month=f"{starts:%Y-%m}"), 303
-        )
-    audit_reads(current_user, "attendance_viewed", trainees, f"group={group.id}")
-    return render_template(
-        "week/attendance.html",
-        form=form,
-        row=row,
-        group=group,
-        trainees=trainees,
-        marks=attendance.marks_for(row),
-    )
-
-
-def _hours_month():
-    month = _month_arg()
-    last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return month, last
-
-
-@bp.get("/week/hours")
-@roles_required(Role.TRAINEE)
-def hours():
-    """My hours: each week of the month against the contract's 26, and the month's total."""
-    month, last = _hours_month()
-    lines = attendance.lines_for(current_user, month, last)
-    now = utcnow()
-    return render_template(
-        "week/hours.html",
-        month=month,
-        weeks=attendance.by_week(lines, now),
-        total=attendance.totals(lines, now),
-        previous=(month - timedelta(days=1)).replace(day=1),
-    )
-
-
-def _sheet(trainee_id: int):
-    trainee = accounts.trainee_for(current_user, trainee_id)
-    month, last = _hours_month()
-    lines = attendance.lines_for(
-        trainee, month, last, attendance.shared_groups(current_user, trainee)
-    )
-    audit_read(current_user, "attendance_viewed", trainee, f"month={month:%Y-%m}")
-    return trainee, month, lines, attendance.totals(lines, utcnow())
-
-
-@bp.get("/week/trainees/<int:trainee_id>/sheet")
-@roles_required(Role.TEACHER)
-def month_sheet(trainee_id: int):
-    """A trainee's month, session by session, with the hours for pay: printed or CSV."""
-    trainee, month, lines, total = _sheet(trainee_id)
-    return render_template(
-        "week/sheet.html",
-        trainee=trainee,
-        month=month,
-        lines=lines,
-        total=total,
-        previous=(month - timedelta(days=1)).replace(day=1),
-    )
-
-
-@bp.get("/week/trainees/<int:trainee_id>/sheet.csv")
-@roles_required(Role.TEACHER)
-def month_sheet_csv(trainee_id: int):
-    trainee, month, lines, total = _sheet(trainee_id)
-    rows = [[_("Name"), trainee.display_name], [_("Month"), f"{month:%Y-%m}"], []]
-    rows.append([_("Day"), _("From"), _("To"), _("What"), _("Where"), _("Mark"), _("Hours")])
-    for line in lines:
-        rows.append(
-            [
-                line.starts_at.date().isoformat(),
-                f"{line.starts_at:%H:%M}",
-                f"{line.ends_at:%H:%M}",
-                str(services.KINDS[line.kind][1]),
-                line.place,
-                str(attendance.STATUS_NAMES[line.status][1]) if line.status else "",
-                rules.as_hours(line.minutes),
-            ]
-        )
-    rows.append([])
-    rows.append([_("Hours present (present or late)"), rules.as_hours(total.worked)])
-    rows.append([_("Hours of excused absence"), rules.as_hours(total.excused)])
-    rows.append([_("Hours of absence"), rules.as_hours(total.absent)])
-    rows.append([_("Hours not marked yet"), rules.as_hours(total.unmarked)])
-    return csv_response(rows, f"presence-{trainee.id}-{month:%Y-%m}.csv")
-
-
 # The names this feature's templates use (core.templating.feature_globals).
 feature_globals(
     bp,
-    week_kinds=services.KINDS,
-    appointment_kinds=services.APPOINTMENTS,
-    attendance_names=attendance.STATUS_NAMES,
+    week_kinds=names.KINDS,
+    appointment_kinds=names.APPOINTMENTS,
+    attendance_names=names.STATUS_NAMES,
     contract_minutes=attendance.CONTRACT_MINUTES,
     as_hours=rules.as_hours,
     weekday_names=dict(WEEKDAYS),
-    week_change_lines=change_lines,
-    week_day_sentence=day_sentence,
-    week_days_sentence=days_sentence,
-    week_item_picture=item_picture,
-    week_item_name=item_name,
+    week_change_lines=words.change_lines,
+    week_day_sentence=words.day_sentence,
+    week_days_sentence=words.days_sentence,
+    week_item_picture=words.item_picture,
+    week_item_name=words.item_name,
 )
+
+
+# The teacher's screens and attendance live beside this file; importing them registers them.
+from webapp.week import attendance_routes, group_routes  # noqa: E402,F401

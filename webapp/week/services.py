@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User, group_membership
@@ -16,30 +15,6 @@ from webapp.extensions import db
 from webapp.week import attendance, rules
 from webapp.week.models import Appointment, Attendance, Change, Feed, Seen, Session
 
-KINDS = {
-    "centre": ("🏫", _l("Training centre")),
-    "company": ("🏢", _l("Company placement")),
-    "workshop": ("🍳", _l("Workshop")),
-}
-# The trainee's own appointments: the services the first months after release are made of.
-APPOINTMENTS = {
-    "spip": ("🤝", _l("Probation service (SPIP)")),
-    "jap": ("⚖️", _l("Judge (JAP)")),
-    "france_travail": ("💼", _l("France Travail")),
-    "caf": ("💶", _l("CAF")),
-    "doctor": ("🩺", _l("Doctor")),
-    "housing": ("🏠", _l("Housing")),
-    "family": ("👪", _l("Family")),
-    "other": ("📌", _l("Other")),
-}
-# How long before an appointment its reminder rings (minutes).
-REMINDERS = {
-    0: _l("No reminder"),
-    60: _l("1 hour before"),
-    180: _l("3 hours before"),
-    1440: _l("The day before"),
-    2880: _l("Two days before"),
-}
 # More than this in one pattern is refused (three months of every day is 92).
 MOST_SESSIONS = 100
 
