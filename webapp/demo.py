@@ -5,7 +5,7 @@ real people.
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
@@ -22,6 +22,8 @@ from webapp.lessons import services as lesson_services
 from webapp.privacy.services import audit
 from webapp.revision import services as revision_services
 from webapp.revision.models import Question
+from webapp.week import attendance as week_attendance
+from webapp.week import services as week_services
 
 # username, display name, role, passphrase
 ACCOUNTS = [
@@ -78,7 +80,52 @@ def load():
     _budget_activity(users)
     _journal_activity(users)
     _assignments(users, group)
+    _week(users, group, today)
     return ACCOUNTS
+
+
+def _week(users, group, today: date) -> None:
+    """Six weeks of alternance around today (workshop Monday and Tuesday, training centre
+    Wednesday and Thursday: 26 hours), attendance for the past ones (Kevin missed three in a
+    row, so Today flags him), and a probation appointment for Samir."""
+    monday = today - timedelta(days=today.weekday())
+    first, last = monday - timedelta(days=14), monday + timedelta(days=27)
+    for kind, place, days, starts, ends in (
+        ("workshop", "Atelier Passerelle, Paris 11e", {0, 1}, time(9), time(16)),
+        ("centre", "GRETA, 75011 Paris", {2, 3}, time(9), time(15)),
+    ):
+        week_services.add_pattern(
+            users["prof"],
+            group,
+            f"demo-week-{kind}",
+            kind=kind,
+            place=place,
+            note_text="",
+            first=first,
+            last=last,
+            weekdays=days,
+            starts=starts,
+            ends=ends,
+        )
+    trainees = [u for u in users.values() if u.role is Role.TRAINEE]
+    past = week_services.group_sessions([group.id], first, today - timedelta(days=1))
+    for number, session in enumerate(past):
+        marks = {u.id: "present" for u in trainees}
+        if number >= len(past) - 3:
+            marks[users["kevin.m"].id] = "absent"
+        week_attendance.mark(users["prof"], session, marks, set(marks))
+    week_services.add_appointment(
+        users["samir.b"],
+        "demo-week-spip",
+        week_services.Plan(
+            "spip",
+            today + timedelta(days=2),
+            time(10, 30),
+            place="SPIP de Paris",
+            bring="Carte d'identité, attestation de stage",
+            remind_minutes=1440,
+        ),
+    )
 
 
 # How many lessons each trainee has finished, and whether they are halfway through the next.
