@@ -316,7 +316,11 @@ def test_the_private_feed_holds_the_week_with_paris_times_and_alarms(app, people
 def test_the_group_feed_stops_when_the_teacher_leaves_the_group(app, people, login, client):
     import icalendar
 
-    pattern(people["teacher"], people["group"], first=date(2026, 12, 1), last=date(2026, 12, 2))
+    from webapp.core.time import local_today
+
+    with app.app_context():
+        today = local_today()
+    pattern(people["teacher"], people["group"], first=today, last=today, weekdays=set(range(7)))
     login(people["teacher"])
     path = feed_path(client.post(f"/week/groups/{people['group'].id}/feed/new").text)
     anonymous = app.test_client()

@@ -11,7 +11,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core.spreadsheet import csv_response
-from webapp.core.time import utcnow
+from webapp.core.time import local_today, utcnow
 from webapp.privacy.services import audit_read, audit_reads
 from webapp.week import attendance, bp, rules, services
 from webapp.week.forms import AttendanceForm
@@ -64,6 +64,7 @@ def hours():
         weeks=attendance.by_week(lines, now),
         total=attendance.totals(lines, now),
         previous=(month - timedelta(days=1)).replace(day=1),
+        today=local_today(),
     )
 
 
