@@ -112,6 +112,20 @@ def staff_of(group: Group) -> list[User]:
     return [member for member in group.members if member.role is not Role.TRAINEE]
 
 
+def teachers_of(trainee: User) -> list[User]:
+    """Who sees what a trainee shares (journal, steps): the teachers of their groups now."""
+    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == trainee.id)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(group_membership, group_membership.c.user_id == User.id)
+            .where(group_membership.c.group_id.in_(groups), User.role == Role.TEACHER)
+            .order_by(User.display_name)
+            .distinct()
+        )
+    )
+
+
 # --- creating accounts ----------------------------------------------------------------------
 
 
