@@ -36,6 +36,7 @@ run: translations voice
 	$(FLASK) db upgrade
 	$(FLASK) lessons load
 	$(FLASK) bank load
+	$(FLASK) steps load
 	$(FLASK) demo load
 	@# Recordings for phones without a voice: minutes the first time, a second later on. Made in
 	@# the background; until a text's file exists its speaker records it on first tap.

@@ -16,6 +16,8 @@ from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
+from webapp.steps import content as step_content
+from webapp.steps.services import set_shared as share_step
 
 ANON, TRAINEE, OTHER_TRAINEE, TEACHER, OTHER_TEACHER, VOLUNTEER, ADMIN = (
     "anonymous",
@@ -296,6 +298,22 @@ ACCESS = {
         "/budget/categories/{category}/delete",
         only({TRAINEE: 303}),
     ),
+    # My steps: the trainee's own; a teacher of their group sees and comments on shared steps.
+    "steps.index": ("GET", "/steps", only({TRAINEE: 200})),
+    "steps.step": ("GET", "/steps/carte-vitale", only({TRAINEE: 200})),
+    "steps.tick": (
+        "POST",
+        "/steps/carte-vitale/tick?done=1&client_id=acc-tick",
+        only({TRAINEE: 303}),
+    ),
+    "steps.status": ("POST", "/steps/carte-vitale/status?note=CPAM", only({TRAINEE: 303})),
+    "steps.share": ("POST", "/steps/carte-vitale/share?share=1", only({TRAINEE: 303})),
+    "steps.shared": ("GET", "/steps/shared/{trainee}", only({TEACHER: 200})),
+    "steps.comment": (
+        "POST",
+        "/steps/shared/{trainee}/comment?row_id={trainee_step}&text=Bravo",
+        only({TEACHER: 303}),
+    ),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -358,6 +376,9 @@ def world(make_group, make_user, bank):
     )
     people["assessment"] = save_assessment(people[TRAINEE], "acc-assess", "free", {}, {}, False)
     people["category"] = add_category(people[TRAINEE], "Cantine")
+    steps, _ = step_content.read_steps()
+    step_content.load_steps(steps)
+    people["trainee_step"] = share_step(people[TRAINEE], "carte-vitale", True)
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -385,6 +406,7 @@ def test_access_rule(app, world, login, endpoint):
         assessment=people["assessment"].id,
         category=people["category"].id,
         erasure=people["erasure"].id,
+        trainee_step=people["trainee_step"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

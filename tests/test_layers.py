@@ -32,11 +32,13 @@ ALLOWED = {
     ("journal", "privacy"): {"services"},
     ("live", "privacy"): {"services"},
     ("revision", "privacy"): {"services"},
+    ("steps", "privacy"): {"services"},
     ("privacy", "budget"): {"services"},
     ("privacy", "journal"): {"services"},
     ("privacy", "lessons"): {"services"},
     ("privacy", "live"): {"services"},
     ("privacy", "revision"): {"services"},
+    ("privacy", "steps"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.
     ("accounts", "revision"): {"services"},
     ("dashboard", "budget"): {"services"},
@@ -44,6 +46,8 @@ ALLOWED = {
     ("dashboard", "lessons"): {"services"},
     ("dashboard", "live"): {"services"},
     ("dashboard", "revision"): {"services"},
+    # Today shows the shared steps that have waited the longest.
+    ("dashboard", "steps"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         privacy,
         pwa,
         revision,
+        steps,
     )
     from webapp.accounts import auth
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
@@ -72,6 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.live import models as _live_models  # noqa: F401
     from webapp.privacy import models as _privacy_models  # noqa: F401
     from webapp.revision import models as _revision_models  # noqa: F401
+    from webapp.steps import models as _steps_models  # noqa: F401
 
     auth.init_app(app)
     errors.init_app(app)
@@ -86,6 +88,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(pwa.bp)
     app.register_blueprint(privacy.bp)
+    app.register_blueprint(steps.bp)
 
     from webapp import cli
 

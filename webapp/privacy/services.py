@@ -100,6 +100,7 @@ SENTENCES = {
     "reset_code_used": _l("You chose a new passphrase with a code."),
     "journal_shared_viewed": _l("%(name)s read the goals and journal pages you share."),
     "budget_summary_viewed": _l("%(name)s looked at the budget months you share."),
+    "steps_shared_viewed": _l("%(name)s read the steps you share with them."),
     "trainee_page_viewed": _l("%(name)s looked at your page: your progress and what you share."),
     "today_viewed": _l("%(name)s looked at the group's Today page, which shows you."),
     "grid_viewed": _l("%(name)s looked at the group's progress grid, which shows you."),
@@ -239,6 +240,7 @@ def export_for(user) -> dict:
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.revision import services as revision
+    from webapp.steps import services as steps
 
     return {
         "app": "Passerelle",
@@ -249,6 +251,7 @@ def export_for(user) -> dict:
         "live": live.export_for(user),
         "budget": budget.export_for(user),
         "journal": journal.export_for(user),
+        "steps": steps.export_for(user),
         "audit": _audit_about(user),
     }
 
@@ -340,10 +343,11 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.revision import services as revision
+    from webapp.steps import services as steps
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live):
+    for feature in (journal, budget, lessons, revision, live, steps):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
