@@ -11,7 +11,7 @@ from webapp.core.time import local_today
 
 class StatusForm(Form):
     note = StringField(
-        _l("Where I am (a few words)"),
+        _l("In a few words"),
         description=_l("For example: “I sent the papers”."),
         validators=[too_long(200)],
     )
