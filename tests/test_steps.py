@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.measure import count_queries, first_load
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role
 from webapp.extensions import db
@@ -218,6 +219,29 @@ def test_a_wrong_date_gets_a_message_next_to_the_field_and_nothing_is_saved(
         "/steps/impots/status", data={field: value, "client_id": "s-2"}, headers=OUTBOX
     )
     assert outbox.status_code == 422 and field in outbox.json["errors"]
+
+
+def test_the_pages_are_light_and_their_queries_do_not_grow(client, people):
+    for url in ("/steps", "/steps/logement"):
+        html, total = first_load(client, url)
+        assert html < 14 * 1024 and total < 60 * 1024, url
+
+    def queries(url):
+        with count_queries() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    # The person, their steps' rows, the steps; a step page: also its comments and its readers.
+    assert (queries("/steps"), queries("/steps/logement")) == (3, 4)
+    for step_id in ("caf", "logement", "impots", "carte-vitale"):
+        services.set_status(
+            people["trainee"], step_id, note_text="x", waiting_since=None, remind_on=None
+        )
+        services.set_shared(people["trainee"], step_id, True)
+    services.add_comment(
+        people["teacher"], people["trainee"], row(people["trainee"], "logement").id, "Oui"
+    )
+    assert (queries("/steps"), queries("/steps/logement")) == (3, 5)
 
 
 # --- sharing with the social worker ---------------------------------------------------------

@@ -84,3 +84,23 @@ def test_tick_two_steps_and_share_one(phone, make_user, make_group, shot, steps_
     # The visit is on the trainee's "who saw my data".
     page.goto("/privacy/seen")
     assert "Karim Haddad" in page.content()
+
+
+def test_without_javascript_a_tick_works_and_a_date_in_9999_is_explained(
+    phone, make_user, make_group, shot, steps_loaded
+):
+    trainee = make_user(group=make_group(), display_name="Olek Wisniewski")
+    page = phone(javascript=False)
+    sign_in(page, trainee.username)
+    page.goto("/steps")
+    page.locator("form[action='/steps/caf/tick'] button").click()
+    page.wait_for_url("**/steps")
+    assert page.locator("button.tick--done").count() == 1
+    page.goto("/steps/caf")
+    page.fill("#remind_on", "9999-01-01")
+    page.locator("form[action='/steps/caf/status'] button[type=submit]").click()
+    error = page.locator("#remind_on-error")
+    assert "2100" in error.inner_text()  # "Choose a date between ... and 31 December 2100."
+    assert page.locator("#remind_on").get_attribute("aria-invalid") == "true"
+    # (No axe audit here: it runs in the page's JavaScript; the same page is audited above.)
+    shot(page, "steps-fr-date-error")

@@ -37,6 +37,7 @@ def words() -> dict[str, str]:
         "budget": _("Budget"),
         "journal": _("Journal"),
         "goal": _("Goal"),
+        "step": _("My steps"),  # a step after release ticked or noted (webapp/steps)
         "lesson": _("Lesson answer"),
         "revision": _("Review answer"),
         "live": _("Quiz answer"),
