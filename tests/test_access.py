@@ -308,6 +308,7 @@ ACCESS = {
     ),
     "steps.status": ("POST", "/steps/carte-vitale/status?note=CPAM", only({TRAINEE: 303})),
     "steps.share": ("POST", "/steps/carte-vitale/share?share=1", only({TRAINEE: 303})),
+    "steps.forget": ("POST", "/steps/impots/forget", only({TRAINEE: 303})),
     "steps.shared": ("GET", "/steps/shared/{trainee}", only({TEACHER: 200})),
     "steps.comment": (
         "POST",

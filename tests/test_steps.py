@@ -320,6 +320,21 @@ def test_today_shows_the_shared_steps_stuck_the_longest(people, make_user):
     assert {trainee.id, other.id} <= audited
 
 
+def test_a_trainee_deletes_what_they_wrote_about_a_step_and_the_comments_go_with_it(client, people):
+    trainee = people["trainee"]
+    services.set_status(
+        trainee, "caf", note_text="RSA demandé", waiting_since=None, remind_on=date(2026, 12, 20)
+    )
+    shared = services.set_shared(trainee, "caf", True)
+    services.add_comment(people["teacher"], trainee, shared.id, "Bien joué.")
+    assert client.post("/steps/caf/forget").status_code == 303
+    assert row(trainee, "caf") is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StepComment)) == 0
+    assert "RSA demandé" not in people["staff"].get(f"/steps/shared/{trainee.id}").text
+    assert client.post("/steps/caf/forget").status_code == 303  # again: nothing left, no error
+    assert client.post("/steps/nothing-here/forget").status_code == 404
+
+
 # --- my data --------------------------------------------------------------------------------
 
 

@@ -105,6 +105,15 @@ def share(step_id: str):
     return redirect(url_for("steps.step", step_id=step_id), 303)
 
 
+@bp.post("/steps/<step_id>/forget")
+@roles_required(Role.TRAINEE)
+def forget(step_id: str):
+    """Delete what I wrote about this step and the comments on it (asked for first)."""
+    services.forget(current_user, step_id)
+    flash(_l("Deleted."), "success")
+    return redirect(url_for("steps.step", step_id=step_id), 303)
+
+
 # --- staff ----------------------------------------------------------------------------------
 
 

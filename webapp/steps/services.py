@@ -156,6 +156,17 @@ def set_shared(user, step_id: str, shared: bool) -> TraineeStep:
     return _write(user, step_id, shared=shared)
 
 
+def forget(user, step_id: str) -> None:
+    """Wipe what the trainee wrote about a step (tick, note, dates, sharing) and the comments on
+    it: the step is as new, for them and for staff. Nothing there is not an error."""
+    get_step(step_id)
+    row = _mine(user.id, step_id)
+    if row is not None:
+        db.session.execute(sa.delete(StepComment).where(StepComment.trainee_step_id == row.id))
+        db.session.delete(row)
+        db.session.commit()
+
+
 def readers(user) -> list[User]:
     """Who sees a step this trainee shares: the teachers (social and educational staff) of
     their groups, now."""
