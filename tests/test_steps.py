@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from tests.measure import count_queries, first_load
 from webapp.accounts import services as accounts
@@ -144,7 +145,11 @@ def test_the_checklist_lists_every_step_read_aloud_in_french(client, people):
     assert page.text.count('<button type="submit" class="tick') == 9
     step = client.get("/steps/compte-bancaire").text
     assert "Banque de France" in step and 'lang="fr" dir="ltr"' in step
-    assert 'class="speak' in step  # every text has its read-aloud link
+    for text in services.step_texts(db.session.get(Step, "compte-bancaire").content):
+        assert f'data-say="{escape(text)}"' in step  # every text has its read-aloud link
+    assert len(services.spoken_texts()) == sum(
+        len(services.step_texts(s.content)) for s in services.current_steps()
+    )  # and `flask audio build` records each of them
     assert "https://www.banque-france.fr" in step
     assert client.get("/steps/not-a-step").status_code == 404
 

@@ -74,10 +74,18 @@ def get_step(step_id: str) -> Step:
 
 def spoken_texts() -> list[tuple[str, str]]:
     """What the steps read aloud (French), for `flask audio build`."""
+    return [(text, "fr") for step in current_steps() for text in step_texts(step.content)]
+
+
+def step_texts(content: dict) -> list[str]:
+    """Every French text a step's page reads aloud, in the page's order."""
     return [
-        (text, "fr")
-        for step in current_steps()
-        for text in (step.content["title"], step.content["why"], step.content["text"])
+        content["title"],
+        content["why"],
+        content["text"],
+        *content["bring"],
+        content["where"],
+        content["delay"],
     ]
 
 
