@@ -7,9 +7,8 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 from PIL import Image
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import stream_encode_multipart
 
+from tests.conftest import post_multipart
 from tests.measure import count_queries, first_load
 from webapp.accounts.models import Role
 from webapp.core import grading
@@ -76,22 +75,6 @@ def _new_set(client, title="Hygiène semaine 3", client_id="set-1"):
     response = client.post("/live/sets/new", data={"title": title, "client_id": client_id})
     assert response.status_code == 303, response.text
     return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def _upload(client, url, data):
-    """A multipart POST encoded in memory (the test client's own temporary file for a body over
-    500 KB is never closed when the server does not read it all)."""
-    fields = {
-        key: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple) else value
-        for key, value in data.items()
-    }
-    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
-    return client.post(
-        url,
-        input_stream=body,
-        content_length=length,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
 
 
 def _jpeg_with_exif(size=(2400, 1800)) -> bytes:
@@ -273,7 +256,7 @@ def test_picture_through_the_form_served_with_a_long_cache(app, client, login, p
         "image_file": (io.BytesIO(_jpeg_with_exif()), "photo.jpg"),
     }
     # Without a text for the picture: refused, but the picture is kept for the next try.
-    html = _upload(client, f"/live/sets/{set_id}/write/single", form).text
+    html = post_multipart(client, f"/live/sets/{set_id}/write/single", form).text
     assert 'id="image_alt-error"' in html
     digest = re.search(r'name="image" type="hidden" value="([0-9a-f]{64})"', html).group(1)
     form = {**VALID["single"], **EXPLANATION, "image": digest, "image_alt": "Une assiette"}
@@ -306,14 +289,14 @@ def test_a_text_renamed_jpg_and_a_huge_file_are_refused_beside_the_field(
         **EXPLANATION,
         "image_file": (io.BytesIO(b"not a picture at all\n" * 100), "photo.jpg"),
     }
-    response = _upload(client, f"/live/sets/{set_id}/write/single", fake)
+    response = post_multipart(client, f"/live/sets/{set_id}/write/single", fake)
     assert response.status_code == 200
     assert re.search(r'id="image_file-error">' + re.escape(not_picture), response.text)
     assert 'value="1 heure"' in response.text  # what was typed stays
     assert LivePicture.query.count() == 0 and Question.query.count() == 0
 
     huge = {**VALID["single"], "image_file": (io.BytesIO(b"\0" * (11 * 1024 * 1024)), "big.jpg")}
-    response = _upload(client, f"/live/sets/{set_id}/write/single", huge)
+    response = post_multipart(client, f"/live/sets/{set_id}/write/single", huge)
     assert response.status_code == 200  # not the 413 page
     assert re.search(r'id="image_file-error">' + re.escape(too_big), response.text)
 

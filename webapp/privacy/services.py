@@ -123,6 +123,8 @@ SENTENCES = {
     # The code accounts.services writes (the line above never matched one).
     "sign_in_slowed_down": _l("Sign-in to your account was slowed down after many wrong tries."),
     "passphrase_changed": _l("You changed your passphrase."),
+    "paper_viewed": _l("%(name)s opened a paper you share with them."),
+    "paper_downloaded": _l("%(name)s downloaded a paper you share with them."),
 }
 GENERIC = _l("%(name)s did something on your account.")
 SOMEONE = _l("Someone from the workshop")
@@ -238,6 +240,7 @@ def export_for(user) -> dict:
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
+    from webapp.papers import services as papers
     from webapp.revision import services as revision
 
     return {
@@ -249,6 +252,7 @@ def export_for(user) -> dict:
         "live": live.export_for(user),
         "budget": budget.export_for(user),
         "journal": journal.export_for(user),
+        "papers": papers.export_for(user),
         "audit": _audit_about(user),
     }
 
@@ -339,11 +343,12 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
+    from webapp.papers import services as papers
     from webapp.revision import services as revision
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live):
+    for feature in (journal, budget, lessons, revision, live, papers):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
