@@ -408,7 +408,7 @@ def test_the_home_reminds_of_an_id_that_expires_within_two_months(app, client, l
     home = client.get("/").text
     # One reminder (a link, and its read-aloud): the paper valid for longer is not mentioned.
     assert len(re.findall(r'<a href="/papers/\d+">Carte d’identité : valable jusqu’au', home)) == 1
-    assert "Demandez-en un nouveau dès maintenant" in home
+    assert "À renouveler dès maintenant" in home
     assert 'href="/papers"' in home
 
 

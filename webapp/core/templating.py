@@ -21,7 +21,6 @@ NAV_ITEMS = [
     ("budget.month", "budget", _l("Budget"), {"trainee"}),
     ("journal.index", "journal", _l("Journal"), {"trainee"}),
     ("live.index", "users", _l("Live quiz"), {"volunteer", "teacher"}),
-    ("papers.shared", "papers", _l("Papers"), {"teacher"}),
     ("accounts.groups", "users", _l("Groups"), {"teacher", "volunteer", "admin"}),
     ("accounts.staff", "user", _l("Staff"), {"admin"}),
     ("accounts.sites", "building", _l("Sites"), {"admin"}),
