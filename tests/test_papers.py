@@ -13,6 +13,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from tests.conftest import post_multipart
+from tests.measure import count_queries, first_load
+from tests.test_page_budgets import FIRST_LOAD_BUDGET, HTML_BUDGET
 from webapp import create_app
 from webapp.accounts.models import Role
 from webapp.core.time import utcnow
@@ -476,3 +478,34 @@ def test_the_service_worker_keeps_no_paper(client):
     for path in ("/papers", "/papers/1/file", "/papers/1/offline", "/papers/shared/1"):
         assert not re.search(saveable, path)
     assert "papers" not in worker
+
+
+# --- light pages, a fixed number of queries ------------------------------------------------------
+
+
+def test_papers_pages_are_light_and_take_a_fixed_number_of_queries(app, login, people):
+    trainee, teacher = app.test_client(), app.test_client()
+    login(people["trainee"], http=trainee)
+    login(people["teacher"], http=teacher)
+
+    def weigh(http, url):
+        with count_queries() as statements:
+            assert http.get(url).status_code == 200
+        html, total = first_load(http, url)
+        assert html < HTML_BUDGET and total < FIRST_LOAD_BUDGET, url
+        return len(statements)
+
+    def share_all():
+        with app.app_context():
+            for document in db.session.scalars(sa.select(PaperDocument)):
+                services.share(people["trainee"], document.id, people["teacher"].id, "week")
+
+    first = add_id_card(trainee, client_id="c0", expires_on="2026-12-20").headers["Location"]
+    share_all()
+    few = [weigh(trainee, "/papers"), weigh(trainee, first), weigh(teacher, "/papers/shared")]
+    for number in range(1, 12):
+        add_id_card(trainee, client_id=f"c{number}", photo=id_card_photo(1600, 1000))
+    share_all()
+    many = [weigh(trainee, "/papers"), weigh(trainee, first), weigh(teacher, "/papers/shared")]
+    assert many == few
+    assert weigh(trainee, "/papers/new") <= 3
