@@ -22,7 +22,7 @@ def _papers_master_key() -> str:
     """PAPERS_MASTER_KEY, or the content of the file PAPERS_MASTER_KEY_FILE names (a secret the
     system mounts, kept out of the database and its backups); "" when neither is set. Unlike
     SECRET_KEY none is generated beside the database: webapp.papers refuses to start without
-    one, except in debug and tests (README, "Running in production")."""
+    one, except in debug and tests (README, "My papers")."""
     if key := os.environ.get("PAPERS_MASTER_KEY", "").strip():
         return key
     if path := os.environ.get("PAPERS_MASTER_KEY_FILE", "").strip():

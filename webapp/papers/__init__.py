@@ -9,7 +9,7 @@ MISSING_KEY = (
     "PAPERS_MASTER_KEY is not set: the trainees' papers cannot be encrypted. Make one with\n"
     "  python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())'\n"
     "and set it in the environment (or PAPERS_MASTER_KEY_FILE to a file holding it), kept out "
-    "of the database and its backups (README, Running in production)."
+    "of the database and its backups (README, 'My papers')."
 )
 
 

@@ -18,7 +18,7 @@ def new_master_key():
 def rotate_master_key():
     """Re-wrap every data key with the current PAPERS_MASTER_KEY.
 
-    Procedure (README, "Running in production"): 1. make a new key (`papers new-master-key`);
+    Procedure (README, "My papers"): 1. make a new key (`papers new-master-key`);
     2. set PAPERS_MASTER_KEY to it and PAPERS_OLD_MASTER_KEYS to the old one, restart (both
     open papers meanwhile); 3. run this command; 4. remove the old key from
     PAPERS_OLD_MASTER_KEYS and restart. The documents themselves are not re-encrypted."""
