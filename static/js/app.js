@@ -15,6 +15,18 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // --- A file larger than its form takes (data-max-bytes): said beside the field at once, before
+  // a phone spends its data on sending it (without JavaScript the server says the same).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var note = document.getElementById(input.dataset.tooBig);
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var tooBig = Boolean(file && file.size > Number(input.dataset.maxBytes));
+      if (tooBig) input.value = "";
+      if (note) note.hidden = !tooBig;
+    });
+  });
+
   // --- A login card's QR code: its token comes in the #fragment, which no server log, Referer or
   // (once removed here) browser history keeps; the page then offers one "Sign in" button.
   var cardForm = document.querySelector("[data-card-sign-in]");

@@ -20,14 +20,13 @@ def test_a_trainee_photographs_an_id_card_and_shares_it_for_a_week(
     audit(page)
     page.locator("a[href='/papers/new']").click()
     audit(page)
-    # A file too large is refused on the field, before anything else is kept.
+    # A file too large is said on the field as soon as it is chosen, before it is sent.
     page.set_input_files(
         "#photo",
         files=[{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"\0" * (11 << 20)}],
     )
-    page.locator("form.card button[type=submit]").click()
-    page.wait_for_selector("#file-error")
-    assert "trop gros" in page.locator("#file-error").inner_text()
+    assert "trop gros" in page.locator("#file-size-error").inner_text()
+    assert page.evaluate("document.querySelector('#photo').files.length") == 0
     # The photo of a (drawn) identity card, valid for 40 more days.
     page.locator("label.check", has_text="Carte d’identité").click()
     page.set_input_files(
@@ -35,6 +34,7 @@ def test_a_trainee_photographs_an_id_card_and_shares_it_for_a_week(
         files=[{"name": "IMG_0042.jpg", "mimeType": "image/jpeg", "buffer": id_card_photo()}],
     )
     page.fill("#expires_on", (date.today() + timedelta(days=40)).isoformat())
+    assert page.locator("#file-size-error").is_hidden()
     shot(page, "papers-new")
     page.locator("form.card button[type=submit]").click()
     page.wait_for_url("**/papers/*")
@@ -80,3 +80,21 @@ def test_papers_read_right_to_left_in_arabic(phone, make_user, make_group, shot)
     assert "بطاقة الهوية" in page.inner_text("main")
     audit(page)
     shot(page, "papers-new-ar")
+
+
+def test_a_paper_is_added_and_downloaded_without_javascript(phone, make_user, make_group):
+    trainee = make_user(group=make_group())
+    page = phone(javascript=False)
+    sign_in(page, trainee.username)
+    page.goto("/papers/new")
+    page.locator("label.check", has_text="Fiche de paie").click()
+    page.set_input_files(
+        "#file",
+        files=[{"name": "paie.jpg", "mimeType": "image/jpeg", "buffer": id_card_photo()}],
+    )
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url("**/papers/*")
+    assert "Fiche de paie" in page.inner_text("h1")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger").click()
+    assert download.value.suggested_filename.startswith("payslip-")

@@ -79,7 +79,7 @@ def new():
             )
             flash(_l("Saved in your safe. Only you can see it."), "success")
             return redirect(url_for("papers.document", document_id=document.id), 303)
-    return render_template("papers/new.html", form=form, max_bytes=files.MAX_UPLOAD_BYTES)
+    return _new_page(form)
 
 
 # The form checks its own CSRF token (Flask-WTF's form field), after the size: the app-wide
@@ -90,7 +90,16 @@ csrf.exempt(new)
 def _too_big():
     form = PaperForm(formdata=None, client_id=uuid.uuid4().hex)
     form.file.errors = [files.REFUSALS["too_big"]]
-    return render_template("papers/new.html", form=form, max_bytes=files.MAX_UPLOAD_BYTES)
+    return _new_page(form)
+
+
+def _new_page(form):
+    return render_template(
+        "papers/new.html",
+        form=form,
+        max_bytes=files.MAX_UPLOAD_BYTES,
+        too_big=files.REFUSALS["too_big"],
+    )
 
 
 @bp.get("/papers/<int:document_id>")
