@@ -51,8 +51,8 @@ REFUSALS = {
     "dimensions": _l("This picture is too large in pixels. Take a new photo."),
     "locked": _l("This PDF is locked by a password. Send it without the password."),
     "pages": lazy_ngettext(
-        "This PDF has too many pages: at most %(num)d.",
-        "This PDF has too many pages: at most %(num)d.",
+        "This PDF has too many pages: at most %(num)d page.",
+        "This PDF has too many pages: at most %(num)d pages.",
         MAX_PAGES,
     ),
 }
