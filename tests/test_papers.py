@@ -509,3 +509,39 @@ def test_papers_pages_are_light_and_take_a_fixed_number_of_queries(app, login, p
     many = [weigh(trainee, "/papers"), weigh(trainee, first), weigh(teacher, "/papers/shared")]
     assert many == few
     assert weigh(trainee, "/papers/new") <= 3
+
+
+class MemoryStore:
+    """What an object store plugs in as (storage.py): three methods over opaque bytes."""
+
+    def __init__(self, app=None):
+        self.blobs: dict[str, bytes] = {}
+
+    def put(self, key, data):
+        self.blobs[key] = data
+
+    def get(self, key):
+        return self.blobs[key]
+
+    def delete(self, key):
+        self.blobs.pop(key, None)
+
+
+def test_another_store_plugs_in_by_name_and_gets_only_ciphertext(app, client, login, people):
+    from webapp.papers.storage import make_store
+
+    store = make_store(type("App", (), {"config": {"PAPERS_STORE": f"{__name__}:MemoryStore"}}))
+    assert isinstance(store, MemoryStore)
+    kept = app.extensions["papers_store"]
+    app.extensions["papers_store"] = store
+    try:
+        login(people["trainee"])
+        document_id = add_id_card(client).headers["Location"].rsplit("/", 1)[1]
+        assert len(store.blobs) == 2 and all(b"JFIF" not in blob for blob in store.blobs.values())
+        assert client.get(f"/papers/{document_id}/file").mimetype == "image/jpeg"
+        client.post(f"/papers/{document_id}/delete")
+        assert store.blobs == {}
+        with app.app_context():
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(PaperBlob)) == 0
+    finally:
+        app.extensions["papers_store"] = kept

@@ -15,10 +15,12 @@ Body=data)`, `get_object(...)["Body"].read()` (turn its `NoSuchKey` into KeyErro
 `delete_object(...)`; build it from the app's configuration in its `__init__(app)`; set
 `PAPERS_STORE=package.module:ClassName`. Nothing else changes: the blobs are encrypted before
 they reach the store (the bucket needs no encryption of its own, and its operator reads
-nothing), and their keys name no one. Two differences to mind: an object store is outside the
-database transaction, so a `put` whose transaction then fails leaves an orphan blob (harmless,
-unreadable without its row; a periodic sweep may remove keys no `paper_document` row names),
-and a delete should be called after the commit (services do it in that order already).
+nothing), and their keys name no one. Two differences to mind, as the database store is
+inside the transaction and an object store is not: a `put` whose transaction then fails leaves
+an orphan blob (unreadable without its row and key; a periodic sweep may remove the keys no
+`paper_document` row names), and `delete` is called inside the transaction that removes the
+row, so an object store should queue the key and remove it once that transaction commits
+(SQLAlchemy's `after_commit` event on `db.session`): a rolled back deletion keeps its blob.
 """
 
 from importlib import import_module
