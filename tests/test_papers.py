@@ -341,6 +341,7 @@ def test_a_paper_shared_for_a_week_is_seen_by_that_teacher_only_and_audited(app,
             sa.select(AuditEvent.action).where(AuditEvent.subject_id == people["trainee"].id)
         ).all()
         assert actions.count("paper_viewed") == 1 and actions.count("paper_downloaded") == 1
+        assert actions.count("papers_list_viewed") == 1
         share = db.session.scalar(sa.select(PaperShare))
         assert (
             timedelta(days=6, hours=23)

@@ -204,8 +204,11 @@ def revoke(document_id: int, share_id: int):
 @bp.get("/papers/shared")
 @roles_required(Role.TEACHER)
 def shared():
-    """The papers trainees show to me now: their kind and until when, not their content."""
-    return render_template("papers/shared.html", papers=services.shared_with(current_user))
+    """The papers trainees show to me now: their kind and until when, not their content (each
+    trainee listed sees that this list was looked at)."""
+    papers = services.shared_with(current_user)
+    services.audit_list(current_user, [paper.trainee for paper in papers])
+    return render_template("papers/shared.html", papers=papers)
 
 
 @bp.get("/papers/shared/<int:document_id>")

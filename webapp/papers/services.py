@@ -24,7 +24,7 @@ from webapp.extensions import db
 from webapp.papers import crypto, files
 from webapp.papers.models import PaperDocument, PaperKey, PaperShare
 from webapp.papers.storage import store
-from webapp.privacy.services import audit_read
+from webapp.privacy.services import audit_read, audit_reads
 
 # key: (pictogram, name). Identity papers first: they are the ones asked for everywhere.
 KINDS = {
@@ -326,6 +326,11 @@ def shared_document(staff, document_id: int) -> SharedPaper:
         raise NotYours
     trainee = accounts.trainee_for(staff, row.PaperDocument.user_id)  # NotYours if not attached
     return SharedPaper(row.PaperDocument, trainee, as_utc(row.until))
+
+
+def audit_list(staff, trainees) -> None:
+    """Write at once that a teacher saw which papers these trainees show them."""
+    audit_reads(staff, "papers_list_viewed", trainees)
 
 
 def audit_view(staff, paper: SharedPaper, action: str) -> None:

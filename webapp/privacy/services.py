@@ -123,6 +123,7 @@ SENTENCES = {
     # The code accounts.services writes (the line above never matched one).
     "sign_in_slowed_down": _l("Sign-in to your account was slowed down after many wrong tries."),
     "passphrase_changed": _l("You changed your passphrase."),
+    "papers_list_viewed": _l("%(name)s looked at the list of papers you share with them."),
     "paper_viewed": _l("%(name)s opened a paper you share with them."),
     "paper_downloaded": _l("%(name)s downloaded a paper you share with them."),
 }
