@@ -210,17 +210,8 @@ def zip_of(user) -> bytes:
 
 
 def teachers_for(trainee) -> list[User]:
-    """The teachers attached now to one of the trainee's groups: whom a paper may be shown to."""
-    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == trainee.id)
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(group_membership, group_membership.c.user_id == User.id)
-            .where(group_membership.c.group_id.in_(groups), User.role == Role.TEACHER)
-            .distinct()
-            .order_by(User.display_name, User.id)
-        )
-    )
+    """Whom a paper may be shown to: the teachers attached now to one of the trainee's groups."""
+    return accounts.teachers_of_trainee(trainee)
 
 
 @dataclass(frozen=True)
