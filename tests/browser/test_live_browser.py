@@ -18,16 +18,13 @@ def next_phase(host, label):
 
 
 def test_live_session_with_late_join_and_a_phone_that_drops(
-    browser, phone, live_server, make_user, make_group, bank, shot
+    projector, phone, make_user, make_group, bank, shot
 ):
     group = make_group()
     volunteer = make_user(Role.VOLUNTEER, group=group, username="benevole")
     trainee = make_user(group=group, display_name="Samir Benali")
     latecomer = make_user(group=group, display_name="Nadia Kaci")
-    projector = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=live_server, locale="fr-FR"
-    )
-    host = projector.new_page()
+    host = projector()
     sign_in(host, volunteer.username)
     host.goto("/live/new")
     host.select_option("#group_id", label="Anyone with the code") if False else None
@@ -107,4 +104,3 @@ def test_live_session_with_late_join_and_a_phone_that_drops(
     assert all(a.correct for a in answers)
     reviews = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.user_id == trainee.id)).all()
     assert {r.question_id for r in reviews} == set(live.question_ids)
-    projector.close()

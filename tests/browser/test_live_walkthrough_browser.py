@@ -63,16 +63,12 @@ def answer(page, question: Question, right: bool = True) -> None:
 
 
 def test_a_volunteer_writes_a_set_runs_it_to_four_phones_and_exports_it(
-    browser, phone, live_server, make_group, make_user, bank, shot, tmp_path
+    projector, phone, make_group, make_user, bank, shot, tmp_path
 ):
     group = make_group()
     volunteer = make_user(Role.VOLUNTEER, group=group, username="animatrice")
     samir = make_user(group=group, display_name="Samir Benali")
-    laptop = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=live_server, locale="fr-FR"
-    )
-    laptop.set_default_timeout(15_000)
-    host = laptop.new_page()
+    host = projector()
     sign_in(host, volunteer.username)
 
     # The set: a picture, an ordering, four from the bank (CCP 1).
@@ -208,4 +204,3 @@ def test_a_volunteer_writes_a_set_runs_it_to_four_phones_and_exports_it(
     assert "=Moussa" not in cells and "'=Moussa" in cells  # never run as a formula
     assert {"Lina", "Chef Sam", "Nadia"} <= cells
     assert "Samir Benali" not in text  # a volunteer sees nicknames only
-    laptop.close()
