@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,9 +13,11 @@ from tests.conftest import post_multipart
 from tests.measure import count_queries, first_load
 from webapp.accounts.models import Role
 from webapp.core import grading
+from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.live import services, sets
 from webapp.live.models import LivePicture, LiveSession, LiveSet
+from webapp.privacy import services as privacy
 from webapp.revision.models import Question
 
 # A valid question of each type, as the form sends it.
@@ -274,6 +277,32 @@ def test_picture_through_the_form_served_with_a_long_cache(app, client, login, p
     assert client.get("/live/pictures/nothex.webp").status_code == 404
     preview = client.get(f"/live/sets/{set_id}/preview").text
     assert f'src="/live/pictures/{digest}.webp" alt="Une assiette"' in preview
+
+
+def test_the_purge_forgets_pictures_no_question_shows_a_day_after_upload(client, login, people):
+    login(people["author"])
+    set_id = _new_set(client)
+    upload = {
+        **VALID["single"],
+        **EXPLANATION,
+        "image_file": (io.BytesIO(_jpeg_with_exif()), "a.jpg"),
+    }
+    shown = re.search(
+        r'name="image" type="hidden" value="([0-9a-f]{64})"',
+        _upload(client, f"/live/sets/{set_id}/write/single", upload).text,
+    ).group(1)
+    form = {**VALID["single"], **EXPLANATION, "image": shown, "image_alt": "Une assiette"}
+    assert client.post(f"/live/sets/{set_id}/write/single", data=form).status_code == 303
+    # A second photo sent with a form the volunteer then left: nothing shows it.
+    left = sets.store_picture(_jpeg_with_exif(size=(500, 400)))
+    db.session.commit()
+    assert left.digest != shown
+
+    assert privacy.purge(utcnow())["unused_pictures"] == 0  # a form may still show it
+    assert privacy.purge(utcnow() + timedelta(days=1, minutes=1))["unused_pictures"] == 1
+    db.session.expire_all()
+    assert db.session.get(LivePicture, left.digest) is None
+    assert client.get(f"/live/pictures/{shown}.webp").status_code == 200
 
 
 def test_a_text_renamed_jpg_and_a_huge_file_are_refused_beside_the_field(

@@ -16,6 +16,7 @@ database by the SHA-256 of their bytes, so every instance serves them and a phon
 import hashlib
 import io
 import re
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -112,6 +113,27 @@ def store_picture(raw: bytes) -> LivePicture:
         except sa.exc.IntegrityError:  # another instance stored the same bytes a moment ago
             picture = db.session.get(LivePicture, digest)
     return picture
+
+
+# A picture sent with a form the volunteer has not saved yet is kept meanwhile (the form shows
+# it back): unused pictures go only once they are this old.
+PICTURE_GRACE = timedelta(days=1)
+
+
+def forget_unused_pictures(now: datetime, dry_run: bool = False) -> int:
+    """Delete the pictures no written question shows (replaced, or a form never saved), a day
+    after their upload; for the daily purge. Returns how many (none deleted on a dry run)."""
+    used = {content.get("image") for content in revision.private_contents(PREFIX)}
+    unused = [
+        digest
+        for digest in db.session.scalars(
+            sa.select(LivePicture.digest).where(LivePicture.created_at < now - PICTURE_GRACE)
+        )
+        if digest not in used
+    ]
+    if unused and not dry_run:
+        db.session.execute(sa.delete(LivePicture).where(LivePicture.digest.in_(unused)))
+    return len(unused)
 
 
 def picture(digest: str) -> LivePicture:

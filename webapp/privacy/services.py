@@ -407,6 +407,7 @@ def expired_trainees(today: date, months: int) -> list[int]:
 def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Remove what is kept no longer than needed; returns how many of each kind (idempotent)."""
     from webapp.live import services as live
+    from webapp.live import sets as live_sets
 
     now = now or utcnow()
     config = current_app.config
@@ -429,6 +430,7 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
         if not dry_run:
             db.session.execute(sa.delete(model).where(condition))
     counts["guest_nicknames"] = live.forget_guest_nicknames(now, dry_run)
+    counts["unused_pictures"] = live_sets.forget_unused_pictures(now, dry_run)
     counts["sign_in_counts"] = throttle.forget_old(int(now.timestamp()), dry_run)
     if not dry_run:
         db.session.commit()

@@ -1,7 +1,7 @@
 """papers: each trainee's encrypted documents, their wrapped data key, shares with staff, blobs
 
-Revision ID: 0021_papers
-Revises: 0018_live_sets (0020_steps once merged)
+Revision ID: 0019_papers
+Revises: 0018_live_sets
 Create Date: 2026-12-01 06:20:53.229226
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0021_papers'
-down_revision = '0018_live_sets'  # lead: rebase onto 0020_steps at merge
+revision = '0019_papers'
+down_revision = '0018_live_sets'
 branch_labels = None
 depends_on = None
 
