@@ -289,7 +289,7 @@ def test_the_purge_forgets_pictures_no_question_shows_a_day_after_upload(client,
     }
     shown = re.search(
         r'name="image" type="hidden" value="([0-9a-f]{64})"',
-        _upload(client, f"/live/sets/{set_id}/write/single", upload).text,
+        post_multipart(client, f"/live/sets/{set_id}/write/single", upload).text,
     ).group(1)
     form = {**VALID["single"], **EXPLANATION, "image": shown, "image_alt": "Une assiette"}
     assert client.post(f"/live/sets/{set_id}/write/single", data=form).status_code == 303
