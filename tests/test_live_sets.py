@@ -330,6 +330,29 @@ def test_a_text_renamed_jpg_and_a_huge_file_are_refused_beside_the_field(
     assert re.search(r'id="image_file-error">' + re.escape(too_big), response.text)
 
 
+def test_a_phone_photo_over_the_sites_2_mb_is_kept_with_csrf_on_as_in_production(
+    app, client, login, people
+):
+    login(people["author"])
+    set_id = _new_set(client)
+    address = f"/live/sets/{set_id}/write/single"
+    app.config["WTF_CSRF_ENABLED"] = True  # the app-wide check reads forms, as in production
+    try:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(address).text).group(1)
+        photo = _jpeg_with_exif(size=(2400, 1800))
+        photo += b"\0" * (
+            3 * 1024 * 1024 - len(photo)
+        )  # a phone's 3 MB photo (JPEG ignores the tail)
+        form = {**VALID["single"], **EXPLANATION, "csrf_token": token, "image_alt": "Une assiette"}
+        sent = post_multipart(client, address, {**form, "image_file": (io.BytesIO(photo), "p.jpg")})
+        assert sent.status_code == 303, sent.text[:300]
+        forged = post_multipart(client, address, {**VALID["single"], **EXPLANATION})
+        assert forged.status_code == 200 and Question.query.count() == 1  # no token: refused
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert LivePicture.query.count() == 1
+
+
 # --- sharing, against the groups people are in now ------------------------------------------------
 
 
