@@ -201,7 +201,12 @@ async def host(base: str, code: str, number: int, stats: Stats):
                 continue
             if signed.status_code in (302, 303) and "/login" not in signed.headers["location"]:
                 break
-            print(f"host of {code}: sign-in refused ({signed.status_code})", file=sys.stderr)
+            said = re.search(r'class="error"[^>]*>([^<]+)', signed.text)
+            print(
+                f"host of {code}: sign-in refused ({signed.status_code}"
+                f"{': ' + said.group(1).strip() if said else ''})",
+                file=sys.stderr,
+            )
         await asyncio.sleep(6)  # the lobby: everyone joins
         pauses = {"question": 10, "reveal": 3, "scores": 2}
         phase = "lobby"
