@@ -14,6 +14,8 @@ from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
 from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
+from webapp.papers import files as paper_files
+from webapp.papers import services as papers
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
 from webapp.steps import content as step_content
@@ -315,6 +317,23 @@ ACCESS = {
         "/steps/shared/{trainee}/comment?row_id={trainee_step}&text=Bravo",
         only({TEACHER: 303}),
     ),
+    # My papers: the trainee's own; a paper shared with the group's teacher (`world`) is opened
+    # by that teacher only; others see an empty list of what is shared with them.
+    "papers.index": ("GET", "/papers", only({TRAINEE: 200})),
+    "papers.new": ("GET", "/papers/new", only({TRAINEE: 200})),
+    "papers.document": ("GET", "/papers/{paper}", only({TRAINEE: 200})),
+    "papers.file": ("GET", "/papers/{paper}/file", only({TRAINEE: 200})),
+    "papers.thumb": ("GET", "/papers/{paper}/thumb", only({TRAINEE: 200})),
+    "papers.download_all": ("GET", "/papers/all.zip", only({TRAINEE: 200})),
+    "papers.delete": ("POST", "/papers/{paper}/delete", only({TRAINEE: 303})),
+    "papers.share": (
+        "POST",
+        "/papers/{paper}/share?staff_id={group_teacher}&period=week",
+        only({TRAINEE: 303}),
+    ),
+    "papers.revoke": ("POST", "/papers/{paper}/shares/{paper_share}/revoke", only({TRAINEE: 303})),
+    "papers.shared": ("GET", "/papers/shared", only({TEACHER: 200, OTHER_TEACHER: 200})),
+    "papers.shared_file": ("GET", "/papers/shared/{paper}", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -380,6 +399,17 @@ def world(make_group, make_user, bank):
     steps, _ = step_content.read_steps()
     step_content.load_steps(steps)
     people["trainee_step"] = share_step(people[TRAINEE], "carte-vitale", True)
+    people["paper"] = papers.add_document(
+        people[TRAINEE],
+        "acc-paper",
+        kind="id_card",
+        expires_on=None,
+        prepared=paper_files.prepare(
+            Path(__file__).with_name("fixtures").joinpath("id-card.jpg").read_bytes()
+        ),
+        uploaded_bytes=0,
+    )
+    people["paper_share"] = papers.share(people[TRAINEE], people["paper"].id, teacher.id, "week")
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -408,6 +438,9 @@ def test_access_rule(app, world, login, endpoint):
         category=people["category"].id,
         erasure=people["erasure"].id,
         trainee_step=people["trainee_step"].id,
+        paper=people["paper"].id,
+        paper_share=people["paper_share"].id,
+        group_teacher=people[TEACHER].id,
     )
     for person in PEOPLE:
         http = app.test_client()

@@ -24,6 +24,7 @@ ALLOWED = {
     ("home", "dashboard"): {"services"},
     ("home", "journal"): {"services"},
     ("home", "lessons"): {"services"},
+    ("home", "papers"): {"services"},
     ("home", "privacy"): {"services"},
     # Reads of personal data are audited; erasure and export ask each feature.
     ("accounts", "privacy"): {"services"},
@@ -31,12 +32,14 @@ ALLOWED = {
     ("dashboard", "privacy"): {"services"},
     ("journal", "privacy"): {"services"},
     ("live", "privacy"): {"services"},
+    ("papers", "privacy"): {"services"},
     ("revision", "privacy"): {"services"},
     ("steps", "privacy"): {"services"},
     ("privacy", "budget"): {"services"},
     ("privacy", "journal"): {"services"},
     ("privacy", "lessons"): {"services"},
-    ("privacy", "live"): {"services"},
+    ("privacy", "live"): {"services", "sets"},  # the purge forgets unused set pictures
+    ("privacy", "papers"): {"services"},
     ("privacy", "revision"): {"services"},
     ("privacy", "steps"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.

@@ -54,6 +54,6 @@ def test_home_page_takes_a_fixed_number_of_queries(client, make_group, make_user
         assign(teacher, group, f"h{number}", kind, target, None, "", [])
     with count_queries() as statements:
         assert client.get("/").status_code == 200
-    # The home gathers five features (next lesson, budget quick add, journal reminders, what
-    # teachers assigned and where the trainee is): a fixed number, whatever the data.
-    assert len(statements) <= 11
+    # The home gathers six features (next lesson, budget quick add, journal reminders, what
+    # teachers assigned, where the trainee is, papers to renew): a fixed number, whatever the data.
+    assert len(statements) <= 12

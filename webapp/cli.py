@@ -66,6 +66,7 @@ def build_audio(lesson_ids, no_bank, workers):
 
 def init_app(app: Flask) -> None:
     from webapp.lessons.cli import lessons_cli
+    from webapp.papers.cli import papers_cli
     from webapp.privacy.cli import privacy_cli
     from webapp.revision.cli import bank_cli
     from webapp.steps.cli import steps_cli
@@ -76,3 +77,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(bank_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(steps_cli)
+    app.cli.add_command(papers_cli)

@@ -219,7 +219,7 @@ def set_shared(item, shared: bool) -> None:
 
 def readers(user) -> list[User]:
     """Who can see what this trainee shares: the teachers of their groups."""
-    return accounts.teachers_of(user)
+    return accounts.teachers_of_trainee(user)
 
 
 # --- self-assessment ------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def forget(user, step_id: str) -> None:
 def readers(user) -> list[User]:
     """Who sees a step this trainee shares: the teachers (social and educational staff) of
     their groups, now."""
-    return accounts.teachers_of(user)
+    return accounts.teachers_of_trainee(user)
 
 
 def comments_for(row_ids: list[int]) -> dict[int, list[tuple[StepComment, str]]]:

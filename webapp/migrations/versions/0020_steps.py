@@ -1,7 +1,7 @@
 """steps: the steps after release (content), each trainee's state of a step, staff comments
 
 Revision ID: 0020_steps
-Revises: 0018_live_sets
+Revises: 0019_papers
 Create Date: 2026-12-01 07:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 # revision identifiers, used by Alembic.
 revision = '0020_steps'
 # lead: rebase onto 0019_week at merge
-down_revision = '0018_live_sets'
+down_revision = '0019_papers'
 branch_labels = None
 depends_on = None
 
