@@ -32,10 +32,17 @@ extract: $(VENV)/.run-deps
 	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-output --no-wrap --ignore-dirs=".* .venv" .
 	$(PYBABEL) update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --no-wrap
 
-run: translations voice
+# My papers' master key for trying the app out: made once beside the database (in production it
+# comes from the environment and is kept out of the database's backups: README).
+instance/papers_master_key:
+	@mkdir -p instance && (umask 077 && python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())' > $@)
+
+run: export PAPERS_MASTER_KEY_FILE = $(CURDIR)/instance/papers_master_key
+run: translations voice instance/papers_master_key
 	$(FLASK) db upgrade
 	$(FLASK) lessons load
 	$(FLASK) bank load
+	$(FLASK) steps load
 	$(FLASK) demo load
 	@# Recordings for phones without a voice: minutes the first time, a second later on. Made in
 	@# the background; until a text's file exists its speaker records it on first tap.

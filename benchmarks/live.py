@@ -57,7 +57,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 POLL_SECONDS = 2.0
 HOST_PASSPHRASE = "banc-essai-quiz"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-POLL = re.compile(r"/poll\?v=(\d+)")
+POLL = re.compile(r'hx-get="([^"]*/poll\?[^"]*)"')  # the address the panel polls, as htmx reads it
 INDEX = re.compile(r'name="index" value="(\d+)"')
 PLACE = re.compile(r'name="(place-\d+)"')
 
@@ -79,20 +79,24 @@ def prepare(env: dict, rooms: int, players: int) -> list[str]:
     with app.app_context():
         upgrade()
         load_bank(bank.read_bank()[0])
-        host = User(
-            username="bench-host",
-            display_name="Bench Host",
-            role=Role.VOLUNTEER,
-            password_hash=passphrases.hash_passphrase(HOST_PASSPHRASE),
-        )
-        db.session.add(host)
-        db.session.commit()
-        codes = [
-            services.create_session(
-                host, None, scopes=["1", "2", "3", "4"], count=QUESTIONS, client_id=f"bench-{n}"
-            ).code
-            for n in range(rooms)
-        ]
+        # One volunteer per room, as in a network of workshops (ten sign-ins at once to one
+        # account would be slowed down by the sign-in throttle, as a guesser's would).
+        hashed = passphrases.hash_passphrase(HOST_PASSPHRASE)
+        codes = []
+        for n in range(rooms):
+            host = User(
+                username=f"bench-host-{n}",
+                display_name=f"Bench Host {n}",
+                role=Role.VOLUNTEER,
+                password_hash=hashed,
+            )
+            db.session.add(host)
+            db.session.commit()
+            codes.append(
+                services.create_session(
+                    host, None, scopes=["1", "2", "3", "4"], count=QUESTIONS, client_id=f"b-{n}"
+                ).code
+            )
         db.engine.dispose()
     return codes
 
@@ -133,20 +137,18 @@ async def player(base: str, code: str, number: int, size: int, stats: Stats, sto
         )
         if joined is None:
             return
-        version, answered = 0, set()
+        address, answered = f"/live/{code}/poll?v=0", set()
         await asyncio.sleep(number % 20 * 0.1)  # phones don't poll in lockstep
         while not stop.is_set():
             response = await stats.timed(
                 "poll",
-                http.get(
-                    f"/live/{code}/poll", params={"v": version}, headers={"HX-Request": "true"}
-                ),
+                http.get(address, headers={"HX-Request": "true"}),
             )
             if response is not None and response.status_code == 200:
                 polled = POLL.search(response.text)
                 if polled is None:  # the end: the page stops polling
                     break
-                version = int(polled.group(1))
+                address = html.unescape(polled.group(1))
                 index = INDEX.search(response.text)
                 if index and index.group(1) not in answered:
                     choice = re.search(r'name="choice" value="([^"]+)"', response.text)
@@ -180,7 +182,7 @@ async def player(base: str, code: str, number: int, size: int, stats: Stats, sto
             await asyncio.sleep(POLL_SECONDS)
 
 
-async def host(base: str, code: str, stats: Stats):
+async def host(base: str, code: str, number: int, stats: Stats):
     # Plain http on loopback: no TLS context to build (that alone costs 10-20 ms per client).
     async with httpx.AsyncClient(base_url=base, timeout=30, verify=False, trust_env=False) as http:
         for _try in range(10):  # a sign-in lost in the crowd of joins: sign in again
@@ -190,7 +192,7 @@ async def host(base: str, code: str, stats: Stats):
                     "/login",
                     data={
                         "csrf_token": TOKEN.search(login.text).group(1),
-                        "username": "bench-host",
+                        "username": f"bench-host-{number}",
                         "passphrase": HOST_PASSPHRASE,
                     },
                 )
@@ -199,7 +201,12 @@ async def host(base: str, code: str, stats: Stats):
                 continue
             if signed.status_code in (302, 303) and "/login" not in signed.headers["location"]:
                 break
-            print(f"host of {code}: sign-in refused ({signed.status_code})", file=sys.stderr)
+            said = re.search(r'class="error"[^>]*>([^<]+)', signed.text)
+            print(
+                f"host of {code}: sign-in refused ({signed.status_code}"
+                f"{': ' + said.group(1).strip() if said else ''})",
+                file=sys.stderr,
+            )
         await asyncio.sleep(6)  # the lobby: everyone joins
         pauses = {"question": 10, "reveal": 3, "scores": 2}
         phase = "lobby"
@@ -252,7 +259,7 @@ async def run(base: str, codes: list[str], size: int) -> Stats:
         for n in range(size)
     ]
     started = time.perf_counter()
-    await asyncio.gather(*(host(base, code, stats) for code in codes))
+    await asyncio.gather(*(host(base, code, n, stats) for n, code in enumerate(codes)))
     await asyncio.sleep(POLL_SECONDS * 2)
     stop.set()
     await asyncio.gather(*players)
@@ -289,8 +296,11 @@ def pre_request(worker, req):
 
 def post_request(worker, req, environ, resp):
     spent = time.thread_time() - req.cpu_start
+    kind = _kind(req.path)
+    if kind == "poll":  # nothing new (204, most polls in a real room) or the new panel
+        kind = "poll-204" if getattr(resp, "status_code", 0) == 204 else "poll-news"
     with _lock:
-        count = _cpu.setdefault(_kind(req.path), [0, 0.0])
+        count = _cpu.setdefault(kind, [0, 0.0])
         count[0] += 1
         count[1] += spent
 
@@ -422,6 +432,8 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         **os.environ,
         "PASSERELLE_INSTANCE": folder,
         "SECRET_KEY": "bench-live-secret",
+        # The servers run as in production, which wants a master key for My papers (none used).
+        "PAPERS_MASTER_KEY": "YmVuY2gtbGl2ZS1vbmx5LW5vdC1hLXNlY3JldC1rZXk=",
         # Every simulated phone comes from 127.0.0.1: lift the per-IP join rate for the run.
         "LIVE_JOIN_LIMIT": "1000000 per minute",
         "LIVE_MAX_PLAYERS": str(size + 10),
@@ -452,7 +464,10 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
                     str(ROOT / ".venv/bin/gunicorn"),
                     *("--bind", f"127.0.0.1:{5600 + number}"),
                     *("--workers", workers, "--threads", threads),
-                    *("--worker-connections", "4000", "--keep-alive", "5"),
+                    # Idle connections kept longer than a phone's 2 s between polls (and than
+                    # nginx's 60 s upstream keep-alive): a server closing a connection as the
+                    # client reuses it resets the request (5 s gave hundreds of resets a run).
+                    *("--worker-connections", "4000", "--keep-alive", "75"),
                     *("--config", str(hooks), "--log-level", "warning"),
                     "webapp:create_app()",
                 ],
@@ -479,7 +494,9 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
             wait_for(f"{base}/healthz")
         watched = servers + ([proxy] if proxy else [])
         before = [cpu_seconds(p.pid) for p in watched]
+        generator_before = time.process_time()
         stats = asyncio.run(run(base, codes, size))
+        generator_cpu = time.process_time() - generator_before
         after = [cpu_seconds(p.pid) for p in watched]
         database_cpu = postgres_backends_cpu() if setup == "postgresql" else 0.0
     finally:
@@ -501,6 +518,7 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         "app_cpu": sum(spent[:instances]),
         "proxy_cpu": sum(spent[instances:]),
         "database_cpu": database_cpu,
+        "generator_cpu": generator_cpu,
         "per_kind": dict(per_kind),
         "lost": len(stats.acknowledged - set(rows)),
         "duplicated": len(rows) - len(set(rows)),
@@ -569,7 +587,11 @@ def report(setup: str, rooms: int, size: int, results: list[dict]) -> dict:
         line += f", nginx {proxy_cpu / total * 1000:.2f}"
     if database_cpu:  # the backends still connected at the end: a floor, not the whole
         line += f", PostgreSQL backends at least {database_cpu / total * 1000:.2f}"
+    generator_cpu = sum(r["generator_cpu"] for r in results)
     print(line + f" (app processes busy {app_cpu / seconds * 100:.0f}% of one core)")
+    # The simulated phones share the cores: when their one process is near 100% of a core, the
+    # latencies above include its own queueing, not only the servers'.
+    print(f"load generator busy {generator_cpu / seconds * 100:.0f}% of one core")
     lost = sum(r["lost"] for r in results)
     duplicated = sum(r["duplicated"] for r in results)
     acknowledged = sum(r["acknowledged"] for r in results)

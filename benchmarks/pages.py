@@ -60,7 +60,12 @@ def main() -> None:
     folder = tempfile.mkdtemp()
     os.environ["PASSERELLE_INSTANCE"] = folder
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db", "WTF_CSRF_ENABLED": False}
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db",
+            "WTF_CSRF_ENABLED": False,
+            # Runs as in production, which wants a master key for My papers (none is opened).
+            "PAPERS_MASTER_KEY": "YmVuY2gtcGFnZXMtb25seS1ub3QtYS1zZWNyZXQtayE=",
+        }
     )
     app.test_client_class = IsolatedClient
     with app.app_context():

@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run, emptied after each test; factories; sign-in helper."""
 
+import io
 import os
 import re
 from datetime import date, timedelta
@@ -8,6 +9,8 @@ from itertools import count
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import stream_encode_multipart
 
 from tests.measure import IsolatedClient
 from webapp import create_app
@@ -168,6 +171,27 @@ def login(client):
         return response
 
     return sign_in
+
+
+def post_multipart(client, url: str, data: dict):
+    """A multipart POST encoded in memory (the test client's own temporary file for a body over
+    500 KB is never closed when the server does not read it all). A file is (bytes or stream,
+    name)."""
+    fields = {
+        key: FileStorage(
+            io.BytesIO(value[0]) if isinstance(value[0], bytes) else value[0], filename=value[1]
+        )
+        if isinstance(value, tuple)
+        else value
+        for key, value in data.items()
+    }
+    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
+    return client.post(
+        url,
+        input_stream=body,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def csrf_from(html: str) -> str:

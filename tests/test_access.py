@@ -14,8 +14,12 @@ from webapp.lessons import content
 from webapp.lessons.services import save_app_lesson
 from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
+from webapp.papers import files as paper_files
+from webapp.papers import services as papers
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
+from webapp.steps import content as step_content
+from webapp.steps.services import set_shared as share_step
 from webapp.week.services import Plan, add_appointment, add_pattern
 from webapp.week.services import group_sessions as week_sessions
 
@@ -335,6 +339,40 @@ ACCESS = {
     "week.month_sheet": ("GET", "/week/trainees/{trainee}/sheet", only({TEACHER: 200})),
     "week.month_sheet_csv": ("GET", "/week/trainees/{trainee}/sheet.csv", only({TEACHER: 200})),
     "week.shared": ("GET", "/week/shared/{trainee}", only({TEACHER: 200})),
+    # My steps: the trainee's own; a teacher of their group sees and comments on shared steps.
+    "steps.index": ("GET", "/steps", only({TRAINEE: 200})),
+    "steps.step": ("GET", "/steps/carte-vitale", only({TRAINEE: 200})),
+    "steps.tick": (
+        "POST",
+        "/steps/carte-vitale/tick?done=1&client_id=acc-tick",
+        only({TRAINEE: 303}),
+    ),
+    "steps.status": ("POST", "/steps/carte-vitale/status?note=CPAM", only({TRAINEE: 303})),
+    "steps.share": ("POST", "/steps/carte-vitale/share?share=1", only({TRAINEE: 303})),
+    "steps.forget": ("POST", "/steps/impots/forget", only({TRAINEE: 303})),
+    "steps.shared": ("GET", "/steps/shared/{trainee}", only({TEACHER: 200})),
+    "steps.comment": (
+        "POST",
+        "/steps/shared/{trainee}/comment?row_id={trainee_step}&text=Bravo",
+        only({TEACHER: 303}),
+    ),
+    # My papers: the trainee's own; a paper shared with the group's teacher (`world`) is opened
+    # by that teacher only; others see an empty list of what is shared with them.
+    "papers.index": ("GET", "/papers", only({TRAINEE: 200})),
+    "papers.new": ("GET", "/papers/new", only({TRAINEE: 200})),
+    "papers.document": ("GET", "/papers/{paper}", only({TRAINEE: 200})),
+    "papers.file": ("GET", "/papers/{paper}/file", only({TRAINEE: 200})),
+    "papers.thumb": ("GET", "/papers/{paper}/thumb", only({TRAINEE: 200})),
+    "papers.download_all": ("GET", "/papers/all.zip", only({TRAINEE: 200})),
+    "papers.delete": ("POST", "/papers/{paper}/delete", only({TRAINEE: 303})),
+    "papers.share": (
+        "POST",
+        "/papers/{paper}/share?staff_id={group_teacher}&period=week",
+        only({TRAINEE: 303}),
+    ),
+    "papers.revoke": ("POST", "/papers/{paper}/shares/{paper_share}/revoke", only({TRAINEE: 303})),
+    "papers.shared": ("GET", "/papers/shared", only({TEACHER: 200, OTHER_TEACHER: 200})),
+    "papers.shared_file": ("GET", "/papers/shared/{paper}", only({TEACHER: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -414,6 +452,20 @@ def world(make_group, make_user, bank):
         people[TRAINEE], "acc-appointment", Plan("spip", date(2026, 12, 8), time(10), "SPIP")
     )
     people["week_session"] = week_sessions([group.id], date(2026, 12, 7), date(2026, 12, 7))[0]
+    steps, _ = step_content.read_steps()
+    step_content.load_steps(steps)
+    people["trainee_step"] = share_step(people[TRAINEE], "carte-vitale", True)
+    people["paper"] = papers.add_document(
+        people[TRAINEE],
+        "acc-paper",
+        kind="id_card",
+        expires_on=None,
+        prepared=paper_files.prepare(
+            Path(__file__).with_name("fixtures").joinpath("id-card.jpg").read_bytes()
+        ),
+        uploaded_bytes=0,
+    )
+    people["paper_share"] = papers.share(people[TRAINEE], people["paper"].id, teacher.id, "week")
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -443,6 +495,10 @@ def test_access_rule(app, world, login, endpoint):
         erasure=people["erasure"].id,
         week_session=people["week_session"].id,
         appointment=people["appointment"].id,
+        trainee_step=people["trainee_step"].id,
+        paper=people["paper"].id,
+        paper_share=people["paper_share"].id,
+        group_teacher=people[TEACHER].id,
     )
     for person in PEOPLE:
         http = app.test_client()

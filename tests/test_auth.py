@@ -595,3 +595,20 @@ def test_reset_refuses_a_passphrase_made_of_the_name_and_keeps_the_code(
         ).status_code
         == 303
     )
+
+
+def test_a_class_signing_in_at_once_behind_one_address_is_never_told_to_wait(
+    app, make_user, monkeypatch
+):
+    """Tries that straddle a second (one read the clock at :00, the next to finish at :01)
+    are not failures: none of them may be slowed down."""
+    from webapp.accounts import throttle
+
+    clock = [9_500_000]
+    monkeypatch.setattr(throttle, "now_seconds", lambda: clock[0])
+    people = [make_user(username=f"stagiaire{n}") for n in range(3)]
+    clock[0] += 1  # the first sign-in to finish read the clock a second later...
+    assert _try(app.test_client(), people[0].username, PASSPHRASE).status_code == 303
+    clock[0] -= 1  # ...than the next ones, still on their way
+    for person in people[1:]:
+        assert _try(app.test_client(), person.username, PASSPHRASE).status_code == 303

@@ -24,6 +24,7 @@ ALLOWED = {
     ("home", "dashboard"): {"services"},
     ("home", "journal"): {"services"},
     ("home", "lessons"): {"services"},
+    ("home", "papers"): {"services"},
     ("home", "privacy"): {"services"},
     ("home", "week"): {"services"},
     # Reads of personal data are audited; erasure and export ask each feature.
@@ -32,14 +33,18 @@ ALLOWED = {
     ("dashboard", "privacy"): {"services"},
     ("journal", "privacy"): {"services"},
     ("live", "privacy"): {"services"},
+    ("papers", "privacy"): {"services"},
     ("revision", "privacy"): {"services"},
     ("week", "privacy"): {"services"},
+    ("steps", "privacy"): {"services"},
     ("privacy", "budget"): {"services"},
     ("privacy", "journal"): {"services"},
     ("privacy", "lessons"): {"services"},
-    ("privacy", "live"): {"services"},
+    ("privacy", "live"): {"services", "sets"},  # the purge forgets unused set pictures
+    ("privacy", "papers"): {"services"},
     ("privacy", "revision"): {"services"},
     ("privacy", "week"): {"services"},
+    ("privacy", "steps"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.
     ("accounts", "revision"): {"services"},
     ("dashboard", "budget"): {"services"},
@@ -48,6 +53,8 @@ ALLOWED = {
     ("dashboard", "live"): {"services"},
     ("dashboard", "revision"): {"services"},
     ("dashboard", "week"): {"services"},  # Today flags repeated absences
+    # Today shows the shared steps that have waited the longest.
+    ("dashboard", "steps"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

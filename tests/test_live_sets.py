@@ -2,20 +2,22 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 from PIL import Image
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import stream_encode_multipart
 
+from tests.conftest import post_multipart
 from tests.measure import count_queries, first_load
 from webapp.accounts.models import Role
 from webapp.core import grading
+from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.live import services, sets
 from webapp.live.models import LivePicture, LiveSession, LiveSet
+from webapp.privacy import services as privacy
 from webapp.revision.models import Question
 
 # A valid question of each type, as the form sends it.
@@ -76,22 +78,6 @@ def _new_set(client, title="Hygiène semaine 3", client_id="set-1"):
     response = client.post("/live/sets/new", data={"title": title, "client_id": client_id})
     assert response.status_code == 303, response.text
     return int(response.headers["Location"].rsplit("/", 1)[1])
-
-
-def _upload(client, url, data):
-    """A multipart POST encoded in memory (the test client's own temporary file for a body over
-    500 KB is never closed when the server does not read it all)."""
-    fields = {
-        key: FileStorage(value[0], filename=value[1]) if isinstance(value, tuple) else value
-        for key, value in data.items()
-    }
-    body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
-    return client.post(
-        url,
-        input_stream=body,
-        content_length=length,
-        content_type=f"multipart/form-data; boundary={boundary}",
-    )
 
 
 def _jpeg_with_exif(size=(2400, 1800)) -> bytes:
@@ -273,7 +259,7 @@ def test_picture_through_the_form_served_with_a_long_cache(app, client, login, p
         "image_file": (io.BytesIO(_jpeg_with_exif()), "photo.jpg"),
     }
     # Without a text for the picture: refused, but the picture is kept for the next try.
-    html = _upload(client, f"/live/sets/{set_id}/write/single", form).text
+    html = post_multipart(client, f"/live/sets/{set_id}/write/single", form).text
     assert 'id="image_alt-error"' in html
     digest = re.search(r'name="image" type="hidden" value="([0-9a-f]{64})"', html).group(1)
     form = {**VALID["single"], **EXPLANATION, "image": digest, "image_alt": "Une assiette"}
@@ -293,6 +279,32 @@ def test_picture_through_the_form_served_with_a_long_cache(app, client, login, p
     assert f'src="/live/pictures/{digest}.webp" alt="Une assiette"' in preview
 
 
+def test_the_purge_forgets_pictures_no_question_shows_a_day_after_upload(client, login, people):
+    login(people["author"])
+    set_id = _new_set(client)
+    upload = {
+        **VALID["single"],
+        **EXPLANATION,
+        "image_file": (io.BytesIO(_jpeg_with_exif()), "a.jpg"),
+    }
+    shown = re.search(
+        r'name="image" type="hidden" value="([0-9a-f]{64})"',
+        post_multipart(client, f"/live/sets/{set_id}/write/single", upload).text,
+    ).group(1)
+    form = {**VALID["single"], **EXPLANATION, "image": shown, "image_alt": "Une assiette"}
+    assert client.post(f"/live/sets/{set_id}/write/single", data=form).status_code == 303
+    # A second photo sent with a form the volunteer then left: nothing shows it.
+    left = sets.store_picture(_jpeg_with_exif(size=(500, 400)))
+    db.session.commit()
+    assert left.digest != shown
+
+    assert privacy.purge(utcnow())["unused_pictures"] == 0  # a form may still show it
+    assert privacy.purge(utcnow() + timedelta(days=1, minutes=1))["unused_pictures"] == 1
+    db.session.expire_all()
+    assert db.session.get(LivePicture, left.digest) is None
+    assert client.get(f"/live/pictures/{shown}.webp").status_code == 200
+
+
 def test_a_text_renamed_jpg_and_a_huge_file_are_refused_beside_the_field(
     app, client, login, people
 ):
@@ -306,16 +318,39 @@ def test_a_text_renamed_jpg_and_a_huge_file_are_refused_beside_the_field(
         **EXPLANATION,
         "image_file": (io.BytesIO(b"not a picture at all\n" * 100), "photo.jpg"),
     }
-    response = _upload(client, f"/live/sets/{set_id}/write/single", fake)
+    response = post_multipart(client, f"/live/sets/{set_id}/write/single", fake)
     assert response.status_code == 200
     assert re.search(r'id="image_file-error">' + re.escape(not_picture), response.text)
     assert 'value="1 heure"' in response.text  # what was typed stays
     assert LivePicture.query.count() == 0 and Question.query.count() == 0
 
     huge = {**VALID["single"], "image_file": (io.BytesIO(b"\0" * (11 * 1024 * 1024)), "big.jpg")}
-    response = _upload(client, f"/live/sets/{set_id}/write/single", huge)
+    response = post_multipart(client, f"/live/sets/{set_id}/write/single", huge)
     assert response.status_code == 200  # not the 413 page
     assert re.search(r'id="image_file-error">' + re.escape(too_big), response.text)
+
+
+def test_a_phone_photo_over_the_sites_2_mb_is_kept_with_csrf_on_as_in_production(
+    app, client, login, people
+):
+    login(people["author"])
+    set_id = _new_set(client)
+    address = f"/live/sets/{set_id}/write/single"
+    app.config["WTF_CSRF_ENABLED"] = True  # the app-wide check reads forms, as in production
+    try:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(address).text).group(1)
+        photo = _jpeg_with_exif(size=(2400, 1800))
+        photo += b"\0" * (
+            3 * 1024 * 1024 - len(photo)
+        )  # a phone's 3 MB photo (JPEG ignores the tail)
+        form = {**VALID["single"], **EXPLANATION, "csrf_token": token, "image_alt": "Une assiette"}
+        sent = post_multipart(client, address, {**form, "image_file": (io.BytesIO(photo), "p.jpg")})
+        assert sent.status_code == 303, sent.text[:300]
+        forged = post_multipart(client, address, {**VALID["single"], **EXPLANATION})
+        assert forged.status_code == 200 and Question.query.count() == 1  # no token: refused
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert LivePicture.query.count() == 1
 
 
 # --- sharing, against the groups people are in now ------------------------------------------------

@@ -20,9 +20,16 @@ from webapp.lessons.models import ExerciseAttempt, LessonProgress
 from webapp.live.models import LiveAnswer, LiveSession
 from webapp.revision import bank as bank_files
 from webapp.revision.models import Question, ReviewCard, ReviewLog
+from webapp.steps import content as step_content
+from webapp.steps.models import TraineeStep
 
 LESSONS = Path(__file__).parent / "fixtures" / "lessons"
-KINDS = ("budget", "journal", "goal", "step", "toggle", "lesson", "review", "live")
+# My steps: a step after release ticked (never refused, like a goal step) and "where I am".
+KINDS = (
+    *("budget", "journal", "goal", "step", "toggle", "lesson", "review", "live"),
+    *("steps-tick", "steps-status"),
+)
+NEVER_REFUSED = ("toggle", "steps-tick")
 
 
 def outbox(user, **more) -> dict:
@@ -85,6 +92,23 @@ def _prepare(kind, app, trainee, client, make_user, login) -> Write:
             {"title": ""},
             lambda: count(Goal),
             "title",
+        )
+    if kind.startswith("steps-"):
+        steps, _problems = step_content.read_steps()
+        step_content.load_steps(steps)
+        if kind == "steps-tick":
+
+            def ticked():
+                db.session.expire_all()
+                return int(bool(db.session.scalar(sa.select(TraineeStep.done))))
+
+            return Write("/steps/caf/tick", {"done": "1"}, None, ticked, None)
+        return Write(
+            "/steps/caf/status",
+            {"note": "Dossier envoyé", "waiting_since": today},
+            {"note": "Dossier envoyé", "waiting_since": "9999-12-31"},
+            lambda: count(TraineeStep),
+            "waiting_since",
         )
     goal = journal.create_goal(
         trainee, "goal-1", "Carte Vitale", ["health"], "", None, ["Appeler la CPAM"]
@@ -161,7 +185,7 @@ def write(request, app, trainee, client, make_user, login):
     return _prepare(request.param, app, trainee, client, make_user, login)
 
 
-@pytest.fixture(params=[kind for kind in KINDS if kind != "toggle"])  # a tick is never refused
+@pytest.fixture(params=[kind for kind in KINDS if kind not in NEVER_REFUSED])
 def refusable(request, app, trainee, client, make_user, login):
     return _prepare(request.param, app, trainee, client, make_user, login)
 

@@ -58,9 +58,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         journal,
         lessons,
         live,
+        papers,
         privacy,
         pwa,
         revision,
+        steps,
         week,
     )
     from webapp.accounts import auth
@@ -71,8 +73,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.journal import models as _journal_models  # noqa: F401
     from webapp.lessons import models as _lesson_models  # noqa: F401
     from webapp.live import models as _live_models  # noqa: F401
+    from webapp.papers import models as _papers_models  # noqa: F401
     from webapp.privacy import models as _privacy_models  # noqa: F401
     from webapp.revision import models as _revision_models  # noqa: F401
+    from webapp.steps import models as _steps_models  # noqa: F401
     from webapp.week import models as _week_models  # noqa: F401
 
     auth.init_app(app)
@@ -89,6 +93,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pwa.bp)
     app.register_blueprint(privacy.bp)
     app.register_blueprint(week.bp)
+    app.register_blueprint(steps.bp)
+    app.register_blueprint(papers.bp)
 
     from webapp import cli
 

@@ -36,6 +36,7 @@ def build_audio(lesson_ids, no_bank, workers):
     """Record every text the loaded lessons and bank read aloud; existing recordings are kept."""
     from webapp.lessons import services as lessons
     from webapp.revision import services as revision
+    from webapp.steps import services as steps
 
     if not audio.available():
         click.echo("espeak-ng or opusenc is missing (`make voice` installs them).", err=True)
@@ -47,6 +48,7 @@ def build_audio(lesson_ids, no_bank, workers):
     texts = [text for lesson_texts in by_lesson.values() for text in lesson_texts]
     if not no_bank:
         texts += revision.spoken_texts()
+    texts += steps.spoken_texts()
     started = time.monotonic()
     built = audio.build(texts, folder, workers=workers)
     sizes = [audio.size(lesson_texts, folder) for lesson_texts in by_lesson.values()]
@@ -64,11 +66,15 @@ def build_audio(lesson_ids, no_bank, workers):
 
 def init_app(app: Flask) -> None:
     from webapp.lessons.cli import lessons_cli
+    from webapp.papers.cli import papers_cli
     from webapp.privacy.cli import privacy_cli
     from webapp.revision.cli import bank_cli
+    from webapp.steps.cli import steps_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(audio_cli)
     app.cli.add_command(lessons_cli)
     app.cli.add_command(bank_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(steps_cli)
+    app.cli.add_command(papers_cli)

@@ -18,6 +18,18 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _papers_master_key() -> str:
+    """PAPERS_MASTER_KEY, or the content of the file PAPERS_MASTER_KEY_FILE names (a secret the
+    system mounts, kept out of the database and its backups); "" when neither is set. Unlike
+    SECRET_KEY none is generated beside the database: webapp.papers refuses to start without
+    one, except in debug and tests (README, "My papers")."""
+    if key := os.environ.get("PAPERS_MASTER_KEY", "").strip():
+        return key
+    if path := os.environ.get("PAPERS_MASTER_KEY_FILE", "").strip():
+        return Path(path).read_text().strip()
+    return ""
+
+
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping for create_app."""
     default_db = "sqlite:///" + str(Path(instance_path) / "passerelle.db")
@@ -89,4 +101,10 @@ def from_environment(instance_path: str) -> dict:
         "LIVE_MAX_PLAYERS": int(os.environ.get("LIVE_MAX_PLAYERS", "80")),
         "LIVE_JOIN_LIMIT": os.environ.get("LIVE_JOIN_LIMIT", "30 per 10 minutes"),
         "LIVE_CODE_LIMIT": os.environ.get("LIVE_CODE_LIMIT", "20 per 10 minutes"),
+        # My papers (webapp/papers): the master key wrapping each trainee's data key; older
+        # keys still accepted during a rotation (space- or comma-separated); where the
+        # encrypted blobs live ("database", or "package.module:Class" for an object store).
+        "PAPERS_MASTER_KEY": _papers_master_key(),
+        "PAPERS_OLD_MASTER_KEYS": os.environ.get("PAPERS_OLD_MASTER_KEYS", ""),
+        "PAPERS_STORE": os.environ.get("PAPERS_STORE", "database"),
     }

@@ -22,6 +22,7 @@ from webapp.lessons import services as lesson_services
 from webapp.privacy.services import audit
 from webapp.revision import services as revision_services
 from webapp.revision.models import Question
+from webapp.steps import services as step_services
 from webapp.week import attendance as week_attendance
 from webapp.week import services as week_services
 
@@ -79,6 +80,7 @@ def load():
     _revision_activity(users)
     _budget_activity(users)
     _journal_activity(users)
+    _steps_activity(users, today)
     _assignments(users, group)
     _week(users, group, today)
     return ACCOUNTS
@@ -294,3 +296,28 @@ def _assignments(users, group) -> None:
         "Avant le stage en cuisine.",
         [],
     )
+
+
+def _steps_activity(users, today: date) -> None:
+    """Samir and Fatou started their steps after release; each shares one that waits."""
+    if not step_services.current_steps():  # `flask steps load` has not run: nothing to tick
+        return
+    samir, fatou = users["samir.b"], users["fatou.d"]
+    for step_id in ("carte-identite", "france-travail"):
+        step_services.tick(samir, step_id, True, today - timedelta(days=20))
+    step_services.set_status(
+        samir,
+        "logement",
+        note_text="Dossier SIAO fait avec l'assistante sociale",
+        waiting_since=today - timedelta(days=24),
+        remind_on=today + timedelta(days=2),
+    )
+    step_services.set_shared(samir, "logement", True)
+    step_services.set_status(
+        fatou,
+        "carte-vitale",
+        note_text="Formulaire envoyé à la CPAM",
+        waiting_since=today - timedelta(days=9),
+        remind_on=None,
+    )
+    step_services.set_shared(fatou, "carte-vitale", True)

@@ -15,6 +15,18 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // --- A file larger than its form takes (data-max-bytes): said beside the field at once, before
+  // a phone spends its data on sending it (without JavaScript the server says the same).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var note = document.getElementById(input.dataset.tooBig);
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var tooBig = Boolean(file && file.size > Number(input.dataset.maxBytes));
+      if (tooBig) input.value = "";
+      if (note) note.hidden = !tooBig;
+    });
+  });
+
   // --- A login card's QR code: its token comes in the #fragment, which no server log, Referer or
   // (once removed here) browser history keeps; the page then offers one "Sign in" button.
   var cardForm = document.querySelector("[data-card-sign-in]");
@@ -415,6 +427,35 @@
   });
   enhanceTiles(document);
   document.addEventListener("htmx:load", function (event) { enhanceTiles(event.detail.elt.parentNode || document); });
+  // A live answer lost on its way (the network dropped, a server restarting) is sent again
+  // after 1, 2, 4 then 8 s, and the player is told; the server counts it once (its client id).
+  // After that, the player is asked to send it again themselves: nothing is lost silently.
+  var LIVE_RETRIES = window.LIVE_RETRIES || [1000, 2000, 4000, 8000];  // tests shorten them
+  function retryLiveAnswer(event) {
+    var form = event.detail.elt;
+    if (!form || !form.matches || !form.matches("form[data-live-retry]")) return;
+    if (event.type === "htmx:responseError" && event.detail.xhr.status < 500) return;
+    var tries = Number(form.dataset.tries || 0);
+    var note = form.querySelector(".live-retry");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "live-retry";
+      note.setAttribute("role", "status");
+      form.append(note);
+    }
+    if (tries >= LIVE_RETRIES.length) {
+      delete form.dataset.tries;
+      note.textContent = form.dataset.liveFailed;
+      return;
+    }
+    form.dataset.tries = tries + 1;
+    note.textContent = form.dataset.liveRetry;
+    setTimeout(function () {
+      if (document.body.contains(form)) window.htmx.trigger(form, "submit");
+    }, LIVE_RETRIES[tries]);
+  }
+  document.addEventListener("htmx:sendError", retryLiveAnswer);
+  document.addEventListener("htmx:responseError", retryLiveAnswer);
   // The form's reset button or an offline form.reset() empties the selects: the tiles follow.
   document.addEventListener("reset", function (event) {
     event.target.querySelectorAll("[data-tiles][data-built]").forEach(function (lines) {

@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
 ]
 PHONE = {"width": 360, "height": 740}
+PROJECTOR = {"width": 1280, "height": 800}  # the volunteer's laptop, on the wall
 
 
 class InFlight:
@@ -86,16 +87,16 @@ def phone(browser, live_server, in_flight):
     """A 360 px wide phone in French; call it again for a second phone."""
     contexts = []
 
-    def open_phone(locale="fr-FR", javascript=True):
+    def open_phone(locale="fr-FR", javascript=True, size=PHONE, timeout=10_000):
         context = browser.new_context(
-            viewport=PHONE,
+            viewport=size,
             locale=locale,
             base_url=live_server,
             java_script_enabled=javascript,
             service_workers="allow",
             device_scale_factor=1,
         )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(timeout)
         contexts.append(context)
         return context.new_page()
 
@@ -103,6 +104,12 @@ def phone(browser, live_server, in_flight):
     for context in contexts:
         context.close()
     in_flight.wait_idle()  # no request of this test still writes when the tables are emptied
+
+
+@pytest.fixture
+def projector(phone):
+    """The host's page on a 1280 px laptop in French (closed with the phones)."""
+    return lambda: phone(size=PROJECTOR, timeout=30_000)
 
 
 @pytest.fixture

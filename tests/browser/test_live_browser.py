@@ -9,7 +9,7 @@ from tests.browser.test_revision_browser import answer_right
 from webapp.accounts.models import Role
 from webapp.extensions import db
 from webapp.live.models import LiveAnswer, LiveSession
-from webapp.revision.models import ReviewLog
+from webapp.revision.models import Question, ReviewLog
 
 
 def next_phase(host, label):
@@ -18,16 +18,13 @@ def next_phase(host, label):
 
 
 def test_live_session_with_late_join_and_a_phone_that_drops(
-    browser, phone, live_server, make_user, make_group, bank, shot
+    projector, phone, make_user, make_group, bank, shot
 ):
     group = make_group()
     volunteer = make_user(Role.VOLUNTEER, group=group, username="benevole")
     trainee = make_user(group=group, display_name="Samir Benali")
     latecomer = make_user(group=group, display_name="Nadia Kaci")
-    projector = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=live_server, locale="fr-FR"
-    )
-    host = projector.new_page()
+    host = projector()
     sign_in(host, volunteer.username)
     host.goto("/live/new")
     host.select_option("#group_id", label="Anyone with the code") if False else None
@@ -107,4 +104,51 @@ def test_live_session_with_late_join_and_a_phone_that_drops(
     assert all(a.correct for a in answers)
     reviews = db.session.scalars(sa.select(ReviewLog).where(ReviewLog.user_id == trainee.id)).all()
     assert {r.question_id for r in reviews} == set(live.question_ids)
-    projector.close()
+
+
+def test_an_answer_lost_on_the_way_is_sent_again_and_the_player_is_told(phone, make_user, bank):
+    from tests.browser.test_live_room_browser import choose, join
+    from webapp.live import services
+
+    volunteer = make_user(Role.VOLUNTEER, username="animateur")
+    live = services.create_session(volunteer, None, scopes=["1"], count=2, client_id="retry")
+    live.question_ids = list(
+        db.session.scalars(
+            sa.select(Question.id).where(Question.kind == "single").order_by(Question.id).limit(2)
+        )
+    )
+    services.advance(live, live.version)
+    db.session.commit()
+    page = phone()
+    page.add_init_script("window.LIVE_RETRIES = [300, 300]")  # a phone's 1, 2, 4, 8 s, shortened
+    join(page, live.code, "Lina")
+    question = db.session.get(Question, live.question_ids[0])
+
+    # The network drops as the answer leaves; it comes back while the phone tries again.
+    page.context.set_offline(True)
+    choose(page, question)
+    page.locator("#play button[type=submit]").click()
+    page.wait_for_selector("text=Pas encore envoyé : nouvel essai…")
+    page.context.set_offline(False)
+    page.wait_for_selector("#play[data-answered='1']")
+
+    # Next question, the network gone for good: after the tries, the player is asked to send it.
+    services.advance(live, fresh_version(live))
+    services.advance(live, fresh_version(live))
+    services.advance(live, fresh_version(live))
+    db.session.commit()
+    page.wait_for_selector("#play form input[name=index][value='1']", state="attached")
+    page.context.set_offline(True)
+    choose(page, db.session.get(Question, live.question_ids[1]))
+    page.locator("#play button[type=submit]").click()
+    page.wait_for_selector("text=Vérifiez le réseau")
+    page.context.set_offline(False)
+    page.locator("#play button[type=submit]").click()
+    page.wait_for_selector("#play[data-answered='1']")
+    answers = db.session.scalars(sa.select(LiveAnswer)).all()
+    assert sorted(a.question_index for a in answers) == [0, 1]  # each once
+
+
+def fresh_version(live) -> int:
+    db.session.refresh(live)
+    return live.version

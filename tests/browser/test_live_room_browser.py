@@ -39,14 +39,10 @@ def key(host, name, then):
     host.wait_for_selector(then)
 
 
-def test_a_room_that_flows(browser, phone, live_server, make_user, bank, shot):
+def test_a_room_that_flows(projector, phone, make_user, bank, shot):
     volunteer = make_user(Role.VOLUNTEER, username="animatrice")
     trainee = make_user(display_name="Samir Benali")
-    projector = browser.new_context(
-        viewport={"width": 1280, "height": 800}, base_url=live_server, locale="fr-FR"
-    )
-    projector.set_default_timeout(15_000)
-    host = projector.new_page()
+    host = projector()
     sign_in(host, volunteer.username)
     host.goto("/live/new")
     host.select_option("#group_id", "0")
@@ -157,4 +153,3 @@ def test_a_room_that_flows(browser, phone, live_server, make_user, bank, shot):
     shot(host, "live-room-results")
     answers = db.session.scalars(sa.select(LiveAnswer)).all()
     assert len(answers) == 5 and len({(a.player_id, a.question_index) for a in answers}) == 5
-    projector.close()

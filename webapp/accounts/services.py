@@ -104,6 +104,21 @@ def set_attachment(admin: User, group: Group, person: User, attach: bool) -> Non
     db.session.commit()
 
 
+def teachers_of_trainee(trainee: User) -> list[User]:
+    """The teachers attached now to one of the trainee's groups: who may see what the trainee
+    chooses to share (journal, steps, papers)."""
+    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == trainee.id)
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(group_membership, group_membership.c.user_id == User.id)
+            .where(group_membership.c.group_id.in_(groups), User.role == Role.TEACHER)
+            .distinct()
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
 def trainees_of(group: Group) -> list[User]:
     return [member for member in group.members if member.role is Role.TRAINEE]
 

@@ -81,14 +81,17 @@ def take(kind: str, value: str, rule: Rule) -> Taken:
         insert(TABLE).values(key=key, failures=0, last_at=0, not_before=0).on_conflict_do_nothing()
     )
     count = sa.case((TABLE.c.last_at < now - rule.forget, 1), else_=TABLE.c.failures + 1)
+    # No wait is stored as 0, not as "now": a try that read the clock a second earlier than a
+    # concurrent one (a class signing in at once behind one address) is never told to wait
+    # when nobody failed.
     waits, failures = [(count < rule.free, 0)], rule.free
     while (seconds := wait_after(failures, rule)) < rule.cap:
-        waits.append((count == failures, seconds))
+        waits.append((count == failures, now + seconds))
         failures += 1
     row = db.session.execute(
         sa.update(TABLE)
         .where(TABLE.c.key == key, TABLE.c.not_before <= now)
-        .values(failures=count, last_at=now, not_before=now + sa.case(*waits, else_=rule.cap))
+        .values(failures=count, last_at=now, not_before=sa.case(*waits, else_=now + rule.cap))
         .returning(TABLE.c.failures)
     ).first()
     if row is None:

@@ -285,6 +285,23 @@ class Checker:
         return [choice["label"] for choice in choices]
 
 
+def check_items(data, lines: dict, file: str, check_item, what: str) -> list[Problem]:
+    """Check a file that is a list of items with ids (the bank's questions, the steps after
+    release): each item by check_item(check, item, path), then any id used twice."""
+    check = Checker(file, lines)
+    if not isinstance(data, list) or not data:
+        check.fail((), f"a {what} file must be a list of {what}s (- id: ...)")
+        return check.problems
+    seen = set()
+    for index, item in enumerate(data):
+        check_item(check, item, (index,))
+        if isinstance(item, dict):
+            if item.get("id") in seen:
+                check.fail((index, "id"), f"{what} id {item.get('id')!r} is used twice")
+            seen.add(item.get("id"))
+    return check.problems
+
+
 # Where the sources that content cites are listed (lessons in comments, questions by id).
 SOURCES_FILE = Path(__file__).resolve().parents[1] / "lessons" / "SOURCES.md"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

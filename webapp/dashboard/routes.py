@@ -26,6 +26,7 @@ from webapp.lessons import services as lessons
 from webapp.live import services as live
 from webapp.privacy.services import audit, audit_read, audit_reads
 from webapp.revision import services as revision
+from webapp.steps import services as steps
 
 
 def _group_from_args(groups):
@@ -56,15 +57,22 @@ def today():
     entries = services.by_trainee(
         lines, services.handled_marks(group, sorted({line.trainee.id for line in lines}))
     )
-    # Each trainee the page names (low mood, overdue, failed exam...) sees this look.
+    # The steps they shared with staff that have waited the longest (the social side).
+    stuck = steps.stuck(group, [trainee.id for trainee in trainees])
+    # Each trainee the page names (low mood, overdue, failed exam, a stuck step...) sees this look.
     audit_reads(
-        current_user, "today_viewed", [entry.trainee for entry in entries], f"group={group.id}"
+        current_user,
+        "today_viewed",
+        [entry.trainee for entry in entries] + [item.trainee for item in stuck],
+        f"group={group.id}",
     )
     return render_template(
         "dashboard/today.html",
         groups=groups,
         group=group,
         entries=entries,
+        stuck=stuck,
+        today=local_today(),
         new_id=lambda: uuid.uuid4().hex,
         settings=SettingsForm(inactive_days=days, title=group.title),
     )

@@ -14,6 +14,7 @@ from webapp.dashboard import services as dashboard
 from webapp.home import bp
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
+from webapp.papers import services as papers
 from webapp.privacy import services as privacy
 from webapp.week import services as week
 
@@ -55,4 +56,5 @@ def _page(quick_add=None):
         erasure_on=privacy.ended_group_notice(current_user, local_today()),
         week_changes=week.unseen_changes(current_user),
         week_glance=week.glance(current_user, local_today()),
+        papers_card=papers.home_card(current_user, local_today()),
     )

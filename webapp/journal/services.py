@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from webapp.accounts.models import Role, User, group_membership
+from webapp.accounts import services as accounts
+from webapp.accounts.models import User
 from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
@@ -218,16 +219,7 @@ def set_shared(item, shared: bool) -> None:
 
 def readers(user) -> list[User]:
     """Who can see what this trainee shares: the teachers of their groups."""
-    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user.id)
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(group_membership, group_membership.c.user_id == User.id)
-            .where(group_membership.c.group_id.in_(groups), User.role == Role.TEACHER)
-            .order_by(User.display_name)
-            .distinct()
-        )
-    )
+    return accounts.teachers_of_trainee(user)
 
 
 # --- self-assessment ------------------------------------------------------------------------

@@ -7,9 +7,11 @@ bp = Blueprint("live", __name__)
 
 @bp.record_once
 def _versions(state):
-    from webapp.live import versions
+    from webapp.live import shortcut, versions
 
     versions.init_app(state.app)
+    # Outermost: a poll with nothing new is answered before any other layer works.
+    state.app.wsgi_app = shortcut.PollShortcut(state.app.wsgi_app, state.app)
 
 
 # sets_routes: the question sets, on this blueprint.

@@ -426,6 +426,7 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200):
             sent=sent,
             shared=shared,
             client_id=uuid.uuid4().hex,
+            poll_key=services.poll_key(live),
         ),
         status,
     )

@@ -19,7 +19,7 @@ from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
-from webapp.live import versions
+from webapp.live import shortcut, versions
 from webapp.live.models import (
     LiveAnswer,
     LiveNickname,
@@ -207,6 +207,12 @@ def poll_state(code: str) -> PollState | None:
         is_over(room.phase, room.ended_at, room.created_at),
         room.deadline if room.phase == "question" else None,
     )
+
+
+def poll_key(live: LiveSession) -> str:
+    """The key a player's poll address carries, so the poll can be answered before Flask
+    (live.shortcut)."""
+    return shortcut.room_key(current_app.config["SECRET_KEY"], live.code, _room(live))
 
 
 def _room(live: LiveSession) -> versions.Room:

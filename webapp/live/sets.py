@@ -16,16 +16,16 @@ database by the SHA-256 of their bytes, so every instance serves them and a phon
 import hashlib
 import io
 import re
-import warnings
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role, group_membership
-from webapp.core import grading, records
+from webapp.core import grading, pictures, records
 from webapp.core.content import Checker, content_hash
 from webapp.core.errors import NotYours
 from webapp.core.time import utcnow
@@ -54,11 +54,8 @@ PREFIX = "set-"
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a phone's photo; beyond: a message next to the field
 UPLOAD_REQUEST_BYTES = MAX_UPLOAD_BYTES + 512 * 1024  # the whole form with its picture
-MAX_SIDE_IN = 10_000  # pixels: larger is not a photo, and decoding it would cost too much
-MAX_PIXELS_IN = 50_000_000
 MAX_SIDE = 800  # pixels shown: enough for a projector's half and a phone's full width
 MAX_PICTURE_BYTES = 60_000  # what a phone downloads for one picture, at most
-FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 class PictureRefused(ValueError):
@@ -83,34 +80,19 @@ def encode_picture(raw: bytes) -> tuple[bytes, int, int]:
     if len(raw) > MAX_UPLOAD_BYTES:
         raise PictureRefused("too_big")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(raw))
-            if image.format not in FORMATS:
-                raise PictureRefused("not_picture")
-            width, height = image.size
-            if max(width, height) > MAX_SIDE_IN or width * height > MAX_PIXELS_IN:
-                raise PictureRefused("dimensions")
-            image.draft("RGB", (MAX_SIDE * 2, MAX_SIDE * 2))  # JPEG: decode at a smaller scale
-            image.load()
-            image = ImageOps.exif_transpose(image)  # upright as taken, before EXIF goes
-    except PictureRefused:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        image = pictures.open_upright(raw, MAX_SIDE)
+    except pictures.TooManyPixels:
         raise PictureRefused("dimensions") from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+    except pictures.NotAPicture:
         raise PictureRefused("not_picture") from None
-    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    image = image.convert("RGBA" if has_alpha else "RGB")
+    image = image.convert("RGBA" if pictures.has_alpha(image) else "RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     data = b""
     for side, quality in ((MAX_SIDE, 72), (MAX_SIDE, 55), (MAX_SIDE, 40), (560, 40), (400, 30)):
         if max(image.size) > side:
             image.thumbnail((side, side), Image.Resampling.LANCZOS)
-        clean = Image.new(image.mode, image.size)  # pixels only: no EXIF, XMP or ICC travels on
-        clean.paste(image)
         out = io.BytesIO()
-        clean.save(out, "WEBP", quality=quality, method=6)
+        pictures.pixels_only(image).save(out, "WEBP", quality=quality, method=6)
         data = out.getvalue()
         if len(data) <= MAX_PICTURE_BYTES:
             break
@@ -131,6 +113,27 @@ def store_picture(raw: bytes) -> LivePicture:
         except sa.exc.IntegrityError:  # another instance stored the same bytes a moment ago
             picture = db.session.get(LivePicture, digest)
     return picture
+
+
+# A picture sent with a form the volunteer has not saved yet is kept meanwhile (the form shows
+# it back): unused pictures go only once they are this old.
+PICTURE_GRACE = timedelta(days=1)
+
+
+def forget_unused_pictures(now: datetime, dry_run: bool = False) -> int:
+    """Delete the pictures no written question shows (replaced, or a form never saved), a day
+    after their upload; for the daily purge. Returns how many (none deleted on a dry run)."""
+    used = {content.get("image") for content in revision.private_contents(PREFIX)}
+    unused = [
+        digest
+        for digest in db.session.scalars(
+            sa.select(LivePicture.digest).where(LivePicture.created_at < now - PICTURE_GRACE)
+        )
+        if digest not in used
+    ]
+    if unused and not dry_run:
+        db.session.execute(sa.delete(LivePicture).where(LivePicture.digest.in_(unused)))
+    return len(unused)
 
 
 def picture(digest: str) -> LivePicture:

@@ -184,8 +184,12 @@ def init_app(app: Flask) -> None:
     app.extensions["live_versions"] = store_for(app.config)
 
 
+def store_of(app: Flask):
+    return app.extensions["live_versions"]
+
+
 def store():
-    return current_app.extensions["live_versions"]
+    return store_of(current_app)
 
 
 def get(code: str) -> Room | None:

@@ -100,6 +100,7 @@ SENTENCES = {
     "reset_code_used": _l("You chose a new passphrase with a code."),
     "journal_shared_viewed": _l("%(name)s read the goals and journal pages you share."),
     "budget_summary_viewed": _l("%(name)s looked at the budget months you share."),
+    "steps_shared_viewed": _l("%(name)s read the steps you share with them."),
     "trainee_page_viewed": _l("%(name)s looked at your page: your progress and what you share."),
     "today_viewed": _l("%(name)s looked at the group's Today page, which shows you."),
     "grid_viewed": _l("%(name)s looked at the group's progress grid, which shows you."),
@@ -125,6 +126,9 @@ SENTENCES = {
     # The code accounts.services writes (the line above never matched one).
     "sign_in_slowed_down": _l("Sign-in to your account was slowed down after many wrong tries."),
     "passphrase_changed": _l("You changed your passphrase."),
+    "papers_list_viewed": _l("%(name)s looked at the list of papers you share with them."),
+    "paper_viewed": _l("%(name)s opened a paper you share with them."),
+    "paper_downloaded": _l("%(name)s downloaded a paper you share with them."),
 }
 GENERIC = _l("%(name)s did something on your account.")
 SOMEONE = _l("Someone from the workshop")
@@ -240,7 +244,9 @@ def export_for(user) -> dict:
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
+    from webapp.papers import services as papers
     from webapp.revision import services as revision
+    from webapp.steps import services as steps
     from webapp.week import services as week
 
     return {
@@ -253,6 +259,8 @@ def export_for(user) -> dict:
         "budget": budget.export_for(user),
         "journal": journal.export_for(user),
         "week": week.export_for(user),
+        "steps": steps.export_for(user),
+        "papers": papers.export_for(user),
         "audit": _audit_about(user),
     }
 
@@ -343,12 +351,14 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
+    from webapp.papers import services as papers
     from webapp.revision import services as revision
+    from webapp.steps import services as steps
     from webapp.week import services as week
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live, week):
+    for feature in (journal, budget, lessons, revision, live, week, steps, papers):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
@@ -406,6 +416,7 @@ def expired_trainees(today: date, months: int) -> list[int]:
 def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Remove what is kept no longer than needed; returns how many of each kind (idempotent)."""
     from webapp.live import services as live
+    from webapp.live import sets as live_sets
 
     now = now or utcnow()
     config = current_app.config
@@ -428,6 +439,7 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
         if not dry_run:
             db.session.execute(sa.delete(model).where(condition))
     counts["guest_nicknames"] = live.forget_guest_nicknames(now, dry_run)
+    counts["unused_pictures"] = live_sets.forget_unused_pictures(now, dry_run)
     counts["sign_in_counts"] = throttle.forget_old(int(now.timestamp()), dry_run)
     if not dry_run:
         db.session.commit()

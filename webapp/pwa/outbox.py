@@ -38,6 +38,7 @@ def words() -> dict[str, str]:
         "journal": _("Journal"),
         "goal": _("Goal"),
         "appointment": _("Appointment"),
+        "step": _("My steps"),  # a step after release ticked or noted (webapp/steps)
         "lesson": _("Lesson answer"),
         "revision": _("Review answer"),
         "live": _("Quiz answer"),

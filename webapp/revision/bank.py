@@ -6,7 +6,15 @@ from collections import Counter
 from pathlib import Path
 
 from webapp.core import titles, validity
-from webapp.core.content import SLUG, Checker, Problem, keep_order, read_yaml, source_ids
+from webapp.core.content import (
+    SLUG,
+    Checker,
+    Problem,
+    check_items,
+    keep_order,
+    read_yaml,
+    source_ids,
+)
 from webapp.core.exercises import BANK_TYPES, KINDS
 from webapp.core.titles import COMPETENCIES
 
@@ -54,18 +62,7 @@ def check_question(check: Checker, question, path: tuple) -> None:
 
 
 def check_bank_file(data, lines: dict, file: str) -> list[Problem]:
-    check = Checker(file, lines)
-    if not isinstance(data, list) or not data:
-        check.fail((), "a question file must be a list of questions (- id: ...)")
-        return check.problems
-    seen = set()
-    for index, question in enumerate(data):
-        check_question(check, question, (index,))
-        if isinstance(question, dict):
-            if question.get("id") in seen:
-                check.fail((index, "id"), f"question id {question.get('id')!r} is used twice")
-            seen.add(question.get("id"))
-    return check.problems
+    return check_items(data, lines, file, check_question, "question")
 
 
 def read_bank(root: Path = BANK_DIR) -> tuple[list[dict], list[Problem]]:

@@ -148,6 +148,18 @@ def keep_private_question(question_id: str, content: dict, digest: str) -> Quest
     return row
 
 
+def private_contents(prefix: str) -> list[dict]:
+    """The contents of the private questions (keep_private_question) whose ids start with
+    `prefix`: what a feature that wrote them still refers to (a live set's pictures)."""
+    return list(
+        db.session.scalars(
+            sa.select(Question.content).where(
+                Question.retired.is_(True), Question.id.startswith(prefix, autoescape=True)
+            )
+        )
+    )
+
+
 def in_scope(scope: str):
     """The SQL condition for a title's CCP ("1".."4", "epr1".."epr3") or a cross-cutting topic."""
     if scope not in SCOPES:

@@ -1,7 +1,7 @@
 """week: the group calendar and its changes, the trainees' own appointments, calendar feeds, attendance
 
-Revision ID: 0019_week
-Revises: 0018_live_sets
+Revision ID: 0021_week
+Revises: 0020_steps
 Create Date: 2026-12-01 06:35:51.474062
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0019_week'
-down_revision = '0018_live_sets'
+revision = '0021_week'
+down_revision = '0020_steps'
 branch_labels = None
 depends_on = None
 
