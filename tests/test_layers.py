@@ -53,6 +53,8 @@ ALLOWED = {
     ("dashboard", "live"): {"services"},
     ("dashboard", "revision"): {"services"},
     ("dashboard", "week"): {"services"},  # Today flags repeated absences
+    # My week shows the reminders a trainee set on their steps after release.
+    ("week", "steps"): {"services"},
     # Today shows the shared steps that have waited the longest.
     ("dashboard", "steps"): {"services"},
     # The offline copies of lessons and of today's questions.

@@ -250,6 +250,44 @@ def test_today_and_this_week_on_the_home_screen_read_aloud(app, people, login, c
     assert "AM: Training centre, GRETA" in glance.split('name="text"')[1]
 
 
+def test_a_reminder_set_on_a_step_shows_on_its_day_until_the_step_is_done(
+    app, people, login, client
+):
+    import icalendar
+
+    from webapp.core.time import local_today
+    from webapp.steps import content as step_content
+
+    step_content.load_steps(step_content.read_steps()[0])
+    with app.app_context():
+        today = local_today()
+    login(people["trainee"])
+    day = today + timedelta(days=2)
+    sent = client.post(
+        "/steps/logement/status", data={"remind_on": day.isoformat(), "client_id": "rem-1"}
+    )
+    assert sent.status_code == 303
+
+    def glance():
+        return client.get("/").text.split('class="card week-glance"')[1].split("</section>")[0]
+
+    coming = glance().split("</h3>")[1]  # the days after today, one line each
+    line = next(p for p in coming.split('<p class="week-line">') if "/steps/logement" in p)
+    assert f" {day.day}</strong>" in line  # on its own day
+    assert "00:00" not in line and "Rappel : " in line  # a whole day's reminder: no time
+    assert "Rappel : " in glance().split("<h3")[1].split("</h3>")[0]  # read aloud with the week
+
+    # In the phone's own calendar too: the whole day, ringing at 9:00 that morning.
+    page = client.post("/week/feed/new").text
+    calendar = icalendar.Calendar.from_ical(client.get(feed_path(page)).data)
+    (event,) = [e for e in calendar.walk("VEVENT") if "logement" in str(e["uid"])]
+    assert event.decoded("dtstart") == day and "Rappel" in str(event["summary"])
+    assert event.walk("VALARM")[0].decoded("trigger") == timedelta(hours=9)
+
+    client.post("/steps/logement/tick", data={"done": "1", "client_id": "rem-2"})
+    assert 'href="/steps/logement"' not in glance()  # done: nothing to be reminded of
+
+
 def test_the_week_page_has_a_copy_kept_for_offline(app, people, login, client):
     from webapp.core.time import local_today
 

@@ -20,7 +20,6 @@ NAV_ITEMS = [
     ("revision.overview", "quiz", _l("Revision"), {"trainee"}),
     ("budget.month", "budget", _l("Budget"), {"trainee"}),
     ("journal.index", "journal", _l("Journal"), {"trainee"}),
-    ("steps.index", "check", _l("Paperwork"), {"trainee"}),
     ("live.index", "users", _l("Live quiz"), {"volunteer", "teacher"}),
     ("accounts.groups", "users", _l("Groups"), {"teacher", "volunteer", "admin"}),
     ("accounts.staff", "user", _l("Staff"), {"admin"}),

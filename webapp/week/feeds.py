@@ -19,6 +19,7 @@ from webapp.accounts.models import Group, Role, User
 from webapp.core.errors import NotYours
 from webapp.core.time import utcnow
 from webapp.extensions import db
+from webapp.steps import services as steps
 from webapp.week import rules
 from webapp.week.models import Appointment, Feed
 from webapp.week.names import APPOINTMENTS, KINDS
@@ -145,8 +146,29 @@ def trainee_calendar(user: User, today: date) -> icalendar.Calendar:
             alarm.add("trigger", timedelta(minutes=-row.remind_minutes))
             event.add_component(alarm)
         calendar.add_component(event)
+    _step_reminders(calendar, user, today)
     calendar.add_missing_timezones()
     return calendar
+
+
+def _step_reminders(calendar, user: User, today: date) -> None:
+    """The reminders set on steps after release: a whole day each, the phone ringing at 9:00
+    that morning (an alarm 9 hours after the day starts), until the step is done."""
+    for reminder in steps.reminders_between(user, today - PAST, today + AHEAD):
+        if reminder.done:
+            continue
+        event = icalendar.Event()
+        event.add("uid", f"step-{reminder.step_id}-{reminder.on.isoformat()}@passerelle")
+        event.add("dtstamp", utcnow())
+        event.add("dtstart", reminder.on)  # a DATE: the whole day
+        event.add("dtend", reminder.on + timedelta(days=1))
+        event.add("summary", _("Reminder: %(step)s", step=reminder.title))
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", reminder.title)
+        alarm.add("trigger", timedelta(hours=9))
+        event.add_component(alarm)
+        calendar.add_component(event)
 
 
 def group_calendar(group: Group, today: date) -> icalendar.Calendar:

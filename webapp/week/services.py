@@ -12,6 +12,7 @@ from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db
+from webapp.steps import services as steps
 from webapp.week import attendance, rules
 from webapp.week.models import Appointment, Attendance, Change, Feed, Seen, Session
 
@@ -37,6 +38,7 @@ class Item:
     title: str = ""
     bring: str = ""
     shared: bool = False
+    step: str = ""  # a step after release the trainee asked to be reminded of, this day
 
 
 @dataclass
@@ -262,6 +264,19 @@ def days_of(user: User, first: date, last: date) -> list[Day]:
             shared=bool(row.shared),
         )
         for row in db.session.execute(sa.union_all(sessions, appointments))
+    ]
+    # The reminders set on steps after release (My steps): a line of their day, first.
+    items += [
+        Item(
+            "step",
+            datetime.combine(reminder.on, time(0), tzinfo=rules.PARIS),
+            None,
+            "",
+            title=reminder.title,
+            step=reminder.step_id,
+        )
+        for reminder in steps.reminders_between(user, first, last)
+        if not reminder.done
     ]
     return by_day(items, first, last)
 

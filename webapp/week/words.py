@@ -32,10 +32,14 @@ def change_lines(changes) -> list[str]:
 
 
 def item_picture(item) -> str:
+    if item.step:
+        return "📋"
     return (names.APPOINTMENTS if item.own else names.KINDS)[item.kind][0]
 
 
 def item_name(item) -> str:
+    if item.step:
+        return _("Reminder: %(step)s", step=item.title)
     name = str((names.APPOINTMENTS if item.own else names.KINDS)[item.kind][1])
     return f"{name} · {item.title}" if item.title else name
 
@@ -44,6 +48,9 @@ def day_sentence(day) -> str:
     """A day read aloud: its date, then each item's time, what and where."""
     parts = [format_date(day.day, "EEEE d MMMM")]
     for item in day.items:
+        if item.step:  # a whole day's reminder: no time
+            parts.append(item_name(item))
+            continue
         parts.append(
             _(
                 "%(time)s: %(what)s, %(place)s",
