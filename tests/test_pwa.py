@@ -234,3 +234,20 @@ def test_the_key_a_lesson_copy_carries_grades_like_the_server(app):
             assert grading.is_correct(item, grading.answer_from_form(item, form)), item["id"]
             kinds.add(item["type"])
     assert kinds >= {"single", "multiple", "blank", "match", "order", "listen", "picture"}
+
+
+def test_a_copy_saved_in_the_background_sets_no_cookie_and_is_only_the_signed_in_persons(
+    client, trainee, make_user, login
+):
+    """The service worker keeps copies for one person; a copy asked after they signed out (or
+    after someone else signed in) is refused bare: no sign-in page whose cookie could land after
+    a new sign-in and undo it, no page of one person kept in another's copies."""
+    asked_for_trainee = {"X-Outbox": "1", "X-Outbox-User": str(trainee.id)}
+    assert client.get("/week/offline", headers=asked_for_trainee).status_code == 200
+    client.post("/logout")
+    signed_out = client.get("/week/offline", headers=asked_for_trainee)
+    assert signed_out.status_code == 401 and "Set-Cookie" not in signed_out.headers
+    assert b"<form" not in signed_out.data
+    login(make_user(group=trainee.groups[0]))  # someone else on the same phone
+    other = client.get("/week/offline", headers=asked_for_trainee)
+    assert other.status_code == 409 and b"<html" not in other.data

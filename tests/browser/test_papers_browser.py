@@ -1,5 +1,6 @@
 """My papers on a 360 px phone: photograph an ID card, share it for a week, see who opened it."""
 
+import re
 from datetime import date, timedelta
 
 from tests.browser.test_journeys import audit, sign_in
@@ -19,6 +20,7 @@ def test_a_trainee_photographs_an_id_card_and_shares_it_for_a_week(
     page.wait_for_url("**/papers")
     audit(page)
     page.locator("a[href='/papers/new']").click()
+    page.wait_for_url("**/papers/new")  # the form's page, not the list still unloading
     audit(page)
     # A file too large is said on the field as soon as it is chosen, before it is sent.
     page.set_input_files(
@@ -37,7 +39,7 @@ def test_a_trainee_photographs_an_id_card_and_shares_it_for_a_week(
     assert page.locator("#file-size-error").is_hidden()
     shot(page, "papers-new")
     page.locator("form.card button[type=submit]").click()
-    page.wait_for_url("**/papers/*")
+    page.wait_for_url(re.compile(r"/papers/\d+$"))
     page.locator("img.paper-preview").wait_for()
     assert page.evaluate("document.querySelector('img.paper-preview').naturalWidth") == 1600
     audit(page)
@@ -93,7 +95,7 @@ def test_a_paper_is_added_and_downloaded_without_javascript(phone, make_user, ma
         files=[{"name": "paie.jpg", "mimeType": "image/jpeg", "buffer": id_card_photo()}],
     )
     page.locator("form.card button[type=submit]").click()
-    page.wait_for_url("**/papers/*")
+    page.wait_for_url(re.compile(r"/papers/\d+$"))
     assert "Fiche de paie" in page.inner_text("h1")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger").click()

@@ -60,7 +60,14 @@ self.addEventListener("message", (event) => {
     const cache = await caches.open(SAVED + event.data.user);
     let bytes = 0;
     for (const path of event.data.urls.filter((u) => SAVEABLE.test(u))) {
-      const response = await fetch(path, { credentials: "same-origin" });
+      // Asked as a machine (the outbox protocol): signed out, or someone else signed in since,
+      // the answer is a bare 401/409, never the sign-in page, so this background request sets
+      // no cookie that could land after a new sign-in and undo it, and keeps nobody's page in
+      // another person's copies.
+      const response = await fetch(path, {
+        credentials: "same-origin",
+        headers: { "X-Outbox": "1", "X-Outbox-User": String(event.data.user) },
+      });
       if (!response.ok || response.redirected) continue;
       const page = await response.clone().text();
       bytes += new Blob([page]).size;
