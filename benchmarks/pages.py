@@ -42,6 +42,12 @@ PAGES = {
         "/revision/review/offline",
         "/budget",
         "/budget/recurring",
+        "/week",
+        "/week/hours",
+        "/steps",
+        "/steps/carte-vitale",
+        "/papers",
+        "/papers/new",
     ],
     "prof": [
         "/",
@@ -51,6 +57,8 @@ PAGES = {
         "/dashboard",
         "/dashboard/groups/{group}/grid",
         "/dashboard/impact",
+        "/week/groups/{group}",
+        "/papers/shared",
     ],
     "admin": ["/sites", "/staff", "/groups/{group}"],
 }
