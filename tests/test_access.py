@@ -8,6 +8,7 @@ import pytest
 
 from webapp.accounts.models import Role
 from webapp.budget.services import add_category, add_entry, add_recurring
+from webapp.candidates.services import add_candidate
 from webapp.dashboard.services import assign
 from webapp.journal.services import create_goal, save_assessment, set_shared, write_entry
 from webapp.lessons import content
@@ -377,6 +378,37 @@ ACCESS = {
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
     "pwa.outbox": ("GET", "/outbox", everyone(200)),  # filled from the phone's own store
+    # Candidates: staff-only data of a group's teachers and the admin (never a volunteer).
+    "candidates.index": (
+        "GET",
+        "/candidates",
+        only({TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
+    ),
+    "candidates.board": ("GET", "/candidates/groups/{group}", only({TEACHER: 200, ADMIN: 200})),
+    "candidates.new": ("GET", "/candidates/groups/{group}/new", only({TEACHER: 200, ADMIN: 200})),
+    "candidates.candidate": ("GET", "/candidates/{candidate}", only({TEACHER: 200, ADMIN: 200})),
+    # No date sent: the file comes back with the message (422).
+    "candidates.move": (
+        "POST",
+        "/candidates/{candidate}/move?stage=interview",
+        only({TEACHER: 422, ADMIN: 422}),
+    ),
+    # Accounts are made by the group's teachers: the login card to print.
+    "candidates.accept": (
+        "POST",
+        "/candidates/{candidate}/accept?request_id=acc-accept",
+        only({TEACHER: 200}),
+    ),
+    "candidates.info_sheet": (
+        "GET",
+        "/candidates/info-sheet",
+        only({TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
+    ),
+    "candidates.first_day": (
+        "GET",
+        "/candidates/first-day",
+        only({TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
+    ),
     # JSON for the phone's scripts: 401 {"reason": "signin"} when signed out, never a redirect.
     "pwa.outbox_token": ("GET", "/outbox/token", {**everyone(200), ANON: 401}),
     "pwa.offline_home": ("GET", "/offline/home", {**everyone(200), ANON: 401}),
@@ -466,6 +498,7 @@ def world(make_group, make_user, bank):
         uploaded_bytes=0,
     )
     people["paper_share"] = papers.share(people[TRAINEE], people["paper"].id, teacher.id, "week")
+    people["candidate"] = add_candidate(teacher, group, date(2026, 11, 2), name="Candidat Test")
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -499,6 +532,7 @@ def test_access_rule(app, world, login, endpoint):
         paper=people["paper"].id,
         paper_share=people["paper_share"].id,
         group_teacher=people[TEACHER].id,
+        candidate=people["candidate"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

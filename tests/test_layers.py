@@ -53,6 +53,9 @@ ALLOWED = {
     ("dashboard", "live"): {"services"},
     ("dashboard", "revision"): {"services"},
     ("dashboard", "week"): {"services"},  # Today flags repeated absences
+    ("dashboard", "candidates"): {"services"},  # Today flags hearings and files waiting
+    ("candidates", "privacy"): {"services"},  # staff reads of candidates are audited
+    ("privacy", "candidates"): {"services"},  # the purge forgets candidates never accepted
     # My week shows the reminders a trainee set on their steps after release.
     ("week", "steps"): {"services"},
     # Today shows the shared steps that have waited the longest.

@@ -368,6 +368,7 @@ def test_purge_counts_then_removes_and_is_idempotent(app, people, make_group, ma
         "guest_nicknames": 1,
         "unused_pictures": 0,
         "sign_in_counts": 1,
+        "candidates": 0,
         "accounts": 1,
         "audit_events": 1,
     }

@@ -107,4 +107,8 @@ def from_environment(instance_path: str) -> dict:
         "PAPERS_MASTER_KEY": _papers_master_key(),
         "PAPERS_OLD_MASTER_KEYS": os.environ.get("PAPERS_OLD_MASTER_KEYS", ""),
         "PAPERS_STORE": os.environ.get("PAPERS_STORE", "database"),
+        # Candidates (webapp/candidates): Today flags a file sent longer ago than this; a
+        # candidate never accepted is purged this long after their last change.
+        "CANDIDATE_FILE_WAIT_DAYS": int(os.environ.get("CANDIDATE_FILE_WAIT_DAYS", "45")),
+        "CANDIDATE_RETENTION_DAYS": int(os.environ.get("CANDIDATE_RETENTION_DAYS", "180")),
     }

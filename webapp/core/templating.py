@@ -24,6 +24,7 @@ NAV_ITEMS = [
     ("accounts.groups", "users", _l("Groups"), {"teacher", "volunteer", "admin"}),
     ("accounts.staff", "user", _l("Staff"), {"admin"}),
     ("accounts.sites", "building", _l("Sites"), {"admin"}),
+    ("candidates.index", "user", _l("Candidates"), {"admin"}),
     ("privacy.audit_log", "shield", _l("Audit"), {"admin"}),
     ("accounts.account", "settings", _l("Me"), EVERYONE),
 ]

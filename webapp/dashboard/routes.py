@@ -11,6 +11,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import services as budget
+from webapp.candidates import services as candidates
 from webapp.core import titles
 from webapp.core.dates import out_of_range, parse_day
 from webapp.core.records import sent_client_id
@@ -59,6 +60,8 @@ def today():
     )
     # The steps they shared with staff that have waited the longest (the social side).
     stuck = steps.stuck(group, [trainee.id for trainee in trainees])
+    # Candidates of the teacher's groups: a hearing this week, a file waiting too long.
+    flags = candidates.today_flags(current_user, groups, local_today())
     # Each trainee the page names (low mood, overdue, failed exam, a stuck step...) sees this look.
     audit_reads(
         current_user,
@@ -72,6 +75,7 @@ def today():
         group=group,
         entries=entries,
         stuck=stuck,
+        flags=flags,
         today=local_today(),
         new_id=lambda: uuid.uuid4().hex,
         settings=SettingsForm(inactive_days=days, title=group.title),

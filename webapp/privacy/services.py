@@ -415,6 +415,7 @@ def expired_trainees(today: date, months: int) -> list[int]:
 
 def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Remove what is kept no longer than needed; returns how many of each kind (idempotent)."""
+    from webapp.candidates import services as candidates
     from webapp.live import services as live
     from webapp.live import sets as live_sets
 
@@ -441,6 +442,7 @@ def purge(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     counts["guest_nicknames"] = live.forget_guest_nicknames(now, dry_run)
     counts["unused_pictures"] = live_sets.forget_unused_pictures(now, dry_run)
     counts["sign_in_counts"] = throttle.forget_old(int(now.timestamp()), dry_run)
+    counts["candidates"] = candidates.purge_unaccepted(now, dry_run)
     if not dry_run:
         db.session.commit()
     accounts = expired_trainees(now.date(), config["RETENTION_AFTER_GROUP_MONTHS"])

@@ -1,0 +1,171 @@
+"""Candidates: staff-only files (a site's admin, the teachers of the group they would join), their
+dated stages on a board, Today's flags, accepting (the trainee's account and card) and retention."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSPHRASE
+from webapp.accounts import passphrases
+from webapp.accounts.models import Role, User
+from webapp.candidates import services
+from webapp.candidates.models import Candidate, CandidateMove
+from webapp.core.time import local_today, utcnow
+from webapp.extensions import db
+from webapp.privacy import services as privacy
+from webapp.privacy.models import AuditEvent
+
+
+@pytest.fixture
+def people(app, make_group, make_user, login):
+    group = make_group()
+    teacher = make_user(Role.TEACHER, group=group, display_name="Karim Haddad")
+    staff = app.test_client()
+    login(teacher, http=staff)
+    return {"group": group, "teacher": teacher, "staff": staff}
+
+
+def add(staff, group, name="Samir Belkacem", **fields):
+    data = {"name": name, "prison": "Centre pénitentiaire de Fresnes", "notes": "", **fields}
+    response = staff.post(f"/candidates/groups/{group.id}/new", data=data)
+    assert response.status_code == 303, response.text
+    return db.session.scalar(sa.select(Candidate).where(Candidate.name == name))
+
+
+def test_a_candidate_moves_through_the_board_and_each_stage_keeps_its_date(app, people):
+    staff, group = people["staff"], people["group"]
+    candidate = add(staff, group, probation_contact="SPIP Fresnes 01 00 00 00 00")
+    today = local_today()
+    sent = today - timedelta(days=10)
+    for stage, day in (("interview", sent - timedelta(days=5)), ("file_sent", sent)):
+        response = staff.post(
+            f"/candidates/{candidate.id}/move", data={"stage": stage, "on": day.isoformat()}
+        )
+        assert response.status_code == 303
+    db.session.expire_all()
+    moves = db.session.scalars(
+        sa.select(CandidateMove).where(CandidateMove.candidate_id == candidate.id)
+    ).all()
+    assert [(m.stage, m.on) for m in moves] == [
+        ("new", today),
+        ("interview", sent - timedelta(days=5)),
+        ("file_sent", sent),
+    ]
+    board = staff.get(f"/candidates/groups/{group.id}")
+    assert "Samir Belkacem" in board.text
+    assert "10 " in board.text
+    assert "no-store" in board.headers["Cache-Control"]
+
+
+def test_a_date_in_9999_gets_a_message_next_to_the_field(people):
+    staff, group = people["staff"], people["group"]
+    response = staff.post(
+        f"/candidates/groups/{group.id}/new", data={"name": "Ali", "hearing_on": "9999-01-01"}
+    )
+    assert response.status_code == 200
+    message = re.search(r'id="hearing_on-error">([^<]*)<', response.text).group(1)
+    assert "2100" in message  # "Choose a date between ... and 31 December 2100", in French
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
+    candidate = add(staff, group)
+    moved = staff.post(
+        f"/candidates/{candidate.id}/move", data={"stage": "hearing", "on": "9999-01-01"}
+    )
+    assert moved.status_code == 422
+    assert "2100" in re.search(r'id="on-error">([^<]*)<', moved.text).group(1)
+
+
+def test_only_a_teacher_of_the_group_or_an_admin_sees_candidates(
+    app, people, make_user, make_group, login
+):
+    candidate = add(people["staff"], people["group"])
+    elsewhere = make_group()
+    allowed = {
+        "admin": make_user(Role.ADMIN),
+        "admin of the site": make_user(Role.ADMIN, group=people["group"]),
+    }
+    refused = {
+        "volunteer": make_user(Role.VOLUNTEER, group=people["group"]),
+        "teacher elsewhere": make_user(Role.TEACHER, group=elsewhere),
+        "admin of another site": make_user(Role.ADMIN, group=elsewhere),
+        "trainee": make_user(Role.TRAINEE, group=people["group"]),
+    }
+    for who, person in {**allowed, **refused}.items():
+        http = app.test_client()
+        login(person, http=http)
+        expected = 200 if who in allowed else 404
+        assert http.get(f"/candidates/{candidate.id}").status_code == expected, who
+        assert http.get(f"/candidates/groups/{people['group'].id}").status_code == expected, who
+
+
+def test_every_staff_read_is_audited(people):
+    candidate = add(people["staff"], people["group"])
+    people["staff"].get(f"/candidates/groups/{people['group'].id}")
+    people["staff"].get(f"/candidates/{candidate.id}")
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.actor_id == people["teacher"].id)
+    ).all()
+    assert "candidates_viewed" in actions and "candidate_viewed" in actions
+
+
+def test_today_flags_a_hearing_this_week_and_a_file_waiting_too_long(app, people, make_group):
+    staff, group = people["staff"], people["group"]
+    today = local_today()
+    heard = add(staff, group, name="Hearing Soon", hearing_on=today.isoformat())
+    waiting = add(staff, group, name="File Waiting")
+    recent = add(staff, group, name="File Recent")
+    old = today - timedelta(days=app.config["CANDIDATE_FILE_WAIT_DAYS"] + 1)
+    staff.post(f"/candidates/{waiting.id}/move", data={"stage": "file_sent", "on": old.isoformat()})
+    staff.post(
+        f"/candidates/{recent.id}/move", data={"stage": "file_sent", "on": today.isoformat()}
+    )
+    page = staff.get("/dashboard").text
+    assert "Hearing Soon" in page and "File Waiting" in page
+    assert "File Recent" not in page
+    assert heard.id and 'id="candidate-flags"' in page
+
+
+def test_accepting_makes_the_trainee_and_the_card_and_the_notes_stay_with_staff(
+    app, people, login, client
+):
+    staff, group = people["staff"], people["group"]
+    candidate = add(staff, group, name="Moussa Traoré", notes="SECRET-NOTE parloir difficile")
+    response = staff.post(f"/candidates/{candidate.id}/accept", data={"request_id": "acc-1"})
+    assert response.status_code == 200
+    assert 'class="login-card"' in response.text and "Moussa Traoré" in response.text
+    again = staff.post(f"/candidates/{candidate.id}/accept", data={"request_id": "acc-1"})
+    assert again.status_code == 200
+    trainees = db.session.scalars(sa.select(User).where(User.display_name == "Moussa Traoré")).all()
+    assert len(trainees) == 1
+    trainee = trainees[0]
+    assert group in trainee.groups
+    db.session.expire_all()
+    assert db.session.get(Candidate, candidate.id).stage == "accepted"
+    # The trainee, signed in, finds no trace of the staff notes: home, account, export.
+    trainee.password_hash = passphrases.hash_passphrase(PASSPHRASE)
+    db.session.commit()
+    login(trainee)
+    for url in ("/", "/me", f"/candidates/{candidate.id}"):
+        assert "SECRET-NOTE" not in client.get(url).text
+    with app.test_request_context():
+        assert "SECRET-NOTE" not in str(privacy.export_for(trainee))
+
+
+def test_candidates_never_accepted_are_purged_after_their_time(app, people):
+    staff, group = people["staff"], people["group"]
+    refused = add(staff, group, name="Refused One")
+    staff.post(
+        f"/candidates/{refused.id}/move", data={"stage": "refused", "on": local_today().isoformat()}
+    )
+    accepted = add(staff, group, name="Accepted One")
+    staff.post(f"/candidates/{accepted.id}/accept", data={"request_id": "acc-2"})
+    refused_id, accepted_id = refused.id, accepted.id
+    later = utcnow() + timedelta(days=app.config["CANDIDATE_RETENTION_DAYS"] + 1)
+    assert privacy.purge(utcnow())["candidates"] == 0
+    assert privacy.purge(later, dry_run=True)["candidates"] == 1
+    assert privacy.purge(later)["candidates"] == 1
+    db.session.expire_all()
+    assert db.session.get(Candidate, refused_id) is None
+    assert db.session.get(Candidate, accepted_id) is not None
+    assert services.purge_unaccepted(later) == 0

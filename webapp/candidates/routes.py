@@ -1,0 +1,127 @@
+"""Candidates: the board per upcoming group, a candidate's file, stage changes, accepting (the
+login card), and the printable papers for candidates inside."""
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from webapp.accounts.auth import roles_required
+from webapp.accounts.models import Role
+from webapp.candidates import bp, services
+from webapp.candidates.forms import AcceptForm, CandidateForm, MoveForm
+from webapp.core.templating import feature_globals
+from webapp.core.time import local_today
+
+STAFF = (Role.TEACHER, Role.ADMIN)
+
+
+@bp.after_request
+def _never_kept(response):
+    """Candidates are personal data: never kept by a browser, a proxy or the service worker."""
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/candidates")
+@roles_required(*STAFF)
+def index():
+    return render_template(
+        "candidates/index.html", groups=services.groups_for(current_user, local_today())
+    )
+
+
+@bp.get("/candidates/groups/<int:group_id>")
+@roles_required(*STAFF)
+def board(group_id: int):
+    group = services.group_for(current_user, group_id)
+    candidates = services.candidates_of(current_user, group)
+    columns = {stage: [] for stage in services.STAGES}
+    for candidate in candidates:
+        columns[candidate.stage].append(candidate)
+    return render_template(
+        "candidates/board.html", group=group, columns=columns, today=local_today()
+    )
+
+
+@bp.route("/candidates/groups/<int:group_id>/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new(group_id: int):
+    group = services.group_for(current_user, group_id)
+    form = CandidateForm()
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in services.FIELDS}
+        candidate = services.add_candidate(current_user, group, local_today(), **fields)
+        flash(_l("Candidate added."), "success")
+        return redirect(url_for("candidates.candidate", candidate_id=candidate.id), 303)
+    return render_template("candidates/form.html", form=form, group=group, candidate=None)
+
+
+@bp.route("/candidates/<int:candidate_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def candidate(candidate_id: int):
+    candidate = services.candidate_for(current_user, candidate_id)
+    group = services.group_for(current_user, candidate.group_id)
+    form = CandidateForm(obj=candidate)
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in services.FIELDS}
+        services.update_candidate(current_user, candidate, **fields)
+        flash(_l("Saved."), "success")
+        return redirect(url_for("candidates.candidate", candidate_id=candidate.id), 303)
+    return _candidate_page(candidate, group, form, MoveForm(on=local_today()))
+
+
+def _candidate_page(candidate, group, form, move_form, status=200):
+    services.read_candidate(current_user, candidate)
+    return render_template(
+        "candidates/form.html",
+        form=form,
+        group=group,
+        candidate=candidate,
+        move_form=move_form,
+        accept_form=AcceptForm(request_id=uuid.uuid4().hex),
+        today=local_today(),
+    ), status
+
+
+@bp.post("/candidates/<int:candidate_id>/move")
+@roles_required(*STAFF)
+def move(candidate_id: int):
+    candidate = services.candidate_for(current_user, candidate_id)
+    group = services.group_for(current_user, candidate.group_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        try:
+            services.move(current_user, candidate, form.stage.data, form.on.data)
+        except ValueError:
+            abort(404)
+        return redirect(url_for("candidates.board", group_id=group.id), 303)
+    return _candidate_page(candidate, group, CandidateForm(obj=candidate), form, 422)
+
+
+@bp.post("/candidates/<int:candidate_id>/accept")
+@roles_required(Role.TEACHER)
+def accept(candidate_id: int):
+    """Accept and make the trainee's account in the group: the login card to print."""
+    candidate = services.candidate_for(current_user, candidate_id)
+    form = AcceptForm()
+    if not form.validate_on_submit() or not form.request_id.data:
+        abort(404)
+    group, cards = services.accept(current_user, candidate, form.request_id.data, local_today())
+    return render_template("accounts/cards.html", cards=cards, group=group)
+
+
+@bp.get("/candidates/info-sheet")
+@roles_required(*STAFF)
+def info_sheet():
+    return render_template("candidates/info_sheet.html")
+
+
+@bp.get("/candidates/first-day")
+@roles_required(*STAFF)
+def first_day():
+    return render_template("candidates/first_day.html")
+
+
+feature_globals(bp, candidate_stages=services.STAGES, candidate_waited=services.waited)

@@ -1,0 +1,217 @@
+"""Rules for candidates: who sees them (a site's admin, the teachers of the group they would
+join; never a volunteer), their stages with dates, Today's flags, accepting and retention."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from webapp.accounts import services as accounts
+from webapp.accounts.models import Group, Role, User
+from webapp.candidates.models import Candidate, CandidateMove
+from webapp.core.errors import NotYours
+from webapp.core.time import utcnow
+from webapp.extensions import db
+from webapp.privacy.services import audit, audit_read
+
+# The application's road, in order. A decision ends it: accepted (an account is made) or refused.
+STAGES = {
+    "new": _l("New"),
+    "interview": _l("Interview at the prison done"),
+    "file_sent": _l("File sent"),
+    "hearing": _l("Hearing date set"),
+    "accepted": _l("Accepted"),
+    "refused": _l("Refused"),
+}
+OPEN_STAGES = ("new", "interview", "file_sent", "hearing")
+# Moved by hand on the board; "accepted" only by accepting (it makes the trainee's account).
+MOVES = ("new", "interview", "file_sent", "hearing", "refused")
+
+
+def _may_see(staff: User) -> bool:
+    return staff.role in (Role.TEACHER, Role.ADMIN)
+
+
+def group_for(staff: User, group_id: int) -> Group:
+    """A group whose candidates this person may see: an admin of its site (or of every site),
+    a teacher attached to it now. Anyone else: 404."""
+    if not _may_see(staff):
+        raise NotYours
+    group = accounts.group_for(staff, group_id)
+    if staff.role is Role.ADMIN and staff.site_id not in (None, group.site_id):
+        raise NotYours
+    return group
+
+
+def groups_for(staff: User, today: date) -> list[Group]:
+    """The groups not yet ended this person may recruit for."""
+    if not _may_see(staff):
+        raise NotYours
+    return [
+        g
+        for g in accounts.groups_for(staff)
+        if g.ends_on >= today
+        and (staff.role is not Role.ADMIN or staff.site_id in (None, g.site_id))
+    ]
+
+
+def candidate_for(staff: User, candidate_id: int) -> Candidate:
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None:
+        raise NotYours
+    group_for(staff, candidate.group_id)
+    return candidate
+
+
+def candidates_of(staff: User, group: Group) -> list[Candidate]:
+    """The group's candidates, the read audited (names and applications are personal data)."""
+    found = list(
+        db.session.scalars(
+            sa.select(Candidate)
+            .where(Candidate.group_id == group.id)
+            .order_by(Candidate.stage_since, Candidate.id)
+        )
+    )
+    audit_read(staff, "candidates_viewed", None, f"group={group.id} n={len(found)}")
+    return found
+
+
+def read_candidate(staff: User, candidate: Candidate) -> Candidate:
+    audit_read(staff, "candidate_viewed", None, f"candidate={candidate.id}")
+    return candidate
+
+
+def waited(candidate: Candidate, today: date) -> int:
+    """Days the candidate has waited at their stage."""
+    return max((today - candidate.stage_since).days, 0)
+
+
+FIELDS = (
+    "name",
+    "prison",
+    "release_on",
+    "probation_contact",
+    "hearing_on",
+    "start_on",
+    "missing_documents",
+    "notes",
+)
+
+
+def add_candidate(staff: User, group: Group, today: date, **fields) -> Candidate:
+    candidate = Candidate(group_id=group.id, stage="new", stage_since=today)
+    for name in FIELDS:
+        setattr(candidate, name, fields.get(name) or (None if name.endswith("_on") else ""))
+    candidate.moves.append(CandidateMove(stage="new", on=today, by_id=staff.id))
+    db.session.add(candidate)
+    db.session.flush()
+    audit(staff, "candidate_added", None, f"candidate={candidate.id} group={group.id}")
+    db.session.commit()
+    return candidate
+
+
+def update_candidate(staff: User, candidate: Candidate, **fields) -> None:
+    for name in FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(candidate, name, value if value or name.endswith("_on") else "")
+    candidate.changed_at = utcnow()
+    audit(staff, "candidate_changed", None, f"candidate={candidate.id}")
+    db.session.commit()
+
+
+def move(staff: User, candidate: Candidate, stage: str, on: date) -> None:
+    """Record a stage change on its day; an accepted candidate's road is over."""
+    if stage not in MOVES or candidate.stage == "accepted":
+        raise ValueError(stage)
+    if stage != candidate.stage:
+        candidate.stage = stage
+        candidate.stage_since = on
+        candidate.moves.append(CandidateMove(stage=stage, on=on, by_id=staff.id))
+    if stage == "hearing" and candidate.hearing_on is None:
+        candidate.hearing_on = on
+    candidate.changed_at = utcnow()
+    audit(staff, "candidate_moved", None, f"candidate={candidate.id} stage={stage}")
+    db.session.commit()
+
+
+def accept(teacher: User, candidate: Candidate, request_id: str, today: date):
+    """Accept: the trainee's account is made in the group (accounts' own rule, so a double tap
+    gives the same account with a new card) and the login cards are returned. The candidate row
+    and its staff notes stay staff-only: nothing is copied to the trainee's account."""
+    if teacher.role is not Role.TEACHER:
+        raise NotYours  # accounts are made by the group's teachers (accounts.add_trainees)
+    group = db.session.get(Group, candidate.group_id)
+    cards = accounts.create_trainees(teacher, group, [candidate.name], request_id)
+    if candidate.trainee_id is None:
+        user = accounts.find_user(cards[0].username)
+        candidate.trainee_id = user.id
+        candidate.stage = "accepted"
+        candidate.stage_since = today
+        candidate.moves.append(CandidateMove(stage="accepted", on=today, by_id=teacher.id))
+        candidate.changed_at = utcnow()
+        audit(teacher, "candidate_accepted", user, f"candidate={candidate.id}")
+        db.session.commit()
+    return group, cards
+
+
+# --- Today ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    candidate: Candidate
+    group: Group
+    kind: str  # "hearing" this week, or "file" waiting too long
+    days: int
+
+
+def today_flags(teacher: User, attached: list[Group], today: date) -> list[Flag]:
+    """A hearing this week (Monday to Sunday) and a file sent longer ago than
+    CANDIDATE_FILE_WAIT_DAYS, in the groups the teacher is attached to now (accounts.groups_for,
+    which Today has read already: one query here)."""
+    if teacher.role is not Role.TEACHER:
+        return []
+    groups = {g.id: g for g in attached}
+    if not groups:
+        return []
+    limit = current_app.config["CANDIDATE_FILE_WAIT_DAYS"]
+    monday = today - timedelta(days=today.weekday())
+    flags = []
+    for candidate in db.session.scalars(
+        sa.select(Candidate)
+        .where(Candidate.group_id.in_(groups), Candidate.stage.in_(OPEN_STAGES))
+        .order_by(Candidate.stage_since, Candidate.id)
+    ):
+        group = groups[candidate.group_id]
+        if candidate.hearing_on and monday <= candidate.hearing_on <= monday + timedelta(days=6):
+            flags.append(Flag(candidate, group, "hearing", (candidate.hearing_on - today).days))
+        if candidate.stage == "file_sent" and waited(candidate, today) > limit:
+            flags.append(Flag(candidate, group, "file", waited(candidate, today)))
+    if flags:
+        audit_read(teacher, "candidates_flagged", None, f"n={len(flags)}")
+    return flags
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def purge_unaccepted(now: datetime, dry_run: bool = False) -> int:
+    """Forget candidates never accepted, CANDIDATE_RETENTION_DAYS after their last change (a
+    refusal, or an application left where it stood)."""
+    limit = now - timedelta(days=current_app.config["CANDIDATE_RETENTION_DAYS"])
+    condition = sa.and_(Candidate.trainee_id.is_(None), Candidate.changed_at < limit)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Candidate).where(condition))
+    if not dry_run and count:
+        ids = sa.select(Candidate.id).where(condition).scalar_subquery()
+        db.session.execute(
+            sa.delete(CandidateMove).where(CandidateMove.candidate_id.in_(ids)),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.execute(
+            sa.delete(Candidate).where(condition), execution_options={"synchronize_session": False}
+        )
+        db.session.commit()
+    return count
