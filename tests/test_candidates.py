@@ -169,3 +169,13 @@ def test_candidates_never_accepted_are_purged_after_their_time(app, people):
     assert db.session.get(Candidate, refused_id) is None
     assert db.session.get(Candidate, accepted_id) is not None
     assert services.purge_unaccepted(later) == 0
+
+
+def test_the_information_sheet_and_the_first_day_list_print_in_three_languages(people):
+    sheet = people["staff"].get("/candidates/info-sheet")
+    assert sheet.status_code == 200
+    assert "26 heures" in sheet.text and "9 à 11 mois" in sheet.text
+    assert 'lang="en"' in sheet.text and 'lang="ar" dir="rtl"' in sheet.text
+    assert "Agent de restauration" in sheet.text
+    checklist = people["staff"].get("/candidates/first-day").text
+    assert "RIB" in checklist and 'lang="ar"' in checklist
