@@ -409,6 +409,9 @@ ACCESS = {
         "/candidates/first-day",
         only({TEACHER: 200, OTHER_TEACHER: 200, ADMIN: 200}),
     ),
+    # The first weeks: the trainee's own welcome path and check-in (nothing sent: 422).
+    "candidates.welcome": ("GET", "/welcome", only({TRAINEE: 200})),
+    "candidates.checkin": ("POST", "/welcome/checkin", only({TRAINEE: 422})),
     # JSON for the phone's scripts: 401 {"reason": "signin"} when signed out, never a redirect.
     "pwa.outbox_token": ("GET", "/outbox/token", {**everyone(200), ANON: 401}),
     "pwa.offline_home": ("GET", "/offline/home", {**everyone(200), ANON: 401}),

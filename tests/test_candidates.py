@@ -11,7 +11,7 @@ from tests.conftest import PASSPHRASE
 from webapp.accounts import passphrases
 from webapp.accounts.models import Role, User
 from webapp.candidates import services
-from webapp.candidates.models import Candidate, CandidateMove
+from webapp.candidates.models import Candidate, CandidateMove, WelcomeCheckin
 from webapp.core.time import local_today, utcnow
 from webapp.extensions import db
 from webapp.privacy import services as privacy
@@ -179,3 +179,34 @@ def test_the_information_sheet_and_the_first_day_list_print_in_three_languages(p
     assert "Agent de restauration" in sheet.text
     checklist = people["staff"].get("/candidates/first-day").text
     assert "RIB" in checklist and 'lang="ar"' in checklist
+
+
+def test_a_new_trainee_sees_the_welcome_path_and_checks_in_privately_unless_shared(
+    app, people, make_user, login, client
+):
+    trainee = make_user(Role.TRAINEE, group=people["group"], display_name="Nadia Benali")
+    login(trainee)
+    home = client.get("/").text
+    assert 'id="welcome-title"' in home and "/welcome/checkin" in home and "/steps" in home
+    team = client.get("/welcome").text
+    assert "Karim Haddad" in team  # who is who: the group's staff
+    data = {"mood": "2", "needs_help": "yes", "client_id": "chk-1"}
+    assert client.post("/welcome/checkin", data=data).status_code == 303
+    assert client.post("/welcome/checkin", data=data).status_code == 303  # sent twice
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 1
+    today = people["staff"].get("/dashboard").text
+    assert 'id="shared-checkins"' not in today  # private: not ticked
+    shared = {"mood": "1", "needs_help": "yes", "shared": "y", "client_id": "chk-2"}
+    assert client.post("/welcome/checkin", data=shared).status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 1
+    today = people["staff"].get("/dashboard").text
+    assert 'id="shared-checkins"' in today and "Nadia Benali" in today
+    bad = client.post("/welcome/checkin", data={"client_id": "chk-3"})
+    assert bad.status_code == 422 and 'id="mood-error"' in bad.text
+    old = make_user(Role.TRAINEE, group=people["group"], display_name="Old Timer")
+    old.created_at = utcnow() - timedelta(days=40)
+    people["group"].starts_on = local_today() - timedelta(days=40)
+    db.session.commit()
+    later = app.test_client()
+    login(old, http=later)
+    assert 'id="welcome-title"' not in later.get("/").text  # after 4 weeks

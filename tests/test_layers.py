@@ -21,6 +21,7 @@ ALLOWED = {
     ("privacy", "accounts"): ACCOUNTS | {"throttle"},  # erasure forgets sign-in counts
     # The home screen gathers each feature's card, and takes the budget's quick add.
     ("home", "budget"): {"forms", "services"},
+    ("home", "candidates"): {"services"},  # the welcome path of the first 4 weeks
     ("home", "dashboard"): {"services"},
     ("home", "journal"): {"services"},
     ("home", "lessons"): {"services"},

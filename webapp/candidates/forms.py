@@ -1,11 +1,19 @@
 """Forms of candidates: the candidate's file, a stage change, accepting."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from webapp.candidates.services import MOVES, STAGES
+from webapp.candidates.services import MOODS, MOVES, STAGES
 from webapp.core.forms import Form
 
 
@@ -38,3 +46,18 @@ class MoveForm(Form):
 
 class AcceptForm(Form):
     request_id = HiddenField()
+
+
+class CheckinForm(Form):
+    mood = RadioField(
+        _l("How do I feel?"),
+        choices=[SelectChoice(str(k), f"{face} {label}") for k, (face, label) in MOODS.items()],
+        validators=[InputRequired(message=_l("Choose a face."))],
+    )
+    needs_help = RadioField(
+        _l("Do I need help today?"),
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+        validators=[InputRequired(message=_l("Choose yes or no."))],
+    )
+    shared = BooleanField(_l("Share with my teachers"))
+    client_id = HiddenField()

@@ -48,3 +48,19 @@ class CandidateMove(db.Model):
     on: Mapped[date]
     by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class WelcomeCheckin(db.Model):
+    """A new trainee's daily check-in in their first weeks: private unless shared."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    day: Mapped[date]
+    mood: Mapped[int]  # 1 (bad) to 4 (very good)
+    needs_help: Mapped[bool] = mapped_column(default=False)
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    __table_args__ = (sa.UniqueConstraint("user_id", "day"),)

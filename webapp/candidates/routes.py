@@ -10,7 +10,9 @@ from flask_login import current_user
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.candidates import bp, services
-from webapp.candidates.forms import AcceptForm, CandidateForm, MoveForm
+from webapp.candidates.forms import AcceptForm, CandidateForm, CheckinForm, MoveForm
+from webapp.core import outbox
+from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today
 
@@ -124,4 +126,52 @@ def first_day():
     return render_template("candidates/first_day.html")
 
 
-feature_globals(bp, candidate_stages=services.STAGES, candidate_waited=services.waited)
+@bp.get("/welcome")
+@roles_required(Role.TRAINEE)
+def welcome():
+    """The first weeks: how the app works (read aloud), where to go, who is who."""
+    return render_template(
+        "candidates/welcome.html",
+        team=services.team_of(current_user),
+        card=services.welcome_card(current_user, local_today()),
+        checkin_form=checkin_form(),
+    )
+
+
+@bp.post("/welcome/checkin")
+@outbox.write
+@roles_required(Role.TRAINEE)
+def checkin():
+    """Today's two questions; private unless "share with my teachers" is ticked."""
+    form = CheckinForm()
+    if form.validate_on_submit():
+        services.check_in(
+            current_user,
+            sent_client_id(form.client_id.data),
+            local_today(),
+            int(form.mood.data),
+            form.needs_help.data == "yes",
+            bool(form.shared.data),
+        )
+        flash(_l("Thank you. Saved."), "success")
+        return redirect(url_for("home.index"), 303)
+    outbox.invalid(form.errors)
+    return render_template(
+        "candidates/welcome.html",
+        team=services.team_of(current_user),
+        card=services.welcome_card(current_user, local_today()),
+        checkin_form=form,
+    ), 422
+
+
+def checkin_form() -> CheckinForm:
+    return CheckinForm(formdata=None, client_id=uuid.uuid4().hex)
+
+
+feature_globals(
+    bp,
+    candidate_stages=services.STAGES,
+    candidate_waited=services.waited,
+    welcome_moods=services.MOODS,
+    welcome_checkin_form=checkin_form,
+)

@@ -10,8 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User
-from webapp.candidates.models import Candidate, CandidateMove
+from webapp.candidates.models import Candidate, CandidateMove, WelcomeCheckin
 from webapp.core.errors import NotYours
+from webapp.core.outbox import note
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.privacy.services import audit, audit_read
@@ -215,3 +216,126 @@ def purge_unaccepted(now: datetime, dry_run: bool = False) -> int:
         )
         db.session.commit()
     return count
+
+
+# --- the first weeks ------------------------------------------------------------------------
+
+WELCOME_DAYS = 28  # four weeks
+MOODS = {
+    1: ("😞", _l("Bad")),
+    2: ("😐", _l("So-so")),
+    3: ("🙂", _l("Good")),
+    4: ("😄", _l("Very good")),
+}
+
+
+def welcome_start(user: User) -> date | None:
+    """The day the first weeks start: the later of the account's creation and the group's start
+    (an account made before the group starts waits for it)."""
+    if user.role is not Role.TRAINEE:
+        return None
+    made = user.created_at.date() if user.created_at else None
+    starts = [g.starts_on for g in user.groups]
+    days = [d for d in (made, max(starts) if starts else None) if d]
+    return max(days) if days else None
+
+
+def in_first_weeks(user: User, today: date) -> bool:
+    start = welcome_start(user)
+    return start is not None and today < start + timedelta(days=WELCOME_DAYS)
+
+
+@dataclass(frozen=True)
+class WelcomeCard:
+    week: int  # 1 to 4 (0 before the group starts)
+    checkin: WelcomeCheckin | None
+
+
+def welcome_card(user: User, today: date) -> WelcomeCard | None:
+    """The welcome path on a new trainee's home, with today's check-in (one query)."""
+    if not in_first_weeks(user, today):
+        return None
+    start = welcome_start(user)
+    week = (today - start).days // 7 + 1 if today >= start else 0
+    checkin = db.session.scalar(
+        sa.select(WelcomeCheckin).where(
+            WelcomeCheckin.user_id == user.id, WelcomeCheckin.day == today
+        )
+    )
+    return WelcomeCard(week, checkin)
+
+
+def check_in(
+    user: User, client_id: str, today: date, mood: int, needs_help: bool, shared: bool
+) -> WelcomeCheckin:
+    """Today's check-in: sent twice (same client id), kept once; a new answer the same day
+    replaces the morning's."""
+    if (
+        row := db.session.scalar(
+            sa.select(WelcomeCheckin).where(WelcomeCheckin.client_id == client_id)
+        )
+    ) is not None:
+        if row.user_id != user.id:
+            raise NotYours
+        note("duplicate")
+        return row
+    row = db.session.scalar(
+        sa.select(WelcomeCheckin).where(
+            WelcomeCheckin.user_id == user.id, WelcomeCheckin.day == today
+        )
+    )
+    if row is None:
+        row = WelcomeCheckin(user_id=user.id, day=today)
+        db.session.add(row)
+    row.client_id, row.mood, row.needs_help, row.shared = client_id, mood, needs_help, shared
+    db.session.commit()
+    note("stored")
+    return row
+
+
+def team_of(user: User) -> list[User]:
+    """Who is who: the staff of the trainee's groups (names and roles)."""
+    return sorted(
+        {m for g in user.groups for m in g.members if m.role is not Role.TRAINEE},
+        key=lambda person: (person.role.value, person.display_name),
+    )
+
+
+def shared_checkins(trainee_ids: list[int], today: date) -> list[WelcomeCheckin]:
+    """Today's check-ins the group's trainees chose to share with their teachers."""
+    if not trainee_ids:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(WelcomeCheckin)
+            .where(
+                WelcomeCheckin.user_id.in_(trainee_ids),
+                WelcomeCheckin.day == today,
+                WelcomeCheckin.shared.is_(True),
+            )
+            .order_by(WelcomeCheckin.needs_help.desc(), WelcomeCheckin.mood)
+        )
+    )
+
+
+def export_for(user: User) -> list[dict]:
+    """The trainee's own check-ins (the staff's candidate file is not theirs to read)."""
+    return [
+        {"day": r.day.isoformat(), "mood": r.mood, "needs_help": r.needs_help, "shared": r.shared}
+        for r in db.session.scalars(
+            sa.select(WelcomeCheckin)
+            .where(WelcomeCheckin.user_id == user.id)
+            .order_by(WelcomeCheckin.day)
+        )
+    ]
+
+
+def erase_user(user_id: int) -> None:
+    """Erasure: the check-ins, and the candidate file the account came from (with its notes)."""
+    ids = sa.select(Candidate.id).where(Candidate.trainee_id == user_id).scalar_subquery()
+    for statement in (
+        sa.delete(CandidateMove).where(CandidateMove.candidate_id.in_(ids)),
+        sa.delete(Candidate).where(Candidate.trainee_id == user_id),
+        sa.delete(WelcomeCheckin).where(WelcomeCheckin.user_id == user_id),
+    ):
+        db.session.execute(statement, execution_options={"synchronize_session": False})

@@ -62,11 +62,19 @@ def today():
     stuck = steps.stuck(group, [trainee.id for trainee in trainees])
     # Candidates of the teacher's groups: a hearing this week, a file waiting too long.
     flags = candidates.today_flags(current_user, groups, local_today())
+    # New trainees' check-ins of today that they chose to share with their teachers.
+    names = {trainee.id: trainee for trainee in trainees}
+    checkins = [
+        (names[c.user_id], c.mood, c.needs_help)  # read before the audit's commit expires them
+        for c in candidates.shared_checkins(list(names), local_today())
+    ]
     # Each trainee the page names (low mood, overdue, failed exam, a stuck step...) sees this look.
     audit_reads(
         current_user,
         "today_viewed",
-        [entry.trainee for entry in entries] + [item.trainee for item in stuck],
+        [entry.trainee for entry in entries]
+        + [item.trainee for item in stuck]
+        + [trainee for trainee, _mood, _help in checkins],
         f"group={group.id}",
     )
     return render_template(
@@ -76,6 +84,7 @@ def today():
         entries=entries,
         stuck=stuck,
         flags=flags,
+        checkins=checkins,
         today=local_today(),
         new_id=lambda: uuid.uuid4().hex,
         settings=SettingsForm(inactive_days=days, title=group.title),

@@ -8,6 +8,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import forms as budget_forms
 from webapp.budget import services as budget
+from webapp.candidates import services as candidates
 from webapp.core import outbox
 from webapp.core.time import local_today
 from webapp.dashboard import services as dashboard
@@ -57,4 +58,5 @@ def _page(quick_add=None):
         week_changes=week.unseen_changes(current_user),
         week_glance=week.glance(current_user, local_today()),
         papers_card=papers.home_card(current_user, local_today()),
+        welcome=candidates.welcome_card(current_user, local_today()),
     )

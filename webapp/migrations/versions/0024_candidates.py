@@ -1,4 +1,4 @@
-"""candidates: people inside applying to a group, and their dated stages
+"""candidates: people inside applying to a group, their dated stages, new trainees' check-ins
 
 Revision ID: 0024_candidates
 Revises: 0021_week
@@ -55,8 +55,28 @@ def upgrade():
     with op.batch_alter_table('candidate_move', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_candidate_move_candidate_id'), ['candidate_id'], unique=False)
 
+    op.create_table('welcome_checkin',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('mood', sa.Integer(), nullable=False),
+    sa.Column('needs_help', sa.Boolean(), nullable=False),
+    sa.Column('shared', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_welcome_checkin_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_welcome_checkin')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_welcome_checkin_client_id')),
+    sa.UniqueConstraint('user_id', 'day', name=op.f('uq_welcome_checkin_user_id'))
+    )
+    with op.batch_alter_table('welcome_checkin', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_welcome_checkin_user_id'), ['user_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('welcome_checkin', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_welcome_checkin_user_id'))
+    op.drop_table('welcome_checkin')
     with op.batch_alter_table('candidate_move', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_candidate_move_candidate_id'))
     op.drop_table('candidate_move')
