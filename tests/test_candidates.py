@@ -210,3 +210,16 @@ def test_a_new_trainee_sees_the_welcome_path_and_checks_in_privately_unless_shar
     later = app.test_client()
     login(old, http=later)
     assert 'id="welcome-title"' not in later.get("/").text  # after 4 weeks
+
+
+def test_erasing_the_trainee_erases_the_candidate_file_and_the_check_ins(app, people):
+    staff = people["staff"]
+    candidate = add(staff, people["group"], name="Erase Me", notes="note")
+    staff.post(f"/candidates/{candidate.id}/accept", data={"request_id": "acc-3"})
+    db.session.expire_all()
+    trainee_id = db.session.get(Candidate, candidate.id).trainee_id
+    trainee = db.session.get(User, trainee_id)
+    services.check_in(trainee, "chk-erase", local_today(), 3, False, True)
+    privacy.erase_user(trainee_id)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 0

@@ -1,0 +1,92 @@
+"""Candidates, tried as staff would on a laptop: three candidates moved through the board, one
+refused, one accepted (the login card), then the new trainee signs in on a 360 px phone to the
+welcome path and checks in; the information sheet printed to PDF and as print media."""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.browser.test_journeys import audit, sign_in
+from webapp.accounts.models import Role
+
+SHOTS = Path("/work/notes/shots")
+
+
+def keep(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"candidates-{name}.png"), full_page=True)
+
+
+def add(page, group_id, name):
+    page.goto(f"/candidates/groups/{group_id}/new")
+    page.fill("#name", name)
+    page.fill("#prison", "Centre pénitentiaire de Fresnes")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/candidates/\d+$"))
+    return int(page.url.rsplit("/", 1)[1])
+
+
+def move(page, candidate_id, stage, day):
+    page.goto(f"/candidates/{candidate_id}")
+    page.select_option("#stage", stage)
+    page.fill("#on", day.isoformat())
+    page.locator(f"form[action='/candidates/{candidate_id}/move'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/candidates/groups/\d+$"))
+
+
+def test_three_candidates_one_accepted_signs_in_to_the_welcome_path(
+    phone, projector, make_group, make_user
+):
+    group = make_group(name="Cohorte mars")
+    teacher = make_user(Role.TEACHER, group=group, display_name="Karim Haddad")
+    desk = projector()
+    sign_in(desk, teacher.username)
+    today = date.today()
+    amina = add(desk, group.id, "Amina Saïdi")
+    yanis = add(desk, group.id, "Yanis Morel")
+    moussa = add(desk, group.id, "Moussa Traoré")
+    move(desk, amina, "interview", today - timedelta(days=60))
+    move(desk, amina, "file_sent", today - timedelta(days=50))
+    move(desk, yanis, "hearing", today)
+    move(desk, moussa, "refused", today - timedelta(days=2))
+    board = desk.locator(".candidate-board")
+    assert "Amina Saïdi" in board.locator("#stage-file_sent").locator("..").inner_text()
+    audit(desk)
+    keep(desk, "board-1280")
+
+    desk.goto("/dashboard")
+    flags = desk.locator("#candidate-flags").inner_text()
+    assert "Amina Saïdi" in flags and "Yanis Morel" in flags  # file waiting; hearing this week
+    keep(desk, "today-1280")
+
+    desk.goto(f"/candidates/{yanis}")
+    desk.locator(f"form[action='/candidates/{yanis}/accept'] button[type=submit]").click()
+    desk.wait_for_selector(".login-card")
+    keep(desk, "card")
+    username, passphrase = desk.locator(".login-card__secret").all_inner_texts()
+
+    trainee = phone()
+    trainee.goto(f"/login?u={username}")
+    trainee.fill("#passphrase", passphrase)
+    trainee.locator("form.card button[type=submit]").click()
+    trainee.wait_for_url(re.compile(r"/$"))
+    assert trainee.locator("#welcome-title").count() == 1
+    audit(trainee)
+    keep(trainee, "welcome-home-360")
+    trainee.locator("label.face", has_text="😐").click()
+    trainee.locator(".checkin__help label.face").first.click()
+    trainee.check("#shared")
+    trainee.locator("form.checkin button[type=submit]").click()
+    trainee.wait_for_url(re.compile(r"/$"))
+    trainee.goto("/welcome")
+    assert "Karim Haddad" in trainee.locator("main").inner_text()
+    audit(trainee)
+    keep(trainee, "welcome-360")
+
+    desk.goto("/dashboard")
+    assert "Yanis Morel" in desk.locator("#shared-checkins").inner_text()
+
+    desk.goto("/candidates/info-sheet")
+    desk.pdf(path=str(SHOTS / "candidates-info-sheet.pdf"), format="A4")
+    desk.emulate_media(media="print")
+    keep(desk, "info-sheet-print")
