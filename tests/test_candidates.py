@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSPHRASE
+from tests.measure import first_load
 from webapp.accounts import passphrases
 from webapp.accounts.models import Role, User
 from webapp.candidates import services
@@ -57,6 +58,7 @@ def test_a_candidate_moves_through_the_board_and_each_stage_keeps_its_date(app, 
     assert "Samir Belkacem" in board.text
     assert "10 " in board.text
     assert "no-store" in board.headers["Cache-Control"]
+    assert first_load(staff, f"/candidates/groups/{group.id}")[0] < 14 * 1024
 
 
 def test_a_date_in_9999_gets_a_message_next_to_the_field(people):
@@ -190,6 +192,8 @@ def test_a_new_trainee_sees_the_welcome_path_and_checks_in_privately_unless_shar
     assert 'id="welcome-title"' in home and "/welcome/checkin" in home and "/steps" in home
     team = client.get("/welcome").text
     assert "Karim Haddad" in team  # who is who: the group's staff
+    for url in ("/", "/welcome"):
+        assert first_load(client, url)[0] < 14 * 1024, url  # HTML under 14 KB compressed
     data = {"mood": "2", "needs_help": "yes", "client_id": "chk-1"}
     assert client.post("/welcome/checkin", data=data).status_code == 303
     assert client.post("/welcome/checkin", data=data).status_code == 303  # sent twice
