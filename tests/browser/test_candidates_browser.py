@@ -82,6 +82,11 @@ def test_three_candidates_one_accepted_signs_in_to_the_welcome_path(
     assert "Karim Haddad" in trainee.locator("main").inner_text()
     audit(trainee)
     keep(trainee, "welcome-360")
+    trainee.get_by_role("button", name="العربية").click()
+    trainee.wait_for_selector("html[dir=rtl]")
+    assert "من هو من" in trainee.locator("main").inner_text()  # who is who, in Arabic
+    audit(trainee)
+    keep(trainee, "welcome-ar-360")
 
     desk.goto("/dashboard")
     assert "Yanis Morel" in desk.locator("#shared-checkins").inner_text()
