@@ -412,6 +412,14 @@ ACCESS = {
     # The first weeks: the trainee's own welcome path and check-in (nothing sent: 422).
     "candidates.welcome": ("GET", "/welcome", only({TRAINEE: 200})),
     "candidates.checkin": ("POST", "/welcome/checkin", only({TRAINEE: 422})),
+    # A staff member's own photo for "who is who"; a photo is seen by the people of their
+    # groups (none here: 404 for all; who sees one: tests/test_candidates.py).
+    "candidates.my_photo": (
+        "GET",
+        "/welcome/my-photo",
+        only({TEACHER: 200, OTHER_TEACHER: 200, VOLUNTEER: 200, ADMIN: 200}),
+    ),
+    "candidates.photo": ("GET", "/welcome/photos/{group_teacher}.jpg", signed_in(404)),
     # JSON for the phone's scripts: 401 {"reason": "signin"} when signed out, never a redirect.
     "pwa.outbox_token": ("GET", "/outbox/token", {**everyone(200), ANON: 401}),
     "pwa.offline_home": ("GET", "/offline/home", {**everyone(200), ANON: 401}),

@@ -227,3 +227,33 @@ def test_erasing_the_trainee_erases_the_candidate_file_and_the_check_ins(app, pe
     privacy.erase_user(trainee_id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 0
+
+
+def test_a_staff_photo_is_shown_to_the_people_of_their_groups_only(
+    app, people, make_user, make_group, login, client
+):
+    import io
+
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (800, 600), "orange").save(picture, "PNG")
+    staff = people["staff"]
+    sent = staff.post(
+        "/welcome/my-photo", data={"photo": (io.BytesIO(picture.getvalue()), "me.png")}
+    )
+    assert sent.status_code == 303
+    bad = staff.post("/welcome/my-photo", data={"photo": (io.BytesIO(b"not a picture"), "x.png")})
+    assert bad.status_code == 200 and 'id="photo-error"' in bad.text
+    url = f"/welcome/photos/{people['teacher'].id}.jpg"
+    trainee = make_user(Role.TRAINEE, group=people["group"])
+    login(trainee)
+    assert url in client.get("/welcome").text
+    image = client.get(url)
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert max(Image.open(io.BytesIO(image.data)).size) <= 256
+    elsewhere = app.test_client()
+    login(make_user(Role.TRAINEE, group=make_group()), http=elsewhere)
+    assert elsewhere.get(url).status_code == 404
+    assert staff.post("/welcome/my-photo", data={"remove": "1"}).status_code == 303
+    assert client.get(url).status_code == 404

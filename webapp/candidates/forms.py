@@ -1,6 +1,7 @@
 """Forms of candidates: the candidate's file, a stage change, accepting."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -61,3 +62,7 @@ class CheckinForm(Form):
     )
     shared = BooleanField(_l("Share with my teachers"))
     client_id = HiddenField()
+
+
+class PhotoForm(Form):
+    photo = FileField(_l("My photo (optional)"))

@@ -64,3 +64,14 @@ class WelcomeCheckin(db.Model):
     shared: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     __table_args__ = (sa.UniqueConstraint("user_id", "day"),)
+
+
+class StaffPhoto(db.Model):
+    """The photo a staff member chose to show new trainees in "who is who" (a small JPEG,
+    re-encoded so nothing of the original file, its location above all, is kept)."""
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

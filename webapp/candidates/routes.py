@@ -3,14 +3,14 @@ login card), and the printable papers for candidates inside."""
 
 import uuid
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.candidates import bp, services
-from webapp.candidates.forms import AcceptForm, CandidateForm, CheckinForm, MoveForm
+from webapp.candidates.forms import AcceptForm, CandidateForm, CheckinForm, MoveForm, PhotoForm
 from webapp.core import outbox
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
@@ -130,9 +130,11 @@ def first_day():
 @roles_required(Role.TRAINEE)
 def welcome():
     """The first weeks: how the app works (read aloud), where to go, who is who."""
+    team = services.team_of(current_user)
     return render_template(
         "candidates/welcome.html",
-        team=services.team_of(current_user),
+        team=team,
+        photos=services.has_photo(person.id for person in team),
         card=services.welcome_card(current_user, local_today()),
         checkin_form=checkin_form(),
     )
@@ -159,9 +161,41 @@ def checkin():
     return render_template(
         "candidates/welcome.html",
         team=services.team_of(current_user),
+        photos=set(),
         card=services.welcome_card(current_user, local_today()),
         checkin_form=form,
     ), 422
+
+
+@bp.route("/welcome/my-photo", methods=["GET", "POST"])
+@roles_required(Role.TEACHER, Role.VOLUNTEER, Role.ADMIN)
+def my_photo():
+    """A staff member chooses to show a photo to the new trainees of their groups, or not."""
+    form = PhotoForm()
+    if form.validate_on_submit():
+        if request.form.get("remove"):
+            services.remove_photo(current_user)
+            flash(_l("Your photo is removed."), "success")
+            return redirect(url_for("candidates.my_photo"), 303)
+        upload = form.photo.data
+        try:
+            services.set_photo(
+                current_user, upload.read(services.PHOTO_MAX_BYTES + 1) if upload else b""
+            )
+        except services.BadPhoto:
+            form.photo.errors = [_l("Choose a photo (JPEG or PNG, at most 8 MB).")]
+        else:
+            flash(_l('Saved. The new trainees of your groups see it in "Who is who".'), "success")
+            return redirect(url_for("candidates.my_photo"), 303)
+    return render_template(
+        "candidates/my_photo.html", form=form, has=bool(services.has_photo([current_user.id]))
+    )
+
+
+@bp.get("/welcome/photos/<int:user_id>.jpg")
+@roles_required(Role.TRAINEE, Role.TEACHER, Role.VOLUNTEER, Role.ADMIN)
+def photo(user_id: int):
+    return Response(services.photo_for(current_user, user_id), mimetype="image/jpeg")
 
 
 def checkin_form() -> CheckinForm:

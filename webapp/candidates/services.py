@@ -1,16 +1,18 @@
 """Rules for candidates: who sees them (a site's admin, the teachers of the group they would
 join; never a volunteer), their stages with dates, Today's flags, accepting and retention."""
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User
-from webapp.candidates.models import Candidate, CandidateMove, WelcomeCheckin
+from webapp.candidates.models import Candidate, CandidateMove, StaffPhoto, WelcomeCheckin
 from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.time import utcnow
@@ -339,3 +341,55 @@ def erase_user(user_id: int) -> None:
         sa.delete(WelcomeCheckin).where(WelcomeCheckin.user_id == user_id),
     ):
         db.session.execute(statement, execution_options={"synchronize_session": False})
+
+
+# --- who is who: staff photos ---------------------------------------------------------------
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_SIDE = 256
+
+
+class BadPhoto(ValueError):
+    pass
+
+
+def set_photo(staff: User, raw: bytes) -> None:
+    """Keep a staff member's chosen photo, re-encoded small (Pillow: what My papers uses too)."""
+    if not raw or len(raw) > PHOTO_MAX_BYTES:
+        raise BadPhoto
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail((PHOTO_SIDE, PHOTO_SIDE), Image.Resampling.LANCZOS)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=80)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise BadPhoto from None
+    row = db.session.get(StaffPhoto, staff.id) or StaffPhoto(user_id=staff.id)
+    row.data, row.updated_at = out.getvalue(), utcnow()
+    db.session.add(row)
+    db.session.commit()
+
+
+def remove_photo(staff: User) -> None:
+    db.session.execute(sa.delete(StaffPhoto).where(StaffPhoto.user_id == staff.id))
+    db.session.commit()
+
+
+def has_photo(user_ids) -> set[int]:
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return set(db.session.scalars(sa.select(StaffPhoto.user_id).where(StaffPhoto.user_id.in_(ids))))
+
+
+def photo_for(viewer: User, person_id: int) -> bytes:
+    """A staff member's photo, for themselves and for the people of their groups; else 404."""
+    row = db.session.get(StaffPhoto, person_id)
+    if row is None:
+        raise NotYours
+    if viewer.id != person_id:
+        person = db.session.get(User, person_id)
+        if person is None or not {g.id for g in viewer.groups} & {g.id for g in person.groups}:
+            raise NotYours
+    return row.data

@@ -72,8 +72,17 @@ def upgrade():
     with op.batch_alter_table('welcome_checkin', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_welcome_checkin_user_id'), ['user_id'], unique=False)
 
+    op.create_table('staff_photo',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_staff_photo_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_staff_photo'))
+    )
+
 
 def downgrade():
+    op.drop_table('staff_photo')
     with op.batch_alter_table('welcome_checkin', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_welcome_checkin_user_id'))
     op.drop_table('welcome_checkin')
