@@ -65,6 +65,13 @@ def test_three_candidates_one_accepted_signs_in_to_the_welcome_path(
     keep(desk, "card")
     username, passphrase = desk.locator(".login-card__secret").all_inner_texts()
 
+    # The teacher chose to show a photo in "who is who".
+    desk.goto("/welcome/my-photo")
+    desk.set_input_files("#photo", str(Path(__file__).parents[1] / "fixtures" / "id-card.jpg"))
+    desk.locator("form.card button[type=submit]").first.click()
+    desk.wait_for_url(re.compile(r"/welcome/my-photo$"))
+    assert desk.locator("img.team-person__photo").count() == 1
+
     trainee = phone()
     trainee.goto(f"/login?u={username}")
     trainee.fill("#passphrase", passphrase)
@@ -80,6 +87,7 @@ def test_three_candidates_one_accepted_signs_in_to_the_welcome_path(
     trainee.wait_for_url(re.compile(r"/$"))
     trainee.goto("/welcome")
     assert "Karim Haddad" in trainee.locator("main").inner_text()
+    assert trainee.locator("img.team-person__photo").evaluate("img => img.naturalWidth") > 0
     audit(trainee)
     keep(trainee, "welcome-360")
     trainee.get_by_role("button", name="العربية").click()
