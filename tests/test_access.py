@@ -16,6 +16,7 @@ from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
 from webapp.papers import files as paper_files
 from webapp.papers import services as papers
+from webapp.placements import services as placements
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
 from webapp.steps import content as step_content
@@ -373,6 +374,23 @@ ACCESS = {
     "papers.revoke": ("POST", "/papers/{paper}/shares/{paper_share}/revoke", only({TRAINEE: 303})),
     "papers.shared": ("GET", "/papers/shared", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "papers.shared_file": ("GET", "/papers/shared/{paper}", only({TEACHER: 200})),
+    # Placements: the trainee reads theirs and writes a review; a teacher of the group records
+    # them, makes the tutor's link and reads the evaluation; the tutor's form is anonymous by
+    # token (no account): a wrong or revoked token is 404 for everyone (tests/test_placements.py
+    # opens a real one).
+    "placements.index": ("GET", "/placements", only({TRAINEE: 200})),
+    "placements.placement": ("GET", "/placements/{placement}", only({TRAINEE: 200})),
+    "placements.share": ("POST", "/placements/{placement}/share?share=1", only({TRAINEE: 303})),
+    "placements.group": ("GET", "/placements/groups/{group}", only({TEACHER: 200})),
+    "placements.new": ("GET", "/placements/trainees/{trainee}/new", only({TEACHER: 200})),
+    "placements.staff_view": ("GET", "/placements/{placement}/staff", only({TEACHER: 200})),
+    "placements.make_link": ("POST", "/placements/{placement}/link", only({TEACHER: 200})),
+    "placements.revoke_link": (
+        "POST",
+        "/placements/{placement}/link/revoke",
+        only({TEACHER: 303}),
+    ),
+    "placements.tutor": ("GET", f"/placements/tutor/{'x' * 43}", everyone(404)),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -466,6 +484,20 @@ def world(make_group, make_user, bank):
         uploaded_bytes=0,
     )
     people["paper_share"] = papers.share(people[TRAINEE], people["paper"].id, teacher.id, "week")
+    people["placement"] = placements.record(
+        teacher,
+        people[TRAINEE],
+        "acc-placement",
+        company="Brasserie du Port",
+        place="Marseille",
+        tutor_name="M. Durand",
+        tutor_phone="0600000000",
+        tutor_email="",
+        starts_on=date(2026, 12, 7),
+        ends_on=date(2026, 12, 18),
+        hours_per_week=35,
+        tasks="Plonge",
+    )
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -499,6 +531,7 @@ def test_access_rule(app, world, login, endpoint):
         paper=people["paper"].id,
         paper_share=people["paper_share"].id,
         group_teacher=people[TEACHER].id,
+        placement=people["placement"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

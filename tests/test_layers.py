@@ -25,6 +25,7 @@ ALLOWED = {
     ("home", "journal"): {"services"},
     ("home", "lessons"): {"services"},
     ("home", "papers"): {"services"},
+    ("home", "placements"): {"services"},  # the placement going on, or the next one
     ("home", "privacy"): {"services"},
     ("home", "week"): {"services"},
     # Reads of personal data are audited; erasure and export ask each feature.
@@ -37,6 +38,8 @@ ALLOWED = {
     ("revision", "privacy"): {"services"},
     ("week", "privacy"): {"services"},
     ("steps", "privacy"): {"services"},
+    ("placements", "privacy"): {"services"},
+    ("privacy", "placements"): {"services"},
     ("privacy", "budget"): {"services"},
     ("privacy", "journal"): {"services"},
     ("privacy", "lessons"): {"services"},
@@ -57,6 +60,8 @@ ALLOWED = {
     ("week", "steps"): {"services"},
     # Today shows the shared steps that have waited the longest.
     ("dashboard", "steps"): {"services"},
+    # Today shows placements whose tutor gave a poor evaluation.
+    ("dashboard", "placements"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         lessons,
         live,
         papers,
+        placements,
         privacy,
         pwa,
         revision,
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.lessons import models as _lesson_models  # noqa: F401
     from webapp.live import models as _live_models  # noqa: F401
     from webapp.papers import models as _papers_models  # noqa: F401
+    from webapp.placements import models as _placements_models  # noqa: F401
     from webapp.privacy import models as _privacy_models  # noqa: F401
     from webapp.revision import models as _revision_models  # noqa: F401
     from webapp.steps import models as _steps_models  # noqa: F401
@@ -95,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(week.bp)
     app.register_blueprint(steps.bp)
     app.register_blueprint(papers.bp)
+    app.register_blueprint(placements.bp)
 
     from webapp import cli
 

@@ -24,6 +24,7 @@ from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.live import services as live
+from webapp.placements import services as placements
 from webapp.privacy.services import audit, audit_read, audit_reads
 from webapp.revision import services as revision
 from webapp.steps import services as steps
@@ -59,11 +60,15 @@ def today():
     )
     # The steps they shared with staff that have waited the longest (the social side).
     stuck = steps.stuck(group, [trainee.id for trainee in trainees])
+    # Placements whose tutor gave a poor evaluation lately.
+    poor = placements.poor_in(group)
     # Each trainee the page names (low mood, overdue, failed exam, a stuck step...) sees this look.
     audit_reads(
         current_user,
         "today_viewed",
-        [entry.trainee for entry in entries] + [item.trainee for item in stuck],
+        [entry.trainee for entry in entries]
+        + [item.trainee for item in stuck]
+        + [item.trainee for item in poor],
         f"group={group.id}",
     )
     return render_template(
@@ -72,6 +77,7 @@ def today():
         group=group,
         entries=entries,
         stuck=stuck,
+        poor_placements=poor,
         today=local_today(),
         new_id=lambda: uuid.uuid4().hex,
         settings=SettingsForm(inactive_days=days, title=group.title),

@@ -15,6 +15,7 @@ from webapp.home import bp
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.papers import services as papers
+from webapp.placements import services as placements
 from webapp.privacy import services as privacy
 from webapp.week import services as week
 
@@ -57,4 +58,6 @@ def _page(quick_add=None):
         week_changes=week.unseen_changes(current_user),
         week_glance=week.glance(current_user, local_today()),
         papers_card=papers.home_card(current_user, local_today()),
+        placement_card_item=placements.home_card(current_user, local_today()),
+        today=local_today(),
     )
