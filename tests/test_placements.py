@@ -127,7 +127,7 @@ def test_the_tutor_answers_once_without_an_account(app, people, login):
     assert opened.subject_id == people["trainee"].id
     # A missing answer is said by its question; nothing is stored, the link still works.
     missing = tutor.post(address, data={**GOOD, "punctuality": "", "client_id": "t1"})
-    assert missing.status_code == 200 and "Choose one answer." in missing.text
+    assert missing.status_code == 200 and "Choisissez une réponse." in missing.text
     data = {
         **GOOD,
         "punctuality": "1",
