@@ -237,3 +237,21 @@ def test_placements_between_for_my_week(app, people, login):
     assert services.placements_between(people["trainee"], today, today)
     later = today + timedelta(days=30)
     assert not services.placements_between(people["trainee"], later, later)
+
+
+def test_pages_are_small_and_read_in_arabic(app, people, login, make_user):
+    from tests.measure import first_load
+
+    teacher = app.test_client()
+    login(people["teacher"], http=teacher)
+    _record(teacher, people)
+    placement_id = db.session.scalar(sa.select(Placement.id))
+    address = _link(teacher, placement_id)
+    tutor = app.test_client()
+    assert first_load(tutor, address)[0] < 14 * 1024
+    assert first_load(teacher, f"/placements/groups/{people['group'].id}")[0] < 14 * 1024
+    reader = make_user(Role.TRAINEE, group=people["group"], locale="ar")
+    http = app.test_client()
+    login(reader, http=http)
+    page = http.get("/placements").text
+    assert 'dir="rtl"' in page and "تدريباتي" in page
