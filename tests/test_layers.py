@@ -58,6 +58,8 @@ ALLOWED = {
     ("dashboard", "week"): {"services"},  # Today flags repeated absences
     # My week shows the reminders a trainee set on their steps after release.
     ("week", "steps"): {"services"},
+    # ... and the placements a teacher recorded for them.
+    ("week", "placements"): {"services"},
     # Today shows the shared steps that have waited the longest.
     ("dashboard", "steps"): {"services"},
     # Today shows placements whose tutor gave a poor evaluation.

@@ -255,3 +255,15 @@ def test_pages_are_small_and_read_in_arabic(app, people, login, make_user):
     login(reader, http=http)
     page = http.get("/placements").text
     assert 'dir="rtl"' in page and "تدريباتي" in page
+
+
+def test_my_week_shows_the_placement_days(app, people, login):
+    teacher, trainee = app.test_client(), app.test_client()
+    login(people["teacher"], http=teacher)
+    _record(teacher, people)
+    login(people["trainee"], http=trainee)
+    page = trainee.get("/week").text
+    assert "Placement at Brasserie du Port" in page
+    assert page.count("Placement: Brasserie du Port") >= 1
+    later = (local_today() + timedelta(days=60)).isoformat()
+    assert "Brasserie du Port" not in trainee.get(f"/week?start={later}").text
