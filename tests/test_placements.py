@@ -150,6 +150,13 @@ def test_the_tutor_answers_once_without_an_account(app, people, login):
     assert "Ponctualité à travailler." in page and "Not yet" in page
     today = teacher.get(f"/dashboard?group={people['group'].id}").text
     assert "Placements with a poor evaluation" in today and "Brasserie du Port" in today
+    # The trainee reads who saw what: the tutor's opening and answer, the teacher's look.
+    trainee = app.test_client()
+    login(people["trainee"], http=trainee)
+    seen = trainee.get("/privacy/seen").text
+    assert "Your placement tutor opened the evaluation link." in seen
+    assert "Your placement tutor sent their evaluation." in seen
+    assert f"{people['teacher'].display_name} looked at one of your placements" in seen
 
 
 def test_a_revoked_or_expired_link_refuses(app, people, login):
