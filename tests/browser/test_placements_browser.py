@@ -85,6 +85,11 @@ def test_a_tutor_evaluates_once_through_the_link(phone, make_user, make_group, s
     _shot(shot, staff, "placements-staff")
     staff.goto(f"/dashboard?group={group.id}")
     assert "Brasserie du Port" in staff.inner_text("main")
+    # The group's placements on a laptop, the poor evaluation marked.
+    staff.set_viewport_size({"width": 1280, "height": 800})
+    staff.goto(f"/placements/groups/{group.id}")
+    assert "Évaluation faible" in staff.inner_text("main")
+    _shot(shot, staff, "placements-group")
 
     # The trainee sees it on their home, read aloud.
     page = phone()
