@@ -45,6 +45,7 @@ ALLOWED = {
     ("privacy", "revision"): {"services"},
     ("privacy", "week"): {"services"},
     ("privacy", "steps"): {"services"},
+    ("privacy", "career"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.
     ("accounts", "revision"): {"services"},
     ("dashboard", "budget"): {"services"},
@@ -57,6 +58,8 @@ ALLOWED = {
     ("week", "steps"): {"services"},
     # Today shows the shared steps that have waited the longest.
     ("dashboard", "steps"): {"services"},
+    # The CV names the CCP competencies mastered in revision and shown in mock exams.
+    ("career", "revision"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import (
         accounts,
         budget,
+        career,
         core,
         dashboard,
         home,
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from webapp.accounts import auth
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
+    from webapp.career import models as _career_models  # noqa: F401
     from webapp.core import errors
     from webapp.core import models as _core_models  # noqa: F401
     from webapp.dashboard import models as _dashboard_models  # noqa: F401
@@ -95,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(week.bp)
     app.register_blueprint(steps.bp)
     app.register_blueprint(papers.bp)
+    app.register_blueprint(career.bp)
 
     from webapp import cli
 

@@ -55,6 +55,8 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en", "ar"),
+        # The workshop's employer as a CV names it (the trainee may change it on their CV).
+        "WORKSHOP_EMPLOYER": os.environ.get("WORKSHOP_EMPLOYER", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure when configured or PUBLIC_URL is https; any request over https gets it too.

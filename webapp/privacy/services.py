@@ -241,6 +241,7 @@ def export_for(user) -> dict:
     Keys are stable English words (for programs); texts are in the reader's language.
     """
     from webapp.budget import services as budget
+    from webapp.career import services as career
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
@@ -261,6 +262,7 @@ def export_for(user) -> dict:
         "week": week.export_for(user),
         "steps": steps.export_for(user),
         "papers": papers.export_for(user),
+        "career": career.export_for(user),
         "audit": _audit_about(user),
     }
 
@@ -348,6 +350,7 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     with an anonymous reference, never who or what. Returns that reference.
     """
     from webapp.budget import services as budget
+    from webapp.career import services as career
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
@@ -358,7 +361,7 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live, week, steps, papers):
+    for feature in (journal, budget, lessons, revision, live, week, steps, papers, career):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():
