@@ -380,7 +380,7 @@ ACCESS = {
     "career.save_cv": ("POST", "/career/cv?full_name=Sam", only({TRAINEE: 303})),
     "career.add_job": (
         "POST",
-        "/career/cv/jobs?job=Serveur&from_year=2019&client_id=acc-job2",
+        "/career/cv/jobs?position=Serveur&from_year=2019&client_id=acc-job2",
         only({TRAINEE: 303}),
     ),
     "career.delete_job": ("POST", "/career/cv/jobs/{career_job}/delete", only({TRAINEE: 303})),

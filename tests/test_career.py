@@ -75,7 +75,7 @@ def test_the_trainee_writes_their_cv_and_it_prints_their_words(client, trainee):
     assert "cv--columns" in html
     for words in ("Samuel Martin", "Aubervilliers · 06 12 34 56 78", "Permis B en cours"):
         assert words in html
-    assert "<li>esprit d&#39;équipe</li>" in html
+    assert "<li>Esprit d&#39;équipe</li>" in html
     assert "période personnelle" in html
     text = client.get("/career/cv.txt").text
     assert "Langues : Français ; Arabe (courant) ; Anglais (notions)" in text
@@ -147,8 +147,8 @@ def test_placements_hook_turns_placements_into_cv_lines(ctx, trainee):
 
 def test_earlier_jobs_are_added_once_and_years_are_checked(client, trainee):
     job = {
-        "job": "Plongeur",
-        "employer": "Hôtel Bellevue",
+        "position": "Plongeur",
+        "company": "Hôtel Bellevue",
         "from_year": "2017",
         "to_year": "2018",
         "tasks": "Plonge, nettoyage",

@@ -67,9 +67,10 @@ def years(first: int, last: int | None) -> str:
 
 
 def items(text: str) -> tuple[str, ...]:
-    """A list the trainee typed with commas, semicolons or one per line, cleaned."""
-    parts = text.replace(";", ",").replace("\n", ",").split(",")
-    return tuple(part.strip() for part in parts if part.strip())
+    """A list the trainee typed with commas, semicolons or one per line, cleaned, each item
+    starting with a capital (on a CV each is a line of its own)."""
+    parts = (part.strip() for part in text.replace(";", ",").replace("\n", ",").split(","))
+    return tuple(part[0].upper() + part[1:] for part in parts if part)
 
 
 def mastered_competencies(

@@ -71,9 +71,12 @@ YEAR = _l("Write a year, for example 2019.")
 
 
 class JobForm(Form):
-    job = StringField(_l("Job"), validators=[InputRequired(message=REQUIRED), too_long(120)])
-    employer = StringField(_l("Company"), validators=[too_long(120)])
-    place = StringField(_l("Town"), validators=[too_long(80)])
+    """Its names differ from the CV form's (same page: one id per field, and the outbox needs
+    the plain `client_id`)."""
+
+    position = StringField(_l("Job"), validators=[InputRequired(message=REQUIRED), too_long(120)])
+    company = StringField(_l("Company"), validators=[too_long(120)])
+    location = StringField(_l("Town"), validators=[too_long(80)])
     from_year = IntegerField(
         _l("From (year)"),
         validators=[InputRequired(message=YEAR), NumberRange(min=1950, max=2100, message=YEAR)],

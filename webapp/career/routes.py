@@ -63,9 +63,9 @@ def add_job():
     services.add_job(
         current_user,
         sent_client_id(form.client_id.data),
-        job=form.job.data,
-        employer=form.employer.data or "",
-        place=form.place.data or "",
+        job=form.position.data,
+        employer=form.company.data or "",
+        place=form.location.data or "",
         from_year=form.from_year.data,
         to_year=form.to_year.data,
         tasks=form.tasks.data or "",
