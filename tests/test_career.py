@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.measure import first_load
 from webapp.accounts.models import Role
 from webapp.career import cv, rules, services
 from webapp.career.models import Application, CvProfile, EarlierJob
@@ -288,6 +289,20 @@ def test_interview_practice_shows_ten_questions_and_tips_without_javascript(clie
     assert html.count('class="speak"') >= 20  # each question and each tip read aloud
     assert "js/practice.js" in html
     assert "<form" not in html.split('class="practice"')[1]  # nothing recorded is ever sent
+
+
+def test_the_pages_are_light_on_a_cheap_phone(client, trainee):
+    services.add_application(trainee, "p1", company="Elior", next_on=date(2026, 12, 9))
+    for url in (
+        "/career",
+        "/career/cv",
+        "/career/cv/print",
+        "/career/applications",
+        "/career/interview",
+    ):
+        html, total = first_load(client, url)
+        assert html < 14 * 1024, url
+        assert total < 60 * 1024, url
 
 
 # --- data rights ----------------------------------------------------------------------------

@@ -34,6 +34,7 @@ def load_demo():
 @click.option("--workers", default=2, show_default=True, help="Recordings made at once.")
 def build_audio(lesson_ids, no_bank, workers):
     """Record every text the loaded lessons and bank read aloud; existing recordings are kept."""
+    from webapp.career import interview
     from webapp.lessons import services as lessons
     from webapp.revision import services as revision
     from webapp.steps import services as steps
@@ -49,6 +50,7 @@ def build_audio(lesson_ids, no_bank, workers):
     if not no_bank:
         texts += revision.spoken_texts()
     texts += steps.spoken_texts()
+    texts += interview.spoken_texts()
     started = time.monotonic()
     built = audio.build(texts, folder, workers=workers)
     sizes = [audio.size(lesson_texts, folder) for lesson_texts in by_lesson.values()]

@@ -11,7 +11,9 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from tests.browser.test_journeys import audit, sign_in
-from webapp.core.time import local_today
+from webapp.core.time import local_today, utcnow
+from webapp.extensions import db
+from webapp.revision import services as revision
 
 SHOTS = Path("/work/notes/shots")
 
@@ -58,7 +60,13 @@ def test_trainee_builds_prints_a_cv_and_follows_applications(phone, make_group, 
     page.locator("form.card button[type=submit]").last.click()
     page.locator("section.card", has_text="Hôtel Bellevue").wait_for()
 
+    page.screenshot(path=str(SHOTS / "career-cv-form.png"), full_page=True)
+    # A mock exam half right or better in CCP 4: its competencies show on the CV.
+    exam = revision.start_exam(trainee, "browser-exam")
+    exam.per_ccp, exam.finished_at, exam.score = {"4": [4, 5]}, utcnow(), 4
+    db.session.commit()
     page.goto("/career/cv/print")
+    assert "Réaliser la plonge" in page.content()
     page.emulate_media(media="print")
     assert not page.locator("nav").first.is_visible()
     classic = _save_pdf_pages(page, "career-cv-classic")
