@@ -331,3 +331,23 @@ def test_teacher_cannot_open_the_trainees_cv(app, trainee, make_user, login):
     staff = app.test_client()
     login(teacher, http=staff)
     assert staff.get("/career/cv/print").status_code == 404
+
+
+def test_an_application_moves_on_and_a_bad_date_is_said_beside_its_field(client, trainee):
+    row = services.add_application(trainee, "ed1", company="Elior", status="sent")
+    url = f"/career/applications/{row.id}"
+    form = {
+        "company": "Elior",
+        "status": "interview",
+        "next_action": "Entretien",
+        "next_on": "2026-12-10",
+        "client_id": "ed1",
+    }
+    assert client.post(url, data=form).status_code == 303
+    db.session.expire_all()
+    assert (row.status, row.next_on) == ("interview", date(2026, 12, 10))
+    bad = client.post(url, data=form | {"next_on": "9999-12-31"})
+    assert bad.status_code == 422
+    assert 'id="next_on-error"' in bad.text
+    huge = client.post(url, data=form | {"notes": "x" * 1001})
+    assert 'id="notes-error"' in huge.text
