@@ -123,3 +123,27 @@ def test_interview_questions_and_tips_without_javascript(phone, make_group, make
     assert page.locator(".practice__item").count() == 10
     assert "Présentez-vous." in page.content()
     assert page.locator("button.record").count() == 0
+
+
+def test_a_spoken_answer_is_recorded_and_played_back_without_leaving_the_phone(
+    phone, make_group, make_user
+):
+    trainee = make_user(group=make_group())
+    page = phone()
+    page.context.grant_permissions(["microphone"])
+    sign_in(page, trainee.username)
+    page.goto("/career/interview")
+    audit(page)
+    sent = []
+    page.on("request", lambda request: sent.append(request) if request.method != "GET" else None)
+    first = page.locator(".practice__item").first
+    record = first.locator("button.record")
+    record.click()
+    page.wait_for_selector("button.record[aria-pressed=true]")
+    page.wait_for_timeout(1200)  # answer for a second
+    record.click()
+    player = first.locator("audio")
+    player.wait_for()
+    assert player.get_attribute("src").startswith("blob:")
+    assert "Recommencer" in record.inner_text()
+    assert sent == []  # nothing of the answer went anywhere
