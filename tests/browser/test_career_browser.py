@@ -147,3 +147,18 @@ def test_a_spoken_answer_is_recorded_and_played_back_without_leaving_the_phone(
     assert player.get_attribute("src").startswith("blob:")
     assert "Recommencer" in record.inner_text()
     assert sent == []  # nothing of the answer went anywhere
+
+
+def test_my_work_pages_in_arabic_read_right_to_left_and_fit_the_phone(phone, make_group, make_user):
+    trainee = make_user(group=make_group())
+    page = phone(locale="ar")
+    sign_in(page, trainee.username)
+    page.goto("/career/cv")
+    with page.expect_navigation():
+        page.locator("button[name=lang][value=ar]").click()
+    for url in ("/career", "/career/cv", "/career/applications", "/career/interview"):
+        page.goto(url)
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        audit(page)
+    page.goto("/career/cv/print")
+    assert page.locator("article.cv").get_attribute("dir") == "ltr"  # the CV stays French
