@@ -268,11 +268,11 @@ def test_a_journal_switch_does_not_send_anyone_to_another_site(client, make_user
 def test_an_error_page_says_honestly_whether_a_write_was_kept(
     app, client, make_user, login, monkeypatch
 ):
+    from datetime import date
+
     import sqlalchemy as sa
 
     from webapp.journal import services
-
-    from datetime import date
 
     login(make_user())
     EN = {"Accept-Language": "en"}

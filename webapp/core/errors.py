@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from webapp.core import outbox
+from webapp.core import outbox, requestlog
 
 MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),
@@ -71,7 +71,11 @@ def init_app(app: Flask) -> None:
             answer = make_response(render_error(503, DATABASE_AWAY))
             answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return answer  # (an outbox request gets its machine answer from outbox.py)
-        app.logger.error("Unhandled error\n%s", traceback_without_messages(error))
+        app.logger.error(
+            "Unhandled error (request %s)\n%s",
+            requestlog.request_id(),
+            traceback_without_messages(error),
+        )
         return render_error(500, NOT_SAVED if writing else None)
 
 
