@@ -25,8 +25,17 @@ class BackupError(RuntimeError):
     """A backup or restore that did not happen; the message says why (no personal data)."""
 
 
-def _sqlite_path(url) -> str:
-    return url.database
+def _sqlite_copy(source_path, target_path) -> None:
+    """Copy one SQLite database onto another with SQLite's own backup (consistent while the
+    source is being written)."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 def _pg_args(url) -> tuple[list[str], dict]:
@@ -45,14 +54,7 @@ def backup(path: Path) -> Path:
     if path.exists():
         raise BackupError(f"{path} exists already: choose a new name")
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(_sqlite_path(url))
-        target = sqlite3.connect(path)
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(url.database, path)
     else:
         args, env = _pg_args(url)
         done = subprocess.run(
@@ -75,14 +77,7 @@ def restore(path: Path) -> None:
     db.session.remove()
     db.engine.dispose()  # no connection of ours holds the old content open
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(path)
-        target = sqlite3.connect(_sqlite_path(url))
-        try:
-            with target:
-                source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        _sqlite_copy(path, url.database)
     else:
         args, env = _pg_args(url)
         done = subprocess.run(
