@@ -1,6 +1,6 @@
 """career: the trainee's CV, earlier jobs and job applications (private)
 
-Revision ID: 0023_career
+Revision ID: 0022_career
 Revises: 0021_week
 Create Date: 2026-12-01 07:42:03.980023
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023_career'
-down_revision = '0021_week'  # lead: rebase onto 0022_placements at merge
+revision = '0022_career'
+down_revision = '0021_week'
 branch_labels = None
 depends_on = None
 
