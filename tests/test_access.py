@@ -8,6 +8,7 @@ import pytest
 
 from webapp.accounts.models import Role
 from webapp.budget.services import add_category, add_entry, add_recurring
+from webapp.career.services import add_application, add_job
 from webapp.dashboard.services import assign
 from webapp.journal.services import create_goal, save_assessment, set_shared, write_entry
 from webapp.lessons import content
@@ -391,6 +392,36 @@ ACCESS = {
         only({TEACHER: 303}),
     ),
     "placements.tutor": ("GET", f"/placements/tutor/{'x' * 43}", everyone(404)),
+    # My work (CV, applications, interview practice): the trainee's own, nobody else's.
+    "career.index": ("GET", "/career", only({TRAINEE: 200})),
+    "career.cv_edit": ("GET", "/career/cv", only({TRAINEE: 200})),
+    "career.save_cv": ("POST", "/career/cv?full_name=Sam", only({TRAINEE: 303})),
+    "career.add_job": (
+        "POST",
+        "/career/cv/jobs?position=Serveur&from_year=2019&client_id=acc-job2",
+        only({TRAINEE: 303}),
+    ),
+    "career.delete_job": ("POST", "/career/cv/jobs/{career_job}/delete", only({TRAINEE: 303})),
+    "career.cv_print": ("GET", "/career/cv/print", only({TRAINEE: 200})),
+    "career.cv_text": ("GET", "/career/cv.txt", only({TRAINEE: 200})),
+    "career.applications": ("GET", "/career/applications", only({TRAINEE: 200})),
+    "career.add_application": (
+        "POST",
+        "/career/applications?company=Sodexo&status=to_send&client_id=acc-app2",
+        only({TRAINEE: 303}),
+    ),
+    "career.application": ("GET", "/career/applications/{application}", only({TRAINEE: 200})),
+    "career.share_application": (
+        "POST",
+        "/career/applications/{application}/share?share=1",
+        only({TRAINEE: 303}),
+    ),
+    "career.delete_application": (
+        "POST",
+        "/career/applications/{application}/delete",
+        only({TRAINEE: 303}),
+    ),
+    "career.practice": ("GET", "/career/interview", only({TRAINEE: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -498,6 +529,10 @@ def world(make_group, make_user, bank):
         hours_per_week=35,
         tasks="Plonge",
     )
+    people["career_job"] = add_job(
+        people[TRAINEE], "acc-job", job="Plongeur", from_year=2018, to_year=2019
+    )
+    people["application"] = add_application(people[TRAINEE], "acc-app", company="Elior")
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -532,6 +567,8 @@ def test_access_rule(app, world, login, endpoint):
         paper_share=people["paper_share"].id,
         group_teacher=people[TEACHER].id,
         placement=people["placement"].id,
+        career_job=people["career_job"].id,
+        application=people["application"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

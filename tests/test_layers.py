@@ -48,6 +48,7 @@ ALLOWED = {
     ("privacy", "revision"): {"services"},
     ("privacy", "week"): {"services"},
     ("privacy", "steps"): {"services"},
+    ("privacy", "career"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.
     ("accounts", "revision"): {"services"},
     ("dashboard", "budget"): {"services"},
@@ -64,6 +65,8 @@ ALLOWED = {
     ("dashboard", "steps"): {"services"},
     # Today shows placements whose tutor gave a poor evaluation.
     ("dashboard", "placements"): {"services"},
+    # The CV names the CCP competencies mastered in revision and shown in mock exams.
+    ("career", "revision"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # X-Forwarded-For / -Proto. The host is not taken from them: links use PUBLIC_URL.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from webapp.core import database, i18n, inputs, outbox, security, templating
+    from webapp.core import database, i18n, inputs, outbox, requestlog, security, templating
 
     db.init_app(app)
     database.tune_connections(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
     security.init_app(app)
+    requestlog.init_app(app)
     templating.init_app(app)
     i18n.init_app(app)
     inputs.init_app(app)
@@ -52,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp import (
         accounts,
         budget,
+        career,
         core,
         dashboard,
         home,
@@ -68,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     from webapp.accounts import auth
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
+    from webapp.career import models as _career_models  # noqa: F401
     from webapp.core import errors
     from webapp.core import models as _core_models  # noqa: F401
     from webapp.dashboard import models as _dashboard_models  # noqa: F401
@@ -98,6 +101,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(steps.bp)
     app.register_blueprint(papers.bp)
     app.register_blueprint(placements.bp)
+    app.register_blueprint(career.bp)
 
     from webapp import cli
 

@@ -253,6 +253,7 @@ def export_for(user) -> dict:
     Keys are stable English words (for programs); texts are in the reader's language.
     """
     from webapp.budget import services as budget
+    from webapp.career import services as career
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
@@ -275,6 +276,7 @@ def export_for(user) -> dict:
         "steps": steps.export_for(user),
         "papers": papers.export_for(user),
         "placements": placements.export_for(user),
+        "career": career.export_for(user),
         "audit": _audit_about(user),
     }
 
@@ -362,6 +364,7 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     with an anonymous reference, never who or what. Returns that reference.
     """
     from webapp.budget import services as budget
+    from webapp.career import services as career
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
@@ -373,7 +376,18 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live, week, steps, papers, placements):
+    for feature in (
+        journal,
+        budget,
+        lessons,
+        revision,
+        live,
+        week,
+        steps,
+        papers,
+        placements,
+        career,
+    ):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():

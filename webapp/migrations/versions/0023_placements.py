@@ -1,7 +1,7 @@
 """placements: company placements, the tutor's one-time link and evaluation, the trainee's review
 
-Revision ID: 0022_placements
-Revises: 0021_week
+Revision ID: 0023_placements
+Revises: 0022_career
 Create Date: 2026-12-01 07:41:35.546024
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_placements'
-down_revision = '0021_week'
+revision = '0023_placements'
+down_revision = '0022_career'
 branch_labels = None
 depends_on = None
 
