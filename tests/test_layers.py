@@ -67,6 +67,8 @@ ALLOWED = {
     ("dashboard", "placements"): {"services"},
     # The CV names the CCP competencies mastered in revision and shown in mock exams.
     ("career", "revision"): {"services"},
+    # The CV lists the placements the trainee's teachers recorded.
+    ("career", "placements"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

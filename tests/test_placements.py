@@ -72,6 +72,20 @@ def test_teacher_records_a_placement_the_trainee_sees_it_at_home(app, people, lo
     assert "Mme Leroy" in page and "35 hours per week" in page
 
 
+def test_a_placement_begun_is_on_the_trainees_cv_one_to_come_is_not(app, people, login):
+    teacher, trainee = app.test_client(), app.test_client()
+    login(people["teacher"], http=teacher)
+    _record(teacher, people, tasks="Plonge\n- Mise en place des salades")
+    later = (local_today() + timedelta(days=30)).isoformat()
+    _record(
+        teacher, people, company="Hôtel Bellevue", starts_on=later, ends_on=later, client_id="pl-2"
+    )
+    login(people["trainee"], http=trainee)
+    text = trainee.get("/career/cv.txt").text
+    assert "Brasserie du Port" in text and "Mise en place des salades" in text
+    assert "Hôtel Bellevue" not in text  # not begun yet: not on the CV
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [

@@ -17,6 +17,7 @@ from webapp.core.outbox import note
 from webapp.core.records import already_sent, save_once
 from webapp.core.time import utcnow
 from webapp.extensions import db
+from webapp.placements import services as placement_services
 from webapp.revision import services as revision
 
 PROFILE_FIELDS = (
@@ -144,9 +145,12 @@ def placement_experiences(placements: list[dict], today: date) -> list[cv.Experi
     return found
 
 
-def build_cv(user, today: date, placements: list[dict] = ()) -> cv.Cv:
+def build_cv(user, today: date, placements: list[dict] | None = None) -> cv.Cv:
     """The CV as the trainee will print it: their words, the workshop by its employer and job,
-    the title and its mastered competencies, placements, then earlier jobs."""
+    the title and its mastered competencies, placements (the ones recorded by their teachers,
+    unless given), then earlier jobs."""
+    if placements is None:
+        placements = placement_services.cv_lines(user, today)
     profile = profile_for(user)
     code = revision.title_codes([user.id])[user.id]
     experiences = []

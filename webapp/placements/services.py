@@ -122,6 +122,22 @@ def placements_of(user: User) -> list[Placement]:
     )
 
 
+def cv_lines(user: User, today: date) -> list[dict]:
+    """The placements a trainee has begun, as their CV names them (career.services.build_cv):
+    company, place, dates and the tasks, one per line as the teacher wrote them."""
+    return [
+        {
+            "company": placement.company,
+            "place": placement.place,
+            "starts_on": placement.starts_on,
+            "ends_on": placement.ends_on,
+            "tasks": [line.strip(" -•") for line in placement.tasks.splitlines() if line.strip()],
+        }
+        for placement in placements_of(user)
+        if placement.starts_on <= today
+    ]
+
+
 def own(user: User, placement_id: int) -> Placement:
     placement = db.session.get(Placement, placement_id)
     if placement is None or placement.user_id != user.id:
