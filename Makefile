@@ -4,6 +4,7 @@ PY      := $(VENV)/bin/python
 FLASK   := $(VENV)/bin/flask --app webapp
 PYBABEL := $(VENV)/bin/pybabel
 PORT    ?= 5000
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 CHROMIUM := /usr/bin/chromium
 
 # Install Debian packages as root; as anyone else, say the command instead of failing halfway.
@@ -48,7 +49,9 @@ run: translations voice instance/papers_master_key
 	@# the background; until a text's file exists its speaker records it on first tap.
 	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 1 --threads 4 'webapp:create_app()'
+	@# One worker per core; idle connections kept longer than a phone's 2 s between polls; a
+	@# stop (SIGTERM) lets requests in flight finish for up to 30 s.
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 --keep-alive 75 --graceful-timeout 30 'webapp:create_app()'
 
 # Debian's Chromium for the browser tests, and a colour emoji font so pictograms show in screenshots.
 # Installed only when missing; without root, say which command to run.

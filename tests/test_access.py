@@ -9,6 +9,7 @@ import pytest
 from webapp.accounts.models import Role
 from webapp.budget.services import add_category, add_entry, add_recurring
 from webapp.candidates.services import add_candidate
+from webapp.career.services import add_application, add_job
 from webapp.dashboard.services import assign
 from webapp.journal.services import create_goal, save_assessment, set_shared, write_entry
 from webapp.lessons import content
@@ -17,6 +18,7 @@ from webapp.live.services import create_session
 from webapp.live.sets import add_questions, create_set, question_data, save_question, share
 from webapp.papers import files as paper_files
 from webapp.papers import services as papers
+from webapp.placements import services as placements
 from webapp.privacy.services import request_erasure
 from webapp.revision.services import start_exam
 from webapp.steps import content as step_content
@@ -374,6 +376,53 @@ ACCESS = {
     "papers.revoke": ("POST", "/papers/{paper}/shares/{paper_share}/revoke", only({TRAINEE: 303})),
     "papers.shared": ("GET", "/papers/shared", only({TEACHER: 200, OTHER_TEACHER: 200})),
     "papers.shared_file": ("GET", "/papers/shared/{paper}", only({TEACHER: 200})),
+    # Placements: the trainee reads theirs and writes a review; a teacher of the group records
+    # them, makes the tutor's link and reads the evaluation; the tutor's form is anonymous by
+    # token (no account): a wrong or revoked token is 404 for everyone (tests/test_placements.py
+    # opens a real one).
+    "placements.index": ("GET", "/placements", only({TRAINEE: 200})),
+    "placements.placement": ("GET", "/placements/{placement}", only({TRAINEE: 200})),
+    "placements.share": ("POST", "/placements/{placement}/share?share=1", only({TRAINEE: 303})),
+    "placements.group": ("GET", "/placements/groups/{group}", only({TEACHER: 200})),
+    "placements.new": ("GET", "/placements/trainees/{trainee}/new", only({TEACHER: 200})),
+    "placements.staff_view": ("GET", "/placements/{placement}/staff", only({TEACHER: 200})),
+    "placements.make_link": ("POST", "/placements/{placement}/link", only({TEACHER: 200})),
+    "placements.revoke_link": (
+        "POST",
+        "/placements/{placement}/link/revoke",
+        only({TEACHER: 303}),
+    ),
+    "placements.tutor": ("GET", f"/placements/tutor/{'x' * 43}", everyone(404)),
+    # My work (CV, applications, interview practice): the trainee's own, nobody else's.
+    "career.index": ("GET", "/career", only({TRAINEE: 200})),
+    "career.cv_edit": ("GET", "/career/cv", only({TRAINEE: 200})),
+    "career.save_cv": ("POST", "/career/cv?full_name=Sam", only({TRAINEE: 303})),
+    "career.add_job": (
+        "POST",
+        "/career/cv/jobs?position=Serveur&from_year=2019&client_id=acc-job2",
+        only({TRAINEE: 303}),
+    ),
+    "career.delete_job": ("POST", "/career/cv/jobs/{career_job}/delete", only({TRAINEE: 303})),
+    "career.cv_print": ("GET", "/career/cv/print", only({TRAINEE: 200})),
+    "career.cv_text": ("GET", "/career/cv.txt", only({TRAINEE: 200})),
+    "career.applications": ("GET", "/career/applications", only({TRAINEE: 200})),
+    "career.add_application": (
+        "POST",
+        "/career/applications?company=Sodexo&status=to_send&client_id=acc-app2",
+        only({TRAINEE: 303}),
+    ),
+    "career.application": ("GET", "/career/applications/{application}", only({TRAINEE: 200})),
+    "career.share_application": (
+        "POST",
+        "/career/applications/{application}/share?share=1",
+        only({TRAINEE: 303}),
+    ),
+    "career.delete_application": (
+        "POST",
+        "/career/applications/{application}/delete",
+        only({TRAINEE: 303}),
+    ),
+    "career.practice": ("GET", "/career/interview", only({TRAINEE: 200})),
     "pwa.manifest": ("GET", "/manifest.webmanifest", everyone(200)),
     "pwa.service_worker": ("GET", "/sw.js", everyone(200)),
     "pwa.offline": ("GET", "/offline", everyone(200)),
@@ -510,6 +559,24 @@ def world(make_group, make_user, bank):
     )
     people["paper_share"] = papers.share(people[TRAINEE], people["paper"].id, teacher.id, "week")
     people["candidate"] = add_candidate(teacher, group, date(2026, 11, 2), name="Candidat Test")
+    people["placement"] = placements.record(
+        teacher,
+        people[TRAINEE],
+        "acc-placement",
+        company="Brasserie du Port",
+        place="Marseille",
+        tutor_name="M. Durand",
+        tutor_phone="0600000000",
+        tutor_email="",
+        starts_on=date(2026, 12, 7),
+        ends_on=date(2026, 12, 18),
+        hours_per_week=35,
+        tasks="Plonge",
+    )
+    people["career_job"] = add_job(
+        people[TRAINEE], "acc-job", job="Plongeur", from_year=2018, to_year=2019
+    )
+    people["application"] = add_application(people[TRAINEE], "acc-app", company="Elior")
     # A request of a trainee of another group: the admin confirms it (and erases them).
     people["erasure"] = request_erasure(people[OTHER_TRAINEE])
     return group, people
@@ -544,6 +611,9 @@ def test_access_rule(app, world, login, endpoint):
         paper_share=people["paper_share"].id,
         group_teacher=people[TEACHER].id,
         candidate=people["candidate"].id,
+        placement=people["placement"].id,
+        career_job=people["career_job"].id,
+        application=people["application"].id,
     )
     for person in PEOPLE:
         http = app.test_client()

@@ -26,6 +26,7 @@ ALLOWED = {
     ("home", "journal"): {"services"},
     ("home", "lessons"): {"services"},
     ("home", "papers"): {"services"},
+    ("home", "placements"): {"services"},  # the placement going on, or the next one
     ("home", "privacy"): {"services"},
     ("home", "week"): {"services"},
     # Reads of personal data are audited; erasure and export ask each feature.
@@ -38,6 +39,8 @@ ALLOWED = {
     ("revision", "privacy"): {"services"},
     ("week", "privacy"): {"services"},
     ("steps", "privacy"): {"services"},
+    ("placements", "privacy"): {"services"},
+    ("privacy", "placements"): {"services"},
     ("privacy", "budget"): {"services"},
     ("privacy", "journal"): {"services"},
     ("privacy", "lessons"): {"services"},
@@ -46,6 +49,7 @@ ALLOWED = {
     ("privacy", "revision"): {"services"},
     ("privacy", "week"): {"services"},
     ("privacy", "steps"): {"services"},
+    ("privacy", "career"): {"services"},
     # A group's exam length; the teacher's screens read every feature's figures.
     ("accounts", "revision"): {"services"},
     ("dashboard", "budget"): {"services"},
@@ -59,8 +63,16 @@ ALLOWED = {
     ("privacy", "candidates"): {"services"},  # the purge forgets candidates never accepted
     # My week shows the reminders a trainee set on their steps after release.
     ("week", "steps"): {"services"},
+    # ... and the placements a teacher recorded for them.
+    ("week", "placements"): {"services"},
     # Today shows the shared steps that have waited the longest.
     ("dashboard", "steps"): {"services"},
+    # Today shows placements whose tutor gave a poor evaluation.
+    ("dashboard", "placements"): {"services"},
+    # The CV names the CCP competencies mastered in revision and shown in mock exams.
+    ("career", "revision"): {"services"},
+    # The CV lists the placements the trainee's teachers recorded.
+    ("career", "placements"): {"services"},
     # The offline copies of lessons and of today's questions.
     ("pwa", "lessons"): {"services"},
     ("pwa", "revision"): {"services"},

@@ -213,3 +213,29 @@ def test_a_session_ends_by_itself_after_some_hours_without_a_get_writing(
     assert "The end" not in page
     assert re.search(r'hx-trigger="every 2s"', page)
     assert html.unescape(page).count("Lina") >= 1
+
+
+def test_with_the_limit_storage_unreachable_a_room_goes_on_and_the_log_says_so(
+    app, open_room, monkeypatch, caplog
+):
+    """Redis gone (restarting, its network cut): joining, polling and wrong codes still answer,
+    counted in this process meanwhile; never a 500."""
+    import redis
+
+    from webapp.extensions import limiter
+
+    def unreachable(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    caplog.set_level("WARNING", logger="webapp.live.services")
+    with app.app_context():  # the app's own strategy (the extension keeps one per app)
+        strategy = limiter.limiter
+    monkeypatch.setattr(strategy, "hit", unreachable)
+    monkeypatch.setattr(strategy, "test", unreachable)
+    live = open_room["live"]
+    phone, joined = join(app, live, "Lina")
+    assert joined.status_code == 303
+    assert phone.get(f"/live/{live.code}/poll?v={live.version}").status_code in (200, 204)
+    wrong = app.test_client().post("/join", data={"code": "ZZZZZZ"}, headers=EN)
+    assert wrong.status_code == 200 and "No session has this code" in wrong.text
+    assert "rate limit storage unreachable" in caplog.text

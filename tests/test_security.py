@@ -263,3 +263,32 @@ def test_a_journal_switch_does_not_send_anyone_to_another_site(client, make_user
     response = client.post(f"/journal/goals/{goal.id}/share", data={"share": "1", "back": back})
     assert response.status_code == 303
     assert response.headers["Location"] == "/journal"
+
+
+def test_an_error_page_says_honestly_whether_a_write_was_kept(
+    app, client, make_user, login, monkeypatch
+):
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from webapp.journal import services
+
+    login(make_user())
+    EN = {"Accept-Language": "en"}
+    entry = {"mood": "3", "day": date.today().isoformat()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "write_entry", broken)
+    sent = client.post("/journal/write", data={**entry, "client_id": "e-500"}, headers=EN)
+    assert sent.status_code == 500 and "was not saved" in sent.text
+
+    def database_away(*args, **kwargs):
+        raise sa.exc.OperationalError("INSERT", {}, ConnectionRefusedError("restarting"))
+
+    monkeypatch.setattr(services, "write_entry", database_away)
+    away = client.post("/journal/write", data={**entry, "client_id": "e-503"}, headers=EN)
+    assert away.status_code == 503 and away.headers["Retry-After"] == "5"
+    assert "nothing was saved" in away.text and "restarting" not in away.text

@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # X-Forwarded-For / -Proto. The host is not taken from them: links use PUBLIC_URL.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from webapp.core import database, i18n, inputs, outbox, security, templating
+    from webapp.core import database, i18n, inputs, outbox, requestlog, security, templating
 
     db.init_app(app)
     database.tune_connections(app)
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     login_manager.init_app(app)
     security.init_app(app)
+    requestlog.init_app(app)
     templating.init_app(app)
     i18n.init_app(app)
     inputs.init_app(app)
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         accounts,
         budget,
         candidates,
+        career,
         core,
         dashboard,
         home,
@@ -60,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         lessons,
         live,
         papers,
+        placements,
         privacy,
         pwa,
         revision,
@@ -69,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.accounts import auth
     from webapp.budget import models as _budget_models  # noqa: F401  (tables for migrations)
     from webapp.candidates import models as _candidates_models  # noqa: F401
+    from webapp.career import models as _career_models  # noqa: F401
     from webapp.core import errors
     from webapp.core import models as _core_models  # noqa: F401
     from webapp.dashboard import models as _dashboard_models  # noqa: F401
@@ -76,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from webapp.lessons import models as _lesson_models  # noqa: F401
     from webapp.live import models as _live_models  # noqa: F401
     from webapp.papers import models as _papers_models  # noqa: F401
+    from webapp.placements import models as _placements_models  # noqa: F401
     from webapp.privacy import models as _privacy_models  # noqa: F401
     from webapp.revision import models as _revision_models  # noqa: F401
     from webapp.steps import models as _steps_models  # noqa: F401
@@ -98,6 +103,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(steps.bp)
     app.register_blueprint(papers.bp)
     app.register_blueprint(candidates.bp)
+    app.register_blueprint(placements.bp)
+    app.register_blueprint(career.bp)
 
     from webapp import cli
 

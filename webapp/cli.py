@@ -34,6 +34,7 @@ def load_demo():
 @click.option("--workers", default=2, show_default=True, help="Recordings made at once.")
 def build_audio(lesson_ids, no_bank, workers):
     """Record every text the loaded lessons and bank read aloud; existing recordings are kept."""
+    from webapp.career import interview
     from webapp.lessons import services as lessons
     from webapp.revision import services as revision
     from webapp.steps import services as steps
@@ -49,6 +50,7 @@ def build_audio(lesson_ids, no_bank, workers):
     if not no_bank:
         texts += revision.spoken_texts()
     texts += steps.spoken_texts()
+    texts += interview.spoken_texts()
     started = time.monotonic()
     built = audio.build(texts, folder, workers=workers)
     sizes = [audio.size(lesson_texts, folder) for lesson_texts in by_lesson.values()]
@@ -64,6 +66,35 @@ def build_audio(lesson_ids, no_bank, workers):
         )
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Copy the whole database (papers included, still encrypted) to PATH, a new file."""
+    from webapp.core import backup
+
+    try:
+        written = backup.backup(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up to {written} ({written.stat().st_size} bytes)")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask: replace the database now.")
+def restore_command(path, yes):
+    """Replace the whole database with the backup at PATH (stop the app first)."""
+    from webapp.core import backup
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Go on?", abort=True)
+    try:
+        backup.restore(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored from {path}")
+
+
 def init_app(app: Flask) -> None:
     from webapp.lessons.cli import lessons_cli
     from webapp.papers.cli import papers_cli
@@ -72,6 +103,8 @@ def init_app(app: Flask) -> None:
     from webapp.steps.cli import steps_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(audio_cli)
     app.cli.add_command(lessons_cli)
     app.cli.add_command(bank_cli)

@@ -55,6 +55,8 @@ def from_environment(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
         "LANGUAGES": ("fr", "en", "ar"),
+        # The workshop's employer as a CV names it (the trainee may change it on their CV).
+        "WORKSHOP_EMPLOYER": os.environ.get("WORKSHOP_EMPLOYER", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure when configured or PUBLIC_URL is https; any request over https gets it too.
@@ -66,6 +68,10 @@ def from_environment(instance_path: str) -> dict:
         "STAFF_IDLE_TIMEOUT": timedelta(minutes=30),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # larger requests get a friendly 413 page
+        # One JSON line per request on stderr (webapp/core/requestlog.py); LOG_REQUESTS=0: none.
+        "LOG_REQUESTS": os.environ.get("LOG_REQUESTS", "1") != "0",
+        # /healthz?ready=1 says "not ready" below this much free disk (SQLite, recordings).
+        "HEALTH_MIN_FREE_MB": int(os.environ.get("HEALTH_MIN_FREE_MB", "200")),
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
         "COMPRESS_MIMETYPES": [
             "text/html",

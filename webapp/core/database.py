@@ -33,3 +33,24 @@ def check_database() -> str | None:
     except sa.exc.SQLAlchemyError as error:
         db.session.rollback()
         return type(error.orig or error).__name__
+
+
+def check_database_writes() -> str | None:
+    """Return None when the database takes a write, else a short reason. The write (a
+    temporary table) is rolled back: it finds a read-only file, a lock or a lost permission
+    without keeping anything. A full disk shows at commit, so readiness checks the disk too."""
+    try:
+        with db.engine.connect() as connection:
+            with connection.begin() as transaction:
+                connection.execute(sa.text("CREATE TEMPORARY TABLE ready_probe (n INTEGER)"))
+                connection.execute(sa.text("INSERT INTO ready_probe VALUES (1)"))
+                transaction.rollback()
+        return None
+    except sa.exc.SQLAlchemyError as error:
+        return type(error.orig or error).__name__
+
+
+def free_megabytes(path: str) -> int:
+    import shutil
+
+    return shutil.disk_usage(path).free // (1024 * 1024)

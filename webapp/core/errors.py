@@ -2,12 +2,13 @@
 
 import traceback
 
-from flask import Flask, render_template
+import sqlalchemy as sa
+from flask import Flask, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
-from webapp.core import outbox
+from webapp.core import outbox, requestlog
 
 MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),
@@ -16,9 +17,18 @@ MESSAGES = {
     405: _l("This action is not possible here."),
     413: _l("What you sent is too large (at most 2 MB). Send a smaller file."),
     429: _l("Too many tries. Please wait a little and try again."),
-    500: _l("Something went wrong on our side. Your data is safe. Please try again."),
+    500: _l("Something went wrong on our side. Please try again."),
     503: _l("The service is resting for a moment. Please try again soon."),
 }
+
+
+# Said when the failed request was a write: the page must not claim it was kept.
+NOT_SAVED = _l("Something went wrong on our side: what you sent was not saved. Please try again.")
+# The database out of reach (restarting, its network cut): a moment, then the same request.
+DATABASE_AWAY = _l(
+    "The service is resting for a moment: nothing was saved. Try again in a few seconds."
+)
+RETRY_AFTER_SECONDS = 5
 
 
 class NotYours(NotFound):
@@ -47,11 +57,26 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error):
-        app.logger.error("Unhandled error\n%s", traceback_without_messages(error))
         from webapp.extensions import db
 
-        db.session.rollback()
-        return render_error(500)
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:  # the connection is already gone: nothing to undo
+            pass
+        writing = request.method not in ("GET", "HEAD")
+        if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+            # The database is away (a restart, a cut): 503 with a time to come back, which
+            # the phone's outbox and polls wait for; not a fault of the app.
+            app.logger.warning("Database unreachable: %s", type(error.orig or error).__name__)
+            answer = make_response(render_error(503, DATABASE_AWAY))
+            answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return answer  # (an outbox request gets its machine answer from outbox.py)
+        app.logger.error(
+            "Unhandled error (request %s)\n%s",
+            requestlog.request_id(),
+            traceback_without_messages(error),
+        )
+        return render_error(500, NOT_SAVED if writing else None)
 
 
 def traceback_without_messages(error: BaseException) -> str:

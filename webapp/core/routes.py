@@ -14,7 +14,7 @@ from flask import (
 from flask_login import login_required
 
 from webapp.core import audio, bp
-from webapp.core.database import check_database
+from webapp.core.database import check_database, check_database_writes, free_megabytes
 from webapp.extensions import limiter
 
 YEAR = 365 * 24 * 3600
@@ -22,10 +22,26 @@ YEAR = 365 * 24 * 3600
 
 @bp.get("/healthz")
 def healthz():
-    """For the load balancer and the person on call: is the app up, and its database?"""
+    """For the load balancer and the person on call: is the app up, and its database?
+
+    ?ready=1 (readiness, for taking an instance into the pool): the database takes a write,
+    the rate limits' storage (Redis when shared) answers, and the disk holding the instance
+    folder (SQLite, recordings) has HEALTH_MIN_FREE_MB left. Each check says ok or why not."""
     if reason := check_database():
         return jsonify(status="error", db=reason), 503
-    return jsonify(status="ok", db="ok")
+    if not request.args.get("ready"):
+        return jsonify(status="ok", db="ok")
+    checks = {"db": check_database_writes() or "ok", "limits": "ok", "disk": "ok"}
+    try:
+        if not limiter.limiter.storage.check():
+            checks["limits"] = "unreachable"
+    except Exception as error:  # any storage's own failure is a reason, never a 500
+        checks["limits"] = type(error).__name__
+    free = free_megabytes(current_app.instance_path)
+    if free < current_app.config["HEALTH_MIN_FREE_MB"]:
+        checks["disk"] = f"{free} MB free"
+    ready = all(value == "ok" for value in checks.values())
+    return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
 
 
 @bp.get("/audio/<name>.opus")

@@ -25,6 +25,7 @@ from webapp.extensions import db
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.live import services as live
+from webapp.placements import services as placements
 from webapp.privacy.services import audit, audit_read, audit_reads
 from webapp.revision import services as revision
 from webapp.steps import services as steps
@@ -68,13 +69,16 @@ def today():
         (names[c.user_id], c.mood, c.needs_help)  # read before the audit's commit expires them
         for c in candidates.shared_checkins(list(names), local_today())
     ]
+    # Placements whose tutor gave a poor evaluation lately.
+    poor = placements.poor_in(group)
     # Each trainee the page names (low mood, overdue, failed exam, a stuck step...) sees this look.
     audit_reads(
         current_user,
         "today_viewed",
         [entry.trainee for entry in entries]
         + [item.trainee for item in stuck]
-        + [trainee for trainee, _mood, _help in checkins],
+        + [trainee for trainee, _mood, _help in checkins]
+        + [item.trainee for item in poor],
         f"group={group.id}",
     )
     return render_template(
@@ -85,6 +89,7 @@ def today():
         stuck=stuck,
         flags=flags,
         checkins=checkins,
+        poor_placements=poor,
         today=local_today(),
         new_id=lambda: uuid.uuid4().hex,
         settings=SettingsForm(inactive_days=days, title=group.title),

@@ -16,6 +16,7 @@ from webapp.home import bp
 from webapp.journal import services as journal
 from webapp.lessons import services as lessons
 from webapp.papers import services as papers
+from webapp.placements import services as placements
 from webapp.privacy import services as privacy
 from webapp.week import services as week
 
@@ -59,4 +60,6 @@ def _page(quick_add=None):
         week_glance=week.glance(current_user, local_today()),
         papers_card=papers.home_card(current_user, local_today()),
         welcome=candidates.welcome_card(current_user, local_today()),
+        placement_card_item=placements.home_card(current_user, local_today()),
+        today=local_today(),
     )

@@ -1,6 +1,7 @@
 """Rules for live sessions: phases, joining, answering once, calm scoring, results."""
 
 import hashlib
+import logging
 import random
 import secrets
 from collections import Counter
@@ -10,6 +11,8 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask import current_app
 from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import aliased
 
 from webapp.accounts import services as accounts
@@ -39,6 +42,8 @@ SPEED_POINTS = 50  # at most, for an instant right answer, when the session allo
 TOP = 5
 PODIUM = 3
 MORE_TIME = 10  # seconds the host's "+10 s" adds
+
+log = logging.getLogger(__name__)
 
 
 class Refused(Exception):
@@ -237,18 +242,35 @@ def _limit(name: str):
     return parse(current_app.config[name])
 
 
+# This process's own counts, used only while the limiter's storage (Redis) is unreachable.
+_LOCAL_COUNTS = MovingWindowRateLimiter(MemoryStorage())
+
+
+def _count(method: str, *args) -> bool:
+    """Test or hit a limit in the limiter's storage (Redis when shared). Unreachable: a room
+    goes on with this process's counts and a warning in the log, never a 500; checked at each
+    use, so Redis back means shared counts again."""
+    import redis
+
+    try:
+        return getattr(limiter.limiter, method)(*args)
+    except (redis.RedisError, OSError) as error:
+        log.warning("rate limit storage unreachable, counting in this process: %r", error)
+        return getattr(_LOCAL_COUNTS, method)(*args)
+
+
 def guessing_blocked(client: str) -> bool:
     """Too many wrong codes from this device or IP: it must wait before trying any code."""
-    return not limiter.limiter.test(_limit("LIVE_CODE_LIMIT"), "live-code", client)
+    return not _count("test", _limit("LIVE_CODE_LIMIT"), "live-code", client)
 
 
 def record_wrong_code(client: str) -> None:
-    limiter.limiter.hit(_limit("LIVE_CODE_LIMIT"), "live-code", client)
+    _count("hit", _limit("LIVE_CODE_LIMIT"), "live-code", client)
 
 
 def may_join_now(client: str) -> bool:
     """Count one join from this device or IP; False once it joined too often (atomic)."""
-    return limiter.limiter.hit(_limit("LIVE_JOIN_LIMIT"), "live-join", client)
+    return _count("hit", _limit("LIVE_JOIN_LIMIT"), "live-join", client)
 
 
 def may_host(user, live: LiveSession) -> bool:

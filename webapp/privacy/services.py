@@ -129,6 +129,18 @@ SENTENCES = {
     "papers_list_viewed": _l("%(name)s looked at the list of papers you share with them."),
     "paper_viewed": _l("%(name)s opened a paper you share with them."),
     "paper_downloaded": _l("%(name)s downloaded a paper you share with them."),
+    "placement_recorded": _l("%(name)s recorded a placement for you."),
+    "placement_viewed": _l(
+        "%(name)s looked at one of your placements: the tutor's evaluation, and your review "
+        "if you share it."
+    ),
+    "placements_group_viewed": _l(
+        "%(name)s looked at the group's placements, which show yours and their evaluations."
+    ),
+    "placement_link_made": _l("%(name)s made a link for your placement tutor's evaluation."),
+    "placement_link_revoked": _l("%(name)s stopped the link for your placement tutor."),
+    "placement_link_opened": _l("Your placement tutor opened the evaluation link."),
+    "placement_evaluated": _l("Your placement tutor sent their evaluation."),
 }
 GENERIC = _l("%(name)s did something on your account.")
 SOMEONE = _l("Someone from the workshop")
@@ -242,10 +254,12 @@ def export_for(user) -> dict:
     """
     from webapp.budget import services as budget
     from webapp.candidates import services as candidates
+    from webapp.career import services as career
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.papers import services as papers
+    from webapp.placements import services as placements
     from webapp.revision import services as revision
     from webapp.steps import services as steps
     from webapp.week import services as week
@@ -263,6 +277,8 @@ def export_for(user) -> dict:
         "steps": steps.export_for(user),
         "papers": papers.export_for(user),
         "welcome_checkins": candidates.export_for(user),
+        "placements": placements.export_for(user),
+        "career": career.export_for(user),
         "audit": _audit_about(user),
     }
 
@@ -351,17 +367,31 @@ def erase_user(user_id: int, actor=None, reason: str = "request") -> str:
     """
     from webapp.budget import services as budget
     from webapp.candidates import services as candidates
+    from webapp.career import services as career
     from webapp.journal import services as journal
     from webapp.lessons import services as lessons
     from webapp.live import services as live
     from webapp.papers import services as papers
+    from webapp.placements import services as placements
     from webapp.revision import services as revision
     from webapp.steps import services as steps
     from webapp.week import services as week
 
     if (user := db.session.get(User, user_id)) is not None:
         throttle.forget_account(user.username)  # its counts are keyed by the username
-    for feature in (journal, budget, lessons, revision, live, week, steps, papers, candidates):
+    for feature in (
+        journal,
+        budget,
+        lessons,
+        revision,
+        live,
+        week,
+        steps,
+        papers,
+        placements,
+        career,
+        candidates,
+    ):
         feature.erase_user(user_id)
     _forget_requests_naming(user_id)
     for table, column in _pointing_at_users():

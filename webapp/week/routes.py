@@ -16,6 +16,7 @@ from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today
 from webapp.core.urls import public_url, safe_path
+from webapp.placements import services as placements
 from webapp.week import attendance, bp, feeds, names, rules, services, words
 from webapp.week.forms import WEEKDAYS, AppointmentForm
 
@@ -40,6 +41,9 @@ def index():
         "week/index.html",
         monday=monday,
         days=services.week_of(current_user, monday),
+        # The trainee's placements this week (recorded by a teacher; the group's calendar may
+        # also hold its company days).
+        placements=placements.placements_between(current_user, monday, monday + timedelta(days=6)),
         today=local_today(),
         changes=services.unseen_changes(current_user),
         feed_made_on=feeds.made_on(current_user),

@@ -1,7 +1,7 @@
 """candidates: people inside applying to a group, their dated stages, new trainees' check-ins
 
 Revision ID: 0024_candidates
-Revises: 0021_week
+Revises: 0023_placements
 Create Date: 2026-12-01 07:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0024_candidates'
-down_revision = '0021_week'  # lead: rebase onto 0023_career at merge
+down_revision = '0023_placements'
 branch_labels = None
 depends_on = None
 
