@@ -3,6 +3,8 @@
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import audit, sign_in
 from tests.browser.test_revision_browser import answer_right
@@ -13,8 +15,21 @@ from webapp.revision.models import Question, ReviewLog
 
 
 def next_phase(host, label):
-    host.get_by_role("button", name=label).click()
-    host.wait_for_load_state()
+    """Press the host's button and wait until the room has moved on (the button is gone). The
+    projector's panel refreshes itself every 2 s: a click landing as it is swapped can be lost,
+    so press again; the form carries the room's version, so a second press never moves twice."""
+    button = host.get_by_role("button", name=label)
+    button.wait_for()
+    for attempt in range(3):
+        if attempt and not button.count():  # the room moved on after all
+            return
+        try:
+            button.click(timeout=5000)
+            expect(button).to_have_count(0, timeout=5000)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            continue
+    expect(button).to_have_count(0)
 
 
 def test_live_session_with_late_join_and_a_phone_that_drops(
