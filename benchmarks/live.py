@@ -432,6 +432,7 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         **os.environ,
         "PASSERELLE_INSTANCE": folder,
         "SECRET_KEY": "bench-live-secret",
+        "LOG_REQUESTS": "0",  # tens of thousands of lines would cost the servers' CPU
         # The servers run as in production, which wants a master key for My papers (none used).
         "PAPERS_MASTER_KEY": "YmVuY2gtbGl2ZS1vbmx5LW5vdC1hLXNlY3JldC1rZXk=",
         # Every simulated phone comes from 127.0.0.1: lift the per-IP join rate for the run.

@@ -73,6 +73,7 @@ def main() -> None:
             "WTF_CSRF_ENABLED": False,
             # Runs as in production, which wants a master key for My papers (none is opened).
             "PAPERS_MASTER_KEY": "YmVuY2gtcGFnZXMtb25seS1ub3QtYS1zZWNyZXQtayE=",
+            "LOG_REQUESTS": False,  # the figures, not a line per request
         }
     )
     app.test_client_class = IsolatedClient
