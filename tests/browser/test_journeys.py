@@ -107,8 +107,9 @@ def test_offline_page_when_the_network_is_gone(phone, make_user, shot):
         f"passerelle-saved-{trainee.id}"
     }
     page.context.set_offline(True)
+    page.wait_for_function("() => navigator.onLine === false")  # the emulation has taken hold
     page.goto("/me")
-    assert "Pas de connexion" in page.content()
+    page.wait_for_selector("text=Pas de connexion")
     assert trainee.display_name not in page.content()
     audit(page)
     shot(page, "offline")
