@@ -145,3 +145,23 @@ def test_names_put_in_sentences_are_isolated(app):
         hello = app.jinja_env.from_string('{{ _("Hello %(name)s!", name=n|bdi) }}')
         rendered = hello.render(n="<Sam>")
     assert rendered == "Bonjour <bdi>&lt;Sam&gt;</bdi>\u00a0!"
+
+
+def test_strings_follow_a_language_switched_inside_a_request(app):
+    """The catalogue kept for the request follows force_locale (a calendar feed, a tutor's
+    link in the trainee's language) and refresh (a user who just changed language)."""
+    from flask_babel import force_locale, refresh
+
+    from webapp.core.i18n import gettext, lazy_gettext, ngettext
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext("Sign in") == "Sign in"
+        with force_locale("fr"):
+            assert gettext("Sign in") == "Se connecter"
+            assert str(lazy_gettext("Sign in")) == "Se connecter"
+        assert gettext("Sign in") == "Sign in"
+        with force_locale("ar"):
+            assert ngettext("%(num)d answer", "%(num)d answers", 2) != "2 answers"
+        assert ngettext("%(num)d answer", "%(num)d answers", 2) == "2 answers"
+        refresh()  # the locale is chosen again: still the browser's English
+        assert gettext("Sign in") == "Sign in"

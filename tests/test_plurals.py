@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
+
+from webapp.core.i18n import ngettext
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (0, 1, 2, 3, 11, 100)
@@ -76,7 +78,7 @@ def test_days_not_seen_in_arabic(app, n, text):
 
 def test_a_deadline_reads_by_not_ago(app):
     with app.test_request_context(), force_locale("ar"):
-        from flask_babel import gettext
+        from webapp.core.i18n import gettext
 
         assert gettext("by %(date)s", date="3 ديسمبر") == "بحلول 3 ديسمبر"
 

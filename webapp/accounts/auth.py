@@ -7,10 +7,10 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from webapp.accounts.models import AuthSession, Role, User
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, login_manager
 

@@ -1,6 +1,5 @@
 """Forms for sign-in, passphrases, and the organisation (sites, groups, staff, trainees)."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp, Vali
 from webapp.accounts import passphrases
 from webapp.accounts.models import Role
 from webapp.core.forms import Form
+from webapp.core.i18n import lazy_gettext as _l
 
 USERNAME = Regexp(r"^[a-z0-9._-]+$", message=_l("Use lowercase letters, digits, dots or dashes."))
 REQUIRED = DataRequired(message=_l("Please fill in this field."))

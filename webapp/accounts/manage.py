@@ -4,7 +4,6 @@ import uuid
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -13,6 +12,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.forms import GroupForm, SiteForm, StaffForm, TraineesForm, names_from
 from webapp.accounts.models import Group, Role, Site, User
 from webapp.core import titles
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.extensions import db
 from webapp.privacy.services import audit_reads
 

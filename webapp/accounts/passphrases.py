@@ -15,8 +15,9 @@ from importlib import resources
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import lazy_ngettext
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

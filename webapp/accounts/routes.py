@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, format_time, format_timedelta
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from webapp.accounts import auth, bp, devices, passphrases, services, throttle
@@ -16,6 +15,7 @@ from webapp.accounts.forms import (
     ResetWithCodeForm,
 )
 from webapp.core.i18n import LANGUAGE_COOKIE
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.security import cookie_secure
 from webapp.core.urls import safe_path
 from webapp.extensions import db

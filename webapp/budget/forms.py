@@ -3,7 +3,6 @@
 import uuid
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from webapp.budget import money, services
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 
 AMOUNT_ERRORS = {
     "empty": _l("Write an amount, for example 12,50."),

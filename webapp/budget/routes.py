@@ -4,8 +4,6 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.accounts import services as accounts
@@ -22,6 +20,8 @@ from webapp.budget.forms import (
 )
 from webapp.core import outbox
 from webapp.core.dates import out_of_range, parse_day, plausible
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import ngettext
 from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
 from webapp.core.time import first_of_month, local_today

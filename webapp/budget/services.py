@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from webapp.budget import money
 from webapp.budget.models import Entry, OwnCategory, RecurringItem, SharedMonth
 from webapp.core import text as clean_text
 from webapp.core.dates import plausible
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import already_sent, owned, save_once, sent_client_id
 from webapp.core.spreadsheet import read_cell
 from webapp.extensions import db

@@ -1,6 +1,5 @@
 """Forms of candidates: the candidate's file, a stage change, accepting."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from webapp.candidates.services import MOODS, MOVES, STAGES
 from webapp.core.forms import Form
+from webapp.core.i18n import lazy_gettext as _l
 
 
 class CandidateForm(Form):

@@ -4,7 +4,6 @@ login card), and the printable papers for candidates inside."""
 import uuid
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
@@ -12,6 +11,7 @@ from webapp.accounts.models import Role
 from webapp.candidates import bp, services
 from webapp.candidates.forms import AcceptForm, CandidateForm, CheckinForm, MoveForm, PhotoForm
 from webapp.core import outbox
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today

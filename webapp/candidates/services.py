@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User
 from webapp.candidates.models import Candidate, CandidateMove, StaffPhoto, WelcomeCheckin
 from webapp.core.errors import NotYours
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
 from webapp.core.time import utcnow
 from webapp.extensions import db

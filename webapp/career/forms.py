@@ -1,6 +1,5 @@
 """Career forms: the CV (the trainee's words), an earlier job, an application (dated, checked)."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from webapp.career.rules import STATUSES
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import local_today
 
 LICENCE = [

@@ -4,7 +4,6 @@ each shared by choice), interview practice. Trainees only: nothing here is staff
 import uuid
 
 from flask import Response, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
@@ -12,6 +11,7 @@ from webapp.accounts.models import Role
 from webapp.career import bp, cv, interview, rules, services
 from webapp.career.forms import ApplicationForm, CvForm, JobForm
 from webapp.core import outbox
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from webapp.core.i18n import lazy_gettext as _l
 
 STATUSES = {
     "to_send": _l("To send"),

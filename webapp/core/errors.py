@@ -4,11 +4,11 @@ import traceback
 
 import sqlalchemy as sa
 from flask import Flask, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, NotFound
 
 from webapp.core import outbox, requestlog
+from webapp.core.i18n import lazy_gettext as _l
 
 MESSAGES = {
     400: _l("The request could not be understood. Please go back and try again."),

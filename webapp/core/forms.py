@@ -12,7 +12,6 @@ to it and puts the cursor there, without JavaScript. "First" is in the order the
 the fields (a form's own field order can differ from the page's).
 """
 
-from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
@@ -20,6 +19,7 @@ from wtforms.widgets import ListWidget
 
 from webapp.core import outbox, text
 from webapp.core.dates import PlausibleDate
+from webapp.core.i18n import lazy_ngettext
 
 
 def _keep_lines(value):

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import Flask, current_app, g, jsonify, request, session
-from flask_babel import gettext as _
 from flask_login import current_user
+
+from webapp.core.i18n import gettext as _
 
 HEADER = "X-Outbox"
 STATES = ("stored", "duplicate")

@@ -2,11 +2,11 @@
 
 import segno
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from webapp.core import audio, glossary, grading, shuffle
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import utcnow
 
 # Roles by name (accounts.models.Role is a StrEnum, so a role equals its name): the core

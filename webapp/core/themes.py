@@ -1,6 +1,6 @@
 """The programme's eleven themes of support, named for people."""
 
-from flask_babel import lazy_gettext as _l
+from webapp.core.i18n import lazy_gettext as _l
 
 THEME_NAMES = {
     "rights": _l("Rights and steps"),

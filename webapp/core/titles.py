@@ -14,7 +14,7 @@ before there were two titles), "epr1".."epr3" for EPR.
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from webapp.core.i18n import lazy_gettext as _l
 
 PREPARE = "Préparer les matières premières alimentaires"
 ASSEMBLE = "Assembler et dresser hors-d'œuvre et desserts"

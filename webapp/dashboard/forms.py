@@ -1,6 +1,5 @@
 """Forms for assignments and group settings."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core import titles
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 
 
 class Checkboxes(SelectMultipleField):

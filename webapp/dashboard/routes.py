@@ -3,7 +3,6 @@
 import uuid
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +13,7 @@ from webapp.budget import services as budget
 from webapp.candidates import services as candidates
 from webapp.core import titles
 from webapp.core.dates import out_of_range, parse_day
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals

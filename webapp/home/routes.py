@@ -1,7 +1,6 @@
 """The home page (GET /) and the quick add sent from it (POST /)."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
@@ -10,6 +9,7 @@ from webapp.budget import forms as budget_forms
 from webapp.budget import services as budget
 from webapp.candidates import services as candidates
 from webapp.core import outbox
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import local_today
 from webapp.dashboard import services as dashboard
 from webapp.home import bp

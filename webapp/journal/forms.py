@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.themes import THEME_NAMES
 from webapp.journal.services import MOODS, SCALE
 

@@ -5,7 +5,6 @@ import uuid
 from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -14,6 +13,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import outbox
 from webapp.core.dates import plausible
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.templating import feature_globals
 from webapp.core.themes import THEME_NAMES, THEME_PICTURES
 from webapp.core.time import first_of_month, local_today

@@ -4,11 +4,11 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import User
 from webapp.core.errors import NotYours
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
 from webapp.extensions import db

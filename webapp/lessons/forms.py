@@ -1,11 +1,11 @@
 """A lesson written in the app: the same YAML format and rules as the files."""
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from webapp.core.forms import Form
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import lazy_ngettext
 from webapp.lessons.schema import check_lesson, read_yaml
 
 STARTER = """id: ma-lecon

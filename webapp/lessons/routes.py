@@ -4,13 +4,13 @@ import uuid
 from dataclasses import dataclass
 
 from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import audio, grading, outbox
+from webapp.core.i18n import gettext as _
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.templating import feature_globals
 from webapp.lessons import bp, render, services, voice
 from webapp.lessons.forms import STARTER, LessonForm

@@ -1,7 +1,5 @@
 """Forms for hosting and joining live sessions."""
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -14,6 +12,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import Form
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import lazy_ngettext
 from webapp.live.services import CODE_LENGTH, clean_nickname
 
 

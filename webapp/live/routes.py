@@ -16,9 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +25,9 @@ from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import grading, outbox, shuffle
+from webapp.core.i18n import gettext as _
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import ngettext
 from webapp.core.security import cookie_secure
 from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals

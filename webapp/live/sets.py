@@ -19,8 +19,6 @@ import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from PIL import Image
 
 from webapp.accounts import services as accounts
@@ -28,6 +26,8 @@ from webapp.accounts.models import Role, group_membership
 from webapp.core import grading, pictures, records
 from webapp.core.content import Checker, content_hash
 from webapp.core.errors import NotYours
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import lazy_ngettext
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.live.models import LivePicture, LiveSession, LiveSet, LiveSetShare

@@ -1,6 +1,5 @@
 """Forms for question sets: the set, a written question, sharing, starting a session."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.live.forms import CheckboxesField
 from webapp.live.sets import PICTURE_ROWS, ROWS, TITLE_LENGTH
 

@@ -4,9 +4,6 @@ import io
 import uuid
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
@@ -14,6 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.core import records
+from webapp.core.i18n import gettext as _
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import ngettext
 from webapp.core.titles import COMPETENCIES
 from webapp.extensions import csrf, db
 from webapp.live import bp, sets

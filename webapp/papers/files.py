@@ -18,13 +18,13 @@ import io
 import logging
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
 from webapp.core import pictures
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import lazy_ngettext
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a phone's photo or a scan; beyond: a message on the field
 UPLOAD_REQUEST_BYTES = MAX_UPLOAD_BYTES + 512 * 1024  # the whole form with its file

@@ -1,12 +1,12 @@
 """Forms of My papers: sending a document, sharing it with a teacher."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from webapp.core.forms import Form
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.papers.services import KINDS, PERIODS
 
 

@@ -13,11 +13,11 @@ from io import BytesIO
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role, User, group_membership
 from webapp.core.errors import NotYours
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import already_sent, save_once
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db

@@ -1,6 +1,5 @@
 """Forms of placements: the teacher's record, the tutor's evaluation, the trainee's review."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     EmailField,
@@ -17,6 +16,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.dates import plausible
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.placements.services import CRITERIA, LEVELS
 
 

@@ -5,13 +5,13 @@ import uuid
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today

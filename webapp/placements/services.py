@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from limits import parse
 
@@ -16,6 +15,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User, group_membership
 from webapp.core import titles
 from webapp.core.errors import NotYours
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db, limiter
 from webapp.placements.models import Evaluation, Placement, Review, TutorLink

@@ -1,10 +1,10 @@
 """Forms for erasure and the admin's audit search."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from webapp.core.forms import Form  # text cleaned, dates between 2000 and 2100
+from webapp.core.i18n import lazy_gettext as _l
 
 
 class EraseForm(Form):

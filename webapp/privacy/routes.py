@@ -3,11 +3,11 @@
 import json
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import local_today
 from webapp.extensions import db
 from webapp.privacy import bp, services

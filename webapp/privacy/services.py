@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from webapp.accounts import throttle
 from webapp.accounts.models import AuthSession, Group, ResetCode, Role, User, group_membership
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.models import ProcessedRequest
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db

@@ -4,11 +4,23 @@ The protocol itself (acknowledgements and reasons) is answered by `webapp.core.o
 script (static/js/outbox.js, app.js) reads these words from the page.
 """
 
-from flask_babel import gettext as _
+from flask_babel import get_locale
+
+from webapp.core.i18n import gettext as _
+
+# Every page carries these words: said once per language and process, not at each page.
+_said: dict[str, dict[str, str]] = {}
 
 
 def words() -> dict[str, str]:
     """What the outbox script says, in the page's language ({n} and {name} are filled in)."""
+    language = str(get_locale())
+    if language not in _said:
+        _said[language] = _words()
+    return _said[language]
+
+
+def _words() -> dict[str, str]:
     return {
         "waiting": _("Waiting to send"),
         "sending": _("Sending…"),

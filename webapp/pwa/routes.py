@@ -3,12 +3,12 @@
 import hashlib
 
 from flask import current_app, jsonify, make_response, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from webapp.accounts.models import Role
 from webapp.core import outbox
+from webapp.core.i18n import gettext as _
 from webapp.core.templating import feature_globals
 from webapp.core.time import utcnow
 from webapp.pwa import bp

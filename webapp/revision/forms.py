@@ -1,10 +1,10 @@
 """Forms for revision settings and a teacher's exam-time arrangement."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
 from webapp.core.forms import Form
+from webapp.core.i18n import lazy_gettext as _l
 
 
 class TargetForm(Form):

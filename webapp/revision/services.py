@@ -7,12 +7,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from webapp.accounts.models import Group, group_membership
 from webapp.core import grading, titles
 from webapp.core.content import content_hash, sync_rows
 from webapp.core.errors import NotYours
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
 from webapp.extensions import db

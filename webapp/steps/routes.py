@@ -4,13 +4,13 @@ worker (a teacher of the trainee's group) sees of the steps shared with them."""
 import uuid
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import outbox
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import local_today
 from webapp.core.urls import safe_path
 from webapp.privacy.services import audit_read

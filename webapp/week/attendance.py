@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from webapp.accounts.models import Group, User, group_membership
+from webapp.core.i18n import gettext as _
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.week import rules

@@ -4,12 +4,12 @@ sheet (printed, or CSV for pay)."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.spreadsheet import csv_response
 from webapp.core.time import local_today, utcnow
 from webapp.privacy.services import audit_read, audit_reads

@@ -12,11 +12,11 @@ from datetime import date, timedelta
 import icalendar
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User
 from webapp.core.errors import NotYours
+from webapp.core.i18n import gettext as _
 from webapp.core.time import utcnow
 from webapp.extensions import db
 from webapp.steps import services as steps

@@ -1,6 +1,5 @@
 """Forms of My week: a pattern of sessions, one session."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.week import rules
 from webapp.week.names import APPOINTMENTS, KINDS, REMINDERS
 

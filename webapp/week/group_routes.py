@@ -4,8 +4,6 @@ import uuid
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from webapp.accounts import services as accounts
@@ -13,6 +11,8 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import outbox
 from webapp.core.dates import plausible
+from webapp.core.i18n import lazy_gettext as _l
+from webapp.core.i18n import ngettext
 from webapp.core.records import sent_client_id
 from webapp.core.time import first_of_month, local_today
 from webapp.privacy.services import audit_read

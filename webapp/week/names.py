@@ -1,6 +1,6 @@
 """What My week's kinds and marks are called, with their pictograms."""
 
-from flask_babel import lazy_gettext as _l
+from webapp.core.i18n import lazy_gettext as _l
 
 KINDS = {
     "centre": ("🏫", _l("Training centre")),

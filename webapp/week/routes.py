@@ -4,7 +4,6 @@ import uuid
 from datetime import timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp.accounts import services as accounts
@@ -12,6 +11,7 @@ from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.core import outbox
 from webapp.core.dates import parse_day
+from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today
