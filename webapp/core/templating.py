@@ -5,7 +5,7 @@ from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.core import audio, glossary, grading, shuffle
+from webapp.core import audio, glossary, grading, icons, shuffle
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import utcnow
 
@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     its one call to feature_globals (at the end of its routes.py), never elsewhere."""
     app.jinja_env.globals.update(
         audio_url=audio_url,
+        icon=icons.icon,
         own_recording=own_recording,
         nav_items=nav_items,
         without_none=without_none,
