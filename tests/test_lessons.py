@@ -312,6 +312,15 @@ def test_home_shows_the_next_lesson(client, trainee):
     assert "/lessons/test-suite" in client.get("/").text
 
 
+def test_home_offers_a_lesson_begun_before_an_earlier_one_not_begun(client, trainee):
+    """A lesson left halfway comes back first, even when an earlier one was never opened."""
+    client.post(
+        "/lessons/test-suite/exercises/single", data={"choice": "un verre", "client_id": "s1"}
+    )
+    home = client.get("/").text
+    assert "/lessons/test-suite" in home and "/lessons/test-cuisine" not in home
+
+
 def test_offline_copy_holds_no_personal_state(client, trainee):
     client.post(
         "/lessons/test-cuisine/exercises/single", data={"choice": "un verre", "client_id": "o1"}
