@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
 
+from benchmarks import under_load  # noqa: E402
 from tests.measure import IsolatedClient, count_queries, first_load  # noqa: E402
 from webapp import create_app, demo  # noqa: E402
 from webapp.accounts import services  # noqa: E402
@@ -122,6 +123,7 @@ def main() -> None:
                 f"{statistics.median(timings):>11.1f}"
             )
     answers(app, phrases)
+    under_load.run(folder, f"sqlite:///{folder}/bench.db", "samir.b", phrases["samir.b"])
 
 
 def _timed(app, client, method, url, data=None, runs=30):
