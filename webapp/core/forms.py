@@ -30,12 +30,16 @@ def _one_line(value):
     return text.single_line(value) if isinstance(value, str) else value
 
 
-def _owner(field: Field) -> Field | None:
-    """The form field an input belongs to: itself, or the group of a radio or checkbox option."""
+def _owner_with_errors(field: Field) -> Field | None:
+    """The form field an input belongs to (itself, or the group of a radio or checkbox option)
+    when that field has errors. The fields with errors are listed once per form, at its first
+    input: a form without errors (every page shown for the first time) looks at nothing more."""
     form = getattr(field, "_form", None)
     if form is None:
         return None
-    return next((f for f in form if f.name == field.name), None)
+    if (errored := form.__dict__.get("_errored")) is None:
+        errored = form._errored = {f.name: f for f in form if f.errors}
+    return errored.get(field.name)
 
 
 def too_long(most: int) -> Length:
@@ -61,10 +65,9 @@ class Form(FlaskForm):
             return field
 
         def render_field(self, field, render_kw):
-            owner = _owner(field)
+            owner = _owner_with_errors(field)
             if (
                 owner is not None
-                and owner.errors
                 and not isinstance(owner, HiddenField)
                 and not isinstance(field.widget, ListWidget)
             ):
