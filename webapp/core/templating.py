@@ -1,11 +1,11 @@
 """Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
 
 import segno
-from flask import Flask, current_app, g, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.core import audio, glossary, grading, icons, shuffle
+from webapp.core import glossary, grading, icons, shuffle, speech
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import utcnow
 
@@ -77,9 +77,9 @@ def init_app(app: Flask) -> None:
     its one call to feature_globals (at the end of its routes.py), never elsewhere."""
     app.jinja_env.globals.update(
         url_for=remembered_url_for,
-        audio_url=audio_url,
         icon=icons.icon,
-        own_recording=own_recording,
+        say=speech.say,
+        speak=speech.speak,
         nav_items=nav_items,
         without_none=without_none,
         qr_svg=qr_svg,
@@ -102,22 +102,6 @@ def feature_globals(bp, **names) -> None:
     """Register a feature's template names app-wide, once, when its blueprint is registered:
     the one place a feature adds names to every template (its routes.py calls it once)."""
     bp.record_once(lambda state: state.app.jinja_env.globals.update(names))
-
-
-def audio_url(text: str, lang: str = "fr") -> str:
-    """Where a speaker link finds the recording of text: its hashed file when content loading
-    made it, else the address that records it on first use."""
-    name = audio.key(text, lang)
-    if audio.path_for(current_app.config["AUDIO_DIR"], name).exists():
-        return url_for("core.audio_file", name=name)
-    return url_for("core.audio_say", lang=lang.split("-")[0], text=audio.normalise(text))
-
-
-def own_recording(text: str, lang: str = "fr") -> str | None:
-    """The address of a person's own recording of these words, when the page being rendered has
-    one: a feature puts {words_key: url} in g.own_voice before rendering (lessons does)."""
-    own = g.get("own_voice")
-    return own.get(audio.words_key(text, lang)) if own else None
 
 
 def choices_shown(item: dict, who: str | None = None) -> list:

@@ -1,0 +1,88 @@
+"""Read-aloud buttons: `{{ speak(text) }}` for French content, `{{ say(text) }}` for the interface.
+
+speak: app.js speaks with the phone's voice for the language when it has one, else plays the
+recording; without JavaScript the link opens the recording (made by espeak-ng). A teacher's own
+recording of the words (speak--own) is played on every phone.
+
+say: the interface itself (home, budget figures, journal prompts) in the reader's language.
+private=True (amounts, a name): the phone's voice when it has one; else a recording made for
+this one answer (POST /audio/private, the words in the body): never in an address, never kept
+in the server's shared recordings. Without JavaScript the form opens the recording.
+
+Python functions rather than Jinja macros: a page has up to twenty of them and a macro call
+cost about 25 µs before it did anything.
+"""
+
+from flask import current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from webapp.core import audio
+from webapp.core.i18n import gettext as _
+from webapp.core.icons import icon
+
+
+def speak(text: str, lang: str = "fr-FR", label: str | None = None) -> Markup:
+    """A link that reads text aloud in lang."""
+    own = own_recording(text, lang)
+    return Markup(
+        '<a class="speak{own_class}" href="{href}" data-say="{text}" data-lang="{lang}"'
+        ' aria-label="{label}">{icon}</a>'
+    ).format(
+        own_class=" speak--own" if own else "",
+        href=own or audio_url(text, lang),
+        text=text,
+        lang=lang,
+        label=label or _("Listen"),
+        icon=icon("speaker"),
+    )
+
+
+def say(text: str, label: str | None = None, private: bool = False) -> Markup:
+    """A button that reads the interface's words aloud in the reader's language."""
+    lang = str(get_locale())
+    if not private:
+        return speak(text, lang, label)
+    return Markup(
+        '<form class="speak-form" method="post" action="{action}">'
+        '<input type="hidden" name="csrf_token" value="{token}">'
+        '<input type="hidden" name="lang" value="{lang}">'
+        '<button class="speak speak--private" name="text" value="{text}" data-lang="{lang}"'
+        ' aria-label="{label}">{icon}</button></form>'
+    ).format(
+        action=url_for("core.audio_private"),
+        token=generate_csrf(),
+        lang=lang,
+        text=text,
+        label=label or _("Listen"),
+        icon=icon("speaker"),
+    )
+
+
+# Recordings found on disk, by text, language and script root: a recording once made stays
+# (content loading and first taps only add files), so a page need not look for it again.
+_FOUND: dict[tuple, str] = {}
+_MOST_FOUND = 5000
+
+
+def audio_url(text: str, lang: str = "fr") -> str:
+    """Where a speaker link finds the recording of text: its hashed file when content loading
+    made it, else the address that records it on first use."""
+    remembered = (text, lang, request.script_root, current_app.config["AUDIO_DIR"])
+    if (found := _FOUND.get(remembered)) is not None:
+        return found
+    name = audio.key(text, lang)
+    if audio.path_for(current_app.config["AUDIO_DIR"], name).exists():
+        found = url_for("core.audio_file", name=name)
+        if len(_FOUND) < _MOST_FOUND:
+            _FOUND[remembered] = found
+        return found
+    return url_for("core.audio_say", lang=lang.split("-")[0], text=audio.normalise(text))
+
+
+def own_recording(text: str, lang: str = "fr") -> str | None:
+    """The address of a person's own recording of these words, when the page being rendered has
+    one: a feature puts {words_key: url} in g.own_voice before rendering (lessons does)."""
+    own = g.get("own_voice")
+    return own.get(audio.words_key(text, lang)) if own else None
