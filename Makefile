@@ -50,8 +50,10 @@ run: translations voice instance/papers_master_key
 	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	@# One worker per core; idle connections kept longer than a phone's 2 s between polls; a
-	@# stop (SIGTERM) lets requests in flight finish for up to 30 s.
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 --keep-alive 75 --graceful-timeout 30 'webapp:create_app()'
+	@# stop (SIGTERM) lets requests in flight finish for up to 30 s. The workers share their
+	@# metrics in instance/metrics (set for the server alone: the flask commands need none);
+	@# the config file's hooks empty it at start and remove a dead worker's gauges.
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/metrics $(VENV)/bin/gunicorn -c python:webapp.gunicorn_conf --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 --keep-alive 75 --graceful-timeout 30 'webapp:create_app()'
 
 # Debian's Chromium for the browser tests, and a colour emoji font so pictograms show in screenshots.
 # Installed only when missing; without root, say which command to run.

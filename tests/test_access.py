@@ -60,6 +60,9 @@ ACCESS = {
     # The budget's quick add from the home screen: trainees (nothing sent: shown again, 200).
     "home.quick_add": ("POST", "/", only({TRAINEE: 200})),
     "core.healthz": ("GET", "/healthz", everyone(200)),
+    # Prometheus metrics: admins (and a scraper's token: tests/test_metrics.py); not even a
+    # sign-in page for the others.
+    "core.metrics": ("GET", "/metrics", {**everyone(404), ADMIN: 200}),
     # Recordings are public like static files (served in tests/test_audio.py); none made here.
     "core.audio_file": ("GET", f"/audio/{'0' * 32}.opus", everyone(404)),
     # Recording a text on first use: signed-in people only, then off to the recording.

@@ -29,7 +29,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         # X-Forwarded-For / -Proto. The host is not taken from them: links use PUBLIC_URL.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from webapp.core import database, i18n, inputs, outbox, requestlog, security, templating
+    from webapp.core import (
+        database,
+        i18n,
+        inputs,
+        metrics,
+        outbox,
+        requestlog,
+        security,
+        templating,
+    )
 
     db.init_app(app)
     database.tune_connections(app)
@@ -46,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     security.init_app(app)
     requestlog.init_app(app)
+    metrics.init_app(app)
     templating.init_app(app)
     i18n.init_app(app)
     inputs.init_app(app)

@@ -70,6 +70,11 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # larger requests get a friendly 413 page
         # One JSON line per request on stderr (webapp/core/requestlog.py); LOG_REQUESTS=0: none.
         "LOG_REQUESTS": os.environ.get("LOG_REQUESTS", "1") != "0",
+        # Prometheus metrics at /metrics (webapp/core/metrics.py): for admins signed in, and for
+        # a scraper sending `Authorization: Bearer <METRICS_TOKEN>` when a token is set. The
+        # folder where gunicorn's workers share their values (README, "Metrics"); unset: none.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", "").strip(),
+        "PROMETHEUS_MULTIPROC_DIR": os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""),
         # /healthz?ready=1 says "not ready" below this much free disk (SQLite, recordings).
         "HEALTH_MIN_FREE_MB": int(os.environ.get("HEALTH_MIN_FREE_MB", "200")),
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),

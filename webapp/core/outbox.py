@@ -14,9 +14,10 @@ validate says why through `webapp.core.forms.Form`. Without the header nothing c
 from dataclasses import dataclass, field
 from functools import wraps
 
-from flask import Flask, current_app, g, jsonify, request, session
+from flask import Flask, current_app, g, has_request_context, jsonify, request, session
 from flask_login import current_user
 
+from webapp.core import metrics
 from webapp.core.i18n import gettext as _
 
 HEADER = "X-Outbox"
@@ -42,11 +43,21 @@ def note(state: str, feedback: dict | None = None) -> None:
     """Say the write is in the database: "stored" now, or "duplicate" (it already was).
     The first note of a request counts (a write may cause others, e.g. a live answer a review)."""
     assert state in STATES
+    _count_replay(state)
     outcome = _outcome()
     if outcome is not None and outcome.state is None:
         outcome.state = state
         if feedback is not None:
             outcome.feedback = feedback
+
+
+def _count_replay(state: str) -> None:
+    """A request whose first note is "duplicate" is a write sent again: count it, once."""
+    if not has_request_context() or "passerelle.write_noted" in request.environ:
+        return
+    request.environ["passerelle.write_noted"] = state
+    if state == "duplicate":
+        metrics.replayed(request.endpoint, outbox=is_outbox())
 
 
 def feedback(**values) -> None:

@@ -8,6 +8,9 @@ ours agree), else it is made here; it is sent back in the response and put in th
 
 A live poll with nothing new is answered before Flask (live.shortcut) and is not logged: 250
 lines a second of "nothing new" would drown the rest.
+
+The same hooks give the request's route, status and duration to the metrics (core.metrics): a
+request is timed and accounted for in one place, so the log and the metrics agree.
 """
 
 import json
@@ -16,7 +19,9 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
+
+from webapp.core import metrics
 
 log = logging.getLogger("passerelle.requests")
 # What a proxy's id may look like: letters, digits, dashes, at most 64 (nothing to inject).
@@ -34,7 +39,7 @@ def request_id() -> str:
     return environ["passerelle.request_id"]
 
 
-def line(status: int, started: float) -> str:
+def line(status: int, seconds: float) -> str:
     # The user only if this request loaded them already: a log line never costs a query.
     user = getattr(g.get("_login_user"), "id", None)
     return json.dumps(
@@ -43,11 +48,26 @@ def line(status: int, started: float) -> str:
             "route": request.endpoint or "none",
             "method": request.method,
             "status": status,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "ms": round(seconds * 1000, 1),
             "user": user if isinstance(user, int) else None,
         },
         separators=(",", ":"),
     )
+
+
+def _start():
+    request.environ["passerelle.started"] = time.perf_counter()
+    request_id()
+
+
+def _finish(response):
+    response.headers["X-Request-ID"] = request_id()
+    started = request.environ.get("passerelle.started", time.perf_counter())
+    seconds = time.perf_counter() - started
+    metrics.observe(request.endpoint, request.method, response.status_code, seconds)
+    if current_app.config.get("LOG_REQUESTS", True):
+        log.info(line(response.status_code, seconds))
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -58,15 +78,7 @@ def init_app(app: Flask) -> None:
         log.setLevel(logging.INFO)
         log.propagate = False
 
-    @app.before_request
-    def _start():
-        request.environ["passerelle.started"] = time.perf_counter()
-        request_id()
-
-    @app.after_request
-    def _log(response):
-        response.headers["X-Request-ID"] = request_id()
-        if app.config.get("LOG_REQUESTS", True):
-            started = request.environ.get("passerelle.started", time.perf_counter())
-            log.info(line(response.status_code, started))
-        return response
+    # First before anything (a CSRF refusal is timed too), last after everything: the status
+    # logged and counted is the one sent (the outbox's net may still change a view's answer).
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
+    app.after_request_funcs.setdefault(None, []).insert(0, _finish)

@@ -1,8 +1,9 @@
-"""Health check and the recorded read-aloud."""
+"""Health check, metrics and the recorded read-aloud."""
 
 import io
 
 from flask import (
+    Response,
     abort,
     current_app,
     jsonify,
@@ -11,10 +12,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_login import login_required
+from flask_login import current_user, login_required
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from webapp.core import audio, bp
 from webapp.core.database import check_database, check_database_writes, free_megabytes
+from webapp.core.metrics import exposition, may_scrape
 from webapp.extensions import limiter
 
 YEAR = 365 * 24 * 3600
@@ -42,6 +45,19 @@ def healthz():
         checks["disk"] = f"{free} MB free"
     ready = all(value == "ok" for value in checks.values())
     return jsonify(status="ok" if ready else "error", **checks), 200 if ready else 503
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus metrics, for the scraper's bearer token (METRICS_TOKEN) or an admin; 404 for
+    anyone else, as for anything not theirs. nginx refuses /metrics from outside: Prometheus
+    scrapes each instance on its own address (README, "Metrics")."""
+    authorization = request.headers.get("Authorization", "")
+    if not may_scrape(authorization, current_app.config["METRICS_TOKEN"], current_user):
+        abort(404)
+    response = Response(exposition(current_app), content_type=CONTENT_TYPE_LATEST)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/audio/<name>.opus")

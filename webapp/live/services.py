@@ -235,6 +235,24 @@ def over_clause(now: datetime):
     )
 
 
+class OpenRooms(NamedTuple):
+    """Rooms open now and the players who joined them: what the metrics show of live play."""
+
+    rooms_open: int
+    players: int
+
+
+def open_rooms(now: datetime) -> OpenRooms:
+    """Read when metrics are scraped: one query over the sessions, no player rows read (each
+    room counts its own players as they join)."""
+    rooms, players = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(LiveSession.player_count), 0))
+        .select_from(LiveSession)
+        .where(sa.not_(over_clause(now)))
+    ).one()
+    return OpenRooms(rooms, players)
+
+
 # --- throttling: wrong codes and joins, in the limiter's storage (Redis when shared) ---------
 
 

@@ -20,6 +20,7 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qs
 
+from webapp.core.metrics import POLLS_NOTHING_NEW
 from webapp.core.time import as_utc, utcnow
 from webapp.live.models import time_is_up
 from webapp.live.versions import Room, store_of
@@ -74,6 +75,7 @@ class PollShortcut:
                 room_key(self.app.config["SECRET_KEY"], code, room),
                 utcnow(),
             ):
+                POLLS_NOTHING_NEW.inc()  # the one metric here: a poll must stay cheap
                 start_response("204 No Content", NOTHING_NEW)
                 return []
         return self.wsgi_app(environ, start_response)
