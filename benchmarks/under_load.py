@@ -73,10 +73,12 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
         "PASSERELLE_INSTANCE": folder,
         "PAPERS_MASTER_KEY": "YmVuY2gtcGFnZXMtb25seS1ub3QtYS1zZWNyZXQtayE=",
         "LOG_REQUESTS": "0",
+        "PROMETHEUS_MULTIPROC_DIR": str(Path(folder) / "metrics"),
     }
     workers = str(os.cpu_count() or 2)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", workers]
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:webapp.gunicorn_conf"]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", workers]
         + ["--threads", "4", "--keep-alive", "75", "--log-level", "warning", "webapp:create_app()"],
         cwd=ROOT,
         env=env,
