@@ -1,5 +1,7 @@
 """Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
 
+import functools
+
 import segno
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
@@ -53,23 +55,23 @@ def nav_items() -> list[dict]:
     ]
 
 
-# Addresses without parameters (the bottom bar, the header) and static files (styles, scripts)
-# are the same for every request under one script root: a page builds some twenty of them, at
-# about 20 µs each. Bounded, in case a template ever names files from data.
-_ADDRESSES: dict[tuple, str] = {}
-_MOST_ADDRESSES = 1000
-
-
 def remembered_url_for(endpoint: str, **values) -> str:
-    """url_for for templates: the same address, remembered when it cannot vary."""
-    if endpoint.startswith(".") or not values.keys() <= {"filename"} or not has_request_context():
+    """url_for for templates, remembered: a page builds dozens of addresses (a list of 80
+    lessons, the bottom bar, styles and scripts) at about 20 µs each, and the same endpoint with
+    the same values under the same script root is always the same address. Relative endpoints
+    (".x", which depend on the blueprint) and options ("_external", "_anchor"…) are built each
+    time."""
+    if endpoint.startswith(".") or not has_request_context() or any(k[0] == "_" for k in values):
         return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, values.get("filename"))
-    if (address := _ADDRESSES.get(key)) is None:
-        address = url_for(endpoint, **values)
-        if len(_ADDRESSES) < _MOST_ADDRESSES:
-            _ADDRESSES[key] = address
-    return address
+    try:
+        return _address(request.script_root, endpoint, tuple(sorted(values.items())))
+    except TypeError:  # a value that cannot be a key (a list): build it
+        return url_for(endpoint, **values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(_script_root: str, endpoint: str, values: tuple) -> str:
+    return url_for(endpoint, **dict(values))
 
 
 def init_app(app: Flask) -> None:
