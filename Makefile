@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 apt = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else echo "Missing Debian packages: run  sudo apt-get install $(1)" >&2; exit 1; fi
 
-.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live
+.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live profile
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -83,6 +83,11 @@ test: lint translations chromium voice
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
 bench: $(VENV)/.test-deps translations
 	$(PY) benchmarks/pages.py
+
+# Where one page's CPU goes, by function and template (benchmarks/profile_page.py):
+#   make profile URL=/budget AS=samir.b
+profile: $(VENV)/.test-deps translations
+	URL="$${URL:-/}" AS="$${AS:-samir.b}" $(PY) benchmarks/profile_page.py
 
 # Debian's nginx, the reverse proxy in front of two instances in bench-live (installed only when
 # missing; the benchmark starts it with a configuration of its own and stops it after).
