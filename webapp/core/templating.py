@@ -7,7 +7,7 @@ from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from webapp.core import glossary, grading, icons, shuffle, speech
+from webapp.core import fields, glossary, grading, icons, shuffle, speech
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import utcnow
 
@@ -80,6 +80,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         url_for=remembered_url_for,
         icon=icons.icon,
+        field=fields.field,
+        choices=fields.choices,
+        error=fields.error,
+        submit=fields.submit,
         say=speech.say,
         speak=speech.speak,
         nav_items=nav_items,
