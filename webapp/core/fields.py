@@ -22,8 +22,9 @@ def error(f) -> Markup:
     """The message of a field with errors: its id is the one the field's inputs point to."""
     if not f.errors:
         return Markup("")
+    # Joined as Jinja's join did: a message that is already HTML (a lazy string) is kept.
     return Markup('<p class="error" id="{id}-error">{text}</p>').format(
-        id=f.id, text=" ".join(str(e) for e in f.errors)
+        id=f.id, text=Markup(" ").join(f.errors)
     )
 
 
