@@ -32,7 +32,7 @@ def check_database() -> str | None:
         return None
     except sa.exc.SQLAlchemyError as error:
         db.session.rollback()
-        return type(error.orig or error).__name__
+        return type(getattr(error, "orig", None) or error).__name__
 
 
 def check_database_writes() -> str | None:
@@ -47,7 +47,7 @@ def check_database_writes() -> str | None:
                 transaction.rollback()
         return None
     except sa.exc.SQLAlchemyError as error:
-        return type(error.orig or error).__name__
+        return type(getattr(error, "orig", None) or error).__name__
 
 
 def free_megabytes(path: str) -> int:

@@ -64,10 +64,13 @@ def init_app(app: Flask) -> None:
         except sa.exc.SQLAlchemyError:  # the connection is already gone: nothing to undo
             pass
         writing = request.method not in ("GET", "HEAD")
-        if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
-            # The database is away (a restart, a cut): 503 with a time to come back, which
-            # the phone's outbox and polls wait for; not a fault of the app.
-            app.logger.warning("Database unreachable: %s", type(error.orig or error).__name__)
+        if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError | sa.exc.TimeoutError):
+            # The database is away (a restart, a cut) or every pooled connection is busy past
+            # DB_POOL_TIMEOUT: 503 with a time to come back, which the phone's outbox and
+            # polls wait for; not a fault of the app.
+            app.logger.warning(
+                "Database unreachable: %s", type(getattr(error, "orig", None) or error).__name__
+            )
             answer = make_response(render_error(503, DATABASE_AWAY))
             answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return answer  # (an outbox request gets its machine answer from outbox.py)
