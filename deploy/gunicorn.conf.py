@@ -1,0 +1,27 @@
+"""gunicorn's settings for one Passerelle instance (systemd's passerelle@.service, make cluster).
+
+    gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:8001 'webapp:create_app()'
+
+WEB_WORKERS processes (default: one per core) of WEB_THREADS threads (4) each; each process
+keeps its own pool of DB_POOL_SIZE + DB_MAX_OVERFLOW PostgreSQL connections (webapp/config.py).
+"""
+
+import os
+
+workers = int(os.environ.get("WEB_WORKERS") or os.cpu_count() or 2)
+threads = int(os.environ.get("WEB_THREADS") or 4)
+worker_class = "gthread"
+# Idle connections kept longer than a phone's 2 s between polls and than nginx's 60 s upstream
+# keep-alive: the proxy closes an idle connection before the server does, never as it sends.
+keepalive = 75
+# SIGTERM (systemctl stop, a deployment): stop accepting, let requests in flight finish for up
+# to 30 s, answer a request arriving on a kept-alive connection meanwhile with
+# "Connection: close", then exit. systemd's TimeoutStopSec waits a little longer than this.
+graceful_timeout = 30
+# One JSON line per request comes from the app (webapp/core/requestlog.py): no access log here.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+# Instances on one machine would share gunicorn's default control socket in $HOME; systemd's
+# signals are the control here.
+control_socket_disable = True
