@@ -69,13 +69,13 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff format --check webapp tests benchmarks deploy
 
 # The tests without a browser: a minute or two, for the edit-test loop.
-test-fast: $(VENV)/.test-deps translations voice
+test-fast: $(VENV)/.test-deps translations voice nginx
 	$(PY) -m pytest -n auto --dist loadfile tests --ignore=tests/browser
 
 # Lint first: CI fails on a lint or format error before running the tests. Two workers or more
 # (pytest-xdist), one file per worker at a time: a file's fixtures stay in one process, and each
 # worker has its own database (tests/conftest.py).
-test: lint translations chromium voice
+test: lint translations chromium voice nginx
 	$(PY) -m pytest -n auto --dist loadfile --durations=10
 
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
