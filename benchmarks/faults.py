@@ -322,16 +322,21 @@ def report(result: dict) -> None:
 
 
 def others_benchmarking() -> list[str]:
-    """Other benchmarks running on this machine (their figures would suffer, and ours)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (OSError, ValueError):
-            continue
-        if "benchmarks/" in command and "faults.py" not in command and "python" in command:
-            found.append(command.strip())
-    return found
+    """Other benchmarks' PostgreSQL databases in use now (a restart would spoil their figures)."""
+    import sqlalchemy as sa
+
+    url = sa.make_url(POSTGRES)
+    engine = sa.create_engine(url.set(database="postgres"))
+    with engine.connect() as connection:
+        names = connection.scalars(
+            sa.text(
+                "SELECT DISTINCT datname FROM pg_stat_activity"
+                " WHERE datname LIKE 'bench%' AND datname <> :mine"
+            ),
+            {"mine": url.database},
+        ).all()
+    engine.dispose()
+    return list(names)
 
 
 def main() -> None:
@@ -339,7 +344,7 @@ def main() -> None:
     for _ in range(60 if os.environ.get("WAIT", "1") != "0" else 0):
         if not (busy := others_benchmarking()):
             break
-        print(f"waiting for {busy[0][:80]} to finish", flush=True)
+        print(f"waiting for the benchmark using {', '.join(busy)} to finish", flush=True)
         time.sleep(10)
     print(f"{os.cpu_count()} cores; {live.load()}")
     results = [drill(retries == "on") for retries in RETRIES]
