@@ -93,3 +93,22 @@ def test_a_pool_with_no_free_connection_is_503_not_500(app, monkeypatch):
     assert sent.status_code == 503 and sent.headers["Retry-After"] == "5"
     health = app.test_client().get("/healthz")
     assert health.status_code == 503 and health.json["db"] == "TimeoutError"
+
+
+def test_a_signed_in_persons_page_with_the_database_gone_is_503_not_500(
+    app, client, make_user, login, monkeypatch
+):
+    import sqlalchemy as sa
+
+    trainee = make_user()
+    login(trainee)
+
+    def restarting(*args, **kwargs):  # what psycopg says while PostgreSQL shuts down
+        raise sa.exc.OperationalError("SELECT", {}, ConnectionRefusedError("shutting down"))
+
+    # Looking the person up is what fails; the error page must not look them up again.
+    monkeypatch.setattr(db.session, "execute", restarting)
+    for page in ("/", "/journal"):
+        away = client.get(page, headers={"Accept-Language": "en"})
+        assert away.status_code == 503 and away.headers["Retry-After"] == "5"
+        assert "nothing was saved" in away.text
