@@ -218,7 +218,9 @@ def drill(retries: bool) -> dict:
     assert RETRY_LINE in site, "the shipped site's retry line changed: update RETRY_LINE"
     if not retries:
         site = site.replace(RETRY_LINE, "proxy_next_upstream off;")
-    running = cluster.Cluster(folder=folder, port=port, ports=ports, env=env, site=site)
+    running = cluster.Cluster(
+        folder=folder, port=port, ports=ports, env=env, site=site, log_to_files=True
+    )
     running.start()
     Events.log, marks, health, acked = [], {}, [], set()
     stop_probe = threading.Event()
@@ -264,6 +266,7 @@ def drill(retries: bool) -> dict:
         "writes_lost": len(acked - set(journal)),
         "writes_duplicated": len(journal) - len(set(journal)),
         "seconds": time.monotonic() - Events.started,
+        "folder": folder,
     }
 
 
@@ -287,6 +290,7 @@ def report(result: dict) -> None:
     phases = [("kill -9 of one instance", kill, restart or float("inf"))]
     if restart is not None:
         phases.append(("PostgreSQL restart", restart, float("inf")))
+    print(f"logs: {result['folder']}/instance-*.log, access.log, nginx-error.log")
     print(f"instance killed at {kill:.1f} s, answering again at {back:.1f} s ({back - kill:.1f} s)")
     for label, start, end in phases:
         seen = window(events, start, end)
