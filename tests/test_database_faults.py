@@ -112,3 +112,17 @@ def test_a_signed_in_persons_page_with_the_database_gone_is_503_not_500(
         away = client.get(page, headers={"Accept-Language": "en"})
         assert away.status_code == 503 and away.headers["Retry-After"] == "5"
         assert "nothing was saved" in away.text
+
+
+def test_a_connection_cut_after_the_answer_is_made_does_not_fail_it(app, client, monkeypatch):
+    import sqlalchemy as sa
+
+    closing = sa.orm.Session.close
+
+    def cut(self):  # the session's closing ROLLBACK, on a connection PostgreSQL terminated
+        monkeypatch.setattr(sa.orm.Session, "close", closing)
+        raise sa.exc.OperationalError("ROLLBACK", {}, ConnectionResetError("admin shutdown"))
+
+    monkeypatch.setattr(sa.orm.Session, "close", cut)
+    assert client.get("/healthz").status_code == 200  # the answer, not a 500
+    assert client.get("/healthz").status_code == 200  # and the next request has a session

@@ -7,7 +7,11 @@ from webapp.extensions import db
 
 
 def tune_connections(app: Flask) -> None:
-    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection."""
+    """End each request's session safely; turn on WAL, foreign keys and a busy timeout on
+    every SQLite connection."""
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in
+    # reverse) and leaves that one nothing to do.
+    app.teardown_appcontext(end_session)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -23,6 +27,21 @@ def tune_connections(app: Flask) -> None:
         # power cut loses the last instants of writes, never the database.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def end_session(_error=None) -> None:
+    """Close the request's session. Its closing ROLLBACK fails when the database cut the
+    connection meanwhile (PostgreSQL restarting: "terminating connection due to administrator
+    command"); raised from a teardown it turned an answer already made into a 500. The
+    connection is dropped instead; the pool's pre-ping replaces it."""
+    try:
+        db.session.remove()
+    except sa.exc.SQLAlchemyError:
+        try:
+            db.session.registry().invalidate()  # (scoped_session does not pass it on)
+        except sa.exc.SQLAlchemyError:
+            pass
+        db.session.registry.clear()
 
 
 def check_database() -> str | None:
