@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 apt = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else echo "Missing Debian packages: run  sudo apt-get install $(1)" >&2; exit 1; fi
 
-.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live profile
+.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live profile cluster bench-faults
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -67,17 +67,17 @@ voice:
 
 # Ruff's lint rules and its formatter (settings in pyproject.toml); CI runs this before the tests.
 lint: $(VENV)/.test-deps
-	$(VENV)/bin/ruff check webapp tests benchmarks
-	$(VENV)/bin/ruff format --check webapp tests benchmarks
+	$(VENV)/bin/ruff check webapp tests benchmarks deploy
+	$(VENV)/bin/ruff format --check webapp tests benchmarks deploy
 
 # The tests without a browser: a minute or two, for the edit-test loop.
-test-fast: $(VENV)/.test-deps translations voice
+test-fast: $(VENV)/.test-deps translations voice nginx
 	$(PY) -m pytest -n auto --dist loadfile tests --ignore=tests/browser
 
 # Lint first: CI fails on a lint or format error before running the tests. Two workers or more
 # (pytest-xdist), one file per worker at a time: a file's fixtures stay in one process, and each
 # worker has its own database (tests/conftest.py).
-test: lint translations chromium voice
+test: lint translations chromium voice nginx
 	$(PY) -m pytest -n auto --dist loadfile --durations=10
 
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
@@ -98,3 +98,18 @@ nginx:
 # behind nginx, RUNS times each; then the largest room one instance holds (benchmarks/live.py).
 bench-live: $(VENV)/.test-deps translations nginx
 	RUNS=$${RUNS:-3} $(PY) benchmarks/live.py
+
+# The production set-up on this machine (deploy/): Debian's nginx on CLUSTER_PORT (8000) in front
+# of INSTANCES (2) gunicorn instances on PostgreSQL (DATABASE_URL, created if missing) and Redis.
+# Foreground: Ctrl-C stops nginx, then each instance gracefully (deploy/cluster.py).
+INSTANCES    ?= 2
+CLUSTER_PORT ?= 8000
+cluster: export PAPERS_MASTER_KEY_FILE = $(CURDIR)/instance/papers_master_key
+cluster: $(VENV)/.run-deps translations nginx instance/papers_master_key
+	$(PY) deploy/cluster.py run --instances $(INSTANCES) --port $(CLUSTER_PORT)
+
+# Failure drills through the cluster: a live quiz while one instance is killed (kill -9) and
+# PostgreSQL restarts, with nginx's retries and without (benchmarks/faults.py). Restarts the
+# machine's PostgreSQL: run it where a blip is acceptable.
+bench-faults: $(VENV)/.test-deps translations nginx
+	$(PY) benchmarks/faults.py

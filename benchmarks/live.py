@@ -29,7 +29,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -310,37 +309,6 @@ def worker_exit(server, worker):
         json.dump(_cpu, f)
 """
 
-NGINX = """
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/nginx-error.log warn;
-worker_rlimit_nofile 16384;
-events {{ worker_connections 8192; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    upstream passerelle {{
-{servers}
-        keepalive 64;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://passerelle;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-        }}
-    }}
-}}
-"""
-
 
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of a process and its children alive now, from /proc."""
@@ -453,45 +421,27 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         env.update(DATABASE_URL=f"sqlite:///{folder}/live.db", RATELIMIT_STORAGE_URI="memory://")
         env.pop("REDIS_URL", None)
     codes = prepare(env, rooms, size)
-    hooks = Path(folder) / "hooks.py"
-    hooks.write_text(HOOKS)
     workers = os.environ.get("WORKERS", "2" if instances == 1 else "1")
     threads = os.environ.get("THREADS", "8")
-    servers, proxy = [], None
-    for number in range(instances):
-        servers.append(
-            subprocess.Popen(
-                [
-                    str(ROOT / ".venv/bin/gunicorn"),
-                    *("--bind", f"127.0.0.1:{5600 + number}"),
-                    *("--workers", workers, "--threads", threads),
-                    # Idle connections kept longer than a phone's 2 s between polls (and than
-                    # nginx's 60 s upstream keep-alive): a server closing a connection as the
-                    # client reuses it resets the request (5 s gave hundreds of resets a run).
-                    *("--worker-connections", "4000", "--keep-alive", "75"),
-                    *("--config", str(hooks), "--log-level", "warning"),
-                    "webapp:create_app()",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
+    from deploy import cluster  # the nginx site and gunicorn settings of deploy/
+
+    running = cluster.Cluster(
+        folder=Path(folder),
+        port=PROXY_PORT,
+        ports=[5600 + number for number in range(instances)],
+        env=env,
+        hooks=HOOKS,
+        args=["--workers", workers, "--threads", threads, "--worker-connections", "4000"],
+    )
+    servers = [running.start_instance(port) for port in running.ports]
+    proxy = None
     try:
-        for number in range(instances):
-            wait_for(f"http://127.0.0.1:{5600 + number}/healthz")
+        for port in running.ports:
+            wait_for(f"http://127.0.0.1:{port}/healthz")
         base = "http://127.0.0.1:5600"
         if instances > 1:
-            for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-                os.makedirs(f"{folder}/{sub}", exist_ok=True)
-            servers_conf = "\n".join(
-                f"        server 127.0.0.1:{5600 + n};" for n in range(instances)
-            )
-            conf = Path(folder) / "nginx.conf"
-            conf.write_text(NGINX.format(folder=folder, servers=servers_conf, port=PROXY_PORT))
-            proxy = subprocess.Popen(
-                ["/usr/sbin/nginx", "-c", str(conf), "-p", folder, "-g", "daemon off;"]
-            )
-            base = f"http://127.0.0.1:{PROXY_PORT}"
+            running.start_proxy()
+            proxy, base = running.proxy, running.url
             wait_for(f"{base}/healthz")
         watched = servers + ([proxy] if proxy else [])
         before = [cpu_seconds(p.pid) for p in watched]
@@ -501,9 +451,7 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         after = [cpu_seconds(p.pid) for p in watched]
         database_cpu = postgres_backends_cpu() if setup == "postgresql" else 0.0
     finally:
-        for process in ([proxy] if proxy else []) + servers:
-            process.terminate()
-            process.wait()
+        running.stop()
     per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
     for path in Path(folder).glob("*.json"):
         for kind, (count, spent) in json.loads(path.read_text()).items():

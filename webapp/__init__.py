@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config))
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind nginx (README): the client's address and https come from the trusted proxies'
         # X-Forwarded-For / -Proto. The host is not taken from them: links use PUBLIC_URL.

@@ -41,8 +41,12 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL", default_db),
         # Recorded read-aloud (webapp/core/audio.py): one Opus file per text and voice.
         "AUDIO_DIR": os.environ.get("AUDIO_DIR", str(Path(instance_path) / "audio")),
-        # A failed statement's parameters (journal text, names) never reach the logs.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
+        # Connections each process keeps to PostgreSQL (engine_options): a bounded pool, so N
+        # instances x workers x (size + overflow) stays under the server's max_connections.
+        "DB_POOL_SIZE": int(os.environ.get("DB_POOL_SIZE", "8")),
+        "DB_MAX_OVERFLOW": int(os.environ.get("DB_MAX_OVERFLOW", "4")),
+        "DB_POOL_TIMEOUT": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        "DB_CONNECT_TIMEOUT": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
         "PUBLIC_URL": public_url,
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
@@ -122,4 +126,26 @@ def from_environment(instance_path: str) -> dict:
         # candidate never accepted is purged this long after their last change.
         "CANDIDATE_FILE_WAIT_DAYS": int(os.environ.get("CANDIDATE_FILE_WAIT_DAYS", "45")),
         "CANDIDATE_RETENTION_DAYS": int(os.environ.get("CANDIDATE_RETENTION_DAYS", "180")),
+    }
+
+
+def engine_options(config: dict) -> dict:
+    """SQLALCHEMY_ENGINE_OPTIONS for the configured database (create_app sets them once the
+    test configuration, which may change the database, is applied)."""
+    # A failed statement's parameters (journal text, names) never reach the logs.
+    options: dict = {"hide_parameters": True}
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return options  # SQLite: a file, no server to lose (webapp/core/database.py)
+    return options | {
+        # A connection left from before a PostgreSQL restart is tested (SELECT 1) when taken
+        # from the pool and replaced, instead of failing the request that drew it.
+        "pool_pre_ping": True,
+        # Enough for one worker's threads (gunicorn.conf.py); past size + overflow a request
+        # waits pool_timeout for a connection, then gets a 503 (core/errors.py), not a hang.
+        "pool_size": config["DB_POOL_SIZE"],
+        "max_overflow": config["DB_MAX_OVERFLOW"],
+        "pool_timeout": config["DB_POOL_TIMEOUT"],
+        # A database host cut off (not refusing, silent) is given up after this long: the
+        # request gets its 503 while a person still waits for it.
+        "connect_args": {"connect_timeout": config["DB_CONNECT_TIMEOUT"]},
     }

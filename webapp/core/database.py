@@ -7,7 +7,11 @@ from webapp.extensions import db
 
 
 def tune_connections(app: Flask) -> None:
-    """Turn on WAL, foreign keys and a busy timeout on every SQLite connection."""
+    """End each request's session safely; turn on WAL, foreign keys and a busy timeout on
+    every SQLite connection."""
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in
+    # reverse) and leaves that one nothing to do.
+    app.teardown_appcontext(end_session)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
@@ -25,6 +29,21 @@ def tune_connections(app: Flask) -> None:
         cursor.close()
 
 
+def end_session(_error=None) -> None:
+    """Close the request's session. Its closing ROLLBACK fails when the database cut the
+    connection meanwhile (PostgreSQL restarting: "terminating connection due to administrator
+    command"); raised from a teardown it turned an answer already made into a 500. The
+    connection is dropped instead; the pool's pre-ping replaces it."""
+    try:
+        db.session.remove()
+    except sa.exc.SQLAlchemyError:
+        try:
+            db.session.registry().invalidate()  # (scoped_session does not pass it on)
+        except sa.exc.SQLAlchemyError:
+            pass
+        db.session.registry.clear()
+
+
 def check_database() -> str | None:
     """Return None when the database answers, else a short reason."""
     try:
@@ -32,7 +51,7 @@ def check_database() -> str | None:
         return None
     except sa.exc.SQLAlchemyError as error:
         db.session.rollback()
-        return type(error.orig or error).__name__
+        return type(getattr(error, "orig", None) or error).__name__
 
 
 def check_database_writes() -> str | None:
@@ -47,7 +66,7 @@ def check_database_writes() -> str | None:
                 transaction.rollback()
         return None
     except sa.exc.SQLAlchemyError as error:
-        return type(error.orig or error).__name__
+        return type(getattr(error, "orig", None) or error).__name__
 
 
 def free_megabytes(path: str) -> int:

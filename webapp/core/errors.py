@@ -57,17 +57,24 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error):
-        from webapp.extensions import db
+        from webapp.extensions import db, login_manager
 
         try:
             db.session.rollback()
         except sa.exc.SQLAlchemyError:  # the connection is already gone: nothing to undo
             pass
         writing = request.method not in ("GET", "HEAD")
-        if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
-            # The database is away (a restart, a cut): 503 with a time to come back, which
-            # the phone's outbox and polls wait for; not a fault of the app.
-            app.logger.warning("Database unreachable: %s", type(error.orig or error).__name__)
+        if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError | sa.exc.TimeoutError):
+            # The database is away (a restart, a cut) or every pooled connection is busy past
+            # DB_POOL_TIMEOUT: 503 with a time to come back, which the phone's outbox and
+            # polls wait for; not a fault of the app.
+            app.logger.warning(
+                "Database unreachable: %s", type(getattr(error, "orig", None) or error).__name__
+            )
+            # The page is drawn as for a visitor: looking the signed-in person up again (for
+            # their language) would ask the database that just failed, and fail the 503 into a
+            # 500 (seen in bench-faults when PostgreSQL restarted under signed-in trainees).
+            login_manager._update_request_context_with_user()  # anonymous, for this request
             answer = make_response(render_error(503, DATABASE_AWAY))
             answer.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return answer  # (an outbox request gets its machine answer from outbox.py)
