@@ -576,6 +576,34 @@ def top_lines(live: LiveSession, limit: int = TOP) -> list[Line]:
     return [Line(place, row) for place, row in zip(ranks, rows, strict=True)]
 
 
+def roster_rows(live: LiveSession) -> list[tuple]:
+    """Every player of the room with their answer to the question asked, in ranking order
+    (as top_lines): what a version's panels need (live.panels), in one query."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(
+                LivePlayer.token_hash,
+                LivePlayer.id,
+                LivePlayer.nickname,
+                LivePlayer.score,
+                LivePlayer.right,
+                LiveAnswer.correct,
+                LiveAnswer.points,
+            )
+            .outerjoin(
+                LiveAnswer,
+                sa.and_(
+                    LiveAnswer.player_id == LivePlayer.id,
+                    LiveAnswer.question_index == live.current,
+                ),
+            )
+            .where(LivePlayer.session_id == live.id)
+            .order_by(LivePlayer.score.desc(), LivePlayer.joined_at, LivePlayer.id)
+        )
+    ]
+
+
 def own_line(live: LiveSession, player: LivePlayer, top: list[Line]) -> Line | None:
     """A player's own line when it is not among the top ones (shown on their phone only)."""
     if any(line.player.id == player.id for line in top):
