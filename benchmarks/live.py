@@ -302,6 +302,8 @@ def post_request(worker, req, environ, resp):
     kind = _kind(req.path)
     if kind == "poll":  # nothing new (204, most polls in a real room) or the new panel
         kind = "poll-204" if getattr(resp, "status_code", 0) == 204 else "poll-news"
+        if kind == "poll-news":  # made before Flask (live.shortcut) or by Flask
+            kind += "-shortcut" if environ.get("passerelle.live_news") else "-flask"
     with _lock:
         count = _cpu.setdefault(kind, [0, 0.0])
         count[0] += 1
@@ -510,8 +512,10 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
     per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
     for path in Path(folder).glob("*.json"):
         for kind, (count, spent) in json.loads(path.read_text()).items():
-            per_kind[kind][0] += count
-            per_kind[kind][1] += spent
+            # A news poll counts in its own line and in all news polls' line.
+            for name in {kind, kind.rsplit("-", 1)[0] if kind.startswith("poll-news-") else kind}:
+                per_kind[name][0] += count
+                per_kind[name][1] += spent
     rows = stored_answers(env["DATABASE_URL"])
     if setup == "postgresql":
         drop_postgres()
@@ -541,6 +545,8 @@ def load() -> str:
 KINDS = {
     "poll-204": "poll, nothing new",
     "poll-news": "poll, news",
+    "poll-news-shortcut": "  of which shortcut",
+    "poll-news-flask": "  of which Flask",
     "answer": "answer",
     "join": "join",
     "host": "page (host)",

@@ -177,7 +177,22 @@ class Cache:
         self.size = size
         self.rosters: dict[tuple, Roster] = {}
         self.panels: dict[tuple, Panel] = {}
+        self._making: set[tuple] = set()
         self._lock = threading.Lock()
+
+    def start(self, key: tuple, language: str) -> bool:
+        """True for the one thread that makes a version's panel: when it appears, a dozen
+        polls reach Flask at once, and each making it again would cost the room's roster and
+        half a dozen renders."""
+        with self._lock:
+            if (*key, language) in self._making:
+                return False
+            self._making.add((*key, language))
+            return True
+
+    def done(self, key: tuple, language: str) -> None:
+        with self._lock:
+            self._making.discard((*key, language))
 
     def keep(self, where: dict, key: tuple, value) -> None:
         with self._lock:

@@ -469,8 +469,16 @@ def _warm_panels(live, question, state) -> None:
     key = panels.key(live.code, live.created_at, live.version, up)
     language = str(get_locale())
     cache = panels.cache_of(current_app)
-    if (*key, language) in cache.panels:
-        return
+    if (*key, language) in cache.panels or not cache.start(key, language):
+        return  # made already, or being made by another thread: this phone needs it not
+    try:
+        _make_panels(live, question, state, key, language, cache)
+    finally:
+        cache.done(key, language)
+
+
+def _make_panels(live, question, state, key, language, cache) -> None:
+    up = key[3]
     found = cache.rosters.get(key)
     if found is None:
         found = panels.roster(services.roster_rows(live))

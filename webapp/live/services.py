@@ -192,26 +192,33 @@ class PollState(NamedTuple):
 def poll_state(code: str) -> PollState | None:
     """The session's poll state, or None. Read from the room cache (live.versions), so a poll
     with nothing new never reaches the database; on a miss, one small indexed query."""
-    room = versions.get(code)
+    room = versions.get(code) or room_state(code)
     if room is None:
-        row = db.session.execute(
-            sa.select(
-                LiveSession.version,
-                LiveSession.phase,
-                LiveSession.created_at,
-                LiveSession.ended_at,
-                LiveSession.deadline,
-            ).where(LiveSession.code == code)
-        ).first()
-        if row is None:
-            return None
-        room = versions.Room(*row)
-        versions.offer(code, room)
+        return None
     return PollState(
         room.version,
         is_over(room.phase, room.ended_at, room.created_at),
         room.deadline if room.phase == "question" else None,
     )
+
+
+def room_state(code: str) -> versions.Room | None:
+    """The room as its polls see it, read from the database (one small indexed query) and
+    handed to the room cache; None: no room has this code."""
+    row = db.session.execute(
+        sa.select(
+            LiveSession.version,
+            LiveSession.phase,
+            LiveSession.created_at,
+            LiveSession.ended_at,
+            LiveSession.deadline,
+        ).where(LiveSession.code == code)
+    ).first()
+    if row is None:
+        return None
+    room = versions.Room(*row)
+    versions.offer(code, room)
+    return room
 
 
 def poll_key(live: LiveSession) -> str:

@@ -4,8 +4,8 @@ Every phone in a room asks every 2 seconds "anything new since version 12?", and
 the answer is no. Flask's work for that no (request context, the signed session cookie, the
 locale, the rate limiter, the after-request hooks) cost about 4 ms of CPU per poll: most of a
 room's load. This WSGI layer answers the no from the room cache (live.versions: in this process,
-or Redis shared by every instance) in a fraction of that, and touches no session, no user and no
-database.
+or Redis shared by every instance) in a fraction of that, and touches no session and no user;
+the database only for a room the cache does not hold (one small indexed query, as Flask's).
 
 News (the host moved the room on) is answered here too when this process already holds the
 version's panel (live.panels: the first phone of a version goes through Flask, which makes it):
@@ -14,7 +14,7 @@ room's roster, and the answer form's CSRF token is made from the session cookie 
 would make it.
 
 Anything it is not sure of goes on to Flask unchanged, which answers as it always did: another
-address, a room not in the cache, a room that is over, a panel not made yet in this process, a
+address, an unknown code, a room that is over, a panel not made yet in this process, a
 phone without a token in the roster, a question already answered on this phone, a session
 without a CSRF token, a full page (not htmx), and a poll without the room's key. The key (k=)
 is in the poll address of the pages only the room's players get; a device the code limiter has
@@ -143,12 +143,20 @@ class PollShortcut:
         self.wsgi_app = wsgi_app
         self.app = app
 
+    def read(self, code: str) -> Room | None:
+        """A room not in the cache (its moment in this process is over): one small indexed
+        query here, not the whole of Flask's work for a poll."""
+        from webapp.live import services  # services uses this module's room_key
+
+        with self.app.app_context():
+            return services.room_state(code)
+
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and (
             found := POLL.fullmatch(environ.get("PATH_INFO", ""))
         ):
             code = found.group(1).upper()
-            room = store_of(self.app).get(code)
+            room = store_of(self.app).get(code) or self.read(code)
             if room is None:
                 return self.wsgi_app(environ, start_response)
             query, now = parse_qs(environ.get("QUERY_STRING", "")), utcnow()
@@ -162,6 +170,7 @@ class PollShortcut:
                 and usable(room, lifetime, query, key, now)
                 and (body := news(self.app, code, room, query, environ, now)) is not None
             ):
+                environ["passerelle.live_news"] = True  # bench-live counts them apart
                 start_response("200 OK", news_headers(len(body)))
                 return [body]
         return self.wsgi_app(environ, start_response)
