@@ -9,13 +9,16 @@ Two set-ups, RUNS times each (figures pooled over the runs):
 - postgresql: two gunicorn instances on PostgreSQL (a database of its own, dropped after),
   sharing Redis (rooms' versions, rate limits), behind Debian's nginx on one port, started here
   with a temporary configuration and stopped after.
-Then the ramp: one instance (SQLite), one room of each size in ROOM_SIZES, until the p95 of
-polls or answers reaches 1 s: the largest room that one instance holds.
+Then the ramp: one instance (SQLite), one room of each size in ROOM_SIZES (100 to 2,000
+players), until the p95 of polls or answers reaches 1 s: the largest room that one instance
+holds.
 
 Prints requests per second, latency percentiles per request kind, answers lost or duplicated
 (an answer the server acknowledged must be in the database once), and the servers' CPU time:
-per request kind (the handling thread's CPU time, from gunicorn's request hooks) and per
-request overall (the processes' CPU time from /proc, workers and nginx included).
+per request kind (the handling thread's CPU time, from gunicorn's request hooks: a poll with
+nothing new, a poll bringing a new phase's panel, an answer, a join, the host's page and
+buttons) and per request overall (the processes' CPU time from /proc, workers and nginx
+included).
 
     make bench-live                          # both set-ups, 3 runs each, then the ramp
     SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
@@ -46,7 +49,7 @@ QUESTIONS = int(os.environ.get("QUESTIONS", 5))
 RUNS = int(os.environ.get("RUNS", 1))
 SETUPS = [s for s in os.environ.get("SETUPS", "sqlite,postgresql").split(",") if s]
 RAMP = os.environ.get("RAMP", "1") != "0"
-ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800").split(",") if n]
+ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800,2000").split(",") if n]
 POSTGRES = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
 )
@@ -298,6 +301,8 @@ def post_request(worker, req, environ, resp):
     kind = _kind(req.path)
     if kind == "poll":  # nothing new (204, most polls in a real room) or the new panel
         kind = "poll-204" if getattr(resp, "status_code", 0) == 204 else "poll-news"
+        if kind == "poll-news":  # made before Flask (live.shortcut) or by Flask
+            kind += "-shortcut" if environ.get("passerelle.live_news") else "-flask"
     with _lock:
         count = _cpu.setdefault(kind, [0, 0.0])
         count[0] += 1
@@ -455,8 +460,10 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
     per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
     for path in Path(folder).glob("*.json"):
         for kind, (count, spent) in json.loads(path.read_text()).items():
-            per_kind[kind][0] += count
-            per_kind[kind][1] += spent
+            # A news poll counts in its own line and in all news polls' line.
+            for name in {kind, kind.rsplit("-", 1)[0] if kind.startswith("poll-news-") else kind}:
+                per_kind[name][0] += count
+                per_kind[name][1] += spent
     rows = stored_answers(env["DATABASE_URL"])
     if setup == "postgresql":
         drop_postgres()
@@ -480,6 +487,29 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
 
 def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+# The kinds the README's table gives, in its order; any other kind follows.
+KINDS = {
+    "poll-204": "poll, nothing new",
+    "poll-news": "poll, news",
+    "poll-news-shortcut": "  of which shortcut",
+    "poll-news-flask": "  of which Flask",
+    "answer": "answer",
+    "join": "join",
+    "host": "page (host)",
+}
+
+
+def cpu_per_kind(per_kind: dict[str, list]) -> str:
+    """CPU ms per request of each kind, in the thread that handled it (with the count)."""
+    order = list(KINDS) + sorted(set(per_kind) - set(KINDS))
+    lines = [
+        f"  {KINDS.get(kind, kind):<18}{spent / count * 1000:>7.2f} ms  ({count} requests)"
+        for kind in order
+        if (count := per_kind.get(kind, [0, 0.0])[0]) and (spent := per_kind[kind][1]) >= 0
+    ]
+    return "CPU ms per request, in the thread handling it:\n" + "\n".join(lines)
 
 
 def report(setup: str, rooms: int, size: int, results: list[dict]) -> dict:
@@ -520,14 +550,7 @@ def report(setup: str, rooms: int, size: int, results: list[dict]) -> dict:
     for result in results:
         if result["stats"].statuses:
             print("errors:", dict(result["stats"].statuses))
-    print(
-        "CPU ms per request, in the thread handling it: "
-        + ", ".join(
-            f"{kind} {spent / count * 1000:.2f}"
-            for kind, (count, spent) in sorted(per_kind.items())
-            if count
-        )
-    )
+    print(cpu_per_kind(per_kind))
     app_cpu = sum(r["app_cpu"] for r in results)
     proxy_cpu = sum(r["proxy_cpu"] for r in results)
     database_cpu = sum(r["database_cpu"] for r in results)

@@ -108,6 +108,7 @@ def _clean(app):
         db.session.commit()
         limiter.reset()
         app.extensions["live_versions"].clear()  # rooms polled in this test (live.versions)
+        app.extensions["live_panels"].clear()  # and their panels (live.panels)
 
 
 @pytest.fixture

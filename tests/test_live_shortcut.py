@@ -131,3 +131,20 @@ def test_a_key_belongs_to_one_room_not_to_its_code():
         shortcut.room_key("secret", "ABC124", first),
         shortcut.room_key("other secret", "ABC123", first),
     )
+
+
+def test_a_room_the_cache_let_go_is_read_again_with_one_query_and_no_flask(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,
+):
+    host, live = open_room(app, login, staff["volunteer"], staff["group"])
+    phone = player(app, live, "Sam", login, staff["trainee"])
+    address = poll_address(phone.get(f"/live/{live.code}/play").text)
+    app.extensions["live_versions"].clear()  # its moment in this process is over
+    with FlaskWork(app) as flask, count_queries() as statements:
+        assert phone.get(address).status_code == 204
+    assert (flask.count, len(statements)) == (0, 1)
+    assert phone.get("/live/ZZZZZZ/poll?v=1").status_code == 404  # unknown: Flask's answer

@@ -7,9 +7,10 @@ bp = Blueprint("live", __name__)
 
 @bp.record_once
 def _versions(state):
-    from webapp.live import shortcut, versions
+    from webapp.live import panels, shortcut, versions
 
     versions.init_app(state.app)
+    state.app.extensions["live_panels"] = panels.Cache()
     # Outermost: a poll with nothing new is answered before any other layer works.
     state.app.wsgi_app = shortcut.PollShortcut(state.app.wsgi_app, state.app)
 

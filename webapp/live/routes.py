@@ -16,7 +16,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
@@ -33,7 +33,7 @@ from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
 from webapp.core.time import utcnow
 from webapp.core.urls import public_url
-from webapp.live import bp, chart, services, sets
+from webapp.live import bp, chart, panels, services, sets
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
 from webapp.privacy.services import audit_reads
 from webapp.revision.services import SCOPE_NAMES, SCOPES
@@ -398,46 +398,138 @@ def _reveal_chart(live, question):
     )
 
 
-def _play(live, player, refused=None, mine=None, sent=None, status=200):
+def _panel_context(live, question, state, mine, sent=None, refused=None) -> dict:
+    """What a phone's panel shows alike for everyone in the room (but the player's answer)."""
+    clashes = grading.clashes(question.content, sent) if sent and question else []
+    return {
+        "live": live,
+        "question": question,
+        "mine": mine,
+        "shared": _question_parts(live, question, sent, clashes)
+        if question and state == "question" and not mine
+        else None,
+        "reveal": _reveal_chart(live, question) if question and state == "reveal" else None,
+        "refused": refused,
+        "sent": sent,
+        "poll_key": services.poll_key(live),
+    }
+
+
+def _play(live, player, refused=None, mine=None, sent=None, status=200, warm=False):
     question = services.question_at(live)
     state = live.state
     mine = mine or (services.my_answer(player, live.current) if question else None)
-    clashes = grading.clashes(question.content, sent) if sent and question else []
-    shared = (
-        _question_parts(live, question, sent, clashes)
-        if question and state == "question" and not mine
-        else None
-    )
-    reveal = _reveal_chart(live, question) if question and state == "reveal" else None
     top = services.top_lines(live) if state in ("scores", "end") else []
+    own = services.own_line(live, player, top) if top else None
+    context = _panel_context(live, question, state, mine, sent, refused)
+    me = panels.me_for(
+        get_translations(),
+        get_locale(),
+        player,
+        mine,
+        live.current + 1,
+        own.place if own else None,
+        live.left if state == "question" else None,
+    )
     template = "live/_play_panel.html" if request.headers.get("HX-Request") else "live/play.html"
     response = make_response(
         render_template(
             template,
-            live=live,
             player=player,
-            question=question,
-            mine=mine,
-            reveal=reveal,
+            me=me,
             top=top,
-            own=services.own_line(live, player, top) if top else None,
+            own=own,
             podium=services.podium(live) if state == "end" else [],
             best=services.personal_bests(live).get(player.id) if state == "end" else None,
-            refused=refused,
-            sent=sent,
-            shared=shared,
             client_id=uuid.uuid4().hex,
-            poll_key=services.poll_key(live),
+            **context,
         ),
         status,
     )
     response.headers["Cache-Control"] = "no-store"
+    if warm and request.headers.get("HX-Request"):
+        _warm_panels(live, question, state)
     return response
 
 
+# The variants of a version's panel (live.panels): how each phone of the room may see it.
+ANSWERS_SEEN = {"reveal": None, "reveal-right": True, "reveal-wrong": False}
+
+
+class _Answer(NamedTuple):
+    correct: bool
+    points: int
+
+
+def _warm_panels(live, question, state) -> None:
+    """Read the room's players once and render this version's panel in this language once
+    for each way a phone sees it, so the room's next polls are answered before Flask."""
+    if state not in ("lobby", "question", "reveal", "scores") or live.state != state:
+        return
+    up = live.time_is_up()
+    key = panels.key(live.code, live.created_at, live.version, up)
+    language = str(get_locale())
+    cache = panels.cache_of(current_app)
+    if (*key, language) in cache.panels or not cache.start(key, language):
+        return  # made already, or being made by another thread: this phone needs it not
+    try:
+        _make_panels(live, question, state, key, language, cache)
+    finally:
+        cache.done(key, language)
+
+
+def _make_panels(live, question, state, key, language, cache) -> None:
+    up = key[3]
+    found = cache.rosters.get(key)
+    if found is None:
+        found = panels.roster(services.roster_rows(live))
+    # Each variant's detail: the answer seen at the reveal, the id highlighted in the scores.
+    variants: dict[str, object] = {}
+    top = []
+    if state in ("lobby", "question"):
+        variants[state] = None
+    elif state == "reveal":
+        variants.update(ANSWERS_SEEN)
+    else:
+        ranked = sorted(found.seats.values(), key=lambda seat: seat.rank)[: panels.TOP]
+        places = services.places([seat.score for seat in ranked])
+        top = [services.Line(n, seat) for n, seat in zip(places, ranked, strict=True)]
+        variants.update({f"scores-{seat.rank}": seat.id for seat in ranked})
+        variants["scores-own"] = -1
+    rendered = {}
+    for name, detail in variants.items():
+        me = panels.marked(detail if state == "scores" else -1)
+        mine = _Answer(detail, 0) if state == "reveal" and detail is not None else None
+        own = services.Line(me.place, me) if name == "scores-own" else None
+        html = render_template(
+            "live/_play_panel.html",
+            player=me,
+            me=me,
+            top=top,
+            own=own,
+            client_id=panels.mark("client_id"),
+            csrf_token=lambda: panels.mark("csrf"),
+            **_panel_context(live, question, state, mine),
+        )
+        rendered[name] = panels.cut(html)
+    if live.time_is_up() != up:  # the countdown ran out while rendering: not this version's
+        return
+    cache.keep(cache.rosters, key, found)
+    panel = panels.Panel(
+        state,
+        rendered,
+        get_translations(),
+        get_locale(),
+        live.current + 1,
+        live.paused_left if live.paused else None,
+        live.deadline if state == "question" else None,
+    )
+    cache.keep(cache.panels, (*key, language), panel)
+
+
 @bp.get("/live/<code>/play")
-def play(code: str):
-    return _play(*_player_or_join(code))
+def play(code: str, warm: bool = False):
+    return _play(*_player_or_join(code), warm=warm)
 
 
 @bp.get("/live/<code>/poll")
@@ -455,7 +547,7 @@ def poll(code: str):
         response = make_response("", 204)
         response.headers["Cache-Control"] = "no-store"
         return response
-    return play(code)
+    return play(code, warm=True)
 
 
 @bp.post("/live/<code>/answer")

@@ -192,26 +192,33 @@ class PollState(NamedTuple):
 def poll_state(code: str) -> PollState | None:
     """The session's poll state, or None. Read from the room cache (live.versions), so a poll
     with nothing new never reaches the database; on a miss, one small indexed query."""
-    room = versions.get(code)
+    room = versions.get(code) or room_state(code)
     if room is None:
-        row = db.session.execute(
-            sa.select(
-                LiveSession.version,
-                LiveSession.phase,
-                LiveSession.created_at,
-                LiveSession.ended_at,
-                LiveSession.deadline,
-            ).where(LiveSession.code == code)
-        ).first()
-        if row is None:
-            return None
-        room = versions.Room(*row)
-        versions.offer(code, room)
+        return None
     return PollState(
         room.version,
         is_over(room.phase, room.ended_at, room.created_at),
         room.deadline if room.phase == "question" else None,
     )
+
+
+def room_state(code: str) -> versions.Room | None:
+    """The room as its polls see it, read from the database (one small indexed query) and
+    handed to the room cache; None: no room has this code."""
+    row = db.session.execute(
+        sa.select(
+            LiveSession.version,
+            LiveSession.phase,
+            LiveSession.created_at,
+            LiveSession.ended_at,
+            LiveSession.deadline,
+        ).where(LiveSession.code == code)
+    ).first()
+    if row is None:
+        return None
+    room = versions.Room(*row)
+    versions.offer(code, room)
+    return room
 
 
 def poll_key(live: LiveSession) -> str:
@@ -592,6 +599,34 @@ def top_lines(live: LiveSession, limit: int = TOP) -> list[Line]:
     )
     ranks = places([row.score for row in rows])
     return [Line(place, row) for place, row in zip(ranks, rows, strict=True)]
+
+
+def roster_rows(live: LiveSession) -> list[tuple]:
+    """Every player of the room with their answer to the question asked, in ranking order
+    (as top_lines): what a version's panels need (live.panels), in one query."""
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(
+                LivePlayer.token_hash,
+                LivePlayer.id,
+                LivePlayer.nickname,
+                LivePlayer.score,
+                LivePlayer.right,
+                LiveAnswer.correct,
+                LiveAnswer.points,
+            )
+            .outerjoin(
+                LiveAnswer,
+                sa.and_(
+                    LiveAnswer.player_id == LivePlayer.id,
+                    LiveAnswer.question_index == live.current,
+                ),
+            )
+            .where(LivePlayer.session_id == live.id)
+            .order_by(LivePlayer.score.desc(), LivePlayer.joined_at, LivePlayer.id)
+        )
+    ]
 
 
 def own_line(live: LiveSession, player: LivePlayer, top: list[Line]) -> Line | None:

@@ -1,0 +1,277 @@
+"""A phase's panel made once per room, version and language (live.panels) and filled in for
+each phone before Flask (live.shortcut): the phone gets exactly the panel Flask would render
+for it, with its own line only, in its language; whatever the shortcut cannot vouch for goes
+to Flask."""
+
+import re
+
+import pytest
+
+from tests.test_live import player
+from tests.test_live_room import fresh, open_room, post, staff  # noqa: F401
+from tests.test_live_shortcut import FlaskWork, clock, poll_address  # noqa: F401
+from tests.test_live_versions import REDIS, instance, shared  # noqa: F401
+from tests.test_revision import right_form, wrong_form
+from webapp.extensions import db
+from webapp.live import panels, services
+from webapp.live.models import LiveSession
+from webapp.revision.models import Question
+
+HX = {"HX-Request": "true"}
+LANGUAGES = {"fr": "fr", "en": "en", "ar": "ar"}
+# What differs between two renders of the same panel for the same phone: a fresh client id
+# (one answer, once) and the CSRF token's signature time.
+FRESH = re.compile(r'(name="client_id" value=|name="csrf_token" value=)"[^"]*"')
+
+
+def same(page: str) -> str:
+    return FRESH.sub(r'\1""', page)
+
+
+def forget(app) -> None:
+    panels.cache_of(app).clear()
+
+
+class Phone:
+    """A player's phone in a language, following the poll address its panel gives."""
+
+    def __init__(self, app, live, nickname, language):
+        self.client = player(app, live, nickname)
+        self.nickname = nickname
+        self.headers = {**HX, "Accept-Language": language}
+        self.address = f"/live/{live.code}/poll?v=0"
+        self.page = ""
+
+    def poll(self):
+        return self.client.get(self.address, headers=self.headers)
+
+    def moved_on(self, response) -> None:
+        self.page = response if isinstance(response, str) else response.text
+        self.address = poll_address(self.page)
+
+    def shows(self, version: int) -> None:
+        """Back to an older version (with the language the panel gave): the next poll is news."""
+        self.address = re.sub(r"v=\d+", f"v={version}", self.address)
+
+
+def flask_then_shortcut(app, phone):
+    """The phone's news from Flask (which makes the version's panels), then the same poll
+    answered before Flask: both bodies."""
+    forget(app)
+    with FlaskWork(app) as flask:
+        first = phone.poll()
+    assert first.status_code == 200 and flask.count == 1
+    with FlaskWork(app) as flask:
+        second = phone.poll()
+    assert second.status_code == 200 and flask.count == 0, "the shortcut answered"
+    return first.text, second.text
+
+
+def test_every_phase_from_the_shortcut_is_the_panel_flask_renders(app, login, staff, bank, clock):  # noqa: F811
+    host, live = open_room(
+        app, login, staff["volunteer"], None, time_limit=30, kinds=("single",) * 2
+    )
+    languages = ["fr", "en", "ar", "fr", "en", "fr", "ar"]
+    phones = [Phone(app, live, f"Nick{n}<b>", lang) for n, lang in enumerate(languages)]
+    question = db.session.get(Question, live.question_ids[0])
+
+    def every_phone():
+        for phone in phones:
+            flask, shortcut = flask_then_shortcut(app, phone)
+            assert same(flask) == same(shortcut)
+            phone.moved_on(shortcut)
+
+    for phone in phones:  # the first panel gives the poll address its language
+        phone.moved_on(phone.poll())
+        phone.shows(0)
+    every_phone()  # the lobby
+    post(host, live)
+    every_phone()  # the question, with its countdown and the answer form
+    assert all('name="index" value="0"' in phone.page for phone in phones)
+    clock.tick(5)
+    for number, phone in enumerate(phones[:5]):  # two right, three wrong, two do not answer
+        form = right_form(question) if number < 2 else wrong_form(question)
+        sent = phone.client.post(
+            f"/live/{live.code}/answer", data={**form, "index": 0}, headers=phone.headers
+        )
+        assert 'data-answered="1"' in sent.text
+        phone.moved_on(sent)
+    post(host, live)
+    every_phone()  # the reveal: right, not right, not answered
+    assert "feedback--right" in phones[0].page and "feedback--wrong" in phones[2].page
+    assert "feedback" not in phones[6].page
+    post(host, live)
+    every_phone()  # the scores: five lines, and the sixth and seventh players' own line
+    assert "scoreboard__line--me" in phones[0].page
+    own = re.findall(r'--own"><span class="scoreboard__place">(\d+)</span>', phones[6].page)
+    assert own == ["3"]  # two players scored more: third (with everyone at 0)
+
+
+def test_a_player_sees_their_own_line_in_their_language_only(app, login, staff, bank, clock):  # noqa: F811
+    host, live = open_room(app, login, staff["volunteer"], None, kinds=("single",) * 2)
+    phones = [Phone(app, live, f"P{n}", "en") for n in range(6)]
+    phones.append(Phone(app, live, "Zoé", "ar"))
+    phones.append(Phone(app, live, "Yann", "fr"))
+    for _phase in range(3):  # question, reveal, scores
+        post(host, live)
+    forget(app)
+    pages = [phone.poll().text for phone in phones]  # the first through Flask, then before it
+    for phone, page in zip(phones, pages, strict=True):
+        assert f"<bdi>{phone.nickname}</bdi>" in page
+    # Below the five top lines, each phone shows its own line and no one else's.
+    assert "Zoé" in pages[6] and "Yann" not in pages[6] and "P5" not in pages[6]
+    assert "Yann" in pages[7] and "Zoé" not in pages[7]
+    assert "<h1>Scores</h1>" in pages[0] and "<h1>النقاط</h1>" in pages[6] and "Vous" in pages[7]
+    assert "You: 0 right answers out of 1" in pages[0]
+    assert "0\u00a0point" in pages[7] or "0\u202fpoint" in pages[7] or "0 point" in pages[7]
+
+
+def test_a_hosts_change_is_seen_at_once_and_a_phone_that_answered_goes_to_flask(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    host, live = open_room(app, login, staff["volunteer"], None, time_limit=30)
+    quick, slow = Phone(app, live, "Quick", "en"), Phone(app, live, "Slow", "en")
+    post(host, live)
+    for phone in (quick, slow):
+        phone.moved_on(phone.poll())
+    question = db.session.get(Question, live.question_ids[0])
+    quick.moved_on(
+        quick.client.post(
+            f"/live/{live.code}/answer",
+            data={**right_form(question), "index": 0},
+            headers=quick.headers,
+        )
+    )
+    assert "a=1" in quick.address  # the phone says it answered
+    post(host, live, "pause")
+    # The pause is news on both phones at once; the one that answered is told so by Flask.
+    with FlaskWork(app) as flask:
+        slow.moved_on(slow.poll())
+    assert "data-paused" in slow.page and 'name="index"' in slow.page
+    with FlaskWork(app) as flask:
+        quick.moved_on(quick.poll())
+    assert flask.count == 1 and "Answer sent" in quick.page and 'name="index"' not in quick.page
+    post(host, live, "resume")
+    with FlaskWork(app) as flask:
+        slow.moved_on(slow.poll())
+    assert flask.count == 1 and "data-paused" not in slow.page  # the new version: Flask first
+    # A phone that joins after the version's roster was read is unknown there: Flask.
+    late = Phone(app, live, "Late", "en")
+    late.address = slow.address.replace(f"v={fresh(live).version}", "v=1")
+    with FlaskWork(app) as flask:
+        response = late.poll()
+    assert response.status_code == 200 and flask.count == 1 and "<bdi>Late</bdi>" in response.text
+
+
+def test_without_the_phone_token_or_the_rooms_key_flask_answers(app, login, staff, bank, clock):  # noqa: F811
+    host, live = open_room(app, login, staff["volunteer"], None)
+    phone = Phone(app, live, "Lina", "en")
+    post(host, live)
+    phone.poll()  # Flask makes the version's panels
+    stranger = app.test_client()  # the room's key, but no player cookie
+    with FlaskWork(app) as flask:
+        stranger.get(phone.address, headers=HX)
+    assert flask.count == 1
+    keyless = re.sub(r"&k=\w+", "", phone.address)
+    with FlaskWork(app) as flask:
+        assert phone.client.get(keyless, headers=HX).status_code == 200
+    assert flask.count == 1
+    with FlaskWork(app) as flask:  # the full page (no htmx): Flask
+        assert "<!doctype html>" in phone.client.get(phone.address).text
+    assert flask.count == 1
+
+
+def test_the_shortcuts_csrf_token_is_the_one_flask_wtf_accepts(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+    monkeypatch,
+):
+    host, live = open_room(app, login, staff["volunteer"], None)
+    phone, other = Phone(app, live, "Lina", "en"), Phone(app, live, "Sam", "en")
+    for one in (phone, other):  # the lobby's panel gives the address its language
+        one.moved_on(one.poll())
+    post(host, live)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    other.poll()  # Flask makes the version's panels
+    with FlaskWork(app) as flask:
+        assert phone.poll().status_code == 200  # Flask: this session has no raw token yet
+        response = phone.poll()
+    assert flask.count == 1
+    token = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+    question = db.session.get(Question, live.question_ids[0])
+    form = {**right_form(question), "index": 0, "csrf_token": "x" + token}
+    refused = phone.client.post(f"/live/{live.code}/answer", data=form, headers=HX)
+    assert refused.status_code == 400
+    form["csrf_token"] = token
+    sent = phone.client.post(f"/live/{live.code}/answer", data=form, headers=HX)
+    assert sent.status_code == 200 and 'data-answered="1"' in sent.text
+
+
+@pytest.mark.parametrize("store", ["process", "redis"])
+def test_instances_make_their_own_panels_from_the_shared_version(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    shared,  # noqa: F811
+    store,
+):
+    _client, prefix = shared
+    config = {"REDIS_URL": REDIS, "LIVE_REDIS_PREFIX": prefix} if store == "redis" else {}
+    host, live = open_room(app, login, staff["volunteer"], None)
+    one, two = instance(app, **config), instance(app, **config)
+    phones = []
+    for number, server in enumerate((one, two, two)):
+        joined = player(app, live, f"P{number}")
+        client = server.test_client()
+        client.set_cookie(f"live-{live.code}", joined.get_cookie(f"live-{live.code}").value)
+        phones.append(client)
+    english = {**HX, "Accept-Language": "en"}
+    # The play page, from Flask: the poll address (room key, language), a CSRF raw token.
+    lobby = [
+        phone.get(f"/live/{live.code}/play", headers={"Accept-Language": "en"}) for phone in phones
+    ]
+    address = poll_address(lobby[0].text)
+    with one.app_context():  # the host acts through instance one
+        moved = db.session.get(LiveSession, live.id)
+        services.advance(moved, moved.version)
+        db.session.remove()
+    if store == "process":  # instance two learns it within its cache's lifetime
+        two.extensions["live_versions"].clear()
+    with FlaskWork(two) as flask:
+        first = phones[1].get(address, headers=english)  # news: Flask makes two's panels
+        page = phones[2].get(address, headers=english).text
+    assert first.status_code == 200 and flask.count == 1
+    assert "<bdi>P2</bdi>" in page and 'name="index"' in page and "P1" not in page
+    for server in (one, two):
+        with server.app_context():
+            db.engine.dispose()
+
+
+def test_a_version_is_kept_apart_from_a_later_room_with_the_same_code():
+    from datetime import UTC, datetime
+
+    first = panels.key("ABCDEF", datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 3, False)
+    later = panels.key("ABCDEF", datetime(2026, 3, 3, 9, 0), 3, False)  # naive: UTC
+    assert first != later
+
+
+def test_places_count_the_players_above():
+    scores = sorted([300, 200, 200, 100, 0])
+    assert [panels.place(scores, s) for s in (300, 200, 100, 0)] == [1, 2, 4, 5]
+
+
+def test_a_nickname_is_escaped_where_the_shortcut_puts_it(app, login, staff, bank, clock):  # noqa: F811
+    host, live = open_room(app, login, staff["volunteer"], None)
+    phones = [Phone(app, live, name, "en") for name in ("<i>x</i>", "Sam & co")]
+    post(host, live)
+    pages = [phone.poll().text for phone in phones]
+    assert "<bdi>&lt;i&gt;x&lt;/i&gt;</bdi>" in pages[0]
+    assert "<bdi>Sam &amp; co</bdi>" in pages[1]
