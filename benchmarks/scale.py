@@ -160,8 +160,10 @@ def whole_table_scans(app, client, url: str) -> list[tuple[str, int, str]]:
             for statement, parameters in sent:
                 cursor.execute("EXPLAIN (FORMAT JSON) " + statement, parameters)
                 for relation in _seq_scans(cursor.fetchone()[0][0]["Plan"]):
-                    cursor.execute(
-                        "SELECT reltuples::bigint FROM pg_class WHERE relname = %s", (relation,)
+                    cursor.execute(  # a table never analyzed yet has reltuples -1
+                        "SELECT GREATEST(c.reltuples::bigint, s.n_live_tup) FROM pg_class c "
+                        "JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.relname = %s",
+                        (relation,),
                     )
                     size = cursor.fetchone()[0]
                     if size > BIG_TABLE:

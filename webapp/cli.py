@@ -39,20 +39,24 @@ def load_demo():
     show_default=True,
     help="Processes writing side by side (PostgreSQL; SQLite takes one).",
 )
-def scale_demo(trainees, seed, yes, workers):
+@click.option("--resume", is_flag=True, help="Finish a run that was interrupted today.")
+def scale_demo(trainees, seed, yes, workers, resume):
     """Generate a synthetic network (sites, groups, staff, a year of activity) for benchmarks."""
     from webapp import demo_scale
 
-    if demo_scale.synthetic_count():
-        raise click.ClickException("Synthetic accounts are already here: use a new database.")
-    if demo_scale.account_count() and not yes:
+    if demo_scale.synthetic_count() and not resume:
+        raise click.ClickException(
+            "Synthetic accounts are already here: use a new database (or --resume to finish "
+            "an interrupted run)."
+        )
+    if demo_scale.account_count() and not (yes or resume):
         # Synthetic accounts share one public passphrase: never beside real people by mistake.
         raise click.ClickException(
             "This database has accounts already. Generate into an empty database, or pass "
             "--yes if its accounts are not real people."
         )
     started = time.monotonic()
-    counts = demo_scale.generate(trainees, seed, workers=workers)
+    counts = demo_scale.generate(trainees, seed, workers=workers, resume=resume)
     elapsed = time.monotonic() - started
     for table, rows in counts.items():
         click.echo(f"  {table:<18}{rows:>12,}")

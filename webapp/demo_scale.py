@@ -489,20 +489,31 @@ class Rows(dict):
             writer.write(table, columns, self.pop(name, []))
 
 
-def generate(trainees: int, seed: int = 1, today: date | None = None, workers: int = 1) -> Counter:
+def generate(
+    trainees: int,
+    seed: int = 1,
+    today: date | None = None,
+    workers: int = 1,
+    resume: bool = False,
+) -> Counter:
     """Write the whole synthetic network; return the rows written per table.
 
     On PostgreSQL, `workers` processes generate and COPY chunks of trainees side by side (each
-    chunk has its own block of ids, so none waits for another); SQLite takes one writer."""
+    chunk has its own block of ids, so none waits for another); SQLite takes one writer. Each
+    chunk is one transaction: `resume` writes the chunks an interrupted run (a database
+    restart) did not, the same day and into a database that had no activity before."""
     ensure_content()
     network = Network(trainees, seed, today or date.today())
     writer = Writer(db.session.connection())
-    network.staff()
-    network.rows.flush(writer)
+    chunks = range(-(-trainees // CHUNK))
+    if resume:
+        chunks = network.recover(chunks)
+    else:
+        network.staff()
+        network.rows.flush(writer)
+        network.base = dict(network.next)
     db.session.commit()
     counts = writer.counts
-    network.base = dict(network.next)
-    chunks = range(-(-trainees // CHUNK))
     if writer.copy and workers > 1:
         global _forked
         _forked = network
@@ -513,7 +524,7 @@ def generate(trainees: int, seed: int = 1, today: date | None = None, workers: i
                 counts.update(written)
     else:
         for chunk in chunks:
-            counts.update(network.chunk(chunk))
+            counts.update(_retried(network, chunk))
     if writer.copy:
         _after_copy(db.session.connection())
         db.session.commit()
@@ -531,7 +542,20 @@ def _chunk_in_worker(chunk: int) -> Counter:
     from flask import current_app
 
     with current_app.app_context():
-        return _forked.chunk(chunk)
+        return _retried(_forked, chunk)
+
+
+def _retried(network: "Network", chunk: int, tries: int = 10) -> Counter:
+    """A chunk is one transaction: if the database restarts meanwhile, write it again."""
+    for attempt in range(tries):
+        try:
+            return network.chunk(chunk)
+        except sa.exc.OperationalError:
+            db.session.remove()
+            if attempt == tries - 1:
+                raise
+            time_module.sleep(2 + 2 * attempt)
+    raise AssertionError("unreachable")
 
 
 def _after_copy(connection: sa.Connection) -> None:
@@ -579,6 +603,25 @@ class Network:
         self.client_number += 1
         return f"{self.client_prefix}-4{kind:03x}-8000-{self.client_number:012x}"
 
+    def recover(self, chunks: range) -> list[int]:
+        """Where an interrupted run stood: its sites, groups and staff, its blocks of ids, and
+        the chunks it did not write (a chunk is there whole or not at all)."""
+        users = dict(
+            db.session.execute(
+                sa.select(User.username, User.id).where(User.username.startswith(PREFIX))
+            ).all()
+        )
+        self.first_teacher = users[f"{PREFIX}prof1"]
+        self.first_site = db.session.scalar(
+            sa.select(sa.func.min(Site.id)).where(Site.name.startswith(f"Service {self.seed}-"))
+        )
+        self.first_group = db.session.scalar(
+            sa.select(sa.func.min(Group.id)).where(Group.site_id == self.first_site)
+        )
+        self.base = dict.fromkeys(self.next, 1)  # the activity tables were empty
+        self.base["user_account"] = self.first_teacher + self.plan.teachers + 2 * self.plan.sites
+        return [chunk for chunk in chunks if f"{PREFIX}{chunk * CHUNK + 1}" not in users]
+
     def chunk(self, chunk: int) -> Counter:
         """Generate and write trainees chunk * CHUNK onwards, ids from the chunk's own blocks."""
         self.next = {
@@ -587,6 +630,7 @@ class Network:
         }
         self.client_number = 0
         self.client_prefix = f"{self.seed % 0xFFFF:04x}5ca1-{chunk:04x}"
+        self.rows = Rows()  # nothing left over from a try the database cut short
         for number in range(chunk * CHUNK, min((chunk + 1) * CHUNK, self.plan.trainees)):
             self.trainee(number)
         writer = Writer(db.session.connection())
