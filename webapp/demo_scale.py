@@ -551,6 +551,7 @@ def _retried(network: "Network", chunk: int, tries: int = 10) -> Counter:
         try:
             return network.chunk(chunk)
         except sa.exc.OperationalError:
+            db.session.invalidate()  # the connection is gone: no rollback to send on it
             db.session.remove()
             if attempt == tries - 1:
                 raise
