@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 apt = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else echo "Missing Debian packages: run  sudo apt-get install $(1)" >&2; exit 1; fi
 
-.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live profile cluster bench-faults
+.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live profile cluster bench-faults bench-scale
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -113,3 +113,8 @@ cluster: $(VENV)/.run-deps translations nginx instance/papers_master_key
 # machine's PostgreSQL: run it where a blip is acceptable.
 bench-faults: $(VENV)/.test-deps translations nginx
 	$(PY) benchmarks/faults.py
+# National scale: the main pages on a 1,000- and a 100,000-trainee PostgreSQL database (made once
+# by `flask demo scale`, reused after; --rebuild makes them again), query counts and p50/p95 side
+# by side (benchmarks/scale.py). SCALE_DATABASE_URL names the server (postgres@127.0.0.1).
+bench-scale: $(VENV)/.test-deps translations
+	$(PY) benchmarks/scale.py $(ARGS)

@@ -1,5 +1,6 @@
 """Command-line tools: `flask --app webapp demo load`, `flask --app webapp audio build`."""
 
+import os
 import statistics
 import sys
 import time
@@ -26,6 +27,44 @@ def load_demo():
         click.echo("Demo data loaded. Demo accounts (username / passphrase):")
     for username, _name, role, phrase in accounts:
         click.echo(f"  {role:<10} {username:<16} {phrase}")
+
+
+@demo_cli.command("scale")
+@click.option("--trainees", type=click.IntRange(1), required=True, help="How many trainees.")
+@click.option("--seed", default=1, show_default=True, help="The same seed gives the same data.")
+@click.option("--yes", is_flag=True, help="Add them even though the database has accounts.")
+@click.option(
+    "--workers",
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Processes writing side by side (PostgreSQL; SQLite takes one).",
+)
+@click.option("--resume", is_flag=True, help="Finish a run that was interrupted today.")
+def scale_demo(trainees, seed, yes, workers, resume):
+    """Generate a synthetic network (sites, groups, staff, a year of activity) for benchmarks."""
+    from webapp import demo_scale
+
+    if demo_scale.synthetic_count() and not resume:
+        raise click.ClickException(
+            "Synthetic accounts are already here: use a new database (or --resume to finish "
+            "an interrupted run)."
+        )
+    if demo_scale.account_count() and not (yes or resume):
+        # Synthetic accounts share one public passphrase: never beside real people by mistake.
+        raise click.ClickException(
+            "This database has accounts already. Generate into an empty database, or pass "
+            "--yes if its accounts are not real people."
+        )
+    started = time.monotonic()
+    counts = demo_scale.generate(trainees, seed, workers=workers, resume=resume)
+    elapsed = time.monotonic() - started
+    for table, rows in counts.items():
+        click.echo(f"  {table:<18}{rows:>12,}")
+    click.echo(
+        f"{sum(counts.values()):,} rows in {elapsed:.0f} s. Every synthetic account signs in "
+        f"with the passphrase {demo_scale.PASSPHRASE} (usernames {demo_scale.PREFIX}1, "
+        f"{demo_scale.PREFIX}prof1...)."
+    )
 
 
 @audio_cli.command("build")

@@ -28,6 +28,8 @@ group_membership = sa.Table(
     db.metadata,
     sa.Column("group_id", sa.ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    # The key starts with the group: "which groups is this person in" needs its own index.
+    sa.Index("ix_group_membership_user_id", "user_id"),
 )
 
 
