@@ -113,6 +113,7 @@ cluster: $(VENV)/.run-deps translations nginx instance/papers_master_key
 # machine's PostgreSQL: run it where a blip is acceptable.
 bench-faults: $(VENV)/.test-deps translations nginx
 	$(PY) benchmarks/faults.py
+
 # National scale: the main pages on a 1,000- and a 100,000-trainee PostgreSQL database (made once
 # by `flask demo scale`, reused after; --rebuild makes them again), query counts and p50/p95 side
 # by side (benchmarks/scale.py). SCALE_DATABASE_URL names the server (postgres@127.0.0.1).
