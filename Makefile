@@ -49,11 +49,12 @@ run: translations voice instance/papers_master_key
 	@# the background; until a text's file exists its speaker records it on first tap.
 	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
-	@# One worker per core; idle connections kept longer than a phone's 2 s between polls; a
-	@# stop (SIGTERM) lets requests in flight finish for up to 30 s. The workers share their
+	@# The server's settings are a deployment's (deploy/gunicorn.conf.py): one worker per core x
+	@# 4 threads, connections kept 75 s, a stop (SIGTERM) lets requests in flight finish for up
+	@# to 30 s. The workers share their
 	@# metrics in instance/metrics (set for the server alone: the flask commands need none);
 	@# the config file's hooks empty it at start and remove a dead worker's gauges.
-	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/metrics $(VENV)/bin/gunicorn -c python:webapp.gunicorn_conf --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --threads 4 --keep-alive 75 --graceful-timeout 30 'webapp:create_app()'
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/metrics $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) 'webapp:create_app()'
 
 # Debian's Chromium for the browser tests, and a colour emoji font so pictograms show in screenshots.
 # Installed only when missing; without root, say which command to run.

@@ -77,7 +77,7 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
     }
     workers = str(os.cpu_count() or 2)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:webapp.gunicorn_conf"]
+        [str(ROOT / ".venv/bin/gunicorn"), "--config", "deploy/gunicorn.conf.py"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", workers]
         + ["--threads", "4", "--keep-alive", "75", "--log-level", "warning", "webapp:create_app()"],
         cwd=ROOT,

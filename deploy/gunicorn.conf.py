@@ -7,8 +7,14 @@ keeps its own pool of DB_POOL_SIZE + DB_MAX_OVERFLOW PostgreSQL connections (web
 """
 
 import os
+import sys
 
 from gunicorn.workers.gthread import ThreadWorker
+
+# gunicorn runs from the checkout (systemd's WorkingDirectory, make run, deploy/cluster.py).
+sys.path.insert(0, os.getcwd())
+# The metrics' shared folder kept true: emptied at start, a dead worker's gauges dropped.
+from webapp.gunicorn_conf import child_exit, on_starting  # noqa: E402, F401
 
 
 class ClosingThreadWorker(ThreadWorker):
