@@ -161,7 +161,10 @@ class Cluster:
                 "webapp:create_app()",
             ],
             cwd=ROOT,
-            env=self.env,
+            # Each instance's workers share their metrics in a folder of its own, as systemd's
+            # RuntimeDirectory gives each (deploy/systemd/passerelle@.service): a scrape of the
+            # instance sums its workers.
+            env={**self.env, "PROMETHEUS_MULTIPROC_DIR": str(self.folder / f"metrics-{port}")},
             stdout=output,
             stderr=output,
             start_new_session=True,
