@@ -10,7 +10,6 @@ not depend on how busy the machine is).
 """
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,10 +18,9 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.live import cpu_seconds, wait_for
+from benchmarks.live import TOKEN, cpu_seconds, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 CLIENTS = int(os.environ.get("CLIENTS", 20))
 SECONDS = int(os.environ.get("SECONDS", 8))
 PAGES = ["/", "/lessons", "/budget", "/journal", "/revision", "/week", "/steps"]

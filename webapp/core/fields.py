@@ -18,6 +18,11 @@ from webapp.core.icons import icon
 TYPED = ("StringField", "TextAreaField")
 
 
+def without_none(**attributes) -> dict:
+    """HTML attributes for a WTForms field, leaving out those not given."""
+    return {key: value for key, value in attributes.items() if value is not None}
+
+
 def error(f) -> Markup:
     """The message of a field with errors: its id is the one the field's inputs point to."""
     if not f.errors:
@@ -39,17 +44,18 @@ def field(
     """One field: label, hint, error and input."""
     hint_id, error_id = f"{f.id}-hint", f"{f.id}-error"
     described = ([hint_id] if f.description else []) + ([error_id] if f.errors else [])
-    given = {
-        "autocomplete": autocomplete,
-        "inputmode": inputmode,
-        "type": type,
-        "autocapitalize": autocapitalize,
-        "autofocus": autofocus or None,
-        "dir": "auto" if f.type in TYPED else None,
-        "aria-describedby": " ".join(described) or None,
-        "aria-invalid": "true" if f.errors else None,
-    }
-    attributes = {key: value for key, value in given.items() if value is not None}
+    attributes = without_none(
+        autocomplete=autocomplete,
+        inputmode=inputmode,
+        type=type,
+        autocapitalize=autocapitalize,
+        autofocus=autofocus or None,
+        dir="auto" if f.type in TYPED else None,
+        **{
+            "aria-describedby": " ".join(described) or None,
+            "aria-invalid": "true" if f.errors else None,
+        },
+    )
     box = Markup('<div class="field{}">').format(" field--error" if f.errors else "")
     if f.type == "BooleanField":
         inside = Markup('{error}<label class="check">{input} <span>{label}</span></label>').format(

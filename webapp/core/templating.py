@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
         say=speech.say,
         speak=speech.speak,
         nav_items=nav_items,
-        without_none=without_none,
+        without_none=fields.without_none,
         qr_svg=qr_svg,
         role_names=ROLE_NAMES,
         choices_shown=choices_shown,
@@ -113,11 +113,6 @@ def feature_globals(bp, **names) -> None:
 def choices_shown(item: dict, who: str | None = None) -> list:
     """An item's choices in the order this person (or, given `who`, this live session) sees them."""
     return shuffle.choices_shown(current_app.secret_key, who or shuffle.viewer(current_user), item)
-
-
-def without_none(**attributes) -> dict:
-    """HTML attributes for a WTForms field, leaving out those not given."""
-    return {key: value for key, value in attributes.items() if value is not None}
 
 
 def qr_svg(text: str) -> Markup:
