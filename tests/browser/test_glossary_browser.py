@@ -1,6 +1,7 @@
 """Trade words on a 360 px phone, in French and Arabic: tap a word in a question, read its gloss."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import audit, sign_in
 from tests.test_glossary import _question_with_terms
@@ -42,7 +43,7 @@ def test_tap_a_word_in_a_question(phone, make_user, make_group, ctx, shot, local
     shot(page, f"{name}-closed")
 
     page.locator("h1.question a.term").first.click()
-    assert entry.is_visible()  # the browser opened the box to show the word's entry
+    expect(entry).to_be_visible()  # the browser opened the box to show the word's entry
     assert page.locator("details.terms").evaluate("d => d.open")
     assert entry.locator("p[lang=fr]").last.inner_text() == word.define
     arabic = entry.locator("span[lang=ar]")

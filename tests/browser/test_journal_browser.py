@@ -3,6 +3,7 @@
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import audit, sign_in
 from tests.browser.test_lessons_browser import wait_until
@@ -38,10 +39,9 @@ def test_goal_journal_sharing_and_self_assessment(phone, make_user, make_group, 
         page.locator("form.card button[type=submit]").click()
         page.wait_for_url("**/journal")
     audit(page)
-    page.locator("section.entry-card", has_text="À partager").locator(
-        "button[name=share][value='1']"
-    ).click()
-    assert "Karim Haddad" in page.locator("section.entry-card", has_text="À partager").inner_text()
+    to_share = page.locator("section.entry-card", has_text="À partager")
+    to_share.locator("button[name=share][value='1']").click()
+    expect(to_share).to_contain_text("Karim Haddad")
     page.goto("/journal/write")
     page.context.set_offline(True)
     page.locator("label.mood").nth(1).click()

@@ -6,6 +6,8 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import Role
 
@@ -40,7 +42,7 @@ def test_a_tutor_evaluates_once_through_the_link(phone, make_user, make_group, s
     staff.fill("#hours_per_week", "35")
     staff.fill("#tasks", "Plonge, mise en place des entrées")
     staff.locator("form.stack button[type=submit]").click()
-    assert "Choisissez une date entre" in staff.locator("#ends_on-error").inner_text()
+    expect(staff.locator("#ends_on-error")).to_contain_text("Choisissez une date entre")
     staff.fill("#ends_on", (today + timedelta(days=10)).isoformat())
     _shot(shot, staff, "placements-new")
     staff.locator("form.stack button[type=submit]").click()

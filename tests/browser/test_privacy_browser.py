@@ -2,6 +2,8 @@
 
 import json
 
+from playwright.sync_api import expect
+
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import Role, User
 from webapp.extensions import db
@@ -49,7 +51,8 @@ def test_notice_export_who_saw_delete_and_erase(phone, make_user, make_group, sh
     page.wait_for_url("**/privacy/me")
     audit(page)
     page.get_by_role("link", name="Voir toutes mes données").click()
-    assert "Rendez-vous SPIP difficile" in page.content()
+    page.wait_for_url("**/privacy/my-data")
+    expect(page.locator("body")).to_contain_text("Rendez-vous SPIP difficile")
     audit(page)
     shot(page, "privacy-my-data")
     page.goto("/privacy/me")
@@ -58,7 +61,7 @@ def test_notice_export_who_saw_delete_and_erase(phone, make_user, make_group, sh
     with open(download.value.path(), encoding="utf-8") as saved:
         assert json.load(saved)["journal"]["entries"][0]["text"] == "Rendez-vous SPIP difficile"
     page.get_by_role("link", name="Qui a vu mes données").click()
-    assert page.get_by_text("Karim Haddad a regardé votre page").first.is_visible()
+    expect(page.get_by_text("Karim Haddad a regardé votre page").first).to_be_visible()
     audit(page)
     shot(page, "privacy-who-saw")
 

@@ -70,6 +70,7 @@ def test_tick_two_steps_and_share_one(phone, make_user, make_group, shot, steps_
     if language == "fr":
         shot(staff, "steps-teacher-today")
     waiting.click()
+    staff.wait_for_url(f"**/steps/shared/{trainee.id}")
     content_seen = staff.content()
     assert "Dossier SIAO envoyé" in content_seen
     assert (

@@ -4,6 +4,7 @@ subscribes in their phone's calendar, the teacher marks attendance; in French an
 from datetime import timedelta
 
 import icalendar
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import Role
@@ -32,7 +33,7 @@ def test_month_appointment_feed_and_attendance(phone, make_group, make_user, sho
     staff.fill("#first", month.isoformat())
     staff.fill("#last", "9999-12-31")  # a slip: said next to the field
     staff.locator("form.week-pattern button[type=submit]").click()
-    assert "2100" in staff.locator("#last-error").inner_text()
+    expect(staff.locator("#last-error")).to_contain_text("2100")
     staff.fill("#last", last.isoformat())
     staff.locator("#weekdays-4").uncheck()  # Monday to Thursday
     staff.locator("form.week-pattern button[type=submit]").click()
