@@ -79,13 +79,22 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _truncate(tables: list[str]) -> None:
-    """Empty every table. A browser test's last request (a service worker's sync, say) may still
-    hold rows when the test ends: PostgreSQL may then pick this TRUNCATE as a deadlock's victim,
-    and it is simply run again once that request is done."""
+def _empty_postgresql(tables: list[str]) -> None:
+    """Empty every table and restart every id sequence, as a fresh database would number rows.
+    DELETE is used rather than TRUNCATE: on these near-empty tables it takes about 10 ms against
+    130 ms (TRUNCATE makes new files for 64 tables), minutes over a run. A browser test's last
+    request (a service worker's sync, say) may still hold rows when the test ends: PostgreSQL may
+    then pick this statement as a deadlock's victim, and it is simply run again."""
+    sequences = db.session.execute(
+        sa.text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+    ).scalars()
+    statement = "; ".join(
+        [f"DELETE FROM {table}" for table in tables]
+        + [f"ALTER SEQUENCE {sequence} RESTART" for sequence in sequences]
+    )
     for attempt in range(10):
         try:
-            db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            db.session.execute(sa.text(statement))
             return
         except sa.exc.OperationalError:
             db.session.rollback()
@@ -101,7 +110,7 @@ def _clean(app):
         db.session.remove()
         tables = [table.name for table in reversed(db.metadata.sorted_tables)]
         if db.engine.dialect.name == "postgresql":
-            _truncate(tables)
+            _empty_postgresql(tables)
         else:
             for table in tables:
                 db.session.execute(sa.text(f"DELETE FROM {table}"))
