@@ -130,3 +130,14 @@ def pytest_collection_modifyitems(items):
 
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+def picture_width(image) -> int:
+    """An image's width in pixels once the browser has finished loading it (0 if it failed): a
+    page that arrived by a click or a poll may still be fetching its pictures."""
+    return image.evaluate(
+        """e => e.complete ? e.naturalWidth : new Promise(done => {
+            e.addEventListener('load', () => done(e.naturalWidth), {once: true});
+            e.addEventListener('error', () => done(0), {once: true});
+        })"""
+    )

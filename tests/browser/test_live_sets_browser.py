@@ -5,6 +5,7 @@ import re
 
 from PIL import Image
 
+from tests.browser.conftest import picture_width
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import Role
 from webapp.extensions import db
@@ -110,7 +111,7 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
     page.wait_for_selector(".set-phone")
     assert page.locator(".set-phone__screen").first.evaluate("e => e.offsetWidth") <= 360
     image = page.locator(".set-phone .set-figure img").first
-    assert image.evaluate("e => e.complete && e.naturalWidth > 0")
+    assert picture_width(image) > 0
     assert page.locator("[data-tiles='order']").count() == 1
     assert page.locator(".set-projector ol.set-projector__choices li").count() == 4
     audit(page)

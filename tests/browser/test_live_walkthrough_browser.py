@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, picture_width
 from tests.browser.test_journeys import audit, sign_in
 from tests.browser.test_live_room_browser import join, key
 from tests.browser.test_live_sets_browser import _photo
@@ -119,7 +119,7 @@ def test_a_volunteer_writes_a_set_runs_it_to_four_phones_and_exports_it(
 
     host.get_by_role("link", name="Aperçu").click()
     host.wait_for_selector(".set-projector")
-    assert host.locator(".set-phone .set-figure img").first.evaluate("e => e.naturalWidth > 0")
+    assert picture_width(host.locator(".set-phone .set-figure img").first) > 0
     audit(host)
     shot(host, "walkthrough-preview-1280")
 
@@ -157,7 +157,7 @@ def test_a_volunteer_writes_a_set_runs_it_to_four_phones_and_exports_it(
                 continue
             page.wait_for_selector("#play form")
             if number == 0 and page is lina:
-                assert page.locator("#play .set-figure img").evaluate("e => e.naturalWidth > 0")
+                assert picture_width(page.locator("#play .set-figure img")) > 0
                 shot(page, "walkthrough-phone-picture")
             answer(page, question, right=not (page is lina and number == 0))
         if number == 1:
