@@ -17,9 +17,11 @@ from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
 from wtforms.widgets import ListWidget
 
-from webapp.core import outbox, text
+from webapp.core import markup, outbox, text
 from webapp.core.dates import PlausibleDate
 from webapp.core.i18n import lazy_ngettext
+
+markup.render_wtforms_attributes()  # every form's inputs, several times cheaper
 
 
 def _keep_lines(value):

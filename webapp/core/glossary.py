@@ -14,6 +14,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from webapp.core.content import Checker, Problem, read_yaml
+from webapp.core.markup import fill
 
 # Content, beside the lessons and the bank it explains.
 GLOSSARY_FILE = Path(__file__).resolve().parents[1] / "lessons" / "glossary.yaml"
@@ -207,12 +208,10 @@ def mark(text, marker: Marker, allowed=None, href: str | None = "#g-{slug}") -> 
         pieces.append(escape(text[at:start]))
         inner = escape(text[start:end])
         if href is None:
-            pieces.append(Markup('<span class="term">{}</span>').format(inner))
+            pieces.append(fill('<span class="term">{}</span>', inner))
         else:
             pieces.append(
-                Markup('<a class="term" href="{}">{}</a>').format(
-                    href.format(slug=term.slug), inner
-                )
+                fill('<a class="term" href="{}">{}</a>', href.format(slug=term.slug), inner)
             )
         at = end
     pieces.append(escape(text[at:]))

@@ -21,15 +21,15 @@ from markupsafe import Markup
 from webapp.core import audio
 from webapp.core.i18n import gettext as _
 from webapp.core.icons import icon
+from webapp.core.markup import fill
 
 
 def speak(text: str, lang: str = "fr-FR", label: str | None = None) -> Markup:
     """A link that reads text aloud in lang."""
     own = own_recording(text, lang)
-    return Markup(
+    return fill(
         '<a class="speak{own_class}" href="{href}" data-say="{text}" data-lang="{lang}"'
-        ' aria-label="{label}">{icon}</a>'
-    ).format(
+        ' aria-label="{label}">{icon}</a>',
         own_class=" speak--own" if own else "",
         href=own or audio_url(text, lang),
         text=text,
@@ -44,13 +44,12 @@ def say(text: str, label: str | None = None, private: bool = False) -> Markup:
     lang = str(get_locale())
     if not private:
         return speak(text, lang, label)
-    return Markup(
+    return fill(
         '<form class="speak-form" method="post" action="{action}">'
         '<input type="hidden" name="csrf_token" value="{token}">'
         '<input type="hidden" name="lang" value="{lang}">'
         '<button class="speak speak--private" name="text" value="{text}" data-lang="{lang}"'
-        ' aria-label="{label}">{icon}</button></form>'
-    ).format(
+        ' aria-label="{label}">{icon}</button></form>',
         action=url_for("core.audio_private"),
         token=generate_csrf(),
         lang=lang,
