@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_lessons import RIGHT
-from webapp.core import audio
+from webapp.core import audio, speech
 from webapp.extensions import db
 from webapp.lessons import content, spoken
 from webapp.revision import bank as bank_files
@@ -159,3 +159,22 @@ def test_audio_build_records_the_loaded_content(app, loaded):
     result = app.test_cli_runner().invoke(args=["audio", "build", "--lesson", "test-cuisine"])
     assert result.exit_code == 0, result.output
     assert "Per lesson: min" in result.output and "(1 lessons)" in result.output
+
+
+@needs_tools
+def test_a_text_not_recorded_yet_is_looked_for_once_then_linked_once_recorded(
+    app, client, make_user, login, monkeypatch
+):
+    """A page of fifty speakers does not look for fifty files at each rendering; a recording
+    made since is linked to at once."""
+    looked = []
+    real_path_for = audio.path_for
+    monkeypatch.setattr(audio, "path_for", lambda *a: looked.append(a) or real_path_for(*a))
+    text = "Une phrase que personne n'a encore entendue."
+    with app.test_request_context():
+        first = speech.audio_url(text, "fr")
+        again = speech.audio_url(text, "fr")
+        assert first == again and first.startswith("/audio/say?")
+        assert len(looked) == 1
+        audio.record(text, "fr", app.config["AUDIO_DIR"])
+        assert speech.audio_url(text, "fr") == f"/audio/{audio.key(text)}.opus"

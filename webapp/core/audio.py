@@ -28,6 +28,10 @@ MAX_CHARS = 600  # longer than any content text; an interface text asked aloud i
 SUFFIX = ".opus"
 TOOLS = ("espeak-ng", "opusenc")
 
+# How many recordings this process has made: a page that remembered a text as not recorded yet
+# (webapp.core.speech) looks again once this moves.
+made_here = 0
+
 
 def normalise(text: str) -> str:
     """The words as spoken: spacing and line breaks do not change a recording."""
@@ -106,6 +110,8 @@ def record(text: str, lang: str, folder: Path) -> tuple[Path, bool]:
         if speak.wait(timeout=60) or encode.wait(timeout=60):
             raise RuntimeError(f"could not record {words[:40]!r}")
         os.replace(partial, path)
+        global made_here
+        made_here += 1
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
