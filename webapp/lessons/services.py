@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -75,15 +76,25 @@ def readable_by(user):
     the moment of use, never remembered), unless an admin published it to every site."""
     if user.role is Role.ADMIN:
         return sa.true()
+    return _readable_by_reader(False).params(reader=user.id)
+
+
+@cache
+def _readable_by_reader(admin: bool):
+    """readable_by for the person given as the bound parameter "reader": built once."""
+    if admin:
+        return sa.true()
     mine = group_membership.alias("mine")
     theirs = group_membership.alias("theirs")
     colleagues = sa.select(theirs.c.user_id).where(
-        theirs.c.group_id.in_(sa.select(mine.c.group_id).where(mine.c.user_id == user.id))
+        theirs.c.group_id.in_(
+            sa.select(mine.c.group_id).where(mine.c.user_id == sa.bindparam("reader"))
+        )
     )
     return sa.or_(
         Lesson.module != "app",
         Lesson.published.is_(True),
-        Lesson.author_id == user.id,
+        Lesson.author_id == sa.bindparam("reader"),
         Lesson.author_id.in_(colleagues),
     )
 
@@ -184,21 +195,37 @@ def next_lesson(user) -> tuple[Lesson | None, LessonProgress | None]:
     One query that returns one row (the home page asks at every visit; reading the whole
     catalogue to pick one cost more than the rest of the page's queries)."""
     row = db.session.execute(
+        _next_lesson_statement(user.role is Role.ADMIN), {"reader": user.id}
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+@cache
+def _next_lesson_statement(admin: bool) -> sa.Select:
+    """Built once per kind of reader: building it cost SQLAlchemy three times what running it
+    did (1.0 ms against 0.3 ms)."""
+    return (
         sa.select(Lesson, LessonProgress)
         .options(sa.orm.defer(Lesson.content))
         .outerjoin(
             LessonProgress,
-            sa.and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user.id),
+            sa.and_(
+                LessonProgress.lesson_id == Lesson.id,
+                LessonProgress.user_id == sa.bindparam("reader"),
+            ),
         )
-        .where(Lesson.retired.is_(False), readable_by(user), LessonProgress.completed_at.is_(None))
+        .where(
+            Lesson.retired.is_(False),
+            _readable_by_reader(admin),
+            LessonProgress.completed_at.is_(None),
+        )
         .order_by(
             LessonProgress.id.is_(None),  # started ones first
             sa.case(MODULE_ORDER, value=Lesson.module, else_=99),
             Lesson.position,
         )
         .limit(1)
-    ).first()
-    return (row[0], row[1]) if row else (None, None)
+    )
 
 
 def for_offline(user, limit: int = 2) -> list[Lesson]:
