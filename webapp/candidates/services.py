@@ -259,12 +259,14 @@ def welcome_card(user: User, today: date) -> WelcomeCard | None:
         return None
     start = welcome_start(user)
     week = (today - start).days // 7 + 1 if today >= start else 0
-    checkin = db.session.scalar(
-        sa.select(WelcomeCheckin).where(
-            WelcomeCheckin.user_id == user.id, WelcomeCheckin.day == today
-        )
-    )
+    checkin = db.session.scalar(_CHECKIN_OF_THE_DAY, {"user_id": user.id, "day": today})
     return WelcomeCard(week, checkin)
+
+
+# Built once: a new trainee's home asks it at every visit.
+_CHECKIN_OF_THE_DAY = sa.select(WelcomeCheckin).where(
+    WelcomeCheckin.user_id == sa.bindparam("user_id"), WelcomeCheckin.day == sa.bindparam("day")
+)
 
 
 def check_in(
@@ -281,11 +283,7 @@ def check_in(
             raise NotYours
         note("duplicate")
         return row
-    row = db.session.scalar(
-        sa.select(WelcomeCheckin).where(
-            WelcomeCheckin.user_id == user.id, WelcomeCheckin.day == today
-        )
-    )
+    row = db.session.scalar(_CHECKIN_OF_THE_DAY, {"user_id": user.id, "day": today})
     if row is None:
         row = WelcomeCheckin(user_id=user.id, day=today)
         db.session.add(row)

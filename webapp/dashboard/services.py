@@ -233,12 +233,7 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
     if not group_ids:
         return []
     rows, chosen = [], {}
-    for assignment, user_id in db.session.execute(
-        sa.select(Assignment, assignment_trainee.c.user_id)
-        .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
-        .where(Assignment.group_id.in_(group_ids), Assignment.withdrawn.is_(False))
-        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
-    ):
+    for assignment, user_id in db.session.execute(_GROUPS_ASSIGNMENTS, {"group_ids": group_ids}):
         if assignment.id not in chosen:
             rows.append(assignment)
             chosen[assignment.id] = set()
@@ -252,6 +247,19 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
     title = max(user.groups, key=lambda group: (group.starts_on, group.id)).title
     found = statuses(mine, [user.id], title=title)
     return [(a, found[(user.id, a.id)]) for a in mine if not found[(user.id, a.id)].done]
+
+
+# Built once: every trainee's home asks it at every visit (building a statement cost SQLAlchemy
+# more than running it).
+_GROUPS_ASSIGNMENTS = (
+    sa.select(Assignment, assignment_trainee.c.user_id)
+    .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
+    .where(
+        Assignment.group_id.in_(sa.bindparam("group_ids", expanding=True)),
+        Assignment.withdrawn.is_(False),
+    )
+    .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
+)
 
 
 # --- who needs help today -------------------------------------------------------------------

@@ -346,28 +346,12 @@ def reminders(user, today: date) -> list[str]:
     """A step due soon, no journal entry this week, a self-assessment stage due."""
     found = []
     soon = db.session.scalar(
-        sa.select(GoalStep)
-        .join(Goal)
-        .where(
-            Goal.user_id == user.id,
-            GoalStep.done.is_(False),
-            GoalStep.due_on.is_not(None),
-            GoalStep.due_on <= today + timedelta(days=3),
-        )
-        .order_by(GoalStep.due_on)
-        .limit(1)
+        _STEP_DUE_SOON, {"user_id": user.id, "until": today + timedelta(days=3)}
     )
     if soon is not None:
         found.append(("step", soon))
     monday = today - timedelta(days=today.weekday())
-    # One query for both: an entry this week ("journal") and the stages already answered.
-    wrote = (
-        sa.select(sa.literal("journal"))
-        .where(JournalEntry.user_id == user.id, JournalEntry.day >= monday)
-        .limit(1)
-    )
-    done = sa.select(SelfAssessment.stage).where(SelfAssessment.user_id == user.id)
-    seen = set(db.session.scalars(sa.union(wrote.subquery().select(), done)))
+    seen = set(db.session.scalars(_WROTE_AND_STAGES, {"user_id": user.id, "monday": monday}))
     if "journal" not in seen:
         found.append(("journal", None))
     stages = seen - {"journal"}
@@ -375,6 +359,34 @@ def reminders(user, today: date) -> list[str]:
     if due:
         found.append(("assessment", due))
     return found
+
+
+# The home page asks both at every visit: built once (building a statement cost SQLAlchemy
+# more than running it).
+_STEP_DUE_SOON = (
+    sa.select(GoalStep)
+    .join(Goal)
+    .where(
+        Goal.user_id == sa.bindparam("user_id"),
+        GoalStep.done.is_(False),
+        GoalStep.due_on.is_not(None),
+        GoalStep.due_on <= sa.bindparam("until", type_=sa.Date),
+    )
+    .order_by(GoalStep.due_on)
+    .limit(1)
+)
+# One query for both: an entry this week ("journal") and the stages already answered.
+_WROTE_AND_STAGES = sa.union(
+    sa.select(sa.literal("journal"))
+    .where(
+        JournalEntry.user_id == sa.bindparam("user_id"),
+        JournalEntry.day >= sa.bindparam("monday", type_=sa.Date),
+    )
+    .limit(1)
+    .subquery()
+    .select(),
+    sa.select(SelfAssessment.stage).where(SelfAssessment.user_id == sa.bindparam("user_id")),
+)
 
 
 def stage_due(user, today: date, done: set[str]) -> str | None:

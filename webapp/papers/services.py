@@ -399,14 +399,18 @@ def home_card(user, today: date) -> HomeCard | None:
         return None
     rows = list(
         db.session.scalars(
-            sa.select(PaperDocument).where(
-                PaperDocument.user_id == user.id,
-                PaperDocument.expires_on.is_not(None),
-                PaperDocument.expires_on <= today + timedelta(days=REMIND_DAYS),
-            )
+            _EXPIRING, {"user_id": user.id, "until": today + timedelta(days=REMIND_DAYS)}
         )
     )
     return HomeCard(len(rows), expiring(rows, today))
+
+
+# Built once: the home page asks it at every visit.
+_EXPIRING = sa.select(PaperDocument).where(
+    PaperDocument.user_id == sa.bindparam("user_id"),
+    PaperDocument.expires_on.is_not(None),
+    PaperDocument.expires_on <= sa.bindparam("until"),
+)
 
 
 def export_for(user) -> dict:

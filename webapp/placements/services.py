@@ -161,12 +161,16 @@ def home_card(user: User, today: date) -> Placement | None:
     """The placement going on today, else the next one, for the trainee's home (one query)."""
     if user.role is not Role.TRAINEE:
         return None
-    return db.session.scalar(
-        sa.select(Placement)
-        .where(Placement.user_id == user.id, Placement.ends_on >= today)
-        .order_by(Placement.starts_on, Placement.id)
-        .limit(1)
-    )
+    return db.session.scalar(_CURRENT_OR_NEXT, {"user_id": user.id, "today": today})
+
+
+# Built once: the home page asks it at every visit.
+_CURRENT_OR_NEXT = (
+    sa.select(Placement)
+    .where(Placement.user_id == sa.bindparam("user_id"), Placement.ends_on >= sa.bindparam("today"))
+    .order_by(Placement.starts_on, Placement.id)
+    .limit(1)
+)
 
 
 def placements_between(user: User, first: date, last: date) -> list[Placement]:

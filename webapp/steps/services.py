@@ -199,19 +199,24 @@ def comments_for(row_ids: list[int]) -> dict[int, list[tuple[StepComment, str]]]
 def reminders_between(user, start: date, end: date) -> list[Reminder]:
     """The reminder dates this trainee set on steps, start <= date <= end, soonest first, done
     steps included (marked): what My week shows (one query)."""
-    rows = db.session.execute(
-        sa.select(TraineeStep.step_id, TraineeStep.remind_on, TraineeStep.done, Step.content)
-        .join(Step, Step.id == TraineeStep.step_id)
-        .where(
-            TraineeStep.user_id == user.id,
-            TraineeStep.remind_on.is_not(None),
-            TraineeStep.remind_on >= start,
-            TraineeStep.remind_on <= end,
-            Step.retired.is_(False),
-        )
-        .order_by(TraineeStep.remind_on, Step.position)
-    )
+    rows = db.session.execute(_REMINDERS, {"user_id": user.id, "start": start, "end": end})
     return [Reminder(step_id, content["title"], on, done) for step_id, on, done, content in rows]
+
+
+# Built once: the home page and My week ask it at every visit (building a statement cost
+# SQLAlchemy more than running it).
+_REMINDERS = (
+    sa.select(TraineeStep.step_id, TraineeStep.remind_on, TraineeStep.done, Step.content)
+    .join(Step, Step.id == TraineeStep.step_id)
+    .where(
+        TraineeStep.user_id == sa.bindparam("user_id"),
+        TraineeStep.remind_on.is_not(None),
+        TraineeStep.remind_on >= sa.bindparam("start"),
+        TraineeStep.remind_on <= sa.bindparam("end"),
+        Step.retired.is_(False),
+    )
+    .order_by(TraineeStep.remind_on, Step.position)
+)
 
 
 # --- staff: shared steps, comments, what is stuck -------------------------------------------

@@ -221,7 +221,44 @@ def by_day(items: list[Item], first: date, last: date, *, all_days: bool = True)
 def days_of(user: User, first: date, last: date) -> list[Day]:
     """The trainee's days: their groups' sessions and their own appointments, in one query."""
     since, until = rules.paris_day_bounds(first, last)
-    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user.id)
+    items = [
+        Item(
+            row.kind,
+            rules.in_paris(row.starts_at),
+            rules.in_paris(row.ends_at) if row.ends_at else None,
+            row.place,
+            row.note,
+            row.id,
+            own=bool(row.own),
+            title=row.title,
+            bring=row.bring,
+            shared=bool(row.shared),
+        )
+        for row in db.session.execute(
+            _SESSIONS_AND_APPOINTMENTS, {"user_id": user.id, "since": since, "until": until}
+        )
+    ]
+    # The reminders set on steps after release (My steps): a line of their day, first.
+    items += [
+        Item(
+            "step",
+            datetime.combine(reminder.on, time(0), tzinfo=rules.PARIS),
+            None,
+            "",
+            title=reminder.title,
+            step=reminder.step_id,
+        )
+        for reminder in steps.reminders_between(user, first, last)
+        if not reminder.done
+    ]
+    return by_day(items, first, last)
+
+
+def _sessions_and_appointments():
+    """The statement of days_of, built once (the home page asks it at every visit, and building
+    it cost SQLAlchemy more than running it)."""
+    user_id, since, until = sa.bindparam("user_id"), sa.bindparam("since"), sa.bindparam("until")
+    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user_id)
     sessions = sa.select(
         Session.kind,
         Session.starts_at,
@@ -246,39 +283,14 @@ def days_of(user: User, first: date, last: date) -> list[Day]:
         Appointment.bring,
         Appointment.shared,
     ).where(
-        Appointment.user_id == user.id,
+        Appointment.user_id == user_id,
         Appointment.starts_at >= since,
         Appointment.starts_at < until,
     )
-    items = [
-        Item(
-            row.kind,
-            rules.in_paris(row.starts_at),
-            rules.in_paris(row.ends_at) if row.ends_at else None,
-            row.place,
-            row.note,
-            row.id,
-            own=bool(row.own),
-            title=row.title,
-            bring=row.bring,
-            shared=bool(row.shared),
-        )
-        for row in db.session.execute(sa.union_all(sessions, appointments))
-    ]
-    # The reminders set on steps after release (My steps): a line of their day, first.
-    items += [
-        Item(
-            "step",
-            datetime.combine(reminder.on, time(0), tzinfo=rules.PARIS),
-            None,
-            "",
-            title=reminder.title,
-            step=reminder.step_id,
-        )
-        for reminder in steps.reminders_between(user, first, last)
-        if not reminder.done
-    ]
-    return by_day(items, first, last)
+    return sa.union_all(sessions, appointments)
+
+
+_SESSIONS_AND_APPOINTMENTS = _sessions_and_appointments()
 
 
 def week_of(user: User, monday: date) -> list[Day]:
@@ -404,23 +416,37 @@ def unseen_changes(user: User, now: datetime | None = None) -> list[Change]:
     """Changes to the trainee's calendar since they last said they saw them (or since their
     account was made), about sessions still to come, newest first: one query."""
     now = now or utcnow()
-    seen = sa.select(Seen.seen_at).where(Seen.user_id == user.id).scalar_subquery()
     return list(
         db.session.scalars(
-            sa.select(Change)
-            .where(
-                Change.group_id.in_(
-                    sa.select(group_membership.c.group_id).where(
-                        group_membership.c.user_id == user.id
-                    )
-                ),
-                Change.at > sa.func.coalesce(seen, as_utc(user.created_at)),
-                Change.last_at >= now - timedelta(hours=12),
-            )
-            .order_by(Change.at.desc(), Change.id.desc())
-            .limit(5)
+            _UNSEEN_CHANGES,
+            {
+                "user_id": user.id,
+                "created_at": as_utc(user.created_at),
+                "recent": now - timedelta(hours=12),
+            },
         )
     )
+
+
+def _unseen_changes():
+    """unseen_changes's statement, built once: the home page asks it at every visit."""
+    user_id = sa.bindparam("user_id")
+    seen = sa.select(Seen.seen_at).where(Seen.user_id == user_id).scalar_subquery()
+    return (
+        sa.select(Change)
+        .where(
+            Change.group_id.in_(
+                sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user_id)
+            ),
+            Change.at > sa.func.coalesce(seen, sa.bindparam("created_at", type_=Change.at.type)),
+            Change.last_at >= sa.bindparam("recent"),
+        )
+        .order_by(Change.at.desc(), Change.id.desc())
+        .limit(5)
+    )
+
+
+_UNSEEN_CHANGES = _unseen_changes()
 
 
 def mark_seen(user: User) -> None:
