@@ -11,7 +11,7 @@ CHROMIUM := /usr/bin/chromium
 apt = if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); \
 	else echo "Missing Debian packages: run  sudo apt-get install $(1)" >&2; exit 1; fi
 
-.PHONY: run test test-fast lint install translations extract chromium voice nginx bench bench-live profile cluster bench-faults bench-scale
+.PHONY: run test test-fast lint install translations extract chromium voice nginx wrk bench bench-live profile cluster bench-faults bench-scale
 
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -82,7 +82,7 @@ test: lint translations chromium voice nginx
 	$(PY) -m pytest -n auto --dist loadfile --durations=10
 
 # Bytes on the wire, SQL queries and server time for the main pages (figures for the closing note).
-bench: $(VENV)/.test-deps translations
+bench: $(VENV)/.test-deps translations wrk
 	$(PY) benchmarks/pages.py
 
 # Where one page's CPU goes, by function and template (benchmarks/profile_page.py):
@@ -94,6 +94,10 @@ profile: $(VENV)/.test-deps translations
 # missing; the benchmark starts it with a configuration of its own and stops it after).
 nginx:
 	@(command -v nginx || test -x /usr/sbin/nginx) >/dev/null || $(call apt,nginx-light)
+
+# The load generator of `make bench`'s concurrent figures (C: it takes little of the cores).
+wrk:
+	@command -v wrk >/dev/null || $(call apt,wrk)
 
 # Live quiz under load: 10 rooms x 50 players, SQLite with one instance, then PostgreSQL with two
 # behind nginx, RUNS times each; then the largest room one instance holds (benchmarks/live.py).

@@ -73,11 +73,12 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
         "LOG_REQUESTS": "0",
         "PROMETHEUS_MULTIPROC_DIR": str(Path(folder) / "metrics"),
     }
-    workers = str(os.cpu_count() or 2)
+    workers = os.environ.get("WEB_WORKERS") or str(os.cpu_count() or 2)
+    threads = os.environ.get("WEB_THREADS") or "4"
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--config", "deploy/gunicorn.conf.py"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", workers]
-        + ["--threads", "4", "--keep-alive", "75", "--log-level", "warning", "webapp:create_app()"],
+        + ["--threads", threads, "--keep-alive", "75", "--log-level", "warning", "webapp:create_app()"],
         cwd=ROOT,
         env=env,
     )
@@ -89,7 +90,7 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
         script.write_text(SCRIPT % {"cookies": cookies})
         print(
             f"\n{CLIENTS} signed-in clients at once, {SECONDS} s a page, gunicorn {workers} "
-            f"workers x 4 threads (make run), wrk on the same {os.cpu_count()} cores"
+            f"workers x {threads} threads (make run), wrk on the same {os.cpu_count()} cores"
         )
         print(
             f"{'page':<12}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
