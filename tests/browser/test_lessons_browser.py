@@ -80,6 +80,7 @@ def test_lesson_read_aloud_and_every_type_with_javascript(phone, make_user, less
     page.add_init_script(FAKE_VOICE)
     sign_in(page, trainee.username)
     page.get_by_role("link", name="Dans la cuisine").click()
+    page.wait_for_url("**/lessons/test-cuisine")
     audit(page)
     shot(page, "lesson-fr")
     first = page.locator(".block .speak").first

@@ -46,6 +46,7 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
 
     # 1. One right answer, with a picture; first sent without its description: told where.
     page.get_by_role("link", name="Écrire une question").click()
+    page.wait_for_url(re.compile(r"/live/sets/\d+/write$"))
     audit(page)
     shot(page, "live-sets-kinds")
     page.get_by_role("link", name="Une seule bonne réponse").click()
@@ -92,6 +93,7 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
     page.get_by_role("link", name="Choisir dans la banque").click()
     page.select_option("#scope", "hygiene")
     page.get_by_role("button", name="Chercher").click()
+    page.wait_for_url(re.compile(r"/bank\?.*scope=hygiene"))
     audit(page)
     page.locator("input[name=question]:not([disabled])").first.check()
     page.get_by_role("button", name="Ajouter à la série").click()
