@@ -133,8 +133,8 @@ def test_wrong_passphrase_message_is_read_with_the_field(phone, make_user):
     page.fill("#passphrase", "pas-la-bonne-phrase")
     page.get_by_role("button", name="Se connecter").click()
     field = page.locator("#passphrase")
-    assert field.get_attribute("aria-invalid") == "true"
-    assert "passphrase-error" in field.get_attribute("aria-describedby")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", re.compile(r"passphrase-error"))
     audit(page)
 
 
