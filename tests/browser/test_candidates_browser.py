@@ -94,6 +94,7 @@ def test_three_candidates_one_accepted_signs_in_to_the_welcome_path(
     keep(trainee, "welcome-360")
     trainee.get_by_role("button", name="العربية").click()
     trainee.wait_for_selector("html[dir=rtl]")
+    trainee.wait_for_load_state()  # the new page's root is there first; the rest is still coming
     assert "من هو من" in trainee.locator("main").inner_text()  # who is who, in Arabic
     audit(trainee)
     keep(trainee, "welcome-ar-360")

@@ -39,6 +39,7 @@ def test_trainee_builds_prints_a_cv_and_follows_applications(phone, make_group, 
     page.goto("/")
     page.locator("a[href='/career']").click()
     page.locator("a[href='/career/cv']").click()
+    page.wait_for_url("**/career/cv")
     audit(page)
     page.fill("#town", "Aubervilliers")
     page.fill("#phone", "06 12 34 56 78")

@@ -68,10 +68,11 @@ def test_home_in_three_languages_and_arabic_mirrors(phone, make_group, make_user
     sign_in(page, trainee.username)
     page.get_by_role("button", name="English").click()
     page.wait_for_selector("html[lang=en]")
-    assert "Hello Nadia" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Hello Nadia")
     shot(page, "home-en")
     page.get_by_role("button", name="العربية").click()
     page.wait_for_selector("html[dir=rtl]")
+    page.wait_for_load_state()  # the new page's root is there first; the rest is still coming
     audit(page)
     shot(page, "home-ar")
     # Mirrored: the first item of the bottom navigation is now on the right.
@@ -133,8 +134,8 @@ def test_wrong_passphrase_message_is_read_with_the_field(phone, make_user):
     page.fill("#passphrase", "pas-la-bonne-phrase")
     page.get_by_role("button", name="Se connecter").click()
     field = page.locator("#passphrase")
-    assert field.get_attribute("aria-invalid") == "true"
-    assert "passphrase-error" in field.get_attribute("aria-describedby")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", re.compile(r"passphrase-error"))
     audit(page)
 
 

@@ -108,6 +108,7 @@ def test_live_session_with_late_join_and_a_phone_that_drops(
         next_phase(host, "Montrer les scores")
     next_phase(host, "Terminer la session")
     host.get_by_role("link", name="Résultats par question").click()
+    host.wait_for_url(re.compile(r"/live/\w{6}/results$"))
     shot(host, "live-results")
     audit(host)
 

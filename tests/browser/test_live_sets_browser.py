@@ -4,6 +4,7 @@ import io
 import re
 
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import picture_width
 from tests.browser.test_journeys import audit, sign_in
@@ -46,6 +47,7 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
 
     # 1. One right answer, with a picture; first sent without its description: told where.
     page.get_by_role("link", name="Écrire une question").click()
+    page.wait_for_url(re.compile(r"/live/sets/\d+/write$"))
     audit(page)
     shot(page, "live-sets-kinds")
     page.get_by_role("link", name="Une seule bonne réponse").click()
@@ -58,7 +60,7 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
     page.set_input_files("#image_file", str(_photo(tmp_path / "photo.jpg")))
     page.get_by_role("button", name="Enregistrer la question").click()
     page.wait_for_selector("#image_alt-error")
-    assert page.locator("#image_alt").evaluate("e => document.activeElement === e")
+    expect(page.locator("#image_alt")).to_be_focused()  # autofocus, given when the page is drawn
     assert page.locator(".set-figure img").count() == 1  # the picture is kept
     audit(page)
     shot(page, "live-sets-write-error")
@@ -92,6 +94,7 @@ def test_volunteer_writes_a_set_with_a_picture_and_an_ordering_then_previews_it(
     page.get_by_role("link", name="Choisir dans la banque").click()
     page.select_option("#scope", "hygiene")
     page.get_by_role("button", name="Chercher").click()
+    page.wait_for_url(re.compile(r"/bank\?.*scope=hygiene"))
     audit(page)
     page.locator("input[name=question]:not([disabled])").first.check()
     page.get_by_role("button", name="Ajouter à la série").click()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.test_journeys import audit, sign_in
@@ -520,9 +521,14 @@ class Soak:
             return
         client_id = ids[0]
         page.locator(f"li[data-client-id='{client_id}'] button").click()  # asks; accepted
-        page.wait_for_timeout(300)
-        if not page.locator(f"li[data-client-id='{client_id}'][data-state=discarded]").count():
+        # A read of the outbox begun now waits for the discard's own write: still there, refused.
+        if page.evaluate("id => Outbox.get(id).then(item => !!item)", client_id):
             return  # refused: it was on its way
+        # Gone from the outbox: the list says how once it is drawn again.
+        pending = f"li[data-client-id='{client_id}']:not([data-state=discarded])"
+        expect(page.locator(pending)).to_have_count(0)
+        if not page.locator(f"li[data-client-id='{client_id}'][data-state=discarded]").count():
+            return  # sent meanwhile, not discarded
         self.discarded.add(client_id)
         self.log.append(f"discard {client_id[:6]} net={self.net}")
         self.counts["discards"] += 1

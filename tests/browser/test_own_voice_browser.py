@@ -25,6 +25,7 @@ def test_a_teacher_records_a_text_and_the_trainee_hears_their_voice(
     sign_in(page, teacher.username)
     page.goto("/lessons/app-mine")
     page.get_by_role("link", name="Ma voix").click()
+    page.wait_for_url("**/lessons/app-mine/voice")
     first = page.locator(".voice-line").first
     assert "Voix de synthèse" in first.inner_text()
     audit(page)

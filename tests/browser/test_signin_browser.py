@@ -4,6 +4,7 @@ typed with capitals, spaces and accents is accepted, and a turned-off card is re
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts import services
@@ -80,7 +81,7 @@ def test_scan_the_card_and_sign_in_with_one_tap(
         again.goto(scanned)
         again.locator("[data-card-sign-in] button[type=submit]").click()
         alert = again.get_by_role("alert")
-        assert alert.is_visible()
+        expect(alert).to_be_visible()
         assert again.locator("h1").inner_text()  # the same page, not an error page
         audit(again)
         shot(again, f"signin-card-refused-{locale}")

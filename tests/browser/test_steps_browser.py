@@ -4,6 +4,7 @@ with the social worker (a teacher of the group), who comments and sees it waitin
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_journeys import audit, sign_in
 from webapp.accounts.models import Role
@@ -101,7 +102,7 @@ def test_without_javascript_a_tick_works_and_a_date_in_9999_is_explained(
     page.fill("#remind_on", "9999-01-01")
     page.locator("form[action='/steps/caf/status'] button[type=submit]").click()
     error = page.locator("#remind_on-error")
-    assert "2100" in error.inner_text()  # "Choose a date between ... and 31 December 2100."
-    assert page.locator("#remind_on").get_attribute("aria-invalid") == "true"
+    expect(error).to_contain_text("2100")  # "Choose a date between ... and 31 December 2100."
+    expect(page.locator("#remind_on")).to_have_attribute("aria-invalid", "true")
     # (No axe audit here: it runs in the page's JavaScript; the same page is audited above.)
     shot(page, "steps-fr-date-error")
