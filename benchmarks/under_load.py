@@ -78,7 +78,15 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--config", "deploy/gunicorn.conf.py"]
         + ["--bind", f"127.0.0.1:{port}", "--workers", workers]
-        + ["--threads", threads, "--keep-alive", "75", "--log-level", "warning", "webapp:create_app()"],
+        + [
+            "--threads",
+            threads,
+            "--keep-alive",
+            "75",
+            "--log-level",
+            "warning",
+            "webapp:create_app()",
+        ],
         cwd=ROOT,
         env=env,
     )
