@@ -1,12 +1,15 @@
 """French, English and Arabic: complete catalogs, language choice, right-to-left layout."""
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import flask_babel
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from webapp.accounts.models import Role
+from webapp.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("fr", "en", "ar")
@@ -165,3 +168,20 @@ def test_strings_follow_a_language_switched_inside_a_request(app):
         assert ngettext("%(num)d answer", "%(num)d answers", 2) == "2 answers"
         refresh()  # the locale is chosen again: still the browser's English
         assert gettext("Sign in") == "Sign in"
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "ar"])
+def test_remembered_dates_are_written_as_flask_babel_writes_them_in_each_language(app, language):
+    """Dates are remembered by language and zone: a page in Arabic never gets a French date
+    written for another reader, and a moment late at night in Paris is already the next day."""
+    moment = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January 2027 in Paris
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert str(flask_babel.get_locale()) == language
+        for value, form in [(date(2026, 12, 1), "full"), (date(2026, 12, 1), "d MMMM")]:
+            assert i18n.format_date(value, form) == flask_babel.format_date(value, form)
+            assert i18n.format_date(value, form) == flask_babel.format_date(value, form)  # again
+        assert i18n.format_date(moment, "d MMMM") == flask_babel.format_date(moment, "d MMMM")
+        assert i18n.format_time(moment, "short") == flask_babel.format_time(moment, "short")
+        assert i18n.format_datetime(moment) == flask_babel.format_datetime(moment)
+        written = i18n.format_date(date(2026, 12, 1), "EEEE")
+    assert written == {"fr": "mardi", "en": "Tuesday", "ar": "الثلاثاء"}[language]

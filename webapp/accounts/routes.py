@@ -4,7 +4,7 @@ from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date, format_time, format_timedelta
+from flask_babel import force_locale, format_timedelta
 from flask_login import current_user, login_required
 
 from webapp.accounts import auth, bp, devices, passphrases, services, throttle
@@ -14,7 +14,7 @@ from webapp.accounts.forms import (
     LoginForm,
     ResetWithCodeForm,
 )
-from webapp.core.i18n import LANGUAGE_COOKIE
+from webapp.core.i18n import LANGUAGE_COOKIE, format_date, format_time
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.security import cookie_secure
 from webapp.core.urls import safe_path

@@ -6,9 +6,9 @@ programme writes about a day before 2000 or after 2100.
 
 from datetime import date
 
-from flask_babel import format_date
 from wtforms.validators import ValidationError
 
+from webapp.core.i18n import format_date
 from webapp.core.i18n import lazy_gettext as _l
 
 EARLIEST = date(2000, 1, 1)

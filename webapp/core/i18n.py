@@ -1,7 +1,11 @@
 """Language choice: the user's setting, else a cookie, else the browser's languages."""
 
+import datetime
+import functools
+
+import flask_babel
 from flask import Flask, current_app, g, request
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup
@@ -78,6 +82,39 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyStri
     return LazyString(ngettext, singular, plural, num, **variables)
 
 
+# Dates and times as flask_babel writes them, remembered by value, format, language and time
+# zone: Babel parses the format and walks the locale's data at every call (about 50 µs), and a
+# page writes the same few days many times (a home page with forty assignments wrote forty).
+@functools.lru_cache(maxsize=8192)
+def _formatted(formatter, value, format, rebase, _locale: str, _timezone: str) -> str:  # noqa: A002
+    return formatter(value, format, rebase)  # reads the same locale and zone as the key's
+
+
+def _remembered(formatter, value, format, rebase) -> str:  # noqa: A002
+    if value is None:  # now: never the same twice
+        return formatter(value, format, rebase)
+    return _formatted(formatter, value, format, rebase, str(get_locale()), str(get_timezone()))
+
+
+def format_date(date=None, format=None, rebase=True) -> str:  # noqa: A002
+    """flask_babel's format_date (the `dateformat` filter), remembered. A moment is first put in
+    the reader's time zone and taken as its day, as flask_babel does: today's date is then
+    written once, not at every request's `now`."""
+    if isinstance(date, datetime.datetime):
+        date = (flask_babel.to_user_timezone(date) if rebase else date).date()
+    return _remembered(flask_babel.format_date, date, format, rebase)
+
+
+def format_time(time=None, format=None, rebase=True) -> str:  # noqa: A002
+    """flask_babel's format_time (the `timeformat` filter), remembered."""
+    return _remembered(flask_babel.format_time, time, format, rebase)
+
+
+def format_datetime(datetime=None, format=None, rebase=True) -> str:  # noqa: A002
+    """flask_babel's format_datetime (the `datetimeformat` filter), remembered."""
+    return _remembered(flask_babel.format_datetime, datetime, format, rebase)
+
+
 def init_app(app: Flask) -> None:
     # Templates' _() and {% trans %} use the same catalogue (flask_babel installed its own
     # lookups; these replace them, keeping Jinja's new-style escaping and % formatting).
@@ -92,3 +129,6 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction, language_names=LANGUAGE_NAMES, get_locale=get_locale
     )
     app.jinja_env.filters["bdi"] = isolate
+    app.jinja_env.filters.update(
+        dateformat=format_date, timeformat=format_time, datetimeformat=format_datetime
+    )

@@ -3,13 +3,13 @@
 import uuid
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
+from webapp.core.i18n import format_datetime
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals

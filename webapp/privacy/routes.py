@@ -137,7 +137,7 @@ def isodate(text: str | None) -> str:
     """An ISO date or moment from the export, written as the reader's language writes dates."""
     from datetime import date, datetime
 
-    from flask_babel import format_date
+    from webapp.core.i18n import format_date
 
     if not text:
         return ""

@@ -1,10 +1,10 @@
 """Forms for my steps: where I am with a step (dated), and a social worker's comment."""
 
-from flask_babel import format_date
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import format_date
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.time import local_today
 

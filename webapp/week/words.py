@@ -1,9 +1,7 @@
 """My week in words a trainee reads and hears: changes, days, items (template functions)."""
 
-from flask_babel import format_date, format_time
-
+from webapp.core.i18n import format_date, format_time, ngettext
 from webapp.core.i18n import gettext as _
-from webapp.core.i18n import ngettext
 from webapp.week import names, rules
 
 
