@@ -59,6 +59,7 @@ ACCESS = {
     "home.index": ("GET", "/", signed_in(200)),
     # The budget's quick add from the home screen: trainees (nothing sent: shown again, 200).
     "home.quick_add": ("POST", "/", only({TRAINEE: 200})),
+    "home.assigned": ("GET", "/assigned", only({TRAINEE: 200})),
     "core.healthz": ("GET", "/healthz", everyone(200)),
     # Prometheus metrics: admins (and a scraper's token: tests/test_metrics.py); not even a
     # sign-in page for the others.

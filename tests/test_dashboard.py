@@ -75,6 +75,30 @@ def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
     assert "Pour lundi" not in phone.get("/").text  # done: off the trainee's list
 
 
+def test_home_shows_the_three_soonest_assignments_and_the_rest_one_tap_away(school):
+    staff, phone, group = school["staff"], school["phone"], school["group"]
+    for number in range(5):  # due in 5 days, then 4… then 1: entered latest-due first
+        staff.post(
+            f"/dashboard/groups/{group.id}/assign",
+            data={
+                "target": "module:fle-a1",
+                "due_on": (date.today() + timedelta(days=5 - number)).isoformat(),
+                "message": f"Consigne {5 - number}",
+                "client_id": f"soon{number}",
+            },
+        )
+    home = phone.get("/").text
+    assert [f"Consigne {n}" in home for n in range(1, 6)] == [True, True, True, False, False]
+    assert "Voir tout mon travail (5)" in home
+    everything = phone.get("/assigned").text
+    assert all(f"Consigne {n}" in everything for n in range(1, 6))
+    assert everything.index("Consigne 1") < everything.index("Consigne 5")  # soonest first
+    finish_lesson(phone)
+    finish_lesson(phone, "test-suite")  # the module done: nothing left
+    assert "Voir tout" not in phone.get("/").text
+    assert "Rien à faire pour l’instant." in phone.get("/assigned").text
+
+
 def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
     staff, group = school["staff"], school["group"]
     other = make_user(group=group, display_name="Nadia Kaci")

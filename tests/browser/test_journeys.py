@@ -150,7 +150,7 @@ def test_every_page_passes_axe(phone, make_group, make_user, locale, shot):
         page.goto(url)
         audit(page)
     sign_in(page, trainee.username)
-    for url in ("/", "/me"):
+    for url in ("/", "/me", "/assigned"):
         page.goto(url)
         audit(page)
     page.context.clear_cookies()

@@ -43,10 +43,24 @@ def quick_add():
     return _page(quick_add=form)
 
 
+@bp.get("/assigned")
+@roles_required(Role.TRAINEE)
+def assigned():
+    """Everything the trainee's teachers assigned and is not done yet (the home shows the
+    first few)."""
+    return render_template("home/assigned.html", assigned=dashboard.for_trainee(current_user))
+
+
+# The home shows the few assignments due soonest; the rest are one tap away. Forty rows on a
+# phone's first screen buried everything under them (and cost a third of the page's time).
+ASSIGNED_ON_HOME = 3
+
+
 def _page(quick_add=None):
     if current_user.is_staff:
         return render_template("home/index.html")
     next_lesson, lesson_progress = lessons.next_lesson(current_user)
+    assigned = dashboard.for_trainee(current_user)
     return render_template(
         "home/index.html",
         next_lesson=next_lesson,
@@ -54,7 +68,8 @@ def _page(quick_add=None):
         form=quick_add or budget_forms.entry_form(current_user),
         quick_add_on_home=True,
         reminders=journal.reminders(current_user, local_today()),
-        assigned=dashboard.for_trainee(current_user),
+        assigned=assigned[:ASSIGNED_ON_HOME],
+        assigned_count=len(assigned),
         erasure_on=privacy.ended_group_notice(current_user, local_today()),
         week_changes=week.unseen_changes(current_user),
         week_glance=week.glance(current_user, local_today()),
