@@ -107,16 +107,25 @@ def set_attachment(admin: User, group: Group, person: User, attach: bool) -> Non
 def teachers_of_trainee(trainee: User) -> list[User]:
     """The teachers attached now to one of the trainee's groups: who may see what the trainee
     chooses to share (journal, steps, papers)."""
-    groups = sa.select(group_membership.c.group_id).where(group_membership.c.user_id == trainee.id)
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(group_membership, group_membership.c.user_id == User.id)
-            .where(group_membership.c.group_id.in_(groups), User.role == Role.TEACHER)
-            .distinct()
-            .order_by(User.display_name, User.id)
-        )
+    return list(db.session.scalars(_TEACHERS_OF_TRAINEE, {"trainee_id": trainee.id}))
+
+
+# Built once: the journal, steps and papers pages ask it at every visit (building a statement
+# cost SQLAlchemy more than running it).
+_TEACHERS_OF_TRAINEE = (
+    sa.select(User)
+    .join(group_membership, group_membership.c.user_id == User.id)
+    .where(
+        group_membership.c.group_id.in_(
+            sa.select(group_membership.c.group_id).where(
+                group_membership.c.user_id == sa.bindparam("trainee_id")
+            )
+        ),
+        User.role == Role.TEACHER,
     )
+    .distinct()
+    .order_by(User.display_name, User.id)
+)
 
 
 def trainees_of(group: Group) -> list[User]:

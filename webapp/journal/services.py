@@ -60,14 +60,17 @@ SUGGESTIONS = [
 
 
 def goals_of(user) -> list[Goal]:
-    return list(
-        db.session.scalars(
-            sa.select(Goal)
-            .options(sa.orm.selectinload(Goal.steps))
-            .where(Goal.user_id == user.id)
-            .order_by(Goal.status == "done", Goal.created_at.desc())
-        )
-    )
+    return list(db.session.scalars(_GOALS_OF, {"user_id": user.id}))
+
+
+# The journal's statements, built once: its page asks them at every visit, and building a
+# statement cost SQLAlchemy more than running it.
+_GOALS_OF = (
+    sa.select(Goal)
+    .options(sa.orm.selectinload(Goal.steps))
+    .where(Goal.user_id == sa.bindparam("user_id"))
+    .order_by(Goal.status == "done", Goal.created_at.desc())
+)
 
 
 def own_goal(user, goal_id: int) -> Goal:
@@ -184,15 +187,20 @@ def entries_in_month(user, month: date) -> list[JournalEntry]:
     following = (first + timedelta(days=32)).replace(day=1)
     return list(
         db.session.scalars(
-            sa.select(JournalEntry)
-            .where(
-                JournalEntry.user_id == user.id,
-                JournalEntry.day >= first,
-                JournalEntry.day < following,
-            )
-            .order_by(JournalEntry.day.desc(), JournalEntry.id.desc())
+            _ENTRIES_BETWEEN, {"user_id": user.id, "first": first, "following": following}
         )
     )
+
+
+_ENTRIES_BETWEEN = (
+    sa.select(JournalEntry)
+    .where(
+        JournalEntry.user_id == sa.bindparam("user_id"),
+        JournalEntry.day >= sa.bindparam("first"),
+        JournalEntry.day < sa.bindparam("following"),
+    )
+    .order_by(JournalEntry.day.desc(), JournalEntry.id.desc())
+)
 
 
 def comments_for(goal_ids: list[int], entry_ids: list[int]) -> dict[tuple[str, int], list]:
@@ -200,16 +208,24 @@ def comments_for(goal_ids: list[int], entry_ids: list[int]) -> dict[tuple[str, i
     found = defaultdict(list)
     if not goal_ids and not entry_ids:
         return found
-    rows = db.session.execute(
-        sa.select(Comment, User.display_name)
-        .outerjoin(User, User.id == Comment.author_id)
-        .where(sa.or_(Comment.goal_id.in_(goal_ids), Comment.entry_id.in_(entry_ids)))
-        .order_by(Comment.id)
-    )
+    rows = db.session.execute(_COMMENTS_ON, {"goal_ids": goal_ids, "entry_ids": entry_ids})
     for comment, author in rows:
         key = ("goal", comment.goal_id) if comment.goal_id else ("entry", comment.entry_id)
         found[key].append((comment, author))
     return found
+
+
+_COMMENTS_ON = (
+    sa.select(Comment, User.display_name)
+    .outerjoin(User, User.id == Comment.author_id)
+    .where(
+        sa.or_(
+            Comment.goal_id.in_(sa.bindparam("goal_ids", expanding=True)),
+            Comment.entry_id.in_(sa.bindparam("entry_ids", expanding=True)),
+        )
+    )
+    .order_by(Comment.id)
+)
 
 
 def set_shared(item, shared: bool) -> None:
