@@ -164,9 +164,14 @@ _MAY_READ = (
 )
 
 
+_LESSON = sa.select(Lesson).where(Lesson.id == sa.bindparam("lesson_id"))
+
+
 def lesson_for(user, lesson_id: str) -> Lesson:
     """A lesson this person may read, else 404 (the same as a lesson that does not exist)."""
-    lesson = db.session.get(Lesson, lesson_id)
+    # A statement built once rather than Session.get, which built its own at every call; the
+    # pages that ask load no lesson before, so it is one query all the same.
+    lesson = db.session.scalar(_LESSON, {"lesson_id": lesson_id})
     if lesson is None or not may_read(user, lesson):
         raise NotYours
     return lesson
