@@ -50,11 +50,15 @@ class Category:
     income: bool
 
 
+# The built-in categories, made once (their names are translated when shown).
+BUILT_IN = {
+    key: Category(key, pic, name, income) for key, (pic, name, income) in CATEGORIES.items()
+}
+
+
 def categories(user) -> dict[str, Category]:
     """The built-in categories and the user's own (one query)."""
-    found = {
-        key: Category(key, pic, name, income) for key, (pic, name, income) in CATEGORIES.items()
-    }
+    found = dict(BUILT_IN)
     for own in db.session.scalars(_OWN_CATEGORIES, {"user_id": user.id}):
         found[f"c{own.id}"] = Category(f"c{own.id}", own.picture, own.name, False)
     return found
