@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from functools import lru_cache
 
 from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField
@@ -10,6 +11,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 
 from webapp.budget import money, services
 from webapp.core.forms import Form, too_long
+from webapp.core.i18n import catalogue
 from webapp.core.i18n import lazy_gettext as _l
 
 AMOUNT_ERRORS = {
@@ -84,13 +86,25 @@ class ImportForm(Form):
 def with_categories(form, user, names=None) -> dict:
     """Fill the category choices with this person's categories; returns them by key."""
     names = names or services.categories(user)
-    form.category.choices = [_category_choice(key, c) for key, c in names.items()]
+    built_in = _built_in_choices(catalogue())
+    form.category.choices = [
+        built_in[key] if category is services.BUILT_IN.get(key) else _category_choice(key, category)
+        for key, category in names.items()
+    ]
     return names
+
+
+@lru_cache(maxsize=8)
+def _built_in_choices(translations) -> dict[str, SelectChoice]:
+    """The built-in categories' choices in one language (the request's catalogue, passed to key
+    the cache): made once, as the statements are; the home page and the month show them all."""
+    return {key: _category_choice(key, category) for key, category in services.BUILT_IN.items()}
 
 
 def _category_choice(key: str, category) -> SelectChoice:
     """A long name is shortened where a closed select would cut it; its title keeps it whole."""
-    name, short = str(category.name), services.short_name(category.name)
+    name = str(category.name)
+    short = services.short_name(name)
     return SelectChoice(
         key, f"{category.picture} {short}", {"title": name} if short != name else {}
     )

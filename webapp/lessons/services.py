@@ -136,8 +136,17 @@ def readable_ids(user, lesson_ids) -> set[str]:
         return set()
     return set(
         db.session.scalars(
-            sa.select(Lesson.id).where(Lesson.id.in_(set(lesson_ids)), readable_by(user))
+            _readable_ids_statement(user.role is Role.ADMIN),
+            {"lesson_ids": list(set(lesson_ids)), "reader": user.id},
         )
+    )
+
+
+@cache
+def _readable_ids_statement(admin: bool) -> sa.Select:
+    """readable_ids' query for the bound "reader" (the home page asks), built once per kind."""
+    return sa.select(Lesson.id).where(
+        Lesson.id.in_(sa.bindparam("lesson_ids", expanding=True)), _readable_by_reader(admin)
     )
 
 
@@ -152,19 +161,26 @@ def may_read(user, lesson: Lesson) -> bool:
         return True
     if lesson.author_id is None:
         return False
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count())
-            .select_from(Lesson)
-            .where(Lesson.id == lesson.id, readable_by(user))
-        )
-        > 0
-    )
+    return db.session.scalar(_MAY_READ, {"lesson_id": lesson.id, "reader": user.id}) > 0
+
+
+# Built once, like the statements below that pages run at every view: building a statement
+# (and its cache key) cost SQLAlchemy about three times what running it did.
+_MAY_READ = (
+    sa.select(sa.func.count())
+    .select_from(Lesson)
+    .where(Lesson.id == sa.bindparam("lesson_id"), _readable_by_reader(False))
+)
+
+
+_LESSON = sa.select(Lesson).where(Lesson.id == sa.bindparam("lesson_id"))
 
 
 def lesson_for(user, lesson_id: str) -> Lesson:
     """A lesson this person may read, else 404 (the same as a lesson that does not exist)."""
-    lesson = db.session.get(Lesson, lesson_id)
+    # A statement built once rather than Session.get, which built its own at every call; the
+    # pages that ask load no lesson before, so it is one query all the same.
+    lesson = db.session.scalar(_LESSON, {"lesson_id": lesson_id})
     if lesson is None or not may_read(user, lesson):
         raise NotYours
     return lesson
@@ -175,19 +191,23 @@ def catalogue(user) -> tuple[list[sa.Row], dict[str, sa.Row]]:
     columns a list shows, as plain rows (building some 80 lesson objects cost more than the
     rest of the page)."""
     lessons = _ordered(
-        db.session.execute(
-            sa.select(*LISTED).where(Lesson.retired.is_(False), readable_by(user))
-        ).all()
+        db.session.execute(_catalogue_statement(user.role is Role.ADMIN), {"reader": user.id}).all()
     )
     progress = {
-        row.lesson_id: row
-        for row in db.session.execute(
-            sa.select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
-                LessonProgress.user_id == user.id
-            )
-        )
+        row.lesson_id: row for row in db.session.execute(_PROGRESS_LISTED, {"user_id": user.id})
     }
     return lessons, progress
+
+
+@cache
+def _catalogue_statement(admin: bool) -> sa.Select:
+    """catalogue's lessons for the bound "reader", built once per kind of reader."""
+    return sa.select(*LISTED).where(Lesson.retired.is_(False), _readable_by_reader(admin))
+
+
+_PROGRESS_LISTED = sa.select(LessonProgress.lesson_id, LessonProgress.completed_at).where(
+    LessonProgress.user_id == sa.bindparam("user_id")
+)
 
 
 def next_lesson(user) -> tuple[Lesson | None, LessonProgress | None]:
@@ -267,13 +287,22 @@ def following(lesson: Lesson, user) -> Lesson | None:
     """The lesson after this one in teaching order that this person may read (offline
     reading ahead)."""
     return db.session.scalar(
+        _following_statement(user.role is Role.ADMIN),
+        {"module": lesson.module, "position": lesson.position, "reader": user.id},
+    )
+
+
+@cache
+def _following_statement(admin: bool) -> sa.Select:
+    """following's query for the bound "reader", built once per kind of reader."""
+    return (
         sa.select(Lesson)
         .options(sa.orm.defer(Lesson.content))
         .where(
-            Lesson.module == lesson.module,
+            Lesson.module == sa.bindparam("module"),
             Lesson.retired.is_(False),
-            Lesson.position > lesson.position,
-            readable_by(user),
+            Lesson.position > sa.bindparam("position"),
+            _readable_by_reader(admin),
         )
         .order_by(Lesson.position)
         .limit(1)
@@ -290,17 +319,23 @@ def exercise(lesson: Lesson, exercise_id: str) -> dict:
 def states(user, lesson: Lesson) -> dict[str, ExerciseState]:
     """Each exercise's state for this user, from their attempts (one query)."""
     result: dict[str, ExerciseState] = {}
-    attempts = db.session.scalars(
-        sa.select(ExerciseAttempt)
-        .where(ExerciseAttempt.user_id == user.id, ExerciseAttempt.lesson_id == lesson.id)
-        .order_by(ExerciseAttempt.id)
-    )
+    attempts = db.session.scalars(_ATTEMPTS, {"user_id": user.id, "lesson_id": lesson.id})
     for attempt in attempts:
         state = result.setdefault(attempt.exercise_id, ExerciseState())
         state.attempts += 1
         state.correct, state.last_answer = attempt.correct, attempt.answer
         state.first_correct = state.first_correct or (attempt.first and attempt.correct)
     return result
+
+
+_ATTEMPTS = (
+    sa.select(ExerciseAttempt)
+    .where(
+        ExerciseAttempt.user_id == sa.bindparam("user_id"),
+        ExerciseAttempt.lesson_id == sa.bindparam("lesson_id"),
+    )
+    .order_by(ExerciseAttempt.id)
+)
 
 
 def record_answer(
@@ -400,11 +435,13 @@ def _update_progress(user, lesson: Lesson, first: bool, correct: bool) -> None:
 
 
 def progress_of(user, lesson: Lesson) -> LessonProgress | None:
-    return db.session.scalar(
-        sa.select(LessonProgress).where(
-            LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id
-        )
-    )
+    return db.session.scalar(_PROGRESS, {"user_id": user.id, "lesson_id": lesson.id})
+
+
+_PROGRESS = sa.select(LessonProgress).where(
+    LessonProgress.user_id == sa.bindparam("user_id"),
+    LessonProgress.lesson_id == sa.bindparam("lesson_id"),
+)
 
 
 def save_app_lesson(author, data: dict, source: str, lesson: Lesson | None = None) -> Lesson:
@@ -498,22 +535,31 @@ def completion(
     dashboard's fixed query budget."""
     done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     by_module: dict[str, list[str]] = {module: [] for module in modules}
-    finished = sa.select(
-        sa.literal("done"),
-        sa.cast(LessonProgress.user_id, sa.String),
-        LessonProgress.lesson_id,
-        sa.literal(0),
-    ).where(LessonProgress.user_id.in_(user_ids), LessonProgress.completed_at.is_not(None))
-    listed = sa.select(sa.literal("module"), Lesson.module, Lesson.id, Lesson.position).where(
-        Lesson.module.in_(modules), Lesson.retired.is_(False)
-    )
-    rows = db.session.execute(sa.union_all(finished, listed)).all()
+    rows = db.session.execute(
+        _COMPLETION, {"user_ids": list(user_ids), "modules": list(modules)}
+    ).all()
     for kind, owner, lesson_id, _position in sorted(rows, key=lambda row: row[3]):
         if kind == "done":
             done[int(owner)].add(lesson_id)
         else:
             by_module[owner].append(lesson_id)
     return done, by_module
+
+
+_COMPLETION = sa.union_all(
+    sa.select(
+        sa.literal("done"),
+        sa.cast(LessonProgress.user_id, sa.String),
+        LessonProgress.lesson_id,
+        sa.literal(0),
+    ).where(
+        LessonProgress.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        LessonProgress.completed_at.is_not(None),
+    ),
+    sa.select(sa.literal("module"), Lesson.module, Lesson.id, Lesson.position).where(
+        Lesson.module.in_(sa.bindparam("modules", expanding=True)), Lesson.retired.is_(False)
+    ),
+)
 
 
 # --- data rights: export and erase ----------------------------------------------------------

@@ -175,23 +175,34 @@ def title_codes(user_ids: list[int]) -> dict[int, str]:
     One query; a trainee in no group gets the default title."""
     found = dict.fromkeys(user_ids, titles.DEFAULT)
     if user_ids:
-        for user_id, code in db.session.execute(
-            sa.select(group_membership.c.user_id, Group.title)
-            .join(Group, Group.id == group_membership.c.group_id)
-            .where(group_membership.c.user_id.in_(user_ids))
-            .order_by(Group.starts_on, Group.id)
-        ):
+        for user_id, code in db.session.execute(_TITLE_CODES, {"user_ids": list(user_ids)}):
             found[user_id] = code  # the latest start wins
     return found
+
+
+# Built once, like the statements below that pages run at every view: building a statement
+# (and its cache key) cost SQLAlchemy about three times what running it did.
+_TITLE_CODES = (
+    sa.select(group_membership.c.user_id, Group.title)
+    .join(Group, Group.id == group_membership.c.group_id)
+    .where(group_membership.c.user_id.in_(sa.bindparam("user_ids", expanding=True)))
+    .order_by(Group.starts_on, Group.id)
+)
 
 
 # --- settings and today's review ------------------------------------------------------------
 
 
 def settings_for(user) -> RevisionSettings:
-    return db.session.get(RevisionSettings, user.id) or RevisionSettings(
+    # A statement built once rather than Session.get, which built its own at every call (as
+    # much CPU as the three counts of today together); no caller loads the row before, so it
+    # is one query all the same.
+    return db.session.scalar(_SETTINGS, {"user_id": user.id}) or RevisionSettings(
         user_id=user.id, daily_target=10, new_per_day=5, exam_minutes=30
     )
+
+
+_SETTINGS = sa.select(RevisionSettings).where(RevisionSettings.user_id == sa.bindparam("user_id"))
 
 
 def exam_minutes(users) -> dict[int, int]:
@@ -244,31 +255,39 @@ def today(user, now: datetime) -> Today:
     """Counts for the review screen: done today, due now, new cards still allowed today."""
     settings = settings_for(user)
     midnight = start_of_day(now)
-    done = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ReviewLog)
-        .where(
-            ReviewLog.user_id == user.id,
-            ReviewLog.mode == "review",
-            ReviewLog.reviewed_at >= midnight,
-        )
-    )
-    due = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ReviewCard)
-        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now)
-    )
-    new_today = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ReviewCard)
-        .where(ReviewCard.user_id == user.id, ReviewCard.created_at >= midnight)
-    )
+    done = db.session.scalar(_DONE_TODAY, {"user_id": user.id, "midnight": midnight})
+    due = db.session.scalar(_DUE_NOW, {"user_id": user.id, "now": now})
+    new_today = db.session.scalar(_NEW_TODAY, {"user_id": user.id, "midnight": midnight})
     return Today(
         done=done,
         due=due,
         target=settings.daily_target,
         new_left=max(0, settings.new_per_day - new_today),
     )
+
+
+_DONE_TODAY = (
+    sa.select(sa.func.count())
+    .select_from(ReviewLog)
+    .where(
+        ReviewLog.user_id == sa.bindparam("user_id"),
+        ReviewLog.mode == "review",
+        ReviewLog.reviewed_at >= sa.bindparam("midnight"),
+    )
+)
+_DUE_NOW = (
+    sa.select(sa.func.count())
+    .select_from(ReviewCard)
+    .where(ReviewCard.user_id == sa.bindparam("user_id"), ReviewCard.due <= sa.bindparam("now"))
+)
+_NEW_TODAY = (
+    sa.select(sa.func.count())
+    .select_from(ReviewCard)
+    .where(
+        ReviewCard.user_id == sa.bindparam("user_id"),
+        ReviewCard.created_at >= sa.bindparam("midnight"),
+    )
+)
 
 
 def left_today(user, now: datetime) -> int:
@@ -280,16 +299,23 @@ def next_review(user, now: datetime, counts: Today, more: bool = False) -> Quest
     """The due card answered longest ago, else a new question, until the daily target is met."""
     if counts.done >= counts.target and not more:
         return None
-    due = db.session.scalar(
-        sa.select(Question)
-        .join(ReviewCard, ReviewCard.question_id == Question.id)
-        .where(ReviewCard.user_id == user.id, ReviewCard.due <= now, Question.retired.is_(False))
-        .order_by(ReviewCard.due)
-        .limit(1)
-    )
+    due = db.session.scalar(_FIRST_DUE, {"user_id": user.id, "now": now})
     if due is not None or (counts.new_left == 0 and not more):
         return due
     return _new_question(user)
+
+
+_FIRST_DUE = (
+    sa.select(Question)
+    .join(ReviewCard, ReviewCard.question_id == Question.id)
+    .where(
+        ReviewCard.user_id == sa.bindparam("user_id"),
+        ReviewCard.due <= sa.bindparam("now"),
+        Question.retired.is_(False),
+    )
+    .order_by(ReviewCard.due)
+    .limit(1)
+)
 
 
 def offline_set(user, now: datetime, counts: Today) -> list[Question]:
@@ -319,20 +345,23 @@ def _new_question(user) -> Question | None:
 
 def _new_questions(user, count: int) -> list[Question]:
     """Unseen questions, easy ones first, mixed across CCPs and topics in a stable order."""
-    seen = sa.select(ReviewCard.question_id).where(ReviewCard.user_id == user.id)
-    query = sa.select(Question.id, Question.difficulty).where(
-        Question.retired.is_(False), Question.id.not_in(seen)
-    )
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(_UNSEEN, {"user_id": user.id}).all()
     if not rows or count <= 0:
         return []
     shuffle = random.Random(user.id)
     order = {row.id: (row.difficulty, shuffle.random()) for row in sorted(rows)}
     chosen = sorted(order, key=order.get)[:count]
-    found = {
-        q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(chosen)))
-    }
+    found = {q.id: q for q in db.session.scalars(_QUESTIONS, {"ids": chosen})}
     return [found[qid] for qid in chosen]
+
+
+_UNSEEN = sa.select(Question.id, Question.difficulty).where(
+    Question.retired.is_(False),
+    Question.id.not_in(
+        sa.select(ReviewCard.question_id).where(ReviewCard.user_id == sa.bindparam("user_id"))
+    ),
+)
+_QUESTIONS = sa.select(Question).where(Question.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def practice_set(scope: str, seed: str) -> list[str]:
@@ -499,11 +528,7 @@ def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]
     now = now or utcnow()
     codes = title_codes(user_ids)
     groups = Counter()  # (competency, topic) -> questions in the bank
-    for competency, topic, count in db.session.execute(
-        sa.select(Question.competency, Question.topic, sa.func.count())
-        .where(Question.retired.is_(False))
-        .group_by(Question.competency, Question.topic)
-    ):
+    for competency, topic, count in db.session.execute(_BANK_GROUPS):
         groups[(competency, topic)] += count
     totals = {code: _scope_totals(code, groups) for code in set(codes.values())}
     result = {}
@@ -517,11 +542,7 @@ def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]
             "scopes": {scope: [0, total] for scope, total in totals[code].items()},
             "competencies": {name: [0, count] for name, count in competencies.items()},
         }
-    rows = db.session.execute(
-        sa.select(ReviewCard, Question.topic, Question.competency)
-        .join(Question, Question.id == ReviewCard.question_id)
-        .where(ReviewCard.user_id.in_(user_ids), Question.retired.is_(False))
-    )
+    rows = db.session.execute(_CARDS_OF, {"user_ids": list(user_ids)})
     for card, topic, competency in rows:
         if scheduler.recall_probability(_card_dict(card), now) > scheduler.MASTERED:
             found = result[card.user_id]
@@ -530,6 +551,21 @@ def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]
             if competency:
                 found["competencies"][competency][0] += 1
     return result
+
+
+_BANK_GROUPS = (
+    sa.select(Question.competency, Question.topic, sa.func.count())
+    .where(Question.retired.is_(False))
+    .group_by(Question.competency, Question.topic)
+)
+_CARDS_OF = (
+    sa.select(ReviewCard, Question.topic, Question.competency)
+    .join(Question, Question.id == ReviewCard.question_id)
+    .where(
+        ReviewCard.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        Question.retired.is_(False),
+    )
+)
 
 
 def _scopes_of(code: str, competency: str | None, topic: str | None) -> list[str]:
@@ -629,22 +665,26 @@ def exam_deadline(exam: MockExam) -> datetime:
 
 
 def exam_history(user) -> list[MockExam]:
-    return list(
-        db.session.scalars(
-            sa.select(MockExam)
-            .where(MockExam.user_id == user.id, MockExam.finished_at.is_not(None))
-            .order_by(MockExam.finished_at.desc())
-            .limit(10)
-        )
-    )
+    return list(db.session.scalars(_EXAM_HISTORY, {"user_id": user.id}))
+
+
+_EXAM_HISTORY = (
+    sa.select(MockExam)
+    .where(MockExam.user_id == sa.bindparam("user_id"), MockExam.finished_at.is_not(None))
+    .order_by(MockExam.finished_at.desc())
+    .limit(10)
+)
 
 
 def log_for(user, client_id: str | None) -> ReviewLog | None:
     """The user's own review by its client id (for the feedback page), else None."""
     if not client_id:
         return None
-    log = db.session.scalar(sa.select(ReviewLog).where(ReviewLog.client_id == client_id))
+    log = db.session.scalar(_LOG_BY_CLIENT_ID, {"client_id": client_id})
     return log if log is not None and log.user_id == user.id else None
+
+
+_LOG_BY_CLIENT_ID = sa.select(ReviewLog).where(ReviewLog.client_id == sa.bindparam("client_id"))
 
 
 # --- for the educator dashboard -------------------------------------------------------------
@@ -653,13 +693,19 @@ def log_for(user, client_id: str | None) -> ReviewLog | None:
 def exams_of(user_ids: list[int]) -> dict[int, list[MockExam]]:
     """Finished mock exams per user, newest first (one query)."""
     found: dict[int, list[MockExam]] = {user_id: [] for user_id in user_ids}
-    for exam in db.session.scalars(
-        sa.select(MockExam)
-        .where(MockExam.user_id.in_(user_ids), MockExam.finished_at.is_not(None))
-        .order_by(MockExam.finished_at.desc())
-    ):
+    for exam in db.session.scalars(_EXAMS_OF, {"user_ids": list(user_ids)}):
         found[exam.user_id].append(exam)
     return found
+
+
+_EXAMS_OF = (
+    sa.select(MockExam)
+    .where(
+        MockExam.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        MockExam.finished_at.is_not(None),
+    )
+    .order_by(MockExam.finished_at.desc())
+)
 
 
 def practised(user_ids: list[int], since: datetime, title: str | None = None) -> dict[int, Counter]:
@@ -668,14 +714,22 @@ def practised(user_ids: list[int], since: datetime, title: str | None = None) ->
     # Everyone's title is `title` when given (a group's page), else each one's own (one query).
     codes = dict.fromkeys(user_ids, title) if title else title_codes(user_ids)
     for user_id, competency, topic, count in db.session.execute(
-        sa.select(ReviewLog.user_id, Question.competency, Question.topic, sa.func.count())
-        .join(Question, Question.id == ReviewLog.question_id)
-        .where(ReviewLog.user_id.in_(user_ids), ReviewLog.reviewed_at >= since)
-        .group_by(ReviewLog.user_id, Question.competency, Question.topic)
+        _PRACTISED, {"user_ids": list(user_ids), "since": since}
     ):
         for scope in _scopes_of(codes[user_id], competency, topic):
             found[user_id][scope] += count
     return found
+
+
+_PRACTISED = (
+    sa.select(ReviewLog.user_id, Question.competency, Question.topic, sa.func.count())
+    .join(Question, Question.id == ReviewLog.question_id)
+    .where(
+        ReviewLog.user_id.in_(sa.bindparam("user_ids", expanding=True)),
+        ReviewLog.reviewed_at >= sa.bindparam("since"),
+    )
+    .group_by(ReviewLog.user_id, Question.competency, Question.topic)
+)
 
 
 # --- data rights: export and erase ----------------------------------------------------------
