@@ -208,3 +208,21 @@ def test_reading_ahead_offline_never_points_at_a_lesson_one_may_not_read(
     assert http.post("/lessons/new", data={"source": second}).status_code == 303
     page = two_sites["here"].get("/lessons/app-ma-lecon").text
     assert "app-autre" not in page
+
+
+def test_which_assigned_lessons_each_person_may_open(two_sites):
+    """readable_ids (the home's assignments): a teacher's lesson for the people of its
+    author's groups, the author and admins; file lessons for everyone."""
+    from webapp.accounts.models import User
+    from webapp.lessons.services import readable_ids
+
+    asked = ["app-ma-lecon", "test-cuisine", "no-such-lesson"]
+    people = {user.role: user for user in db.session.scalars(sa.select(User))}
+    group_members = {m.id for m in two_sites["paris"].members}
+    readable = {user.id: readable_ids(user, asked) for user in db.session.scalars(sa.select(User))}
+    for user in db.session.scalars(sa.select(User)):
+        if user.id in group_members or user.role is Role.ADMIN:
+            assert readable[user.id] == {"app-ma-lecon", "test-cuisine"}, user.username
+        else:
+            assert readable[user.id] == {"test-cuisine"}, user.username
+    assert Role.ADMIN in people and readable_ids(people[Role.ADMIN], []) == set()
