@@ -89,13 +89,13 @@ def test_home_shows_the_three_soonest_assignments_and_the_rest_one_tap_away(scho
         )
     home = phone.get("/").text
     assert [f"Consigne {n}" in home for n in range(1, 6)] == [True, True, True, False, False]
-    assert "Voir tout mon travail (5)" in home
+    assert "Voir mes 5 consignes" in home
     everything = phone.get("/assigned").text
     assert all(f"Consigne {n}" in everything for n in range(1, 6))
     assert everything.index("Consigne 1") < everything.index("Consigne 5")  # soonest first
     finish_lesson(phone)
     finish_lesson(phone, "test-suite")  # the module done: nothing left
-    assert "Voir tout" not in phone.get("/").text
+    assert "consignes" not in phone.get("/").text
     assert "Rien à faire pour l’instant." in phone.get("/assigned").text
 
 
