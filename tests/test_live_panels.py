@@ -54,16 +54,34 @@ class Phone:
         self.address = re.sub(r"v=\d+", f"v={version}", self.address)
 
 
+class FlaskAlone:
+    """The app with the shortcut set aside: every request is Flask's own."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __enter__(self):
+        self.shortcut = self.app.wsgi_app
+        self.app.wsgi_app = self.shortcut.wsgi_app
+        return FlaskWork(self.app).__enter__()
+
+    def __exit__(self, *exc):
+        self.app.wsgi_app = self.shortcut
+
+
 def flask_then_shortcut(app, phone):
-    """The phone's news from Flask (which makes the version's panels), then the same poll
-    answered before Flask: both bodies."""
+    """The phone's news from Flask alone, then the same poll in a process that never rendered
+    the version's panels: answered before Flask, which the shortcut makes them for (no Flask
+    request). Both bodies."""
     forget(app)
-    with FlaskWork(app) as flask:
+    with FlaskAlone(app) as flask:
         first = phone.poll()
     assert first.status_code == 200 and flask.count == 1
+    forget(app)
     with FlaskWork(app) as flask:
         second = phone.poll()
     assert second.status_code == 200 and flask.count == 0, "the shortcut answered"
+    assert panels.cache_of(app).panels, "the shortcut made the version's panels"
     return first.text, second.text
 
 
@@ -158,7 +176,8 @@ def test_a_hosts_change_is_seen_at_once_and_a_phone_that_answered_goes_to_flask(
     post(host, live, "resume")
     with FlaskWork(app) as flask:
         slow.moved_on(slow.poll())
-    assert flask.count == 1 and "data-paused" not in slow.page  # the new version: Flask first
+    # The new version: the shortcut makes its panels itself, no phone goes through Flask.
+    assert flask.count == 0 and "data-paused" not in slow.page
     # A phone that joins after the version's roster was read is unknown there: Flask.
     late = Phone(app, live, "Late", "en")
     late.address = slow.address.replace(f"v={fresh(live).version}", "v=1")
@@ -246,9 +265,9 @@ def test_instances_make_their_own_panels_from_the_shared_version(
     if store == "process":  # instance two learns it within its cache's lifetime
         two.extensions["live_versions"].clear()
     with FlaskWork(two) as flask:
-        first = phones[1].get(address, headers=english)  # news: Flask makes two's panels
+        first = phones[1].get(address, headers=english)  # news: two's shortcut makes them
         page = phones[2].get(address, headers=english).text
-    assert first.status_code == 200 and flask.count == 1
+    assert first.status_code == 200 and flask.count == 0
     assert "<bdi>P2</bdi>" in page and 'name="index"' in page and "P1" not in page
     for server in (one, two):
         with server.app_context():
@@ -275,3 +294,17 @@ def test_a_nickname_is_escaped_where_the_shortcut_puts_it(app, login, staff, ban
     pages = [phone.poll().text for phone in phones]
     assert "<bdi>&lt;i&gt;x&lt;/i&gt;</bdi>" in pages[0]
     assert "<bdi>Sam &amp; co</bdi>" in pages[1]
+
+
+def test_a_poll_arriving_while_the_panel_is_made_waits_for_it_then_another_may_make_it():
+    import threading
+    from datetime import UTC, datetime
+
+    cache = panels.Cache()
+    key = panels.key("ABCDEF", datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 3, False)
+    assert cache.start(key, "en") and not cache.start(key, "en") and cache.start(key, "ar")
+    waiting = threading.Thread(target=cache.wait, args=(key, "en", 600))
+    waiting.start()
+    cache.done(key, "en")  # the maker is done: the waiting poll goes on to the panel
+    waiting.join()
+    assert cache.start(key, "en")  # nothing left marked as being made

@@ -3,11 +3,11 @@
 When the host moves the room on, every phone asks for the new panel within two seconds: 500
 phones cost 5 to 7 ms of CPU each through Flask (session, queries, the player's part rendered).
 Yet all but a few words of the panel are the same for everyone in the room. So the first phone
-of a version (in each process) goes through Flask, which also reads the room's players once
-(their score, their answer to the question) and renders live/_play_panel.html once for each
-way a phone can see it (answered right or wrong, in the top lines or below...) with markers
-where a player's own words go. The other phones' polls are then answered before Flask
-(live.shortcut): the player found by their phone's cookie, their words put in the markers.
+of a version (in each process) has the shortcut (live.shortcut) read the room's players once
+(their score, their answer to the question) and render live/_play_panel.html once for each way
+a phone can see it (answered right or wrong, in the top lines or below...) with markers where a
+player's own words go; the phones arriving meanwhile wait for it. Every phone's poll is then
+answered before Flask: the player found by their phone's cookie, their words put in the markers.
 
 Nothing here needs sharing between instances: a room's version changes with every host action,
 and what a version shows never changes once its question is closed, so each process keeps its
@@ -177,22 +177,30 @@ class Cache:
         self.size = size
         self.rosters: dict[tuple, Roster] = {}
         self.panels: dict[tuple, Panel] = {}
-        self._making: set[tuple] = set()
+        self._making: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
 
     def start(self, key: tuple, language: str) -> bool:
         """True for the one thread that makes a version's panel: when it appears, a dozen
-        polls reach Flask at once, and each making it again would cost the room's roster and
+        polls arrive at once, and each making it again would cost the room's roster and
         half a dozen renders."""
         with self._lock:
             if (*key, language) in self._making:
                 return False
-            self._making.add((*key, language))
+            self._making[(*key, language)] = threading.Event()
             return True
 
     def done(self, key: tuple, language: str) -> None:
         with self._lock:
-            self._making.discard((*key, language))
+            if (made := self._making.pop((*key, language), None)) is not None:
+                made.set()
+
+    def wait(self, key: tuple, language: str, seconds: float) -> None:
+        """Until the thread making this panel is done (at most `seconds`): a poll that
+        arrives meanwhile is then filled in from it rather than rendered by Flask."""
+        making = self._making.get((*key, language))
+        if making is not None:
+            making.wait(seconds)
 
     def keep(self, where: dict, key: tuple, value) -> None:
         with self._lock:

@@ -478,6 +478,23 @@ def _warm_panels(live, question, state) -> None:
         cache.done(key, language)
 
 
+def make_panels(code: str, key: tuple, language: str) -> None:
+    """The panels of version `key` in `language`, made for the shortcut (live.shortcut, which
+    holds the making for that key) when a phone brings news this process has no panel for:
+    inside a bare request context of that language (no session, no user: nothing of the phone
+    that asked goes into a panel for the whole room). The room moved on meanwhile: nothing."""
+    live = services.find(code)
+    if live is None or live.is_over() or str(get_locale()) != language:
+        return
+    state = live.state
+    if state not in ("lobby", "question", "reveal", "scores"):
+        return
+    if panels.key(live.code, live.created_at, live.version, live.time_is_up()) != key:
+        return
+    question = services.question_at(live)
+    _make_panels(live, question, state, key, language, panels.cache_of(current_app))
+
+
 def _make_panels(live, question, state, key, language, cache) -> None:
     up = key[3]
     found = cache.rosters.get(key)
@@ -499,7 +516,9 @@ def _make_panels(live, question, state, key, language, cache) -> None:
     rendered = {}
     for name, detail in variants.items():
         me = panels.marked(detail if state == "scores" else -1)
-        mine = _Answer(detail, 0) if state == "reveal" and detail is not None else None
+        mine = (
+            _Answer(detail, 0) if state in ("reveal", "question") and detail is not None else None
+        )
         own = services.Line(me.place, me) if name == "scores-own" else None
         html = render_template(
             "live/_play_panel.html",

@@ -7,14 +7,16 @@ room's load. This WSGI layer answers the no from the room cache (live.versions: 
 or Redis shared by every instance) in a fraction of that, and touches no session and no user;
 the database only for a room the cache does not hold (one small indexed query, as Flask's).
 
-News (the host moved the room on) is answered here too when this process already holds the
-version's panel (live.panels: the first phone of a version goes through Flask, which makes it):
-the player is the one whose phone token (the live-CODE cookie, as Flask reads it) is in the
-room's roster, and the answer form's CSRF token is made from the session cookie as Flask-WTF
-would make it.
+News (the host moved the room on) is answered here too, from the version's panel (live.panels).
+A process that holds none yet for the phone's language makes it here, in a request context of
+its own with no cookie (the first phone of a version waits for that, the phones arriving
+meanwhile wait for the same making): no phone goes through Flask for a phase's panel. The
+player is the one whose phone token (the live-CODE cookie, as Flask reads it) is in the room's
+roster, and the answer form's CSRF token is made from the session cookie as Flask-WTF would
+make it.
 
 Anything it is not sure of goes on to Flask unchanged, which answers as it always did: another
-address, an unknown code, a room that is over, a panel not made yet in this process, a
+address, an unknown code, a room that is over, a language the app does not have (l=), a
 phone without a token in the roster, a question already answered on this phone, a session
 without a CSRF token, a full page (not htmx), and a poll without the room's key. The key (k=)
 is in the poll address of the pages only the room's players get; a device the code limiter has
@@ -38,6 +40,7 @@ from webapp.live import panels
 from webapp.live.models import time_is_up
 from webapp.live.versions import Room, store_of
 
+MAKING_SECONDS = 2.0  # a phone waits this long at most for another thread making its panel
 POLL = re.compile(r"/live/([A-Za-z0-9]{1,16})/poll")
 NOTHING_NEW = [
     ("Cache-Control", "no-store"),
@@ -96,18 +99,41 @@ def csrf_token(app, cookies: dict) -> str | None:
     return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
+def make(app, code: str, key: tuple, language: str) -> None:
+    """The version's panels in `language`, made here by the first phone that brings the news
+    to this process (the others arriving meanwhile wait for them): no phone goes through
+    Flask for them. Rendered in a request context of their own, with no cookie: the same for
+    every phone of the room, nothing of this one's."""
+    from webapp.live import routes  # routes renders the panels with the app's templates
+
+    cache = panels.cache_of(app)
+    if not cache.start(key, language):
+        cache.wait(key, language, MAKING_SECONDS)
+        return
+    try:
+        with app.test_request_context(
+            f"/live/{code}/poll", headers={"HX-Request": "true", "Accept-Language": language}
+        ):
+            routes.make_panels(code, key, language)
+    finally:
+        cache.done(key, language)
+
+
 def news(app, code: str, room: Room, query: dict, environ, now) -> bytes | None:
     """The new panel for this phone, from the version's panel kept in this process; None:
     Flask answers (see the module's docstring for when)."""
     up = time_is_up(room.deadline if room.phase == "question" else None, now)
     state = "reveal" if up else room.phase
     language = query.get("l", [""])[0]
+    token = (cookies := parse_cookie(environ.get("HTTP_COOKIE", ""))).get(f"live-{code}")
+    if not token or language not in app.config["LANGUAGES"]:
+        return None
     key, cache = panels.key(code, room.created_at, room.version, up), panels.cache_of(app)
     panel, roster = cache.panels.get((*key, language)), cache.rosters.get(key)
+    if panel is None or roster is None:
+        make(app, code, key, language)
+        panel, roster = cache.panels.get((*key, language)), cache.rosters.get(key)
     if panel is None or roster is None or panel.state != state:
-        return None
-    token = (cookies := parse_cookie(environ.get("HTTP_COOKIE", ""))).get(f"live-{code}")
-    if not token:
         return None
     seat = roster.seats.get(hashlib.sha256(token.encode()).hexdigest())
     if seat is None:
