@@ -6,6 +6,7 @@ to Flask."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from tests.test_live import player
 from tests.test_live_room import fresh, open_room, post, staff  # noqa: F401
@@ -114,6 +115,15 @@ def test_every_phase_from_the_shortcut_is_the_panel_flask_renders(app, login, st
         )
         assert 'data-answered="1"' in sent.text
         phone.moved_on(sent)
+        # The answer's response is filled in from the version's panel: the one Flask renders
+        # for a phone that answered (asked again here as a poll from the version before).
+        with FlaskAlone(app):
+            flask = phone.client.get(
+                re.sub(r"v=\d+", f"v={fresh(live).version - 1}", phone.address),
+                headers=phone.headers,
+            )
+        assert 'data-answered="1"' in flask.text and 'name="index"' not in flask.text
+        assert same(sent.text) == same(flask.text)
     post(host, live)
     every_phone()  # the reveal: right, not right, not answered
     assert "feedback--right" in phones[0].page and "feedback--wrong" in phones[2].page
@@ -308,3 +318,42 @@ def test_a_poll_arriving_while_the_panel_is_made_waits_for_it_then_another_may_m
     cache.done(key, "en")  # the maker is done: the waiting poll goes on to the panel
     waiting.join()
     assert cache.start(key, "en")  # nothing left marked as being made
+
+
+def test_an_answer_is_acknowledged_from_the_versions_panel_once(app, login, staff, bank, clock):  # noqa: F811
+    from flask import template_rendered
+
+    from tests.measure import count_queries
+    from webapp.live.models import LiveAnswer
+
+    host, live = open_room(app, login, staff["volunteer"], None, kinds=("single",) * 2)
+    phones = [Phone(app, live, f"P{n}", "en") for n in range(3)]
+    post(host, live)
+    for phone in phones:
+        phone.moved_on(phone.poll())
+    form = {**right_form(db.session.get(Question, live.question_ids[0])), "index": 0}
+    phones[0].client.post(f"/live/{live.code}/answer", data=form, headers=phones[0].headers)
+    rendered = []
+
+    def record(sender, template, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        with count_queries() as statements:
+            sent = phones[1].client.post(
+                f"/live/{live.code}/answer", data=form, headers=phones[1].headers
+            )
+        again = phones[1].client.post(  # a second tap: the same answer stands, once
+            f"/live/{live.code}/answer", data=form, headers=phones[1].headers
+        )
+    finally:
+        template_rendered.disconnect(record, app)
+    assert 'data-answered="1"' in sent.text and "<bdi>P1</bdi>" in sent.text
+    assert "P0" not in sent.text and "P2" not in sent.text
+    assert same(again.text) == same(sent.text)
+    assert rendered == []  # no template: the version's panel, filled in
+    # The room, the player, the question, the answer written, the score added.
+    assert len(statements) == 5
+    stored = db.session.scalars(sa.select(LiveAnswer).where(LiveAnswer.session_id == live.id))
+    assert len(list(stored)) == 2  # P0 once, P1 once (its second tap added nothing)

@@ -218,6 +218,11 @@ def cache_of(app) -> Cache:
     return app.extensions["live_panels"]
 
 
+# The question's panel on the phone that just sent its answer ("Answer sent"): the answer's
+# own response, filled in from the version's panel instead of rendered for each answer.
+SENT = "question-answered"
+
+
 def variant_for(state: str, seat: Seat, answered_here: bool) -> str | None:
     """Which of the version's panels this player sees; None: Flask answers."""
     if state == "lobby":
@@ -241,7 +246,7 @@ def fill(panel: Panel, variant: str, seat: Seat, scores: list[int], now, csrf) -
         left = panel.paused_left if panel.deadline is None else seconds_left(panel.deadline, now)
     words = {
         # The question's form is shown to a phone that has not answered (its address says so).
-        "answered": 1 if seat.answered and panel.state != "question" else 0,
+        "answered": 1 if seat.answered and (panel.state != "question" or variant == SENT) else 0,
         "nickname": seat.nickname,
         "points": points_text(panel.translations, panel.locale, seat.score),
         "right_line": right_text(panel.translations, seat.right, panel.asked),

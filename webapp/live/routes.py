@@ -505,6 +505,8 @@ def _make_panels(live, question, state, key, language, cache) -> None:
     top = []
     if state in ("lobby", "question"):
         variants[state] = None
+    if state == "question":
+        variants[panels.SENT] = True  # what the phone that answered sees
     elif state == "reveal":
         variants.update(ANSWERS_SEEN)
     else:
@@ -569,6 +571,32 @@ def poll(code: str):
     return play(code, warm=True)
 
 
+def _sent_panel(live, question, player, mine) -> str | None:
+    """The "Answer sent" panel for the phone that just answered the open question, filled in
+    from this version's panel (made here if this process has none yet) rather than rendered:
+    answers come in a burst when a question opens. None: _play renders it."""
+    if live.state != "question" or mine.question_index != live.current:
+        return None
+    key = panels.key(live.code, live.created_at, live.version, False)
+    language, cache = str(get_locale()), panels.cache_of(current_app)
+    if (*key, language) not in cache.panels:
+        _warm_panels(live, question, "question")
+    panel = cache.panels.get((*key, language))
+    if panel is None or panel.state != "question":
+        return None
+    seat = panels.Seat(
+        player.id,
+        player.nickname,
+        player.score,
+        player.right,
+        True,
+        bool(mine.correct),
+        mine.points,
+        0,
+    )
+    return panels.fill(panel, panels.SENT, seat, [], utcnow(), None)
+
+
 @bp.post("/live/<code>/answer")
 @outbox.write
 def answer(code: str):
@@ -593,6 +621,10 @@ def answer(code: str):
     if refused:
         outbox.invalid({"answer": [refused]})
     if request.headers.get("HX-Request"):
+        if mine is not None and (html := _sent_panel(live, question, player, mine)) is not None:
+            response = make_response(html)
+            response.headers["Cache-Control"] = "no-store"
+            return response
         return _play(live, player, refused, mine, sent)
     if sent:  # without JavaScript too: the page with the answer as sent, not a fresh form
         return _play(live, player, refused, sent=sent, status=422)
