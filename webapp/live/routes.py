@@ -88,11 +88,8 @@ def _session_and_player(code: str):
     same 404), counted as a wrong guess; too many wrong guesses: 429 for any code, except
     for the players of that session."""
     client = _client()
-    live = services.find(code)
-    player = (
-        services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
-        if live
-        else None
+    live, player = services.find_with_player(
+        code, request.cookies.get(_cookie(code.upper())), current_user
     )
     if player is None and services.guessing_blocked(client):
         abort(429)

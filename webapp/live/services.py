@@ -417,6 +417,30 @@ def player_for(live: LiveSession, token: str | None, user) -> LivePlayer | None:
     return None
 
 
+def find_with_player(
+    code: str, token: str | None, user
+) -> tuple[LiveSession | None, LivePlayer | None]:
+    """find() and player_for() in one query when the phone has a token (an answer, a play
+    page, a poll through Flask: the room's phones ask in bursts)."""
+    if not token:
+        live = find(code)
+        return live, player_for(live, None, user) if live else None
+    row = db.session.execute(
+        sa.select(LiveSession, LivePlayer)
+        .outerjoin(
+            LivePlayer,
+            sa.and_(
+                LivePlayer.session_id == LiveSession.id, LivePlayer.token_hash == _digest(token)
+            ),
+        )
+        .where(LiveSession.code == code.upper())
+    ).first()
+    if row is None:
+        return None, None
+    live, player = row
+    return live, player or player_for(live, None, user)
+
+
 def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
     """Add a player; raise Refused("taken") when the nickname looks like one already in the
     room (same confusable skeleton), Refused("full") when the room has its maximum."""
