@@ -357,3 +357,24 @@ def test_an_answer_is_acknowledged_from_the_versions_panel_once(app, login, staf
     assert len(statements) == 4
     stored = db.session.scalars(sa.select(LiveAnswer).where(LiveAnswer.session_id == live.id))
     assert len(list(stored)) == 2  # P0 once, P1 once (its second tap added nothing)
+
+
+def test_a_panel_the_shortcut_makes_has_the_addresses_of_the_apps_mount_point(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    host, live = open_room(app, login, staff["volunteer"], None, time_limit=30)
+    phone = Phone(app, live, "Lina", "en")
+    phone.moved_on(phone.poll())
+    post(host, live)
+    phone.moved_on(phone.poll())  # the question's form: the session gets its CSRF token
+    post(host, live, "pause")  # a new version, not made yet in this process
+    forget(app)
+    mounted = {"base_url": "http://localhost/quiz/"}  # SCRIPT_NAME=/quiz, as behind a prefix
+    with FlaskWork(app) as flask:
+        page = phone.client.get(phone.address, headers=phone.headers, **mounted).text
+    assert flask.count == 0
+    assert 'hx-post="/quiz/live/' in page and 'hx-get="/quiz/live/' in page

@@ -99,7 +99,7 @@ def csrf_token(app, cookies: dict) -> str | None:
     return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
-def make(app, code: str, key: tuple, language: str) -> None:
+def make(app, code: str, key: tuple, language: str, environ) -> None:
     """The version's panels in `language`, made here by the first phone that brings the news
     to this process (the others arriving meanwhile wait for them): no phone goes through
     Flask for them. Rendered in a request context of their own, with no cookie: the same for
@@ -111,8 +111,13 @@ def make(app, code: str, key: tuple, language: str) -> None:
         cache.wait(key, language, MAKING_SECONDS)
         return
     try:
+        # The poll's own scheme, host and mount point (SCRIPT_NAME): the panel's addresses
+        # are the ones Flask would write for this phone.
+        base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', 'localhost')}"
         with app.test_request_context(
-            f"/live/{code}/poll", headers={"HX-Request": "true", "Accept-Language": language}
+            f"/live/{code}/poll",
+            base_url=base + environ.get("SCRIPT_NAME", "") + "/",
+            headers={"HX-Request": "true", "Accept-Language": language},
         ):
             routes.make_panels(code, key, language)
     finally:
@@ -131,7 +136,7 @@ def news(app, code: str, room: Room, query: dict, environ, now) -> bytes | None:
     key, cache = panels.key(code, room.created_at, room.version, up), panels.cache_of(app)
     panel, roster = cache.panels.get((*key, language)), cache.rosters.get(key)
     if panel is None or roster is None:
-        make(app, code, key, language)
+        make(app, code, key, language, environ)
         panel, roster = cache.panels.get((*key, language)), cache.rosters.get(key)
     if panel is None or roster is None or panel.state != state:
         return None
