@@ -378,3 +378,28 @@ def test_a_panel_the_shortcut_makes_has_the_addresses_of_the_apps_mount_point(
         page = phone.client.get(phone.address, headers=phone.headers, **mounted).text
     assert flask.count == 0
     assert 'hx-post="/quiz/live/' in page and 'hx-get="/quiz/live/' in page
+
+
+def test_a_panel_the_shortcut_fails_to_make_is_flasks_to_render(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+    monkeypatch,
+):
+    from webapp.live import routes
+
+    host, live = open_room(app, login, staff["volunteer"], None)
+    phone = Phone(app, live, "Lina", "en")
+    phone.moved_on(phone.poll())
+    post(host, live)
+    forget(app)
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(routes, "make_panels", broken)
+    with FlaskWork(app) as flask:
+        response = phone.poll()
+    assert response.status_code == 200 and flask.count == 1 and 'name="index"' in response.text

@@ -26,6 +26,7 @@ reveals nothing to someone guessing codes).
 
 import hashlib
 import hmac
+import logging
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs
@@ -40,6 +41,7 @@ from webapp.live import panels
 from webapp.live.models import time_is_up
 from webapp.live.versions import Room, store_of
 
+log = logging.getLogger(__name__)
 MAKING_SECONDS = 2.0  # a phone waits this long at most for another thread making its panel
 POLL = re.compile(r"/live/([A-Za-z0-9]{1,16})/poll")
 NOTHING_NEW = [
@@ -120,6 +122,8 @@ def make(app, code: str, key: tuple, language: str, environ) -> None:
             headers={"HX-Request": "true", "Accept-Language": language},
         ):
             routes.make_panels(code, key, language)
+    except Exception:  # the database or a template failing: Flask answers this phone
+        log.exception("live panels of %s not made by the shortcut", code)
     finally:
         cache.done(key, language)
 
