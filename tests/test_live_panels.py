@@ -7,6 +7,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from tests.test_live import player
 from tests.test_live_room import fresh, open_room, post, staff  # noqa: F401
@@ -133,6 +134,13 @@ def test_every_phase_from_the_shortcut_is_the_panel_flask_renders(app, login, st
     assert "scoreboard__line--me" in phones[0].page
     own = re.findall(r'--own"><span class="scoreboard__place">(\d+)</span>', phones[6].page)
     assert own == ["3"]  # two players scored more: third (with everyone at 0)
+    for _phase in range(4):  # the second question, its reveal, its scores, the end
+        post(host, live)
+    for phone in phones:  # the end: the podium, the phone's own line, no more polling
+        flask, shortcut = flask_then_shortcut(app, phone)
+        assert same(flask) == same(shortcut) and "hx-get" not in shortcut
+        name = str(escape(phone.nickname))
+        assert "podium" in shortcut and f'<bdi class="scoreboard__name">{name}</bdi>' in shortcut
 
 
 def test_a_player_sees_their_own_line_in_their_language_only(app, login, staff, bank, clock):  # noqa: F811
@@ -403,3 +411,35 @@ def test_a_panel_the_shortcut_fails_to_make_is_flasks_to_render(
     with FlaskWork(app) as flask:
         response = phone.poll()
     assert response.status_code == 200 and flask.count == 1 and 'name="index"' in response.text
+
+
+def test_the_end_shows_a_signed_in_players_best_from_the_shortcut_as_flask_does(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    scored = []
+    for room in range(3):  # a first room with no points, a second better, a third worse
+        host, live = open_room(
+            app, login, staff["volunteer"], staff["group"], client=f"room-{room}"
+        )
+        phone = Phone.__new__(Phone)  # the signed-in trainee's phone, in English
+        phone.client = player(app, live, f"Sam{room}", login, staff["trainee"])
+        phone.nickname, phone.headers = f"Sam{room}", {**HX, "Accept-Language": "en"}
+        phone.address = f"/live/{live.code}/poll?v=0"
+        phone.moved_on(phone.poll())
+        post(host, live)
+        question = db.session.get(Question, live.question_ids[0])
+        form = right_form(question) if room == 1 else wrong_form(question)
+        phone.client.post(
+            f"/live/{live.code}/answer", data={**form, "index": 0}, headers=phone.headers
+        )
+        for _phase in range(3):  # the reveal, the scores, the end
+            post(host, live)
+        flask, shortcut = flask_then_shortcut(app, phone)
+        assert same(flask) == same(shortcut)
+        scored.append(shortcut)
+    assert 'class="best"' not in scored[0]  # no other room yet
+    assert "New personal best!" in scored[1] and "Your best: 100 points" in scored[2]

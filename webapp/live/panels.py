@@ -125,6 +125,14 @@ class Seat(NamedTuple):
     correct: bool
     points: int
     rank: int  # position in the ranking (score, then who joined first): < TOP is a top line
+    best: int | None = None  # at the end: the best score of a signed-in player's other rooms
+
+
+class Best(NamedTuple):
+    """The end's line under a signed-in player's score: a new best, or their best so far."""
+
+    new: bool
+    points: str
 
 
 class Roster(NamedTuple):
@@ -132,13 +140,22 @@ class Roster(NamedTuple):
     scores: list[int]  # every player's score, ascending: a place is one more than those above
 
 
-def roster(rows) -> Roster:
+def roster(rows, bests: dict[int, int] | None = None) -> Roster:
     """From (token digest, id, nickname, score, right, correct or None, points or None) rows
-    in ranking order (score descending, then who joined first)."""
-    seats = {}
+    in ranking order (score descending, then who joined first); at the end, each signed-in
+    player's best score elsewhere (services.personal_bests)."""
+    seats, bests = {}, bests or {}
     for rank, (digest, pid, nickname, score, right, correct, points) in enumerate(rows):
         seats[digest] = Seat(
-            pid, nickname, score, right, correct is not None, bool(correct), points or 0, rank
+            pid,
+            nickname,
+            score,
+            right,
+            correct is not None,
+            bool(correct),
+            points or 0,
+            rank,
+            bests.get(pid),
         )
     return Roster(seats, sorted(seat.score for seat in seats.values()))
 
@@ -233,7 +250,15 @@ def variant_for(state: str, seat: Seat, answered_here: bool) -> str | None:
         return ("reveal-right" if seat.correct else "reveal-wrong") if seat.answered else "reveal"
     if state == "scores":
         return f"scores-{seat.rank}" if seat.rank < TOP else "scores-own"
+    if state == "end":
+        if seat.best is None:
+            return "end"
+        return "end-new-best" if seat.score > seat.best else "end-best"
     return None
+
+
+# The end's variants: no best to show, a new best, the best so far (its points filled in).
+END_BESTS = {"end": None, "end-new-best": True, "end-best": False}
 
 
 def fill(panel: Panel, variant: str, seat: Seat, scores: list[int], now, csrf) -> str | None:
@@ -254,6 +279,9 @@ def fill(panel: Panel, variant: str, seat: Seat, scores: list[int], now, csrf) -
         "place": place(scores, seat.score),
         "left": left,
         "clock": clock(left) if left is not None else None,
+        "best_points": None
+        if seat.best is None
+        else points_text(panel.translations, panel.locale, seat.best),
         "client_id": uuid.uuid4().hex,
         "csrf": csrf,
     }

@@ -16,9 +16,10 @@ roster, and the answer form's CSRF token is made from the session cookie as Flas
 make it.
 
 Anything it is not sure of goes on to Flask unchanged, which answers as it always did: another
-address, an unknown code, a room that is over, a language the app does not have (l=), a
-phone without a token in the roster, a question already answered on this phone, a session
-without a CSRF token, a full page (not htmx), and a poll without the room's key. The key (k=)
+address, an unknown code, a room that expired (one its host ended shows its end here), a
+language the app does not have (l=), a phone without a token in the roster, a question already
+answered on this phone, a session without a CSRF token, a full page (not htmx), and a poll
+without the room's key. The key (k=)
 is in the poll address of the pages only the room's players get; a device the code limiter has
 blocked does not have it, so its polls still go to Flask and get their 429 (the shortcut
 reveals nothing to someone guessing codes).
@@ -74,8 +75,9 @@ def nothing_new(room: Room, lifetime: timedelta, query: dict, key: str, now) -> 
 
 
 def usable(room: Room, lifetime: timedelta, query: dict, key: str, now) -> bool:
-    """A room open and a poll with the room's key (no key: a blocked guesser, Flask's 429)."""
-    if room.ended_at is not None or room.phase == "end":
+    """A room open, or ended by its host (its end: podium and scores), not expired, and a poll
+    with the room's key (no key: a blocked guesser, Flask's 429)."""
+    if (room.ended_at is not None) != (room.phase == "end"):
         return False
     if as_utc(room.created_at) + lifetime <= now:
         return False
