@@ -6,6 +6,8 @@ to Flask."""
 import re
 
 import pytest
+import sqlalchemy as sa
+from markupsafe import escape
 
 from tests.test_live import player
 from tests.test_live_room import fresh, open_room, post, staff  # noqa: F401
@@ -54,16 +56,34 @@ class Phone:
         self.address = re.sub(r"v=\d+", f"v={version}", self.address)
 
 
+class FlaskAlone:
+    """The app with the shortcut set aside: every request is Flask's own."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __enter__(self):
+        self.shortcut = self.app.wsgi_app
+        self.app.wsgi_app = self.shortcut.wsgi_app
+        return FlaskWork(self.app).__enter__()
+
+    def __exit__(self, *exc):
+        self.app.wsgi_app = self.shortcut
+
+
 def flask_then_shortcut(app, phone):
-    """The phone's news from Flask (which makes the version's panels), then the same poll
-    answered before Flask: both bodies."""
+    """The phone's news from Flask alone, then the same poll in a process that never rendered
+    the version's panels: answered before Flask, which the shortcut makes them for (no Flask
+    request). Both bodies."""
     forget(app)
-    with FlaskWork(app) as flask:
+    with FlaskAlone(app) as flask:
         first = phone.poll()
     assert first.status_code == 200 and flask.count == 1
+    forget(app)
     with FlaskWork(app) as flask:
         second = phone.poll()
     assert second.status_code == 200 and flask.count == 0, "the shortcut answered"
+    assert panels.cache_of(app).panels, "the shortcut made the version's panels"
     return first.text, second.text
 
 
@@ -96,6 +116,15 @@ def test_every_phase_from_the_shortcut_is_the_panel_flask_renders(app, login, st
         )
         assert 'data-answered="1"' in sent.text
         phone.moved_on(sent)
+        # The answer's response is filled in from the version's panel: the one Flask renders
+        # for a phone that answered (asked again here as a poll from the version before).
+        with FlaskAlone(app):
+            flask = phone.client.get(
+                re.sub(r"v=\d+", f"v={fresh(live).version - 1}", phone.address),
+                headers=phone.headers,
+            )
+        assert 'data-answered="1"' in flask.text and 'name="index"' not in flask.text
+        assert same(sent.text) == same(flask.text)
     post(host, live)
     every_phone()  # the reveal: right, not right, not answered
     assert "feedback--right" in phones[0].page and "feedback--wrong" in phones[2].page
@@ -105,6 +134,13 @@ def test_every_phase_from_the_shortcut_is_the_panel_flask_renders(app, login, st
     assert "scoreboard__line--me" in phones[0].page
     own = re.findall(r'--own"><span class="scoreboard__place">(\d+)</span>', phones[6].page)
     assert own == ["3"]  # two players scored more: third (with everyone at 0)
+    for _phase in range(4):  # the second question, its reveal, its scores, the end
+        post(host, live)
+    for phone in phones:  # the end: the podium, the phone's own line, no more polling
+        flask, shortcut = flask_then_shortcut(app, phone)
+        assert same(flask) == same(shortcut) and "hx-get" not in shortcut
+        name = str(escape(phone.nickname))
+        assert "podium" in shortcut and f'<bdi class="scoreboard__name">{name}</bdi>' in shortcut
 
 
 def test_a_player_sees_their_own_line_in_their_language_only(app, login, staff, bank, clock):  # noqa: F811
@@ -158,7 +194,8 @@ def test_a_hosts_change_is_seen_at_once_and_a_phone_that_answered_goes_to_flask(
     post(host, live, "resume")
     with FlaskWork(app) as flask:
         slow.moved_on(slow.poll())
-    assert flask.count == 1 and "data-paused" not in slow.page  # the new version: Flask first
+    # The new version: the shortcut makes its panels itself, no phone goes through Flask.
+    assert flask.count == 0 and "data-paused" not in slow.page
     # A phone that joins after the version's roster was read is unknown there: Flask.
     late = Phone(app, live, "Late", "en")
     late.address = slow.address.replace(f"v={fresh(live).version}", "v=1")
@@ -246,9 +283,9 @@ def test_instances_make_their_own_panels_from_the_shared_version(
     if store == "process":  # instance two learns it within its cache's lifetime
         two.extensions["live_versions"].clear()
     with FlaskWork(two) as flask:
-        first = phones[1].get(address, headers=english)  # news: Flask makes two's panels
+        first = phones[1].get(address, headers=english)  # news: two's shortcut makes them
         page = phones[2].get(address, headers=english).text
-    assert first.status_code == 200 and flask.count == 1
+    assert first.status_code == 200 and flask.count == 0
     assert "<bdi>P2</bdi>" in page and 'name="index"' in page and "P1" not in page
     for server in (one, two):
         with server.app_context():
@@ -275,3 +312,134 @@ def test_a_nickname_is_escaped_where_the_shortcut_puts_it(app, login, staff, ban
     pages = [phone.poll().text for phone in phones]
     assert "<bdi>&lt;i&gt;x&lt;/i&gt;</bdi>" in pages[0]
     assert "<bdi>Sam &amp; co</bdi>" in pages[1]
+
+
+def test_a_poll_arriving_while_the_panel_is_made_waits_for_it_then_another_may_make_it():
+    import threading
+    from datetime import UTC, datetime
+
+    cache = panels.Cache()
+    key = panels.key("ABCDEF", datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 3, False)
+    assert cache.start(key, "en") and not cache.start(key, "en") and cache.start(key, "ar")
+    waiting = threading.Thread(target=cache.wait, args=(key, "en", 600))
+    waiting.start()
+    cache.done(key, "en")  # the maker is done: the waiting poll goes on to the panel
+    waiting.join()
+    assert cache.start(key, "en")  # nothing left marked as being made
+
+
+def test_an_answer_is_acknowledged_from_the_versions_panel_once(app, login, staff, bank, clock):  # noqa: F811
+    from flask import template_rendered
+
+    from tests.measure import count_queries
+    from webapp.live.models import LiveAnswer
+
+    host, live = open_room(app, login, staff["volunteer"], None, kinds=("single",) * 2)
+    phones = [Phone(app, live, f"P{n}", "en") for n in range(3)]
+    post(host, live)
+    for phone in phones:
+        phone.moved_on(phone.poll())
+    form = {**right_form(db.session.get(Question, live.question_ids[0])), "index": 0}
+    phones[0].client.post(f"/live/{live.code}/answer", data=form, headers=phones[0].headers)
+    rendered = []
+
+    def record(sender, template, **extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        with count_queries() as statements:
+            sent = phones[1].client.post(
+                f"/live/{live.code}/answer", data=form, headers=phones[1].headers
+            )
+        again = phones[1].client.post(  # a second tap: the same answer stands, once
+            f"/live/{live.code}/answer", data=form, headers=phones[1].headers
+        )
+    finally:
+        template_rendered.disconnect(record, app)
+    assert 'data-answered="1"' in sent.text and "<bdi>P1</bdi>" in sent.text
+    assert "P0" not in sent.text and "P2" not in sent.text
+    assert same(again.text) == same(sent.text)
+    assert rendered == []  # no template: the version's panel, filled in
+    # The room with the player (one query), the question, the answer written, the score added.
+    assert len(statements) == 4
+    stored = db.session.scalars(sa.select(LiveAnswer).where(LiveAnswer.session_id == live.id))
+    assert len(list(stored)) == 2  # P0 once, P1 once (its second tap added nothing)
+
+
+def test_a_panel_the_shortcut_makes_has_the_addresses_of_the_apps_mount_point(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    host, live = open_room(app, login, staff["volunteer"], None, time_limit=30)
+    phone = Phone(app, live, "Lina", "en")
+    phone.moved_on(phone.poll())
+    post(host, live)
+    phone.moved_on(phone.poll())  # the question's form: the session gets its CSRF token
+    post(host, live, "pause")  # a new version, not made yet in this process
+    forget(app)
+    mounted = {"base_url": "http://localhost/quiz/"}  # SCRIPT_NAME=/quiz, as behind a prefix
+    with FlaskWork(app) as flask:
+        page = phone.client.get(phone.address, headers=phone.headers, **mounted).text
+    assert flask.count == 0
+    assert 'hx-post="/quiz/live/' in page and 'hx-get="/quiz/live/' in page
+
+
+def test_a_panel_the_shortcut_fails_to_make_is_flasks_to_render(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+    monkeypatch,
+):
+    from webapp.live import routes
+
+    host, live = open_room(app, login, staff["volunteer"], None)
+    phone = Phone(app, live, "Lina", "en")
+    phone.moved_on(phone.poll())
+    post(host, live)
+    forget(app)
+
+    def broken(*args):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(routes, "make_panels", broken)
+    with FlaskWork(app) as flask:
+        response = phone.poll()
+    assert response.status_code == 200 and flask.count == 1 and 'name="index"' in response.text
+
+
+def test_the_end_shows_a_signed_in_players_best_from_the_shortcut_as_flask_does(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    scored = []
+    for room in range(3):  # a first room with no points, a second better, a third worse
+        host, live = open_room(
+            app, login, staff["volunteer"], staff["group"], client=f"room-{room}"
+        )
+        phone = Phone.__new__(Phone)  # the signed-in trainee's phone, in English
+        phone.client = player(app, live, f"Sam{room}", login, staff["trainee"])
+        phone.nickname, phone.headers = f"Sam{room}", {**HX, "Accept-Language": "en"}
+        phone.address = f"/live/{live.code}/poll?v=0"
+        phone.moved_on(phone.poll())
+        post(host, live)
+        question = db.session.get(Question, live.question_ids[0])
+        form = right_form(question) if room == 1 else wrong_form(question)
+        phone.client.post(
+            f"/live/{live.code}/answer", data={**form, "index": 0}, headers=phone.headers
+        )
+        for _phase in range(3):  # the reveal, the scores, the end
+            post(host, live)
+        flask, shortcut = flask_then_shortcut(app, phone)
+        assert same(flask) == same(shortcut)
+        scored.append(shortcut)
+    assert 'class="best"' not in scored[0]  # no other room yet
+    assert "New personal best!" in scored[1] and "Your best: 100 points" in scored[2]

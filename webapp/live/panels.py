@@ -3,11 +3,11 @@
 When the host moves the room on, every phone asks for the new panel within two seconds: 500
 phones cost 5 to 7 ms of CPU each through Flask (session, queries, the player's part rendered).
 Yet all but a few words of the panel are the same for everyone in the room. So the first phone
-of a version (in each process) goes through Flask, which also reads the room's players once
-(their score, their answer to the question) and renders live/_play_panel.html once for each
-way a phone can see it (answered right or wrong, in the top lines or below...) with markers
-where a player's own words go. The other phones' polls are then answered before Flask
-(live.shortcut): the player found by their phone's cookie, their words put in the markers.
+of a version (in each process) has the shortcut (live.shortcut) read the room's players once
+(their score, their answer to the question) and render live/_play_panel.html once for each way
+a phone can see it (answered right or wrong, in the top lines or below...) with markers where a
+player's own words go; the phones arriving meanwhile wait for it. Every phone's poll is then
+answered before Flask: the player found by their phone's cookie, their words put in the markers.
 
 Nothing here needs sharing between instances: a room's version changes with every host action,
 and what a version shows never changes once its question is closed, so each process keeps its
@@ -125,6 +125,14 @@ class Seat(NamedTuple):
     correct: bool
     points: int
     rank: int  # position in the ranking (score, then who joined first): < TOP is a top line
+    best: int | None = None  # at the end: the best score of a signed-in player's other rooms
+
+
+class Best(NamedTuple):
+    """The end's line under a signed-in player's score: a new best, or their best so far."""
+
+    new: bool
+    points: str
 
 
 class Roster(NamedTuple):
@@ -132,13 +140,22 @@ class Roster(NamedTuple):
     scores: list[int]  # every player's score, ascending: a place is one more than those above
 
 
-def roster(rows) -> Roster:
+def roster(rows, bests: dict[int, int] | None = None) -> Roster:
     """From (token digest, id, nickname, score, right, correct or None, points or None) rows
-    in ranking order (score descending, then who joined first)."""
-    seats = {}
+    in ranking order (score descending, then who joined first); at the end, each signed-in
+    player's best score elsewhere (services.personal_bests)."""
+    seats, bests = {}, bests or {}
     for rank, (digest, pid, nickname, score, right, correct, points) in enumerate(rows):
         seats[digest] = Seat(
-            pid, nickname, score, right, correct is not None, bool(correct), points or 0, rank
+            pid,
+            nickname,
+            score,
+            right,
+            correct is not None,
+            bool(correct),
+            points or 0,
+            rank,
+            bests.get(pid),
         )
     return Roster(seats, sorted(seat.score for seat in seats.values()))
 
@@ -177,22 +194,30 @@ class Cache:
         self.size = size
         self.rosters: dict[tuple, Roster] = {}
         self.panels: dict[tuple, Panel] = {}
-        self._making: set[tuple] = set()
+        self._making: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
 
     def start(self, key: tuple, language: str) -> bool:
         """True for the one thread that makes a version's panel: when it appears, a dozen
-        polls reach Flask at once, and each making it again would cost the room's roster and
+        polls arrive at once, and each making it again would cost the room's roster and
         half a dozen renders."""
         with self._lock:
             if (*key, language) in self._making:
                 return False
-            self._making.add((*key, language))
+            self._making[(*key, language)] = threading.Event()
             return True
 
     def done(self, key: tuple, language: str) -> None:
         with self._lock:
-            self._making.discard((*key, language))
+            if (made := self._making.pop((*key, language), None)) is not None:
+                made.set()
+
+    def wait(self, key: tuple, language: str, seconds: float) -> None:
+        """Until the thread making this panel is done (at most `seconds`): a poll that
+        arrives meanwhile is then filled in from it rather than rendered by Flask."""
+        making = self._making.get((*key, language))
+        if making is not None:
+            making.wait(seconds)
 
     def keep(self, where: dict, key: tuple, value) -> None:
         with self._lock:
@@ -210,6 +235,11 @@ def cache_of(app) -> Cache:
     return app.extensions["live_panels"]
 
 
+# The question's panel on the phone that just sent its answer ("Answer sent"): the answer's
+# own response, filled in from the version's panel instead of rendered for each answer.
+SENT = "question-answered"
+
+
 def variant_for(state: str, seat: Seat, answered_here: bool) -> str | None:
     """Which of the version's panels this player sees; None: Flask answers."""
     if state == "lobby":
@@ -220,7 +250,15 @@ def variant_for(state: str, seat: Seat, answered_here: bool) -> str | None:
         return ("reveal-right" if seat.correct else "reveal-wrong") if seat.answered else "reveal"
     if state == "scores":
         return f"scores-{seat.rank}" if seat.rank < TOP else "scores-own"
+    if state == "end":
+        if seat.best is None:
+            return "end"
+        return "end-new-best" if seat.score > seat.best else "end-best"
     return None
+
+
+# The end's variants: no best to show, a new best, the best so far (its points filled in).
+END_BESTS = {"end": None, "end-new-best": True, "end-best": False}
 
 
 def fill(panel: Panel, variant: str, seat: Seat, scores: list[int], now, csrf) -> str | None:
@@ -233,7 +271,7 @@ def fill(panel: Panel, variant: str, seat: Seat, scores: list[int], now, csrf) -
         left = panel.paused_left if panel.deadline is None else seconds_left(panel.deadline, now)
     words = {
         # The question's form is shown to a phone that has not answered (its address says so).
-        "answered": 1 if seat.answered and panel.state != "question" else 0,
+        "answered": 1 if seat.answered and (panel.state != "question" or variant == SENT) else 0,
         "nickname": seat.nickname,
         "points": points_text(panel.translations, panel.locale, seat.score),
         "right_line": right_text(panel.translations, seat.right, panel.asked),
@@ -241,6 +279,9 @@ def fill(panel: Panel, variant: str, seat: Seat, scores: list[int], now, csrf) -
         "place": place(scores, seat.score),
         "left": left,
         "clock": clock(left) if left is not None else None,
+        "best_points": None
+        if seat.best is None
+        else points_text(panel.translations, panel.locale, seat.best),
         "client_id": uuid.uuid4().hex,
         "csrf": csrf,
     }

@@ -88,11 +88,8 @@ def _session_and_player(code: str):
     same 404), counted as a wrong guess; too many wrong guesses: 429 for any code, except
     for the players of that session."""
     client = _client()
-    live = services.find(code)
-    player = (
-        services.player_for(live, request.cookies.get(_cookie(live.code)), current_user)
-        if live
-        else None
+    live, player = services.find_with_player(
+        code, request.cookies.get(_cookie(code.upper())), current_user
     )
     if player is None and services.guessing_blocked(client):
         abort(429)
@@ -415,6 +412,11 @@ def _panel_context(live, question, state, mine, sent=None, refused=None) -> dict
     }
 
 
+def _asked(live) -> int:
+    """Questions asked so far (the current one included; a room ended from its lobby: 0)."""
+    return min(live.current + 1, len(live.question_ids))
+
+
 def _play(live, player, refused=None, mine=None, sent=None, status=200, warm=False):
     question = services.question_at(live)
     state = live.state
@@ -422,12 +424,13 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200, warm=Fal
     top = services.top_lines(live) if state in ("scores", "end") else []
     own = services.own_line(live, player, top) if top else None
     context = _panel_context(live, question, state, mine, sent, refused)
+    best = services.personal_bests(live).get(player.id) if state == "end" else None
     me = panels.me_for(
         get_translations(),
         get_locale(),
         player,
         mine,
-        live.current + 1,
+        _asked(live),
         own.place if own else None,
         live.left if state == "question" else None,
     )
@@ -440,7 +443,11 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200, warm=Fal
             top=top,
             own=own,
             podium=services.podium(live) if state == "end" else [],
-            best=services.personal_bests(live).get(player.id) if state == "end" else None,
+            best=None
+            if best is None
+            else panels.Best(
+                player.score > best, panels.points_text(get_translations(), get_locale(), best)
+            ),
             client_id=uuid.uuid4().hex,
             **context,
         ),
@@ -454,6 +461,7 @@ def _play(live, player, refused=None, mine=None, sent=None, status=200, warm=Fal
 
 # The variants of a version's panel (live.panels): how each phone of the room may see it.
 ANSWERS_SEEN = {"reveal": None, "reveal-right": True, "reveal-wrong": False}
+PANEL_STATES = ("lobby", "question", "reveal", "scores", "end")
 
 
 class _Answer(NamedTuple):
@@ -464,7 +472,7 @@ class _Answer(NamedTuple):
 def _warm_panels(live, question, state) -> None:
     """Read the room's players once and render this version's panel in this language once
     for each way a phone sees it, so the room's next polls are answered before Flask."""
-    if state not in ("lobby", "question", "reveal", "scores") or live.state != state:
+    if state not in PANEL_STATES or live.state != state:
         return
     up = live.time_is_up()
     key = panels.key(live.code, live.created_at, live.version, up)
@@ -478,18 +486,40 @@ def _warm_panels(live, question, state) -> None:
         cache.done(key, language)
 
 
+def make_panels(code: str, key: tuple, language: str) -> None:
+    """The panels of version `key` in `language`, made for the shortcut (live.shortcut, which
+    holds the making for that key) when a phone brings news this process has no panel for:
+    inside a bare request context of that language (no session, no user: nothing of the phone
+    that asked goes into a panel for the whole room). The room moved on meanwhile: nothing."""
+    live = services.find(code)
+    if live is None or str(get_locale()) != language:
+        return
+    state = live.state
+    if state not in PANEL_STATES or (live.is_over() and state != "end"):
+        return
+    if panels.key(live.code, live.created_at, live.version, live.time_is_up()) != key:
+        return
+    question = services.question_at(live)
+    _make_panels(live, question, state, key, language, panels.cache_of(current_app))
+
+
 def _make_panels(live, question, state, key, language, cache) -> None:
     up = key[3]
     found = cache.rosters.get(key)
     if found is None:
-        found = panels.roster(services.roster_rows(live))
+        bests = services.personal_bests(live) if state == "end" else None
+        found = panels.roster(services.roster_rows(live), bests)
     # Each variant's detail: the answer seen at the reveal, the id highlighted in the scores.
     variants: dict[str, object] = {}
     top = []
     if state in ("lobby", "question"):
         variants[state] = None
+    if state == "question":
+        variants[panels.SENT] = True  # what the phone that answered sees
     elif state == "reveal":
         variants.update(ANSWERS_SEEN)
+    elif state == "end":
+        variants.update(panels.END_BESTS)
     else:
         ranked = sorted(found.seats.values(), key=lambda seat: seat.rank)[: panels.TOP]
         places = services.places([seat.score for seat in ranked])
@@ -497,16 +527,22 @@ def _make_panels(live, question, state, key, language, cache) -> None:
         variants.update({f"scores-{seat.rank}": seat.id for seat in ranked})
         variants["scores-own"] = -1
     rendered = {}
+    podium = services.podium(live) if state == "end" else []
     for name, detail in variants.items():
         me = panels.marked(detail if state == "scores" else -1)
-        mine = _Answer(detail, 0) if state == "reveal" and detail is not None else None
-        own = services.Line(me.place, me) if name == "scores-own" else None
+        mine = (
+            _Answer(detail, 0) if state in ("reveal", "question") and detail is not None else None
+        )
+        own = services.Line(me.place, me) if name == "scores-own" or state == "end" else None
+        best = panels.Best(detail, panels.mark("best_points")) if state == "end" else None
         html = render_template(
             "live/_play_panel.html",
             player=me,
             me=me,
             top=top,
             own=own,
+            podium=podium,
+            best=best if detail is not None else None,
             client_id=panels.mark("client_id"),
             csrf_token=lambda: panels.mark("csrf"),
             **_panel_context(live, question, state, mine),
@@ -520,7 +556,7 @@ def _make_panels(live, question, state, key, language, cache) -> None:
         rendered,
         get_translations(),
         get_locale(),
-        live.current + 1,
+        _asked(live),
         live.paused_left if live.paused else None,
         live.deadline if state == "question" else None,
     )
@@ -550,6 +586,32 @@ def poll(code: str):
     return play(code, warm=True)
 
 
+def _sent_panel(live, question, player, mine) -> str | None:
+    """The "Answer sent" panel for the phone that just answered the open question, filled in
+    from this version's panel (made here if this process has none yet) rather than rendered:
+    answers come in a burst when a question opens. None: _play renders it."""
+    if live.state != "question" or mine.question_index != live.current:
+        return None
+    key = panels.key(live.code, live.created_at, live.version, False)
+    language, cache = str(get_locale()), panels.cache_of(current_app)
+    if (*key, language) not in cache.panels:
+        _warm_panels(live, question, "question")
+    panel = cache.panels.get((*key, language))
+    if panel is None or panel.state != "question":
+        return None
+    seat = panels.Seat(
+        player.id,
+        player.nickname,
+        player.score,
+        player.right,
+        True,
+        bool(mine.correct),
+        mine.points,
+        0,
+    )
+    return panels.fill(panel, panels.SENT, seat, [], utcnow(), None)
+
+
 @bp.post("/live/<code>/answer")
 @outbox.write
 def answer(code: str):
@@ -574,6 +636,10 @@ def answer(code: str):
     if refused:
         outbox.invalid({"answer": [refused]})
     if request.headers.get("HX-Request"):
+        if mine is not None and (html := _sent_panel(live, question, player, mine)) is not None:
+            response = make_response(html)
+            response.headers["Cache-Control"] = "no-store"
+            return response
         return _play(live, player, refused, mine, sent)
     if sent:  # without JavaScript too: the page with the answer as sent, not a fresh form
         return _play(live, player, refused, sent=sent, status=422)

@@ -14,6 +14,7 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role
@@ -417,6 +418,30 @@ def player_for(live: LiveSession, token: str | None, user) -> LivePlayer | None:
     return None
 
 
+def find_with_player(
+    code: str, token: str | None, user
+) -> tuple[LiveSession | None, LivePlayer | None]:
+    """find() and player_for() in one query when the phone has a token (an answer, a play
+    page, a poll through Flask: the room's phones ask in bursts)."""
+    if not token:
+        live = find(code)
+        return live, player_for(live, None, user) if live else None
+    row = db.session.execute(
+        sa.select(LiveSession, LivePlayer)
+        .outerjoin(
+            LivePlayer,
+            sa.and_(
+                LivePlayer.session_id == LiveSession.id, LivePlayer.token_hash == _digest(token)
+            ),
+        )
+        .where(LiveSession.code == code.upper())
+    ).first()
+    if row is None:
+        return None, None
+    live, player = row
+    return live, player or player_for(live, None, user)
+
+
 def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
     """Add a player; raise Refused("taken") when the nickname looks like one already in the
     room (same confusable skeleton), Refused("full") when the room has its maximum."""
@@ -501,20 +526,20 @@ def answer(
     question = question_at(live, index)
     correct = grading.is_correct(question.content, given)
     points = points_for(correct, live.speed_bonus, seconds, live.time_limit)
-    row = LiveAnswer(
-        session_id=live.id,
-        player_id=player.id,
-        question_index=index,
-        question_id=question.id,
-        answer=given,
-        correct=correct,
-        points=points,
-        answered_at=now,
-    )
-    db.session.add(row)
+    values = {
+        "session_id": live.id,
+        "player_id": player.id,
+        "question_index": index,
+        "question_id": question.id,
+        "answer": given,
+        "correct": correct,
+        "points": points,
+        "answered_at": now,
+    }
     try:
         # The unique (player, question) constraint is the guard: no read before the write.
-        db.session.flush()
+        # Written as one INSERT, not through the unit of work: answers come in bursts.
+        written = db.session.execute(sa.insert(LiveAnswer.__table__).values(**values))
     except sa.exc.IntegrityError:  # a second tap or a replay: the first answer stands
         db.session.rollback()
         note("duplicate")
@@ -523,8 +548,13 @@ def answer(
         sa.update(LivePlayer)
         .where(LivePlayer.id == player.id)
         .values(score=LivePlayer.score + points, right=LivePlayer.right + int(correct))
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    # What was written, as the player's phone shows it next (no query to read it back).
+    row = LiveAnswer(id=written.inserted_primary_key[0], **values)
+    set_committed_value(player, "score", player.score + points)
+    set_committed_value(player, "right", player.right + int(correct))
     note("stored")
     if player.user_id:
         _feed_revision(player, question, given, row, seconds, now)

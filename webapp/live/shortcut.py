@@ -7,16 +7,19 @@ room's load. This WSGI layer answers the no from the room cache (live.versions: 
 or Redis shared by every instance) in a fraction of that, and touches no session and no user;
 the database only for a room the cache does not hold (one small indexed query, as Flask's).
 
-News (the host moved the room on) is answered here too when this process already holds the
-version's panel (live.panels: the first phone of a version goes through Flask, which makes it):
-the player is the one whose phone token (the live-CODE cookie, as Flask reads it) is in the
-room's roster, and the answer form's CSRF token is made from the session cookie as Flask-WTF
-would make it.
+News (the host moved the room on) is answered here too, from the version's panel (live.panels).
+A process that holds none yet for the phone's language makes it here, in a request context of
+its own with no cookie (the first phone of a version waits for that, the phones arriving
+meanwhile wait for the same making): no phone goes through Flask for a phase's panel. The
+player is the one whose phone token (the live-CODE cookie, as Flask reads it) is in the room's
+roster, and the answer form's CSRF token is made from the session cookie as Flask-WTF would
+make it.
 
 Anything it is not sure of goes on to Flask unchanged, which answers as it always did: another
-address, an unknown code, a room that is over, a panel not made yet in this process, a
-phone without a token in the roster, a question already answered on this phone, a session
-without a CSRF token, a full page (not htmx), and a poll without the room's key. The key (k=)
+address, an unknown code, a room that expired (one its host ended shows its end here), a
+language the app does not have (l=), a phone without a token in the roster, a question already
+answered on this phone, a session without a CSRF token, a full page (not htmx), and a poll
+without the room's key. The key (k=)
 is in the poll address of the pages only the room's players get; a device the code limiter has
 blocked does not have it, so its polls still go to Flask and get their 429 (the shortcut
 reveals nothing to someone guessing codes).
@@ -24,6 +27,7 @@ reveals nothing to someone guessing codes).
 
 import hashlib
 import hmac
+import logging
 import re
 from datetime import timedelta
 from urllib.parse import parse_qs
@@ -38,6 +42,8 @@ from webapp.live import panels
 from webapp.live.models import time_is_up
 from webapp.live.versions import Room, store_of
 
+log = logging.getLogger(__name__)
+MAKING_SECONDS = 2.0  # a phone waits this long at most for another thread making its panel
 POLL = re.compile(r"/live/([A-Za-z0-9]{1,16})/poll")
 NOTHING_NEW = [
     ("Cache-Control", "no-store"),
@@ -69,8 +75,9 @@ def nothing_new(room: Room, lifetime: timedelta, query: dict, key: str, now) -> 
 
 
 def usable(room: Room, lifetime: timedelta, query: dict, key: str, now) -> bool:
-    """A room open and a poll with the room's key (no key: a blocked guesser, Flask's 429)."""
-    if room.ended_at is not None or room.phase == "end":
+    """A room open, or ended by its host (its end: podium and scores), not expired, and a poll
+    with the room's key (no key: a blocked guesser, Flask's 429)."""
+    if (room.ended_at is not None) != (room.phase == "end"):
         return False
     if as_utc(room.created_at) + lifetime <= now:
         return False
@@ -96,18 +103,48 @@ def csrf_token(app, cookies: dict) -> str | None:
     return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
 
 
+def make(app, code: str, key: tuple, language: str, environ) -> None:
+    """The version's panels in `language`, made here by the first phone that brings the news
+    to this process (the others arriving meanwhile wait for them): no phone goes through
+    Flask for them. Rendered in a request context of their own, with no cookie: the same for
+    every phone of the room, nothing of this one's."""
+    from webapp.live import routes  # routes renders the panels with the app's templates
+
+    cache = panels.cache_of(app)
+    if not cache.start(key, language):
+        cache.wait(key, language, MAKING_SECONDS)
+        return
+    try:
+        # The poll's own scheme, host and mount point (SCRIPT_NAME): the panel's addresses
+        # are the ones Flask would write for this phone.
+        base = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', 'localhost')}"
+        with app.test_request_context(
+            f"/live/{code}/poll",
+            base_url=base + environ.get("SCRIPT_NAME", "") + "/",
+            headers={"HX-Request": "true", "Accept-Language": language},
+        ):
+            routes.make_panels(code, key, language)
+    except Exception:  # the database or a template failing: Flask answers this phone
+        log.exception("live panels of %s not made by the shortcut", code)
+    finally:
+        cache.done(key, language)
+
+
 def news(app, code: str, room: Room, query: dict, environ, now) -> bytes | None:
     """The new panel for this phone, from the version's panel kept in this process; None:
     Flask answers (see the module's docstring for when)."""
     up = time_is_up(room.deadline if room.phase == "question" else None, now)
     state = "reveal" if up else room.phase
     language = query.get("l", [""])[0]
+    token = (cookies := parse_cookie(environ.get("HTTP_COOKIE", ""))).get(f"live-{code}")
+    if not token or language not in app.config["LANGUAGES"]:
+        return None
     key, cache = panels.key(code, room.created_at, room.version, up), panels.cache_of(app)
     panel, roster = cache.panels.get((*key, language)), cache.rosters.get(key)
+    if panel is None or roster is None:
+        make(app, code, key, language, environ)
+        panel, roster = cache.panels.get((*key, language)), cache.rosters.get(key)
     if panel is None or roster is None or panel.state != state:
-        return None
-    token = (cookies := parse_cookie(environ.get("HTTP_COOKIE", ""))).get(f"live-{code}")
-    if not token:
         return None
     seat = roster.seats.get(hashlib.sha256(token.encode()).hexdigest())
     if seat is None:
