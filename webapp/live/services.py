@@ -168,7 +168,38 @@ def open_room(
 
 
 def find(code: str) -> LiveSession | None:
-    return db.session.scalar(sa.select(LiveSession).where(LiveSession.code == code.upper()))
+    return db.session.scalar(_BY_CODE, {"code": code.upper()})
+
+
+# The statements a room's phones run in bursts (joins, answers, play pages), built once:
+# building a statement cost SQLAlchemy more than running it.
+_BY_CODE = sa.select(LiveSession).where(LiveSession.code == sa.bindparam("code"))
+_PLAYER_BY_TOKEN = sa.select(LivePlayer).where(
+    LivePlayer.session_id == sa.bindparam("session_id"),
+    LivePlayer.token_hash == sa.bindparam("token_hash"),
+)
+_PLAYER_BY_USER = sa.select(LivePlayer).where(
+    LivePlayer.session_id == sa.bindparam("session_id"),
+    LivePlayer.user_id == sa.bindparam("user_id"),
+)
+_ROOM_WITH_PLAYER = (
+    sa.select(LiveSession, LivePlayer)
+    .outerjoin(
+        LivePlayer,
+        sa.and_(
+            LivePlayer.session_id == LiveSession.id,
+            LivePlayer.token_hash == sa.bindparam("token_hash"),
+        ),
+    )
+    .where(LiveSession.code == sa.bindparam("code"))
+)
+_NICKNAME_TAKEN = sa.select(LivePlayer.id).where(
+    LivePlayer.session_id == sa.bindparam("session_id"),
+    sa.or_(
+        LivePlayer.nickname_key == sa.bindparam("case_key"),
+        LivePlayer.skeleton_key == sa.bindparam("skeleton_key"),
+    ),
+)
 
 
 def by_code(code: str) -> LiveSession:
@@ -403,18 +434,12 @@ def player_for(live: LiveSession, token: str | None, user) -> LivePlayer | None:
     """The player on this phone (its cookie), or the signed-in person on a new phone."""
     if token:
         player = db.session.scalar(
-            sa.select(LivePlayer).where(
-                LivePlayer.session_id == live.id, LivePlayer.token_hash == _digest(token)
-            )
+            _PLAYER_BY_TOKEN, {"session_id": live.id, "token_hash": _digest(token)}
         )
         if player is not None:
             return player
     if user.is_authenticated:
-        return db.session.scalar(
-            sa.select(LivePlayer).where(
-                LivePlayer.session_id == live.id, LivePlayer.user_id == user.id
-            )
-        )
+        return db.session.scalar(_PLAYER_BY_USER, {"session_id": live.id, "user_id": user.id})
     return None
 
 
@@ -427,14 +452,7 @@ def find_with_player(
         live = find(code)
         return live, player_for(live, None, user) if live else None
     row = db.session.execute(
-        sa.select(LiveSession, LivePlayer)
-        .outerjoin(
-            LivePlayer,
-            sa.and_(
-                LivePlayer.session_id == LiveSession.id, LivePlayer.token_hash == _digest(token)
-            ),
-        )
-        .where(LiveSession.code == code.upper())
+        _ROOM_WITH_PLAYER, {"code": code.upper(), "token_hash": _digest(token)}
     ).first()
     if row is None:
         return None, None
@@ -448,10 +466,8 @@ def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
     nickname = clean_nickname(nickname)
     case_key, skeleton_key = nickname_keys(nickname)
     taken = db.session.scalar(
-        sa.select(LivePlayer.id).where(
-            LivePlayer.session_id == live.id,
-            sa.or_(LivePlayer.nickname_key == case_key, LivePlayer.skeleton_key == skeleton_key),
-        )
+        _NICKNAME_TAKEN,
+        {"session_id": live.id, "case_key": case_key, "skeleton_key": skeleton_key},
     )
     if taken:
         raise Refused("taken")
