@@ -153,6 +153,7 @@ class Marker:
     a sentence) but never accents ("été" is not "ete"). A typed ’ matches a written '."""
 
     def __init__(self, terms: list[Term]):
+        self._found: dict[str, tuple] = {}
         self.by_form: dict[str, Term] = {}
         for term in terms:
             for form in term.forms:
@@ -175,20 +176,30 @@ class Marker:
         form = " ".join(form.replace("’", "'").split())
         return form if _is_acronym(form) else form.lower()
 
-    def find(self, text: str) -> list[tuple[int, int, Term]]:
+    def find(self, text: str) -> tuple[tuple[int, int, Term], ...]:
         if self.pattern is None or not text:
-            return []
+            return ()
+        # The same questions and lessons are shown again and again: each text is searched once
+        # (the offline review set, ten cards, searched 93 texts at every request).
+        if (found := self._found.get(text)) is not None:
+            return found
         # After a subject pronoun the word is a verb: "la plonge" is glossed, "il plonge" is not.
-        return [
+        found = tuple(
             (m.start(), m.end(), self.by_form[self._key(m.group())])
             for m in self.pattern.finditer(text)
             if not _SUBJECT.search(text, max(0, m.start() - 8), m.start())
-        ]
+        )
+        if len(self._found) < _MOST_REMEMBERED:
+            self._found[text] = found
+        return found
 
     def terms_in(self, *texts: str) -> list[Term]:
         """The glossary words in these texts, once each, in the order they first appear."""
         found = {term.word: term for text in texts for _s, _e, term in self.find(_nfc(text))}
         return list(found.values())
+
+
+_MOST_REMEMBERED = 20_000  # texts whose glossary words are remembered, per marker
 
 
 def _nfc(text) -> str:
