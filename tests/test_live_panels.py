@@ -151,7 +151,7 @@ def test_a_player_sees_their_own_line_in_their_language_only(app, login, staff, 
     for _phase in range(3):  # question, reveal, scores
         post(host, live)
     forget(app)
-    pages = [phone.poll().text for phone in phones]  # the first through Flask, then before it
+    pages = [phone.poll().text for phone in phones]  # all answered before Flask
     for phone, page in zip(phones, pages, strict=True):
         assert f"<bdi>{phone.nickname}</bdi>" in page
     # Below the five top lines, each phone shows its own line and no one else's.
@@ -208,7 +208,7 @@ def test_without_the_phone_token_or_the_rooms_key_flask_answers(app, login, staf
     host, live = open_room(app, login, staff["volunteer"], None)
     phone = Phone(app, live, "Lina", "en")
     post(host, live)
-    phone.poll()  # Flask makes the version's panels
+    phone.poll()  # the shortcut makes the version's panels
     stranger = app.test_client()  # the room's key, but no player cookie
     with FlaskWork(app) as flask:
         stranger.get(phone.address, headers=HX)
@@ -236,7 +236,7 @@ def test_the_shortcuts_csrf_token_is_the_one_flask_wtf_accepts(
         one.moved_on(one.poll())
     post(host, live)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    other.poll()  # Flask makes the version's panels
+    other.poll()  # the shortcut makes the version's panels
     with FlaskWork(app) as flask:
         assert phone.poll().status_code == 200  # Flask: this session has no raw token yet
         response = phone.poll()

@@ -110,13 +110,14 @@ def assign(
 
 def group_assignments(group: Group) -> tuple[list[Assignment], dict[int, set[int]]]:
     """A group's current assignments, and for each the chosen trainees (empty: everyone)."""
+    return _assignments_of([group.id])
+
+
+def _assignments_of(group_ids: list[int]) -> tuple[list[Assignment], dict[int, set[int]]]:
+    """These groups' current assignments, soonest due first, and for each the chosen trainees
+    (empty: everyone): one query, a statement built once (every trainee's home asks it)."""
     rows, targets = [], {}
-    for assignment, user_id in db.session.execute(
-        sa.select(Assignment, assignment_trainee.c.user_id)
-        .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
-        .where(Assignment.group_id == group.id, Assignment.withdrawn.is_(False))
-        .order_by(Assignment.due_on.is_(None), Assignment.due_on, Assignment.id)
-    ):
+    for assignment, user_id in db.session.execute(_GROUPS_ASSIGNMENTS, {"group_ids": group_ids}):
         if assignment.id not in targets:
             rows.append(assignment)
             targets[assignment.id] = set()
@@ -232,13 +233,7 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
     group_ids = [g.id for g in user.groups]
     if not group_ids:
         return []
-    rows, chosen = [], {}
-    for assignment, user_id in db.session.execute(_GROUPS_ASSIGNMENTS, {"group_ids": group_ids}):
-        if assignment.id not in chosen:
-            rows.append(assignment)
-            chosen[assignment.id] = set()
-        if user_id is not None:
-            chosen[assignment.id].add(user_id)
+    rows, chosen = _assignments_of(group_ids)
     mine = [r for r in rows if not chosen[r.id] or user.id in chosen[r.id]]
     # A lesson they may no longer open (its author left their groups) is not theirs to do.
     readable = lessons.readable_ids(user, [r.target for r in mine if r.kind == "lesson"])
@@ -249,8 +244,7 @@ def for_trainee(user) -> list[tuple[Assignment, Status]]:
     return [(a, found[(user.id, a.id)]) for a in mine if not found[(user.id, a.id)].done]
 
 
-# Built once: every trainee's home asks it at every visit (building a statement cost SQLAlchemy
-# more than running it).
+# Building a statement cost SQLAlchemy more than running it.
 _GROUPS_ASSIGNMENTS = (
     sa.select(Assignment, assignment_trainee.c.user_id)
     .outerjoin(assignment_trainee, assignment_trainee.c.assignment_id == Assignment.id)
