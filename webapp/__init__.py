@@ -20,6 +20,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             "PASSERELLE_INSTANCE", os.path.join(HERE, os.pardir, "instance")
         ),
     )
+    from webapp.core.templating import TemplateEnvironment
+
+    app.jinja_environment = TemplateEnvironment  # before anything creates app.jinja_env
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:

@@ -29,6 +29,20 @@ def tune_connections(app: Flask) -> None:
         cursor.close()
 
 
+def rows_of(statement, params: dict | None = None) -> sa.CursorResult:
+    """A read for a page that only shows what it finds: plain rows (columns by name, like
+    the model's attributes), on the request's session and transaction, without the ORM.
+
+    The ORM costs about 30 µs a query before it reads a row, and some 3 µs a row it makes
+    into an object: most of the query on a page's short lists. A row cannot be changed or
+    follow a relationship; a write loads the object. Pending changes are flushed first, as
+    the ORM's own queries do, so the read sees them."""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    return session.connection().execute(statement, params or {})
+
+
 def end_session(_error=None) -> None:
     """Close the request's session. Its closing ROLLBACK fails when the database cut the
     connection meanwhile (PostgreSQL restarting: "terminating connection due to administrator

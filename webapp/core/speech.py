@@ -16,12 +16,12 @@ cost about 25 µs before it did anything.
 import time
 
 from flask import current_app, g, request, url_for
-from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from webapp.core import audio
 from webapp.core.i18n import gettext as _
+from webapp.core.i18n import locale
 from webapp.core.icons import icon
 from webapp.core.markup import fill
 
@@ -43,7 +43,7 @@ def speak(text: str, lang: str = "fr-FR", label: str | None = None) -> Markup:
 
 def say(text: str, label: str | None = None, private: bool = False) -> Markup:
     """A button that reads the interface's words aloud in the reader's language."""
-    lang = str(get_locale())
+    lang = str(locale())
     if not private:
         return speak(text, lang, label)
     return fill(

@@ -1,9 +1,11 @@
 """Template helpers: the bottom navigation (each role's main areas) and HTML attributes."""
 
 import functools
+from collections import ChainMap
 
 import segno
 from flask import Flask, current_app, has_request_context, request, url_for
+from flask.templating import Environment
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -41,17 +43,19 @@ ROLE_NAMES = {
 
 
 def nav_items() -> list[dict]:
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # once, not through the proxy at every item
+    if not user.is_authenticated:
         return []
+    endpoint_now = request.endpoint
     return [
         {
             "endpoint": endpoint,
             "icon": icon,
             "label": label,
-            "current": request.endpoint == endpoint,
+            "current": endpoint_now == endpoint,
         }
         for endpoint, icon, label, roles in NAV_ITEMS
-        if current_user.role in roles
+        if user.role in roles
     ]
 
 
@@ -72,6 +76,24 @@ def remembered_url_for(endpoint: str, **values) -> str:
 @functools.lru_cache(maxsize=4096)
 def _address(_script_root: str, endpoint: str, values: tuple) -> str:
     return url_for(endpoint, **dict(values))
+
+
+class _Globals(ChainMap):
+    """A template's globals (its own over the environment's), whose keys are a real set.
+
+    At every `{% from ... import %}` Jinja subtracts the imported template's globals' keys from
+    the page's: over a ChainMap's keys that is one Python lookup through both maps per name
+    (some 80 names), about 30 µs an import."""
+
+    def keys(self):
+        return self.maps[0].keys() | self.maps[1].keys()
+
+
+class TemplateEnvironment(Environment):
+    """Flask's Jinja environment, with templates' globals as `_Globals`."""
+
+    def make_globals(self, d):
+        return _Globals(d if d is not None else {}, self.globals)
 
 
 def init_app(app: Flask) -> None:

@@ -15,9 +15,9 @@ def as_utc(moment: datetime) -> datetime:
 
 def local_today():
     """Today in the user's time zone (Europe/Paris): a trainee's day, not the server's."""
-    from flask_babel import to_user_timezone
+    from webapp.core.i18n import zone
 
-    return to_user_timezone(utcnow()).date()
+    return utcnow().astimezone(zone()).date()
 
 
 def first_of_month(year: int | None, number: int | None) -> date | None:

@@ -57,24 +57,27 @@ ASSIGNED_ON_HOME = 3
 
 
 def _page(quick_add=None):
-    if current_user.is_staff:
+    # The user itself, not flask_login's proxy: the features below read it a hundred times.
+    user = current_user._get_current_object()
+    if user.is_staff:
         return render_template("home/index.html")
-    next_lesson, lesson_progress = lessons.next_lesson(current_user)
-    assigned = dashboard.for_trainee(current_user)
+    today = local_today()
+    next_lesson, lesson_progress = lessons.next_lesson(user)
+    assigned = dashboard.for_trainee(user)
     return render_template(
         "home/index.html",
         next_lesson=next_lesson,
         lesson_progress=lesson_progress,
-        form=quick_add or budget_forms.entry_form(current_user),
+        form=quick_add or budget_forms.entry_form(user),
         quick_add_on_home=True,
-        reminders=journal.reminders(current_user, local_today()),
+        reminders=journal.reminders(user, today),
         assigned=assigned[:ASSIGNED_ON_HOME],
         assigned_count=len(assigned),
-        erasure_on=privacy.ended_group_notice(current_user, local_today()),
-        week_changes=week.unseen_changes(current_user),
-        week_glance=week.glance(current_user, local_today()),
-        papers_card=papers.home_card(current_user, local_today()),
-        welcome=candidates.welcome_card(current_user, local_today()),
-        placement_card_item=placements.home_card(current_user, local_today()),
-        today=local_today(),
+        erasure_on=privacy.ended_group_notice(user, today),
+        week_changes=week.unseen_changes(user),
+        week_glance=week.glance(user, today),
+        papers_card=papers.home_card(user, today),
+        welcome=candidates.welcome_card(user, today),
+        placement_card_item=placements.home_card(user, today),
+        today=today,
     )
