@@ -126,3 +126,21 @@ def test_a_connection_cut_after_the_answer_is_made_does_not_fail_it(app, client,
     monkeypatch.setattr(sa.orm.Session, "close", cut)
     assert client.get("/healthz").status_code == 200  # the answer, not a 500
     assert client.get("/healthz").status_code == 200  # and the next request has a session
+
+
+def test_a_page_read_as_plain_rows_sees_what_the_request_just_changed(make_group):
+    """rows_of reads without the ORM, on the request's transaction: a change not yet committed
+    is flushed first, as the ORM's own reads do, so a page never shows the old value."""
+    import sqlalchemy as sa
+
+    from webapp.accounts.models import Group
+    from webapp.core.database import rows_of
+    from webapp.extensions import db
+
+    group = make_group(name="Matin")
+    group.name = "Après-midi"  # pending, not committed
+    query = sa.select(Group.__table__.c.name).where(Group.__table__.c.id == sa.bindparam("id"))
+    [row] = rows_of(query, {"id": group.id}).all()
+    assert row.name == "Après-midi"
+    db.session.rollback()
+    assert rows_of(query, {"id": group.id}).one().name == "Matin"

@@ -170,6 +170,23 @@ def test_strings_follow_a_language_switched_inside_a_request(app):
         assert gettext("Sign in") == "Sign in"
 
 
+def test_the_read_aloud_language_and_the_day_follow_flask_babels_choice(app):
+    """locale() and zone() read flask_babel's choice where it keeps it: a language forced
+    inside a request (a tutor's link in the trainee's language) is the one a page says."""
+    from flask_babel import force_locale
+
+    from webapp.core.time import local_today
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert str(i18n.locale()) == "en" == str(flask_babel.get_locale())
+        with force_locale("ar"):
+            assert str(i18n.locale()) == "ar"
+            assert i18n.text_direction() == "rtl"
+        assert str(i18n.locale()) == "en"
+        assert i18n.zone() is flask_babel.get_timezone()
+        assert local_today() == flask_babel.to_user_timezone(datetime.now(UTC)).date()
+
+
 @pytest.mark.parametrize("language", ["fr", "en", "ar"])
 def test_remembered_dates_are_written_as_flask_babel_writes_them_in_each_language(app, language):
     """Dates are remembered by language and zone: a page in Arabic never gets a French date

@@ -17,3 +17,24 @@ def test_addresses_with_parameters_are_built_each_time(app):
     with app.test_request_context("/"):
         assert remembered_url_for("lessons.lesson", lesson_id="a") == "/lessons/a"
         assert remembered_url_for("lessons.lesson", lesson_id="b") == "/lessons/b"
+
+
+def test_an_imported_macro_sees_the_apps_names_and_the_pages_own(app, monkeypatch):
+    """Templates' globals are the environment's under each template's own (TemplateEnvironment
+    keeps Jinja's layering, with keys as a set): a macro imported into a page uses `icon`, and a
+    name given to one template stays that template's."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    written = {
+        "test/m.html": "{% macro mark() %}{{ icon('check') }}{{ extra|default('-') }}"
+        "{% endmacro %}",
+        "test/page.html": "{% from 'test/m.html' import mark %}{{ mark() }}",
+    }
+    loader = ChoiceLoader([DictLoader(written), app.jinja_env.loader])
+    monkeypatch.setattr(app.jinja_env, "loader", loader)
+    with app.test_request_context("/"):
+        own = app.jinja_env.get_template("test/m.html", globals={"extra": "!"})
+        shown = app.jinja_env.get_template("test/page.html").render()
+        assert "extra" not in app.jinja_env.globals
+    assert 'class="icon icon-check"' in shown and shown.endswith("!")
+    assert isinstance(own.globals.keys(), set) and "icon" in own.globals.keys()
