@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import PASSPHRASE
+from webapp.accounts.auth import _load_user, start_session
 from webapp.accounts.models import AuthSession, ResetCode, Role, User
 from webapp.core.time import utcnow
 from webapp.extensions import db
@@ -25,6 +26,25 @@ def test_sign_in_with_passphrase_opens_home(client, make_user, login):
     home = client.get("/")
     assert home.status_code == 200
     assert "Samir" in home.text
+
+
+def test_a_trainee_in_two_groups_is_in_both_at_every_request(client, make_user, make_group, login):
+    """The user is loaded with their groups in one query (a join: one row per group), and
+    every group is there, not just the first row's; the home names the latest."""
+    autumn, spring = make_group(name="Automne"), make_group(name="Printemps")
+    spring.starts_on += timedelta(days=30)
+    trainee = make_user(group=autumn)
+    trainee.groups.append(spring)
+    db.session.commit()
+    with client.application.test_request_context():
+        start_session(trainee, remember=False)
+        token = trainee.session_token
+    db.session.expunge_all()  # as a new request finds it: nothing loaded yet
+    with client.application.test_request_context():
+        loaded = _load_user(token)
+        assert [group.name for group in loaded.groups] == ["Automne", "Printemps"]
+    login(trainee)
+    assert "Printemps" in client.get("/").text
 
 
 def test_wrong_passphrase_gets_message_next_to_field(client, make_user):
