@@ -292,13 +292,18 @@ def _kind(path):
     return "join" if path.startswith("/join") else "other"
 
 
+def _method_kind(req, kind):
+    # A join is a GET of the nickname page then a POST of the nickname: counted apart.
+    return f"join-{req.method.lower()}" if kind == "join" else kind
+
+
 def pre_request(worker, req):
     req.cpu_start = time.thread_time()
 
 
 def post_request(worker, req, environ, resp):
     spent = time.thread_time() - req.cpu_start
-    kind = _kind(req.path)
+    kind = _method_kind(req, _kind(req.path))
     if kind == "poll":  # nothing new (204, most polls in a real room) or the new panel
         kind = "poll-204" if getattr(resp, "status_code", 0) == 204 else "poll-news"
         if kind == "poll-news":  # made before Flask (live.shortcut) or by Flask
@@ -460,8 +465,10 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
     per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
     for path in Path(folder).glob("*.json"):
         for kind, (count, spent) in json.loads(path.read_text()).items():
-            # A news poll counts in its own line and in all news polls' line.
-            for name in {kind, kind.rsplit("-", 1)[0] if kind.startswith("poll-news-") else kind}:
+            # A news poll counts in its own line and in all news polls' line; a join's GET
+            # and POST in theirs and in the joins' line.
+            whole = kind.rsplit("-", 1)[0] if kind.startswith(("poll-news-", "join-")) else kind
+            for name in {kind, whole}:
                 per_kind[name][0] += count
                 per_kind[name][1] += spent
     rows = stored_answers(env["DATABASE_URL"])
@@ -497,6 +504,9 @@ KINDS = {
     "poll-news-flask": "  of which Flask",
     "answer": "answer",
     "join": "join",
+    "join-get": "  its GET (page)",
+    "join-post": "  its POST",
+    "play": "page (play)",
     "host": "page (host)",
 }
 
