@@ -99,6 +99,8 @@ def main() -> None:
         )
     if wanted:
         stats = pstats.Stats(profiles[wanted])
+        if dump := os.environ.get("DUMP"):
+            stats.dump_stats(dump)
         rows = []
         for (path, line, name), (_cc, count, _tt, inclusive, _callers) in stats.stats.items():
             if os.environ.get("ALL") or path.startswith(ROOT + "webapp/"):

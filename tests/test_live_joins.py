@@ -92,6 +92,34 @@ def test_a_room_has_a_cap(app, open_room, make_user, login, monkeypatch):
     assert db.session.scalar(sa.select(LiveSession.player_count)) == 3
 
 
+def test_a_join_sent_twice_before_its_answer_makes_one_player(app, open_room):
+    """A double tap on "Join": both sendings leave before the first one's cookie comes back.
+    The second finds the nickname taken (by the first); the room has one player, one seat."""
+    live = open_room["live"]
+    phone = app.test_client()
+    first = phone.post(f"/join/{live.code}", data={"nickname": "Lina"}, headers=EN)
+    phone.delete_cookie(f"live-{live.code}")  # as if the second left before the first's answer
+    second = phone.post(f"/join/{live.code}", data={"nickname": "Lina"}, headers=EN)
+    assert first.status_code == 303 and first.headers["Location"].endswith("/play")
+    assert second.status_code == 200 and "This nickname is taken" in second.text
+    assert players() == 1
+    assert db.session.scalar(sa.select(LiveSession.player_count)) == 1
+
+
+def test_a_taken_nickname_in_a_full_room_is_told_taken_and_takes_no_seat(
+    app, open_room, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIVE_MAX_PLAYERS", 1)
+    live = open_room["live"]
+    assert join(app, live, "Samir")[1].status_code == 303
+    _phone, lookalike = join(app, live, "Ѕamir")  # Cyrillic DZE: taken, and the room is full
+    assert lookalike.status_code == 200 and "This nickname is taken" in lookalike.text
+    _phone, late = join(app, live, "Nadia")
+    assert late.status_code == 200 and "This room is full." in late.text
+    assert players() == 1
+    assert db.session.scalar(sa.select(LiveSession.player_count)) == 1
+
+
 def test_skeleton_follows_tr39():
     assert skeleton("Ѕamir") == skeleton("Samir")  # U+0405 CYRILLIC CAPITAL LETTER DZE
     assert skeleton("paypa1") == skeleton("paypal")

@@ -323,7 +323,7 @@ def join_code(code: str):
         try:
             if not services.may_join_now(_client()):
                 raise services.Refused("too_many")
-            _player, token = services.join(live, form.nickname.data, current_user)
+            token = services.join(live, form.nickname.data, current_user)
         except services.Refused as reason:
             form.nickname.errors.append(JOIN_REFUSALS[str(reason)])
         else:
