@@ -267,3 +267,46 @@ def test_with_the_limit_storage_unreachable_a_room_goes_on_and_the_log_says_so(
     wrong = app.test_client().post("/join", data={"code": "ZZZZZZ"}, headers=EN)
     assert wrong.status_code == 200 and "No session has this code" in wrong.text
     assert "rate limit storage unreachable" in caplog.text
+
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_the_nickname_page_is_the_same_for_every_phone_but_its_token_and_the_token_works(
+    app, open_room, make_user, login, monkeypatch
+):
+    """500 phones ask for the nickname page in a lobby's few seconds: it is made once per room
+    and language, each phone getting its own form token, which Flask-WTF accepts; a signed-in
+    trainee still gets their remembered nickname, a phone already in the game goes to it."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    live = open_room["live"]
+    address = f"/join/{live.code}"
+    first, second = app.test_client(), app.test_client()
+    pages = [phone.get(address, headers=EN) for phone in (first, second)]
+    tokens = [TOKEN.search(page.text).group(1) for page in pages]
+    assert tokens[0] != tokens[1] and all(page.status_code == 200 for page in pages)
+    assert pages[0].text.replace(tokens[0], "T") == pages[1].text.replace(tokens[1], "T")
+    assert pages[1].text.count(tokens[1]) == 3  # the form, the language buttons, htmx's header
+    french = app.test_client().get(address, headers={"Accept-Language": "fr"}).text
+    assert 'lang="fr"' in french and "Join a live quiz" not in french
+
+    # Each phone's token is its own: another phone's is refused, its own joins.
+    wrong = second.post(address, data={"csrf_token": tokens[0], "nickname": "Lina"}, headers=EN)
+    assert wrong.status_code == 400 and players() == 0
+    joined = second.post(address, data={"csrf_token": tokens[1], "nickname": "Lina"}, headers=EN)
+    assert joined.status_code == 303 and players() == 1
+    assert second.get(address).headers["Location"].endswith(f"/live/{live.code}/play")
+
+    # A signed-in trainee who played before is offered their nickname, not the page for all.
+    app.config["WTF_CSRF_ENABLED"] = False  # the tests' sign-in sends no token
+    trainee = make_user()
+    phone = app.test_client()
+    login(trainee, http=phone)
+    assert join(app, live, "Chef Sam", phone)[1].status_code == 303
+    other = open_room["host"].post(
+        "/live/new",
+        data={"group_id": 0, "scopes": ["hygiene"], "count": 2, "time_limit": 0, "client_id": "2"},
+    )
+    code = other.headers["Location"].split("/")[-2]
+    assert app.test_client().get(f"/join/{code}").status_code == 200  # the page for all, made
+    assert 'value="Chef Sam"' in phone.get(f"/join/{code}").text

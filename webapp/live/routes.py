@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -31,7 +32,7 @@ from webapp.core.i18n import ngettext
 from webapp.core.security import cookie_secure
 from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
-from webapp.core.time import utcnow
+from webapp.core.time import as_utc, utcnow
 from webapp.core.urls import public_url
 from webapp.live import bp, chart, panels, services, sets
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
@@ -318,12 +319,14 @@ def join_code(code: str):
         current_user.is_authenticated and live.group_id in {g.id for g in current_user.groups}
     ):
         _no_session(_client())  # a group's session: only its members play
+    if request.method == "GET" and (page := _nickname_page(live)) is not None:
+        return page
     form = NicknameForm(nickname=services.remembered_nickname(current_user))
     if form.validate_on_submit():
         try:
             if not services.may_join_now(_client()):
                 raise services.Refused("too_many")
-            token = services.join(live, form.nickname.data, current_user)
+            _player, token = services.join(live, form.nickname.data, current_user)
         except services.Refused as reason:
             form.nickname.errors.append(JOIN_REFUSALS[str(reason)])
         else:
@@ -338,6 +341,30 @@ def join_code(code: str):
             )
             return response
     return render_template("live/join_nickname.html", form=form, live=live)
+
+
+# The nickname page (GET /join/CODE) as an anonymous phone sees it, rendered once per room,
+# language and address in this process, cut at the form token: 500 phones ask for it in a
+# lobby's few seconds and it is the same page for all of them but that token (no nickname to
+# offer, no user, no message). A signed-in person (their remembered nickname, their account),
+# a phone with a message waiting or an address with a query string get the page rendered.
+_nickname_pages: dict[tuple, list[str]] = {}
+
+
+def _nickname_page(live) -> str | None:
+    if current_user.is_authenticated or "_flashes" in session or request.query_string:
+        return None
+    created = int(as_utc(live.created_at).timestamp())  # a code given again is another room
+    key = (live.id, created, live.team_mode, str(get_locale()), request.script_root, request.path)
+    token = generate_csrf()
+    if (pieces := _nickname_pages.get(key)) is not None:
+        return token.join(pieces)
+    page = render_template("live/join_nickname.html", form=NicknameForm(), live=live)
+    with _shared_lock:
+        if len(_nickname_pages) > 256:  # rooms long over
+            _nickname_pages.clear()
+        _nickname_pages[key] = page.split(token)
+    return page
 
 
 def _player_or_join(code: str):

@@ -466,32 +466,30 @@ _TAKE_SEAT = (
 )
 
 
-def join(live: LiveSession, nickname: str, user) -> str:
-    """Add a player and return their phone's token; raise Refused("taken") when the nickname
-    looks like one already in the room (same confusable skeleton), Refused("full") when the
-    room has its maximum. No read first: the room's unique nickname keys refuse a lookalike
-    (the INSERT comes before the seat, so a taken nickname in a full room is "taken", as
-    when it was read first), and the seat is one atomic conditional update, so concurrent
-    joins never pass the cap."""
+def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
+    """Add a player: the player as written and their phone's token. Refused("taken") when
+    the nickname looks like one already in the room (same confusable skeleton),
+    Refused("full") when the room has its maximum. No read first: the room's unique nickname
+    keys refuse a lookalike (the INSERT comes before the seat, so a taken nickname in a full
+    room is "taken", as when it was read first), and the seat is one atomic conditional
+    update, so concurrent joins never pass the cap."""
     nickname = clean_nickname(nickname)
     case_key, skeleton_key = nickname_keys(nickname)
     token = secrets.token_urlsafe(24)
     signed_in = user.is_authenticated and user.role is Role.TRAINEE
+    values = {
+        "session_id": live.id,
+        "nickname": nickname,
+        "token_hash": _digest(token),
+        "nickname_key": case_key,
+        "skeleton_key": skeleton_key,
+        "user_id": user.id if signed_in else None,
+        "joined_at": utcnow(),
+        "score": 0,
+        "right": 0,
+    }
     try:
-        db.session.execute(
-            _INSERT_PLAYER,
-            {
-                "session_id": live.id,
-                "nickname": nickname,
-                "token_hash": _digest(token),
-                "nickname_key": case_key,
-                "skeleton_key": skeleton_key,
-                "user_id": user.id if signed_in else None,
-                "joined_at": utcnow(),
-                "score": 0,
-                "right": 0,
-            },
-        )
+        written = db.session.execute(_INSERT_PLAYER, values)
     except sa.exc.IntegrityError:  # a lookalike is in the room (or came at the same moment)
         db.session.rollback()
         raise Refused("taken") from None
@@ -510,7 +508,8 @@ def join(live: LiveSession, nickname: str, user) -> str:
     except sa.exc.IntegrityError:  # the same person joining from two phones at once
         db.session.rollback()
         raise Refused("taken") from None
-    return token
+    # What was written (no query to read it back), as answer() gives its row.
+    return LivePlayer(id=written.inserted_primary_key[0], **values), token
 
 
 def players(live: LiveSession) -> list[LivePlayer]:
