@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from webapp.accounts.models import Role
 from webapp.core.time import utcnow
 from webapp.extensions import db
-from webapp.live import services
+from webapp.live import routes, services
 from webapp.live.models import LivePlayer, LiveSession
 from webapp.live.nicknames import nickname_keys, skeleton
 
@@ -310,3 +310,24 @@ def test_the_nickname_page_is_the_same_for_every_phone_but_its_token_and_the_tok
     code = other.headers["Location"].split("/")[-2]
     assert app.test_client().get(f"/join/{code}").status_code == 200  # the page for all, made
     assert 'value="Chef Sam"' in phone.get(f"/join/{code}").text
+
+
+def test_the_lobby_page_is_made_once_and_is_the_page_flask_renders_for_each_phone(
+    app, open_room, monkeypatch
+):
+    """Where a phone lands once it joined: made once for the room (500 phones land there in a
+    lobby's few seconds), each phone's nickname and token filled in, escaped, as Flask renders
+    it; once the quiz starts, the question as before."""
+    live = open_room["live"]
+    phones = [join(app, live, name)[0] for name in ("Lina", "<b>Sam</b>")]
+    address = f"/live/{live.code}/play"
+    made = [phone.get(address, headers=EN).text for phone in phones]
+    monkeypatch.setattr(routes, "_lobby_page", lambda live, player: None)  # Flask renders
+    rendered = [phone.get(address, headers=EN).text for phone in phones]
+    monkeypatch.undo()
+    for one, other in zip(made, rendered, strict=True):
+        assert CSRF.sub(r"\1TOKEN", one) == CSRF.sub(r"\1TOKEN", other)
+    assert "<bdi>&lt;b&gt;Sam&lt;/b&gt;</bdi>" in made[1] and "Lina" not in made[1]
+    assert "The quiz starts soon" in made[0] and 'hx-trigger="every 2s"' in made[0]
+    open_room["host"].post(f"/live/{live.code}/advance", data={"version": live.version})
+    assert 'name="index" value="0"' in phones[0].get(address, headers=EN).text

@@ -592,7 +592,60 @@ def _make_panels(live, question, state, key, language, cache) -> None:
 
 @bp.get("/live/<code>/play")
 def play(code: str, warm: bool = False):
-    return _play(*_player_or_join(code), warm=warm)
+    live, player = _player_or_join(code)
+    if not warm and (page := _lobby_page(live, player)) is not None:
+        return page
+    return _play(live, player, warm=warm)
+
+
+# The play page in the lobby (where a phone lands once it joined) as an anonymous phone sees
+# it: rendered once per room, version, language and address in this process with markers
+# where the player's words and the form token go, and filled in for each phone (live.panels),
+# as the nickname page is: 500 phones land there in a lobby's few seconds. A signed-in person,
+# a phone with a message waiting or an address with a query get it rendered.
+_lobby_pages: dict[tuple, panels.Panel] = {}
+
+
+def _lobby_page(live, player):
+    if (
+        live.state != "lobby"
+        or request.headers.get("HX-Request")
+        or current_user.is_authenticated
+        or "_flashes" in session
+        or request.query_string
+    ):
+        return None
+    language = str(get_locale())
+    version = panels.key(live.code, live.created_at, live.version, False)
+    key = (*version, language, request.script_root, request.path)
+    if (panel := _lobby_pages.get(key)) is None:
+        me = panels.marked()
+        html = render_template(
+            "live/play.html",
+            player=me,
+            me=me,
+            top=[],
+            own=None,
+            podium=[],
+            best=None,
+            client_id=panels.mark("client_id"),
+            csrf_token=lambda: panels.mark("csrf"),
+            **_panel_context(live, None, "lobby", None),
+        )
+        translations = get_translations()
+        panel = panels.Panel(
+            "lobby", {"lobby": panels.cut(html)}, translations, get_locale(), 0, None, None
+        )
+        with _shared_lock:
+            if len(_lobby_pages) > 256:  # rooms long moved on
+                _lobby_pages.clear()
+            _lobby_pages[key] = panel
+    seat = panels.Seat(player.id, player.nickname, player.score, player.right, False, False, 0, 0)
+    if (html := panels.fill(panel, "lobby", seat, [], utcnow(), generate_csrf())) is None:
+        return None
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/live/<code>/poll")
