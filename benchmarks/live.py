@@ -24,6 +24,8 @@ included).
     SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
     SETUPS= ROOM_SIZES=50,100,200,400 .venv/bin/python benchmarks/live.py   # the ramp only
     WORKERS=1 THREADS=8 ...                  # gunicorn processes and threads per instance
+    FIRST=play ...                           # once joined, a phone loads the play page (as a
+                                             # real one) instead of polling without the key
 """
 
 import asyncio
@@ -49,6 +51,9 @@ QUESTIONS = int(os.environ.get("QUESTIONS", 5))
 RUNS = int(os.environ.get("RUNS", 1))
 SETUPS = [s for s in os.environ.get("SETUPS", "sqlite,postgresql").split(",") if s]
 RAMP = os.environ.get("RAMP", "1") != "0"
+# A phone's first request once joined: "poll" (an htmx poll without the room's key, as this
+# benchmark always did) or "play" (the play page the join's 303 leads to, as a real phone).
+FIRST = os.environ.get("FIRST", "poll")
 ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800,2000").split(",") if n]
 POSTGRES = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
@@ -140,6 +145,11 @@ async def player(base: str, code: str, number: int, size: int, stats: Stats, sto
         if joined is None:
             return
         address, answered = f"/live/{code}/poll?v=0", set()
+        if FIRST == "play":  # as a phone does: the join's 303 leads to the play page
+            page = await stats.timed("play", http.get(joined.headers["location"]))
+            if page is None or (polled := POLL.search(page.text)) is None:
+                return
+            address = html.unescape(polled.group(1))
         await asyncio.sleep(number % 20 * 0.1)  # phones don't poll in lockstep
         while not stop.is_set():
             response = await stats.timed(
