@@ -24,6 +24,8 @@ included).
     SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
     SETUPS= ROOM_SIZES=50,100,200,400 .venv/bin/python benchmarks/live.py   # the ramp only
     WORKERS=1 THREADS=8 ...                  # gunicorn processes and threads per instance
+    FIRST=play ...                           # once joined, a phone loads the play page (as a
+                                             # real one) instead of polling without the key
 """
 
 import asyncio
@@ -49,6 +51,9 @@ QUESTIONS = int(os.environ.get("QUESTIONS", 5))
 RUNS = int(os.environ.get("RUNS", 1))
 SETUPS = [s for s in os.environ.get("SETUPS", "sqlite,postgresql").split(",") if s]
 RAMP = os.environ.get("RAMP", "1") != "0"
+# A phone's first request once joined: "poll" (an htmx poll without the room's key, as this
+# benchmark always did) or "play" (the play page the join's 303 leads to, as a real phone).
+FIRST = os.environ.get("FIRST", "poll")
 ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800,2000").split(",") if n]
 POSTGRES = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
@@ -140,6 +145,11 @@ async def player(base: str, code: str, number: int, size: int, stats: Stats, sto
         if joined is None:
             return
         address, answered = f"/live/{code}/poll?v=0", set()
+        if FIRST == "play":  # as a phone does: the join's 303 leads to the play page
+            page = await stats.timed("play", http.get(joined.headers["location"]))
+            if page is None or (polled := POLL.search(page.text)) is None:
+                return
+            address = html.unescape(polled.group(1))
         await asyncio.sleep(number % 20 * 0.1)  # phones don't poll in lockstep
         while not stop.is_set():
             response = await stats.timed(
@@ -292,13 +302,18 @@ def _kind(path):
     return "join" if path.startswith("/join") else "other"
 
 
+def _method_kind(req, kind):
+    # A join is a GET of the nickname page then a POST of the nickname: counted apart.
+    return f"join-{req.method.lower()}" if kind == "join" else kind
+
+
 def pre_request(worker, req):
     req.cpu_start = time.thread_time()
 
 
 def post_request(worker, req, environ, resp):
     spent = time.thread_time() - req.cpu_start
-    kind = _kind(req.path)
+    kind = _method_kind(req, _kind(req.path))
     if kind == "poll":  # nothing new (204, most polls in a real room) or the new panel
         kind = "poll-204" if getattr(resp, "status_code", 0) == 204 else "poll-news"
         if kind == "poll-news":  # made before Flask (live.shortcut) or by Flask
@@ -460,8 +475,10 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
     per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
     for path in Path(folder).glob("*.json"):
         for kind, (count, spent) in json.loads(path.read_text()).items():
-            # A news poll counts in its own line and in all news polls' line.
-            for name in {kind, kind.rsplit("-", 1)[0] if kind.startswith("poll-news-") else kind}:
+            # A news poll counts in its own line and in all news polls' line; a join's GET
+            # and POST in theirs and in the joins' line.
+            whole = kind.rsplit("-", 1)[0] if kind.startswith(("poll-news-", "join-")) else kind
+            for name in {kind, whole}:
                 per_kind[name][0] += count
                 per_kind[name][1] += spent
     rows = stored_answers(env["DATABASE_URL"])
@@ -497,6 +514,9 @@ KINDS = {
     "poll-news-flask": "  of which Flask",
     "answer": "answer",
     "join": "join",
+    "join-get": "  its GET (page)",
+    "join-post": "  its POST",
+    "play": "page (play)",
     "host": "page (host)",
 }
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from webapp.accounts.models import Role
 from webapp.core.time import utcnow
 from webapp.extensions import db
-from webapp.live import services
+from webapp.live import routes, services
 from webapp.live.models import LivePlayer, LiveSession
 from webapp.live.nicknames import nickname_keys, skeleton
 
@@ -90,6 +90,34 @@ def test_a_room_has_a_cap(app, open_room, make_user, login, monkeypatch):
     assert 'id="nickname-error"' in full.text
     assert players() == 3
     assert db.session.scalar(sa.select(LiveSession.player_count)) == 3
+
+
+def test_a_join_sent_twice_before_its_answer_makes_one_player(app, open_room):
+    """A double tap on "Join": both sendings leave before the first one's cookie comes back.
+    The second finds the nickname taken (by the first); the room has one player, one seat."""
+    live = open_room["live"]
+    phone = app.test_client()
+    first = phone.post(f"/join/{live.code}", data={"nickname": "Lina"}, headers=EN)
+    phone.delete_cookie(f"live-{live.code}")  # as if the second left before the first's answer
+    second = phone.post(f"/join/{live.code}", data={"nickname": "Lina"}, headers=EN)
+    assert first.status_code == 303 and first.headers["Location"].endswith("/play")
+    assert second.status_code == 200 and "This nickname is taken" in second.text
+    assert players() == 1
+    assert db.session.scalar(sa.select(LiveSession.player_count)) == 1
+
+
+def test_a_taken_nickname_in_a_full_room_is_told_taken_and_takes_no_seat(
+    app, open_room, monkeypatch
+):
+    monkeypatch.setitem(app.config, "LIVE_MAX_PLAYERS", 1)
+    live = open_room["live"]
+    assert join(app, live, "Samir")[1].status_code == 303
+    _phone, lookalike = join(app, live, "Ѕamir")  # Cyrillic DZE: taken, and the room is full
+    assert lookalike.status_code == 200 and "This nickname is taken" in lookalike.text
+    _phone, late = join(app, live, "Nadia")
+    assert late.status_code == 200 and "This room is full." in late.text
+    assert players() == 1
+    assert db.session.scalar(sa.select(LiveSession.player_count)) == 1
 
 
 def test_skeleton_follows_tr39():
@@ -239,3 +267,67 @@ def test_with_the_limit_storage_unreachable_a_room_goes_on_and_the_log_says_so(
     wrong = app.test_client().post("/join", data={"code": "ZZZZZZ"}, headers=EN)
     assert wrong.status_code == 200 and "No session has this code" in wrong.text
     assert "rate limit storage unreachable" in caplog.text
+
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_the_nickname_page_is_the_same_for_every_phone_but_its_token_and_the_token_works(
+    app, open_room, make_user, login, monkeypatch
+):
+    """500 phones ask for the nickname page in a lobby's few seconds: it is made once per room
+    and language, each phone getting its own form token, which Flask-WTF accepts; a signed-in
+    trainee still gets their remembered nickname, a phone already in the game goes to it."""
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    live = open_room["live"]
+    address = f"/join/{live.code}"
+    first, second = app.test_client(), app.test_client()
+    pages = [phone.get(address, headers=EN) for phone in (first, second)]
+    tokens = [TOKEN.search(page.text).group(1) for page in pages]
+    assert tokens[0] != tokens[1] and all(page.status_code == 200 for page in pages)
+    assert pages[0].text.replace(tokens[0], "T") == pages[1].text.replace(tokens[1], "T")
+    assert pages[1].text.count(tokens[1]) == 3  # the form, the language buttons, htmx's header
+    french = app.test_client().get(address, headers={"Accept-Language": "fr"}).text
+    assert 'lang="fr"' in french and "Join a live quiz" not in french
+
+    # Each phone's token is its own: another phone's is refused, its own joins.
+    wrong = second.post(address, data={"csrf_token": tokens[0], "nickname": "Lina"}, headers=EN)
+    assert wrong.status_code == 400 and players() == 0
+    joined = second.post(address, data={"csrf_token": tokens[1], "nickname": "Lina"}, headers=EN)
+    assert joined.status_code == 303 and players() == 1
+    assert second.get(address).headers["Location"].endswith(f"/live/{live.code}/play")
+
+    # A signed-in trainee who played before is offered their nickname, not the page for all.
+    app.config["WTF_CSRF_ENABLED"] = False  # the tests' sign-in sends no token
+    trainee = make_user()
+    phone = app.test_client()
+    login(trainee, http=phone)
+    assert join(app, live, "Chef Sam", phone)[1].status_code == 303
+    other = open_room["host"].post(
+        "/live/new",
+        data={"group_id": 0, "scopes": ["hygiene"], "count": 2, "time_limit": 0, "client_id": "2"},
+    )
+    code = other.headers["Location"].split("/")[-2]
+    assert app.test_client().get(f"/join/{code}").status_code == 200  # the page for all, made
+    assert 'value="Chef Sam"' in phone.get(f"/join/{code}").text
+
+
+def test_the_lobby_page_is_made_once_and_is_the_page_flask_renders_for_each_phone(
+    app, open_room, monkeypatch
+):
+    """Where a phone lands once it joined: made once for the room (500 phones land there in a
+    lobby's few seconds), each phone's nickname and token filled in, escaped, as Flask renders
+    it; once the quiz starts, the question as before."""
+    live = open_room["live"]
+    phones = [join(app, live, name)[0] for name in ("Lina", "<b>Sam</b>")]
+    address = f"/live/{live.code}/play"
+    made = [phone.get(address, headers=EN).text for phone in phones]
+    monkeypatch.setattr(routes, "_lobby_page", lambda live, player: None)  # Flask renders
+    rendered = [phone.get(address, headers=EN).text for phone in phones]
+    monkeypatch.undo()
+    for one, other in zip(made, rendered, strict=True):
+        assert CSRF.sub(r"\1TOKEN", one) == CSRF.sub(r"\1TOKEN", other)
+    assert "<bdi>&lt;b&gt;Sam&lt;/b&gt;</bdi>" in made[1] and "Lina" not in made[1]
+    assert "The quiz starts soon" in made[0] and 'hx-trigger="every 2s"' in made[0]
+    open_room["host"].post(f"/live/{live.code}/advance", data={"version": live.version})
+    assert 'name="index" value="0"' in phones[0].get(address, headers=EN).text

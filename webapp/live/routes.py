@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
@@ -31,7 +32,7 @@ from webapp.core.i18n import ngettext
 from webapp.core.security import cookie_secure
 from webapp.core.spreadsheet import csv_response
 from webapp.core.templating import feature_globals
-from webapp.core.time import utcnow
+from webapp.core.time import as_utc, utcnow
 from webapp.core.urls import public_url
 from webapp.live import bp, chart, panels, services, sets
 from webapp.live.forms import JoinForm, NewSessionForm, NicknameForm
@@ -318,6 +319,8 @@ def join_code(code: str):
         current_user.is_authenticated and live.group_id in {g.id for g in current_user.groups}
     ):
         _no_session(_client())  # a group's session: only its members play
+    if request.method == "GET" and (page := _nickname_page(live)) is not None:
+        return page
     form = NicknameForm(nickname=services.remembered_nickname(current_user))
     if form.validate_on_submit():
         try:
@@ -338,6 +341,30 @@ def join_code(code: str):
             )
             return response
     return render_template("live/join_nickname.html", form=form, live=live)
+
+
+# The nickname page (GET /join/CODE) as an anonymous phone sees it, rendered once per room,
+# language and address in this process, cut at the form token: 500 phones ask for it in a
+# lobby's few seconds and it is the same page for all of them but that token (no nickname to
+# offer, no user, no message). A signed-in person (their remembered nickname, their account),
+# a phone with a message waiting or an address with a query string get the page rendered.
+_nickname_pages: dict[tuple, list[str]] = {}
+
+
+def _nickname_page(live) -> str | None:
+    if current_user.is_authenticated or "_flashes" in session or request.query_string:
+        return None
+    created = int(as_utc(live.created_at).timestamp())  # a code given again is another room
+    key = (live.id, created, live.team_mode, str(get_locale()), request.script_root, request.path)
+    token = generate_csrf()
+    if (pieces := _nickname_pages.get(key)) is not None:
+        return token.join(pieces)
+    page = render_template("live/join_nickname.html", form=NicknameForm(), live=live)
+    with _shared_lock:
+        if len(_nickname_pages) > 256:  # rooms long over
+            _nickname_pages.clear()
+        _nickname_pages[key] = page.split(token)
+    return page
 
 
 def _player_or_join(code: str):
@@ -565,7 +592,60 @@ def _make_panels(live, question, state, key, language, cache) -> None:
 
 @bp.get("/live/<code>/play")
 def play(code: str, warm: bool = False):
-    return _play(*_player_or_join(code), warm=warm)
+    live, player = _player_or_join(code)
+    if not warm and (page := _lobby_page(live, player)) is not None:
+        return page
+    return _play(live, player, warm=warm)
+
+
+# The play page in the lobby (where a phone lands once it joined) as an anonymous phone sees
+# it: rendered once per room, version, language and address in this process with markers
+# where the player's words and the form token go, and filled in for each phone (live.panels),
+# as the nickname page is: 500 phones land there in a lobby's few seconds. A signed-in person,
+# a phone with a message waiting or an address with a query get it rendered.
+_lobby_pages: dict[tuple, panels.Panel] = {}
+
+
+def _lobby_page(live, player):
+    if (
+        live.state != "lobby"
+        or request.headers.get("HX-Request")
+        or current_user.is_authenticated
+        or "_flashes" in session
+        or request.query_string
+    ):
+        return None
+    language = str(get_locale())
+    version = panels.key(live.code, live.created_at, live.version, False)
+    key = (*version, language, request.script_root, request.path)
+    if (panel := _lobby_pages.get(key)) is None:
+        me = panels.marked()
+        html = render_template(
+            "live/play.html",
+            player=me,
+            me=me,
+            top=[],
+            own=None,
+            podium=[],
+            best=None,
+            client_id=panels.mark("client_id"),
+            csrf_token=lambda: panels.mark("csrf"),
+            **_panel_context(live, None, "lobby", None),
+        )
+        translations = get_translations()
+        panel = panels.Panel(
+            "lobby", {"lobby": panels.cut(html)}, translations, get_locale(), 0, None, None
+        )
+        with _shared_lock:
+            if len(_lobby_pages) > 256:  # rooms long moved on
+                _lobby_pages.clear()
+            _lobby_pages[key] = panel
+    seat = panels.Seat(player.id, player.nickname, player.score, player.right, False, False, 0, 0)
+    if (html := panels.fill(panel, "lobby", seat, [], utcnow(), generate_csrf())) is None:
+        return None
+    response = make_response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/live/<code>/poll")

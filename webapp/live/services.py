@@ -193,13 +193,6 @@ _ROOM_WITH_PLAYER = (
     )
     .where(LiveSession.code == sa.bindparam("code"))
 )
-_NICKNAME_TAKEN = sa.select(LivePlayer.id).where(
-    LivePlayer.session_id == sa.bindparam("session_id"),
-    sa.or_(
-        LivePlayer.nickname_key == sa.bindparam("case_key"),
-        LivePlayer.skeleton_key == sa.bindparam("skeleton_key"),
-    ),
-)
 
 
 def by_code(code: str) -> LiveSession:
@@ -460,42 +453,50 @@ def find_with_player(
     return live, player or player_for(live, None, user)
 
 
+# A join's writes, built once (500 phones join in a lobby's few seconds): the player's row,
+# then a seat taken under the room's cap in one conditional update.
+_INSERT_PLAYER = sa.insert(LivePlayer.__table__)
+_TAKE_SEAT = (
+    sa.update(LiveSession.__table__)
+    .where(
+        LiveSession.__table__.c.id == sa.bindparam("room_id"),
+        LiveSession.__table__.c.player_count < sa.bindparam("cap"),
+    )
+    .values(player_count=LiveSession.__table__.c.player_count + 1)
+)
+
+
 def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
-    """Add a player; raise Refused("taken") when the nickname looks like one already in the
-    room (same confusable skeleton), Refused("full") when the room has its maximum."""
+    """Add a player: the player as written and their phone's token. Refused("taken") when
+    the nickname looks like one already in the room (same confusable skeleton),
+    Refused("full") when the room has its maximum. No read first: the room's unique nickname
+    keys refuse a lookalike (the INSERT comes before the seat, so a taken nickname in a full
+    room is "taken", as when it was read first), and the seat is one atomic conditional
+    update, so concurrent joins never pass the cap."""
     nickname = clean_nickname(nickname)
     case_key, skeleton_key = nickname_keys(nickname)
-    taken = db.session.scalar(
-        _NICKNAME_TAKEN,
-        {"session_id": live.id, "case_key": case_key, "skeleton_key": skeleton_key},
-    )
-    if taken:
-        raise Refused("taken")
-    # Take a seat: one atomic conditional update, so concurrent joins never pass the cap.
-    seated = db.session.execute(
-        sa.update(LiveSession)
-        .where(
-            LiveSession.id == live.id,
-            LiveSession.player_count < current_app.config["LIVE_MAX_PLAYERS"],
-        )
-        .values(player_count=LiveSession.player_count + 1)
-    ).rowcount
-    if not seated:
-        db.session.rollback()
-        raise Refused("full")
     token = secrets.token_urlsafe(24)
     signed_in = user.is_authenticated and user.role is Role.TRAINEE
-    player = LivePlayer(
-        session_id=live.id,
-        nickname=nickname,
-        token_hash=_digest(token),
-        nickname_key=case_key,
-        skeleton_key=skeleton_key,
-        user_id=user.id if signed_in else None,
-        score=0,
-        right=0,
-    )
-    db.session.add(player)
+    values = {
+        "session_id": live.id,
+        "nickname": nickname,
+        "token_hash": _digest(token),
+        "nickname_key": case_key,
+        "skeleton_key": skeleton_key,
+        "user_id": user.id if signed_in else None,
+        "joined_at": utcnow(),
+        "score": 0,
+        "right": 0,
+    }
+    try:
+        written = db.session.execute(_INSERT_PLAYER, values)
+    except sa.exc.IntegrityError:  # a lookalike is in the room (or came at the same moment)
+        db.session.rollback()
+        raise Refused("taken") from None
+    cap = current_app.config["LIVE_MAX_PLAYERS"]
+    if not db.session.execute(_TAKE_SEAT, {"room_id": live.id, "cap": cap}).rowcount:
+        db.session.rollback()
+        raise Refused("full")
     if signed_in:
         memory = db.session.get(LiveNickname, user.id)
         if memory is None:
@@ -504,10 +505,11 @@ def join(live: LiveSession, nickname: str, user) -> tuple[LivePlayer, str]:
             memory.nickname = nickname
     try:
         db.session.commit()
-    except sa.exc.IntegrityError:  # someone took the nickname at the same moment
+    except sa.exc.IntegrityError:  # the same person joining from two phones at once
         db.session.rollback()
         raise Refused("taken") from None
-    return player, token
+    # What was written (no query to read it back), as answer() gives its row.
+    return LivePlayer(id=written.inserted_primary_key[0], **values), token
 
 
 def players(live: LiveSession) -> list[LivePlayer]:
@@ -521,6 +523,18 @@ def players(live: LiveSession) -> list[LivePlayer]:
 
 
 # --- answers --------------------------------------------------------------------------------
+
+
+# An answer's writes, built once (a room's answers come in a burst when a question opens).
+_INSERT_ANSWER = sa.insert(LiveAnswer.__table__)
+_players = LivePlayer.__table__.c
+_ADD_SCORE = (
+    sa.update(LivePlayer.__table__)
+    .where(_players.id == sa.bindparam("player"))
+    .values(
+        score=_players.score + sa.bindparam("points"), right=_players.right + sa.bindparam("gained")
+    )
+)
 
 
 def answer(
@@ -555,17 +569,12 @@ def answer(
     try:
         # The unique (player, question) constraint is the guard: no read before the write.
         # Written as one INSERT, not through the unit of work: answers come in bursts.
-        written = db.session.execute(sa.insert(LiveAnswer.__table__).values(**values))
+        written = db.session.execute(_INSERT_ANSWER, values)
     except sa.exc.IntegrityError:  # a second tap or a replay: the first answer stands
         db.session.rollback()
         note("duplicate")
         return my_answer(player, index)
-    db.session.execute(
-        sa.update(LivePlayer)
-        .where(LivePlayer.id == player.id)
-        .values(score=LivePlayer.score + points, right=LivePlayer.right + int(correct))
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_ADD_SCORE, {"player": player.id, "points": points, "gained": int(correct)})
     db.session.commit()
     # What was written, as the player's phone shows it next (no query to read it back).
     row = LiveAnswer(id=written.inserted_primary_key[0], **values)
