@@ -251,3 +251,21 @@ def test_a_copy_saved_in_the_background_sets_no_cookie_and_is_only_the_signed_in
     login(make_user(group=trainee.groups[0]))  # someone else on the same phone
     other = client.get("/week/offline", headers=asked_for_trainee)
     assert other.status_code == 409 and b"<html" not in other.data
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_every_page_gives_the_outbox_its_words_in_the_pages_language(client, language):
+    """The outbox script reads what it says from the page (written once per language): the same
+    JSON Jinja's tojson writes, safe inside the attribute, in the reader's language."""
+    from html import unescape
+
+    from webapp.pwa import outbox as outbox_words
+
+    page = client.get("/login", headers={"Accept-Language": language}).text
+    written = re.search(r"data-outbox-words='([^']*)'", page).group(1)
+    said = json.loads(unescape(written))
+    assert said["discard"] == {"fr": "Supprimer", "ar": said["discard"]}[language]
+    assert said["discard"] != "Discard"  # translated, not the English source
+    with client.application.test_request_context(headers={"Accept-Language": language}):
+        template = client.application.jinja_env.from_string("{{ words|tojson }}")
+        assert template.render(words=outbox_words.words()) == written

@@ -162,4 +162,4 @@ def offline_home():
 
 
 # The names this feature's templates use (core.templating.feature_globals).
-feature_globals(bp, outbox_words=outbox_words.words)
+feature_globals(bp, outbox_words_json=outbox_words.words_json)
