@@ -21,8 +21,8 @@ def test_addresses_with_parameters_are_built_each_time(app):
 
 def test_an_imported_macro_sees_the_apps_names_and_the_pages_own(app, monkeypatch):
     """Templates' globals are the environment's under each template's own (TemplateEnvironment
-    keeps Jinja's layering, with keys as a set): a macro imported into a page uses `icon`, and a
-    name given to one template stays that template's."""
+    keeps Jinja's layering in one dict): a macro imported into a page uses `icon`, and a name
+    given to one template stays that template's."""
     from jinja2 import ChoiceLoader, DictLoader
 
     written = {
@@ -37,4 +37,4 @@ def test_an_imported_macro_sees_the_apps_names_and_the_pages_own(app, monkeypatc
         shown = app.jinja_env.get_template("test/page.html").render()
         assert "extra" not in app.jinja_env.globals
     assert 'class="icon icon-check"' in shown and shown.endswith("!")
-    assert isinstance(own.globals.keys(), set) and "icon" in own.globals.keys()
+    assert own.globals["icon"] is app.jinja_env.globals["icon"] and own.globals["extra"] == "!"
