@@ -1,12 +1,16 @@
-"""A lesson's text and useful words are made once per version of the lesson, language and set of
-its author's recordings, then kept (webapp.core.fragments): the page is the same as one made
-afresh, shows a teacher's edit and a new recording at once, and keeps nothing personal."""
+"""Parts of pages made once and kept (webapp.core.fragments): a lesson's text and useful words (per
+version of the lesson, language and set of its author's recordings), a question card's heading
+(per version of the question, language, answered or not). The page is the same as one made
+afresh, shows a teacher's edit, a new bank version and a new recording at once, and keeps
+nothing personal."""
 
 import re
 import time
 
 from flask import template_rendered
+from markupsafe import escape
 
+from tests.test_glossary import _question_with_terms
 from tests.test_lessons import lessons, trainee  # noqa: F401 (fixtures)
 from tests.test_own_voice import own, send, tone  # noqa: F401 (own is a fixture)
 from webapp.accounts.models import Role
@@ -14,6 +18,7 @@ from webapp.core import audio, fragments
 from webapp.extensions import db
 from webapp.lessons import voice
 from webapp.lessons.forms import STARTER
+from webapp.revision import services as revision
 
 SPEAKER = re.compile(r'<a class="speak[^"]*" href="([^"]+)" data-say="([^"]+)"')
 
@@ -24,6 +29,7 @@ def page(http, url="/lessons/test-cuisine"):
     # Each form's client id is new at every view, the form token at every second; the rest of
     # the page must be the same.
     html = re.sub(r'name="client_id" value="[0-9a-f]{32}"', 'name="client_id"', response.text)
+    html = re.sub(r'name="shown_at" value="\d+"', 'name="shown_at"', html)
     return html.replace(csrf_token_of(html), "token")
 
 
@@ -142,3 +148,25 @@ def test_a_recording_made_since_is_linked(app, make_user, make_group, login, mon
     later = time.monotonic() + 61
     monkeypatch.setattr(time, "monotonic", lambda: later)
     assert link_of(page(reader, url), elsewhere) == recorded_elsewhere
+
+
+def test_a_question_card_is_the_same_kept_and_follows_its_version(app, client, make_user, login):
+    question = _question_with_terms()
+    revision.load_bank([question])
+    reader = make_user()
+    login(reader)
+    fragments.forget()
+    afresh = page(client, "/revision/review/offline")
+    assert f'<li id="g-{question["id"]}-' in afresh  # its trade words, glossed and listed
+    assert page(client, "/revision/review/offline") == afresh
+    reader.locale = "en"
+    db.session.commit()
+    english = page(client, "/revision/review/offline")
+    assert "trade word" in english and "mot du métier" not in english
+    reader.locale = "fr"
+    db.session.commit()
+    assert page(client, "/revision/review/offline") == afresh
+    changed = question["question"] + " Vraiment ?"
+    revision.load_bank([{**question, "question": changed}])  # a new version of the bank
+    said = {said for _href, said in SPEAKER.findall(page(client, "/revision/review/offline"))}
+    assert str(escape(changed)) in said and str(escape(question["question"])) not in said
