@@ -299,39 +299,15 @@ def next_review(user, now: datetime, counts: Today, more: bool = False) -> Quest
     """The due card answered longest ago, else a new question, until the daily target is met."""
     if counts.done >= counts.target and not more:
         return None
-    due = db.session.scalar(_FIRST_DUE, {"user_id": user.id, "now": now})
+    due = db.session.scalar(_DUE_FIRST, {"user_id": user.id, "until": now, "wanted": 1})
     if due is not None or (counts.new_left == 0 and not more):
         return due
     return _new_question(user)
 
 
-_FIRST_DUE = (
-    sa.select(Question)
-    .join(ReviewCard, ReviewCard.question_id == Question.id)
-    .where(
-        ReviewCard.user_id == sa.bindparam("user_id"),
-        ReviewCard.due <= sa.bindparam("now"),
-        Question.retired.is_(False),
-    )
-    .order_by(ReviewCard.due)
-    .limit(1)
-)
-
-
-def offline_set(user, now: datetime, counts: Today) -> list[Question]:
-    """The questions today's review would ask, for answering without network."""
-    wanted = max(0, counts.target - counts.done)
-    due = list(
-        db.session.scalars(
-            _DUE_SOON, {"user_id": user.id, "until": now + timedelta(hours=12), "wanted": wanted}
-        )
-    )
-    fresh = _new_questions(user, min(counts.new_left, wanted - len(due)))
-    return due + fresh
-
-
-# The cards due within half a day (the phone keeps the set for the day), built once.
-_DUE_SOON = (
+# A trainee's cards due by a time, the first due first, as many as wanted: the next card (due
+# now) and the offline set (due within half a day, the phone keeps it for the day). Built once.
+_DUE_FIRST = (
     sa.select(Question)
     .join(ReviewCard, ReviewCard.question_id == Question.id)
     .where(
@@ -342,6 +318,18 @@ _DUE_SOON = (
     .order_by(ReviewCard.due)
     .limit(sa.bindparam("wanted"))
 )
+
+
+def offline_set(user, now: datetime, counts: Today) -> list[Question]:
+    """The questions today's review would ask, for answering without network."""
+    wanted = max(0, counts.target - counts.done)
+    due = list(
+        db.session.scalars(
+            _DUE_FIRST, {"user_id": user.id, "until": now + timedelta(hours=12), "wanted": wanted}
+        )
+    )
+    fresh = _new_questions(user, min(counts.new_left, wanted - len(due)))
+    return due + fresh
 
 
 def _new_question(user) -> Question | None:
