@@ -14,6 +14,9 @@ cost about 25 µs before it did anything.
 """
 
 import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from flask import current_app, g, request, url_for
 from flask_wtf.csrf import generate_csrf
@@ -80,7 +83,7 @@ def audio_url(text: str, lang: str = "fr") -> str:
     if (found := _FOUND.get(remembered)) is not None:
         address, look_again_at, made_then = found
         if look_again_at is None or (look_again_at > now and made_then == audio.made_here):
-            return address
+            return _watched(found)
     name = audio.key(text, lang)
     if audio.path_for(current_app.config["AUDIO_DIR"], name).exists():
         found = url_for("core.audio_file", name=name), None, audio.made_here
@@ -89,7 +92,44 @@ def audio_url(text: str, lang: str = "fr") -> str:
         found = address, now + _RECHECK_MISSING_AFTER, audio.made_here
     if len(_FOUND) < _MOST_FOUND:
         _FOUND[remembered] = found
-    return found[0]
+    return _watched(found)
+
+
+@dataclass
+class Watch:
+    """When the speaker links of some HTML may lead elsewhere: never (look_again_at None: every
+    recording was found), or once this process has made a recording since made_then, or at
+    look_again_at (the earliest time a text not recorded yet is looked for again)."""
+
+    made_then: int
+    look_again_at: float | None = None
+
+    def still_right(self) -> bool:
+        return self.look_again_at is None or (
+            self.look_again_at > time.monotonic() and self.made_then == audio.made_here
+        )
+
+
+_WATCH: ContextVar[Watch | None] = ContextVar("speech_watch", default=None)
+
+
+@contextmanager
+def watching():
+    """Yields a Watch of the speaker links made meanwhile (in this context), for HTML that is
+    kept and given again (core.fragments): it stays right as long as audio_url's answers."""
+    watch = Watch(audio.made_here)
+    token = _WATCH.set(watch)
+    try:
+        yield watch
+    finally:
+        _WATCH.reset(token)
+
+
+def _watched(found: tuple[str, float | None, int]) -> str:
+    address, look_again_at, _made = found
+    if look_again_at is not None and (watch := _WATCH.get()) is not None:
+        watch.look_again_at = min(look_again_at, watch.look_again_at or look_again_at)
+    return address
 
 
 def own_recording(text: str, lang: str = "fr") -> str | None:

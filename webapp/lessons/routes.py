@@ -3,12 +3,24 @@
 import uuid
 from dataclasses import dataclass
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import audio, grading, outbox
+from webapp.core import audio, fragments, grading, outbox
 from webapp.core.i18n import gettext as _
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.templating import feature_globals
@@ -53,6 +65,23 @@ def _own_voice(lesson) -> None:
         words: url_for("lessons.own_voice", sha=row.sha)
         for words, row in voice.own_recordings(lesson).items()
     }
+
+
+def _text(lesson) -> Markup:
+    """The lesson's text and useful words (lessons/_text.html), the same for every reader: made
+    once per version of the lesson, language and set of its author's recordings, and kept
+    (core.fragments). _own_voice has put the recordings in g before."""
+    return fragments.kept(
+        (
+            "lesson-text",
+            lesson.id,
+            str(get_locale()),
+            request.script_root,
+            current_app.config["AUDIO_DIR"],
+        ),
+        (lesson.content_hash, frozenset(g.own_voice.items())),
+        lambda: render_template("lessons/_text.html", content=lesson.content),
+    )
 
 
 def _page(lesson, offline=False, status=200, sent_back: SentBack | None = None):
@@ -235,5 +264,6 @@ feature_globals(
     bp,
     lesson_html=render.to_html,
     lesson_speech=render.to_speech,
+    lesson_text=_text,
     module_names=services.MODULE_NAMES,
 )

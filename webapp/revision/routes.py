@@ -3,13 +3,15 @@
 import time
 import uuid
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from webapp.accounts import services as accounts
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
-from webapp.core import grading, outbox, titles
+from webapp.core import fragments, glossary, grading, outbox, titles
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
@@ -237,8 +239,46 @@ def exam_time(trainee_id: int):
     )
 
 
+# A question's glossary and heading are the same for everyone who sees it (answered or not):
+# found and made once per version of the question rather than at every card (the offline set
+# has ten, and looking for the glossary's words in each, deciding which would give the answer
+# away, marking and reading aloud were a fifth of its CPU). Bounded: when full, start again.
+_GLOSSES: dict[tuple, glossary.CardGlossary] = {}
+_MOST_GLOSSES = 5000
+
+
+def _card_gloss(question, answered: bool) -> glossary.CardGlossary:
+    """The trade words of this question's card (core.glossary.for_card), found once a version."""
+    key = (question.id, question.content_hash, answered)
+    found = _GLOSSES.get(key)
+    if found is None:
+        if len(_GLOSSES) >= _MOST_GLOSSES:
+            _GLOSSES.clear()
+        found = _GLOSSES[key] = glossary.for_card(question.content, f"g-{question.id}", answered)
+    return found
+
+
+def _card_heading(question, gloss: glossary.CardGlossary) -> Markup:
+    """The question, its words glossed and read aloud, and the list of those words
+    (revision/_card_heading.html): made once per version of the question and language."""
+    return fragments.kept(
+        (
+            "card-heading",
+            question.id,
+            str(get_locale()),
+            request.script_root,
+            current_app.config["AUDIO_DIR"],
+            tuple(term.word for term in gloss.terms),
+        ),
+        question.content_hash,
+        lambda: render_template("revision/_card_heading.html", question=question, gloss=gloss),
+    )
+
+
 # The names this feature's templates use (core.templating.feature_globals).
 feature_globals(
     bp,
     scope_names=services.SCOPE_NAMES,
+    card_gloss=_card_gloss,
+    card_heading=_card_heading,
 )

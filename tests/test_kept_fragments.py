@@ -1,0 +1,172 @@
+"""Parts of pages made once and kept (webapp.core.fragments): a lesson's text and useful words (per
+version of the lesson, language and set of its author's recordings), a question card's heading
+(per version of the question, language, answered or not). The page is the same as one made
+afresh, shows a teacher's edit, a new bank version and a new recording at once, and keeps
+nothing personal."""
+
+import re
+import time
+
+from flask import template_rendered
+from markupsafe import escape
+
+from tests.test_glossary import _question_with_terms
+from tests.test_lessons import lessons, trainee  # noqa: F401 (fixtures)
+from tests.test_own_voice import own, send, tone  # noqa: F401 (own is a fixture)
+from webapp.accounts.models import Role
+from webapp.core import audio, fragments
+from webapp.extensions import db
+from webapp.lessons import voice
+from webapp.lessons.forms import STARTER
+from webapp.revision import services as revision
+
+SPEAKER = re.compile(r'<a class="speak[^"]*" href="([^"]+)" data-say="([^"]+)"')
+
+
+def page(http, url="/lessons/test-cuisine"):
+    response = http.get(url)
+    assert response.status_code == 200
+    # Each form's client id is new at every view, the form token at every second; the rest of
+    # the page must be the same.
+    html = re.sub(r'name="client_id" value="[0-9a-f]{32}"', 'name="client_id"', response.text)
+    html = re.sub(r'name="shown_at" value="\d+"', 'name="shown_at"', html)
+    return html.replace(csrf_token_of(html), "token")
+
+
+def csrf_token_of(html):
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+def link_of(html, words):
+    return dict((said, href) for href, said in SPEAKER.findall(html))[words]
+
+
+def test_the_kept_text_is_the_text_made_afresh_in_each_language(app, client, trainee):  # noqa: F811
+    made = []
+
+    def record(_sender, template, context, **_extra):
+        made.append(template.name)
+
+    template_rendered.connect(record, app)
+    try:
+        fragments.forget()
+        seen = {}
+        for locale, translation in (
+            ("fr", None),
+            ("en", "The knife cuts the vegetables."),
+            ("ar", "السكين يقطع الخضار."),
+        ):
+            trainee.locale = locale
+            db.session.commit()
+            afresh = page(client)  # made now: the first view in this language
+            assert page(client) == afresh
+            assert "Le <strong>couteau</strong> coupe les légumes." in afresh
+            if translation:
+                assert translation in afresh
+            else:
+                assert "The knife" not in afresh and "السكين" not in afresh
+            seen[locale] = afresh
+        assert made.count("lessons/_text.html") == 3  # once a language, not at every view
+        for locale, afresh in seen.items():  # each language its own text, kept side by side
+            trainee.locale = locale
+            db.session.commit()
+            assert page(client) == afresh
+        assert made.count("lessons/_text.html") == 3
+    finally:
+        template_rendered.disconnect(record, app)
+
+
+def test_what_each_person_did_stays_theirs(app, client, trainee, make_user, login):  # noqa: F811
+    client.post("/lessons/test-cuisine/exercises/single", data={"choice": "un verre"})
+    mine = page(client)
+    assert "exercise--wrong" in mine
+    other = app.test_client()
+    login(make_user(), http=other)
+    theirs = page(other)
+    assert "exercise--wrong" not in theirs
+    assert "Le <strong>couteau</strong> coupe les légumes." in theirs
+
+
+def test_a_teachers_edit_shows_at_once(app, make_user, make_group, login):
+    group = make_group()
+    teacher, reader = app.test_client(), app.test_client()
+    login(make_user(Role.TEACHER, group=group), http=teacher)
+    login(make_user(group=group), http=reader)
+    assert teacher.post("/lessons/new", data={"source": STARTER}).status_code == 303
+    assert "Une deuxième idée." in page(reader, "/lessons/app-ma-lecon")
+    edited = STARTER.replace("Une deuxième idée.", "Une **autre** idée.")
+    assert teacher.post("/lessons/app-ma-lecon/edit", data={"source": edited}).status_code == 303
+    shown = page(reader, "/lessons/app-ma-lecon")
+    assert "Une <strong>autre</strong> idée." in shown and "deuxième" not in shown
+    assert link_of(shown, "Une autre idée.")
+    fragments.forget()
+    assert page(reader, "/lessons/app-ma-lecon") == shown
+
+
+def test_the_authors_new_recording_is_heard_at_once(app, own, login):  # noqa: F811
+    http, lesson = own["http"], own["lesson"]
+    reader = app.test_client()
+    login(own["trainee"], http=reader)
+    words = "La casserole va sur le feu."
+    assert "/voice/" not in link_of(page(reader, f"/lessons/{lesson.id}"), words)
+    line = next(line for line in voice.lines(lesson) if line.text == words)
+    assert send(http, lesson.id, line.words, tone(1.0)).status_code == 303
+    shown = page(reader, f"/lessons/{lesson.id}")
+    assert link_of(shown, words).startswith("/voice/")
+    assert f'class="speak speak--own" href="{link_of(shown, words)}"' in shown
+    assert http.post(f"/lessons/{lesson.id}/voice/remove", data={"words": line.words}).status_code
+    assert "speak--own" not in page(reader, f"/lessons/{lesson.id}")
+
+
+def test_a_recording_made_since_is_linked(app, make_user, make_group, login, monkeypatch):
+    """As every speaker link (core.speech.audio_url): a recording this process makes is linked
+    at once, one another process made within the minute."""
+    group = make_group()
+    teacher, reader = app.test_client(), app.test_client()
+    login(make_user(Role.TEACHER, group=group), http=teacher)
+    login(make_user(group=group), http=reader)
+    here, elsewhere = "Une phrase enregistrée ici.", "Une phrase enregistrée ailleurs."
+    source = STARTER.replace("Une phrase courte. Une idée par phrase.", here).replace(
+        "Une deuxième idée.", elsewhere
+    )
+    assert teacher.post("/lessons/new", data={"source": source}).status_code == 303
+    url = "/lessons/app-ma-lecon"
+    before = page(reader, url)
+    assert link_of(before, here).startswith("/audio/say?")
+    assert link_of(before, elsewhere).startswith("/audio/say?")
+
+    def made(text):  # a recording's file, as audio.record leaves it
+        path = audio.path_for(app.config["AUDIO_DIR"], audio.key(text, "fr-FR"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"OggS")
+        return f"/audio/{path.stem}.opus"
+
+    recorded_here = made(here)
+    monkeypatch.setattr(audio, "made_here", audio.made_here + 1)  # this process recorded it
+    assert link_of(page(reader, url), here) == recorded_here
+    recorded_elsewhere = made(elsewhere)  # another instance recorded it: known within a minute
+    later = time.monotonic() + 61
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    assert link_of(page(reader, url), elsewhere) == recorded_elsewhere
+
+
+def test_a_question_card_is_the_same_kept_and_follows_its_version(app, client, make_user, login):
+    question = _question_with_terms()
+    revision.load_bank([question])
+    reader = make_user()
+    login(reader)
+    fragments.forget()
+    afresh = page(client, "/revision/review/offline")
+    assert f'<li id="g-{question["id"]}-' in afresh  # its trade words, glossed and listed
+    assert page(client, "/revision/review/offline") == afresh
+    reader.locale = "en"
+    db.session.commit()
+    english = page(client, "/revision/review/offline")
+    assert "trade word" in english and "mot du métier" not in english
+    reader.locale = "fr"
+    db.session.commit()
+    assert page(client, "/revision/review/offline") == afresh
+    changed = question["question"] + " Vraiment ?"
+    revision.load_bank([{**question, "question": changed}])  # a new version of the bank
+    said = {said for _href, said in SPEAKER.findall(page(client, "/revision/review/offline"))}
+    assert str(escape(changed)) in said and str(escape(question["question"])) not in said

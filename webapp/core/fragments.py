@@ -1,0 +1,42 @@
+"""Parts of pages made once and given again: the HTML of content that only changes with its
+version and the reader's language (a lesson's text and useful words), not at every request.
+
+A lesson's text was rendered at every view: Markdown, a read-aloud link and a translation per
+paragraph, a fifth of the page's CPU, for the same HTML each time. `kept` makes it once per place
+(what it shows, in which language, under which address and recordings folder) and keeps it while
+its version is the same and its speaker links are still right (webapp.core.speech's rule: a
+recording made since, or a minute for one not made yet). Nothing personal goes in here: the
+version says what the HTML was made from, and everything a person sees of their own (progress,
+answers, their order of the choices, the form's token) stays in the page around it.
+"""
+
+from collections.abc import Callable, Hashable
+
+from markupsafe import Markup
+
+from webapp.core import speech
+
+# place -> (version, html, watch of its speaker links). Bounded: when full, it starts again
+# (emptying is safe while other threads read it; taking out the oldest one by one is not).
+_KEPT: dict[Hashable, tuple[Hashable, Markup, speech.Watch]] = {}
+_MOST_KEPT = 2000
+
+
+def kept(place: Hashable, version: Hashable, make: Callable[[], Markup]) -> Markup:
+    """make()'s HTML for place, made again when version changes or its speaker links may now
+    lead elsewhere. place names what is shown and for whom alike (ids, language, address root);
+    version, what it is made from (a content hash, the recordings it links to)."""
+    found = _KEPT.get(place)
+    if found is not None and found[0] == version and found[2].still_right():
+        return found[1]
+    with speech.watching() as watch:
+        html = Markup(make())
+    if len(_KEPT) >= _MOST_KEPT:
+        _KEPT.clear()
+    _KEPT[place] = (version, html, watch)
+    return html
+
+
+def forget() -> None:
+    """Make everything again (tests compare kept HTML with HTML made afresh)."""
+    _KEPT.clear()
