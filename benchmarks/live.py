@@ -24,8 +24,13 @@ included).
     SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
     SETUPS= ROOM_SIZES=50,100,200,400 .venv/bin/python benchmarks/live.py   # the ramp only
     WORKERS=1 THREADS=8 ...                  # gunicorn processes and threads per instance
-    FIRST=play ...                           # once joined, a phone loads the play page (as a
-                                             # real one) instead of polling without the key
+    FIRST=poll ...                           # once joined, a phone polls without the room's key
+                                             # (figures before 2 December 2026) instead of
+                                             # loading the play page
+
+Once joined, a phone loads the play page the join's 303 leads to, as a browser does (FIRST=play,
+the default); its polls then carry the room's key. FIRST=poll keeps the older scenario, where
+the first request was an htmx poll without the key, which only Flask answers.
 """
 
 import asyncio
@@ -51,9 +56,9 @@ QUESTIONS = int(os.environ.get("QUESTIONS", 5))
 RUNS = int(os.environ.get("RUNS", 1))
 SETUPS = [s for s in os.environ.get("SETUPS", "sqlite,postgresql").split(",") if s]
 RAMP = os.environ.get("RAMP", "1") != "0"
-# A phone's first request once joined: "poll" (an htmx poll without the room's key, as this
-# benchmark always did) or "play" (the play page the join's 303 leads to, as a real phone).
-FIRST = os.environ.get("FIRST", "poll")
+# A phone's first request once joined: "play" (the play page the join's 303 leads to, as a real
+# phone) or "poll" (an htmx poll without the room's key, as this benchmark did until December).
+FIRST = os.environ.get("FIRST", "play")
 ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800,2000").split(",") if n]
 POSTGRES = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
