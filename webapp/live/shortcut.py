@@ -260,8 +260,6 @@ def take_answer(app, code: str, room: Room, environ, now) -> bytes | None:
     the version's "Answer sent" panel filled in for them, as Flask's view would answer; None
     for anything else (Flask answers: another question, time up, a refusal, a second tap, a
     signed-in player, the outbox, a CSRF doubt), before anything is written."""
-    if environ.get("HTTP_HX_REQUEST") != "true" or environ.get("HTTP_X_OUTBOX"):
-        return None
     lifetime = timedelta(hours=app.config["LIVE_SESSION_HOURS"])
     if room.phase != "question" or room.ended_at is not None or time_is_up(room.deadline, now):
         return None
@@ -340,7 +338,9 @@ class PollShortcut:
     def answer(self, code: str, environ, start_response):
         """An answer taken before Flask (take_answer), or None: Flask's, as it came."""
         started = time.perf_counter()
-        room = store_of(self.app).get(code)
+        if environ.get("HTTP_HX_REQUEST") != "true" or environ.get("HTTP_X_OUTBOX"):
+            return None  # a page to render, or the outbox's protocol: Flask's
+        room = store_of(self.app).get(code) or self.read(code)
         if room is None or (body := take_answer(self.app, code, room, environ, utcnow())) is None:
             return None
         environ["passerelle.live_answer"] = True  # bench-live counts them apart
