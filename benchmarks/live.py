@@ -24,8 +24,13 @@ included).
     SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
     SETUPS= ROOM_SIZES=50,100,200,400 .venv/bin/python benchmarks/live.py   # the ramp only
     WORKERS=1 THREADS=8 ...                  # gunicorn processes and threads per instance
-    FIRST=play ...                           # once joined, a phone loads the play page (as a
-                                             # real one) instead of polling without the key
+    FIRST=poll ...                           # once joined, a phone polls without the room's key
+                                             # (figures before 2 December 2026) instead of
+                                             # loading the play page
+
+Once joined, a phone loads the play page the join's 303 leads to, as a browser does (FIRST=play,
+the default); its polls then carry the room's key. FIRST=poll keeps the older scenario, where
+the first request was an htmx poll without the key, which only Flask answers.
 """
 
 import asyncio
@@ -51,9 +56,9 @@ QUESTIONS = int(os.environ.get("QUESTIONS", 5))
 RUNS = int(os.environ.get("RUNS", 1))
 SETUPS = [s for s in os.environ.get("SETUPS", "sqlite,postgresql").split(",") if s]
 RAMP = os.environ.get("RAMP", "1") != "0"
-# A phone's first request once joined: "poll" (an htmx poll without the room's key, as this
-# benchmark always did) or "play" (the play page the join's 303 leads to, as a real phone).
-FIRST = os.environ.get("FIRST", "poll")
+# A phone's first request once joined: "play" (the play page the join's 303 leads to, as a real
+# phone) or "poll" (an htmx poll without the room's key, as this benchmark did until December).
+FIRST = os.environ.get("FIRST", "play")
 ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800,2000").split(",") if n]
 POSTGRES = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
@@ -308,20 +313,24 @@ def _method_kind(req, kind):
 
 
 def pre_request(worker, req):
-    req.cpu_start = time.thread_time()
+    req.cpu_start, req.wall_start = time.thread_time(), time.perf_counter()
 
 
 def post_request(worker, req, environ, resp):
     spent = time.thread_time() - req.cpu_start
+    waited = time.perf_counter() - req.wall_start
     kind = _method_kind(req, _kind(req.path))
     if kind == "poll":  # nothing new (204, most polls in a real room) or the new panel
         kind = "poll-204" if getattr(resp, "status_code", 0) == 204 else "poll-news"
         if kind == "poll-news":  # made before Flask (live.shortcut) or by Flask
             kind += "-shortcut" if environ.get("passerelle.live_news") else "-flask"
+    if kind == "answer":  # taken before Flask (live.shortcut) or by Flask
+        kind += "-shortcut" if environ.get("passerelle.live_answer") else "-flask"
     with _lock:
-        count = _cpu.setdefault(kind, [0, 0.0])
+        count = _cpu.setdefault(kind, [0, 0.0, 0.0])
         count[0] += 1
         count[1] += spent
+        count[2] += waited
 
 
 def worker_exit(server, worker):
@@ -472,15 +481,17 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         database_cpu = postgres_backends_cpu() if setup == "postgresql" else 0.0
     finally:
         running.stop()
-    per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])
     for path in Path(folder).glob("*.json"):
-        for kind, (count, spent) in json.loads(path.read_text()).items():
+        for kind, (count, spent, waited) in json.loads(path.read_text()).items():
             # A news poll counts in its own line and in all news polls' line; a join's GET
-            # and POST in theirs and in the joins' line.
-            whole = kind.rsplit("-", 1)[0] if kind.startswith(("poll-news-", "join-")) else kind
+            # and POST in theirs and in the joins' line; an answer likewise.
+            parts = ("poll-news-", "join-", "answer-")
+            whole = kind.rsplit("-", 1)[0] if kind.startswith(parts) else kind
             for name in {kind, whole}:
                 per_kind[name][0] += count
                 per_kind[name][1] += spent
+                per_kind[name][2] += waited
     rows = stored_answers(env["DATABASE_URL"])
     if setup == "postgresql":
         drop_postgres()
@@ -513,6 +524,8 @@ KINDS = {
     "poll-news-shortcut": "  of which shortcut",
     "poll-news-flask": "  of which Flask",
     "answer": "answer",
+    "answer-shortcut": "  of which shortcut",
+    "answer-flask": "  of which Flask",
     "join": "join",
     "join-get": "  its GET (page)",
     "join-post": "  its POST",
@@ -522,10 +535,13 @@ KINDS = {
 
 
 def cpu_per_kind(per_kind: dict[str, list]) -> str:
-    """CPU ms per request of each kind, in the thread that handled it (with the count)."""
+    """CPU ms per request of each kind, in the thread that handled it (with the count), and
+    the wall time there: far above the CPU, the thread waited (a lock, the GIL, the database)
+    rather than worked; the latency beyond it was spent queued before a thread took it."""
     order = list(KINDS) + sorted(set(per_kind) - set(KINDS))
     lines = [
-        f"  {KINDS.get(kind, kind):<18}{spent / count * 1000:>7.2f} ms  ({count} requests)"
+        f"  {KINDS.get(kind, kind):<18}{spent / count * 1000:>7.2f} ms  ({count} requests;"
+        f" {per_kind[kind][2] / count * 1000:.1f} ms wall in the thread)"
         for kind in order
         if (count := per_kind.get(kind, [0, 0.0])[0]) and (spent := per_kind[kind][1]) >= 0
     ]
@@ -535,15 +551,16 @@ def cpu_per_kind(per_kind: dict[str, list]) -> str:
 def report(setup: str, rooms: int, size: int, results: list[dict]) -> dict:
     latency: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
-    per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0])
+    per_kind: dict[str, list] = defaultdict(lambda: [0, 0.0, 0.0])
     for result in results:
         for kind, values in result["stats"].latency.items():
             latency[kind] += values
         for kind, count in result["stats"].errors.items():
             errors[kind] += count
-        for kind, (count, spent) in result["per_kind"].items():
+        for kind, (count, spent, waited) in result["per_kind"].items():
             per_kind[kind][0] += count
             per_kind[kind][1] += spent
+            per_kind[kind][2] += waited
     total = sum(len(v) for v in latency.values())
     seconds = sum(r["stats"].seconds for r in results)
     instances = 2 if setup == "postgresql" else 1

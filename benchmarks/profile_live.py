@@ -1,15 +1,19 @@
-"""Where a live room's lobby spends its CPU: `.venv/bin/python benchmarks/profile_live.py`.
+"""Where a live room's lobby and first question spend their CPU:
+`.venv/bin/python benchmarks/profile_live.py`.
 
 Makes one room (as bench-live does: SQLite, the bank, a volunteer), then PHONES phones join it
 the way bench-live's and a real phone do: the nickname page (GET /join/CODE), the nickname
-sent (POST), the first poll (bench-live's phones poll without the room's key right after
-joining), the play page (a real phone's first request after joining) and a poll with the key.
+sent (POST), the first poll (bench-live's phones with FIRST=poll poll without the room's key
+right after joining), the play page (a real phone's first request after joining) and a poll
+with the key; then the host asks a question and each phone gets it (a poll with news), answers
+it and taps again.
 Prints, for each kind, the median CPU time of the thread (unprofiled, test client), the SQL
 queries and the Python calls a request (cProfile), then with KIND=name the app's functions by
 inclusive CPU for that kind. cProfile about doubles the times: compare lines with each other.
 """
 
 import cProfile
+import gzip
 import html
 import os
 import pstats
@@ -19,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import brotli
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -30,6 +36,18 @@ PHONES = int(os.environ.get("PHONES", 200))
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 POLL = re.compile(r'hx-get="([^"]*/poll\?[^"]*)"')
 HTMX = {"HX-Request": "true"}
+ENCODING = os.environ.get("ENCODING", "gzip, deflate, br")
+
+
+def text(response) -> str:
+    """The page as the browser reads it (decompressed)."""
+    data = response.get_data()
+    match response.headers.get("Content-Encoding"):
+        case "br":
+            data = brotli.decompress(data)
+        case "gzip":
+            data = gzip.decompress(data)
+    return data.decode()
 
 
 def main() -> None:
@@ -71,11 +89,14 @@ def main() -> None:
         return response
 
     counted = PHONES - PHONES // 4
+    phones = []
     for number in range(PHONES):
         warm = number >= PHONES // 4
         phone = app.test_client()
+        # What a browser (and bench-live's httpx) accepts: the responses are compressed.
+        phone.environ_base["HTTP_ACCEPT_ENCODING"] = ENCODING
         page = ask("join GET", phone, "get", f"/join/{code}")
-        token = TOKEN.search(page.text).group(1)
+        token = TOKEN.search(text(page)).group(1)
         # The POST is not idempotent for a new phone: profiled on a second phone's join.
         joined = ask(
             "join POST",
@@ -86,9 +107,32 @@ def main() -> None:
         )
         assert joined.status_code == 303, joined.status_code
         first = ask("first poll (no key)", phone, "get", f"/live/{code}/poll?v=0", headers=HTMX)
-        address = html.unescape(POLL.search(first.text).group(1))
+        address = html.unescape(POLL.search(text(first)).group(1))
         ask("play page", phone, "get", f"/live/{code}/play")
         ask("poll (key)", phone, "get", address, headers=HTMX)
+        phones.append((phone, address))
+    # The host asks the first question; each phone gets it (a poll bringing news), answers it
+    # and taps again (the second tap counts once).
+    with app.app_context():
+        from webapp.live import services
+
+        room = services.find(code)
+        services.advance(room, room.version)
+    for number, (phone, address) in enumerate(phones):
+        warm = number >= PHONES // 4
+        panel = ask("poll (news)", phone, "get", address, headers=HTMX)
+        data = {
+            "csrf_token": TOKEN.search(text(panel)).group(1),
+            "index": live.INDEX.search(text(panel)).group(1),
+        }
+        if choice := re.search(r'name="choice" value="([^"]+)"', text(panel)):
+            data["choice"] = html.unescape(choice.group(1))
+        data["text"] = "63"
+        for place, field in enumerate(live.PLACE.findall(text(panel)), start=1):
+            data[field] = str(place)
+        sent = ask("answer", phone, "post", f"/live/{code}/answer", data=data, headers=HTMX)
+        assert 'data-answered="1"' in text(sent), text(sent)[:300]
+        ask("answer again", phone, "post", f"/live/{code}/answer", data=data, headers=HTMX)
     print(f"{PHONES} phones joining one room (SQLite, test client)")
     print(f"{'kind':<22}{'CPU ms':>8}{'queries':>9}{'calls':>9}")
     for kind, values in spent.items():

@@ -37,8 +37,8 @@ def forget(app) -> None:
 class Phone:
     """A player's phone in a language, following the poll address its panel gives."""
 
-    def __init__(self, app, live, nickname, language):
-        self.client = player(app, live, nickname)
+    def __init__(self, app, live, nickname, language, login=None, user=None):
+        self.client = player(app, live, nickname, login, user)
         self.nickname = nickname
         self.headers = {**HX, "Accept-Language": language}
         self.address = f"/live/{live.code}/poll?v=0"
@@ -244,11 +244,13 @@ def test_the_shortcuts_csrf_token_is_the_one_flask_wtf_accepts(
     token = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
     question = db.session.get(Question, live.question_ids[0])
     form = {**right_form(question), "index": 0, "csrf_token": "x" + token}
-    refused = phone.client.post(f"/live/{live.code}/answer", data=form, headers=HX)
-    assert refused.status_code == 400
+    with FlaskWork(app) as flask:  # a token that does not hold: Flask refuses it
+        refused = phone.client.post(f"/live/{live.code}/answer", data=form, headers=phone.headers)
+    assert refused.status_code == 400 and flask.count == 1
     form["csrf_token"] = token
-    sent = phone.client.post(f"/live/{live.code}/answer", data=form, headers=HX)
-    assert sent.status_code == 200 and 'data-answered="1"' in sent.text
+    with FlaskWork(app) as flask:  # one that holds: the answer is taken before Flask
+        sent = phone.client.post(f"/live/{live.code}/answer", data=form, headers=phone.headers)
+    assert sent.status_code == 200 and 'data-answered="1"' in sent.text and flask.count == 0
 
 
 @pytest.mark.parametrize("store", ["process", "redis"])
@@ -348,23 +350,136 @@ def test_an_answer_is_acknowledged_from_the_versions_panel_once(app, login, staf
 
     template_rendered.connect(record, app)
     try:
-        with count_queries() as statements:
+        with count_queries() as statements, FlaskWork(app) as flask:
             sent = phones[1].client.post(
                 f"/live/{live.code}/answer", data=form, headers=phones[1].headers
             )
-        again = phones[1].client.post(  # a second tap: the same answer stands, once
-            f"/live/{live.code}/answer", data=form, headers=phones[1].headers
-        )
+        assert flask.count == 0  # taken before Flask (live.shortcut)
+        with FlaskWork(app) as flask:
+            again = phones[1].client.post(  # a second tap: the same answer stands, once
+                f"/live/{live.code}/answer", data=form, headers=phones[1].headers
+            )
+        assert flask.count == 1  # Flask tells the duplicate
     finally:
         template_rendered.disconnect(record, app)
     assert 'data-answered="1"' in sent.text and "<bdi>P1</bdi>" in sent.text
     assert "P0" not in sent.text and "P2" not in sent.text
     assert same(again.text) == same(sent.text)
     assert rendered == []  # no template: the version's panel, filled in
-    # The room with the player (one query), the question, the answer written, the score added.
-    assert len(statements) == 4
+    # The answer written, the score added while the room is still at that question: no read.
+    assert len(statements) == 2
     stored = db.session.scalars(sa.select(LiveAnswer).where(LiveAnswer.session_id == live.id))
     assert len(list(stored)) == 2  # P0 once, P1 once (its second tap added nothing)
+
+
+def answered(live, phone, form, flask_alone=False):
+    address = f"/live/{live.code}/answer"
+    if not flask_alone:
+        return phone.client.post(address, data=form, headers=phone.headers)
+    with FlaskAlone(phone.client.application):
+        return phone.client.post(address, data=form, headers=phone.headers)
+
+
+def test_an_answer_taken_before_flask_gets_the_reply_flask_gives(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+    caplog,
+):
+    import json
+
+    from webapp.live.models import LivePlayer
+
+    host, live = open_room(app, login, staff["volunteer"], None, kinds=("single",) * 2)
+    phones = [Phone(app, live, f"P{n}", "en") for n in range(2)]
+    post(host, live)
+    for phone in phones:
+        phone.moved_on(phone.poll())
+    question = db.session.get(Question, live.question_ids[0])
+    form = {**right_form(question), "index": 0}
+    by_flask = answered(live, phones[0], form, flask_alone=True)
+    caplog.clear()
+    app.extensions["live_versions"].clear()  # the room's moment in this process is over
+    with FlaskWork(app) as flask:
+        by_shortcut = answered(live, phones[1], form)
+    assert flask.count == 0
+    # Logged as Flask's requests are: its id, its route, nothing personal.
+    logged = [json.loads(r.message) for r in caplog.records if r.name == "passerelle.requests"]
+    assert [(line["route"], line["status"], line["user"]) for line in logged] == [
+        ("live.answer", 200, None)
+    ]
+    assert logged[0]["request_id"] == by_shortcut.headers["X-Request-ID"]
+    assert same(by_shortcut.text) == same(by_flask.text).replace("<bdi>P0</bdi>", "<bdi>P1</bdi>")
+    # The same headers, but compression (the shortcut sends the panel as it is).
+    unzipped = {"Content-Encoding", "Content-Length", "X-Request-ID", "Vary"}
+    flask_headers = {k: v for k, v in by_flask.headers.items() if k not in unzipped}
+    assert {k: v for k, v in by_shortcut.headers.items() if k not in unzipped} == flask_headers
+    assert by_shortcut.headers["X-Request-ID"]
+    # A wrong answer scores nothing; each phone's score counted once.
+    wrong = Phone(app, live, "P2", "en")
+    wrong.moved_on(wrong.poll())
+    answered(live, wrong, {**wrong_form(question), "index": 0})
+    scores = dict(db.session.execute(sa.select(LivePlayer.nickname, LivePlayer.score)).all())
+    assert scores["P0"] == scores["P1"] > 0 and scores["P2"] == 0
+
+
+def test_an_answer_to_a_question_closed_meanwhile_is_refused_as_flask_does(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    """This process has not heard yet that the host moved on (another instance, the room
+    cache's lifetime): the shortcut writes nothing and Flask refuses, from the database."""
+    from webapp.live.models import LiveAnswer
+
+    host, live = open_room(app, login, staff["volunteer"], None, kinds=("single",) * 2)
+    phone = Phone(app, live, "P0", "en")
+    post(host, live)
+    phone.moved_on(phone.poll())
+    db.session.execute(
+        sa.update(LiveSession)
+        .where(LiveSession.id == live.id)
+        .values(phase="reveal", version=LiveSession.version + 1)
+    )
+    db.session.commit()
+    form = {**right_form(db.session.get(Question, live.question_ids[0])), "index": 0}
+    with FlaskWork(app) as flask:
+        refused = answered(live, phone, form)
+    assert flask.count == 1
+    assert "This question is closed" in refused.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveAnswer)) == 0
+
+
+def test_an_answer_the_shortcut_cannot_vouch_for_goes_to_flask(
+    app,
+    login,
+    staff,  # noqa: F811
+    bank,
+    clock,  # noqa: F811
+):
+    """A signed-in player (their revision is fed), a form with a missing answer, the outbox
+    (a CSRF token that does not hold: see above): Flask answers, as before."""
+    host, live = open_room(app, login, staff["volunteer"], None, kinds=("single",) * 2)
+    signed = Phone(app, live, "Sam", "en", login, staff["trainee"])
+    others = [Phone(app, live, f"P{n}", "en") for n in range(2)]
+    post(host, live)
+    for phone in (signed, *others):
+        phone.moved_on(phone.poll())
+    form = {**right_form(db.session.get(Question, live.question_ids[0])), "index": 0}
+    with FlaskWork(app) as flask:
+        assert 'data-answered="1"' in answered(live, signed, form).text
+        missing = answered(live, others[0], {"index": 0})
+        outbox = others[1].client.post(
+            f"/live/{live.code}/answer",
+            data={**form, "client_id": "c1"},
+            headers={**others[1].headers, "X-Outbox": "1"},
+        )
+    assert flask.count == 3
+    assert "Choose an answer first" in missing.text and outbox.headers["X-Outbox-State"] == "stored"
 
 
 def test_a_panel_the_shortcut_makes_has_the_addresses_of_the_apps_mount_point(

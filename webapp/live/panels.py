@@ -126,6 +126,7 @@ class Seat(NamedTuple):
     points: int
     rank: int  # position in the ranking (score, then who joined first): < TOP is a top line
     best: int | None = None  # at the end: the best score of a signed-in player's other rooms
+    signed_in: bool = False  # joined signed in: an answer feeds their revision (Flask's)
 
 
 class Best(NamedTuple):
@@ -141,11 +142,11 @@ class Roster(NamedTuple):
 
 
 def roster(rows, bests: dict[int, int] | None = None) -> Roster:
-    """From (token digest, id, nickname, score, right, correct or None, points or None) rows
-    in ranking order (score descending, then who joined first); at the end, each signed-in
-    player's best score elsewhere (services.personal_bests)."""
+    """From (token digest, id, nickname, score, right, correct or None, points or None, user
+    id or None) rows in ranking order (score descending, then who joined first); at the end,
+    each signed-in player's best score elsewhere (services.personal_bests)."""
     seats, bests = {}, bests or {}
-    for rank, (digest, pid, nickname, score, right, correct, points) in enumerate(rows):
+    for rank, (digest, pid, nickname, score, right, correct, points, user) in enumerate(rows):
         seats[digest] = Seat(
             pid,
             nickname,
@@ -156,6 +157,7 @@ def roster(rows, bests: dict[int, int] | None = None) -> Roster:
             points or 0,
             rank,
             bests.get(pid),
+            user is not None,
         )
     return Roster(seats, sorted(seat.score for seat in seats.values()))
 
@@ -176,6 +178,19 @@ class Panel(NamedTuple):
     deadline: datetime | None
 
 
+class Asked(NamedTuple):
+    """The question a version asks, as an answer needs it (live.shortcut grades and stores
+    an answer from it): what every phone of that version was shown."""
+
+    room_id: int
+    index: int
+    question_id: str
+    content: dict
+    started_at: datetime
+    speed_bonus: bool
+    time_limit: int | None
+
+
 def cut(html: str) -> list[str]:
     """Text and marker names, alternating (even: text, odd: a marker's name)."""
     return MARK.split(html)
@@ -188,12 +203,14 @@ def key(code: str, created_at: datetime, version: int, up: bool) -> tuple:
 
 
 class Cache:
-    """Rosters by key(), and panels by key() and language, in this process."""
+    """Rosters and questions asked by key(), and panels by key() and language, in this
+    process."""
 
     def __init__(self, size: int = 512):
         self.size = size
         self.rosters: dict[tuple, Roster] = {}
         self.panels: dict[tuple, Panel] = {}
+        self.asked: dict[tuple, Asked] = {}  # by key(), the question phase's only
         self._making: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
 
@@ -229,6 +246,7 @@ class Cache:
         with self._lock:
             self.rosters.clear()
             self.panels.clear()
+            self.asked.clear()
 
 
 def cache_of(app) -> Cache:

@@ -578,6 +578,17 @@ def _make_panels(live, question, state, key, language, cache) -> None:
     if live.time_is_up() != up:  # the countdown ran out while rendering: not this version's
         return
     cache.keep(cache.rosters, key, found)
+    if state == "question":  # before the panel: an answer the shortcut takes needs both
+        asked = panels.Asked(
+            live.id,
+            live.current,
+            question.id,
+            question.content,
+            live.question_started_at,
+            live.speed_bonus,
+            live.time_limit,
+        )
+        cache.keep(cache.asked, key, asked)
     panel = panels.Panel(
         state,
         rendered,

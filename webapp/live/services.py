@@ -566,24 +566,57 @@ def answer(
         "points": points,
         "answered_at": now,
     }
-    try:
-        # The unique (player, question) constraint is the guard: no read before the write.
-        # Written as one INSERT, not through the unit of work: answers come in bursts.
-        written = db.session.execute(_INSERT_ANSWER, values)
-    except sa.exc.IntegrityError:  # a second tap or a replay: the first answer stands
-        db.session.rollback()
+    if (written := write_answer(values)) is None:  # a second tap or a replay
         note("duplicate")
         return my_answer(player, index)
-    db.session.execute(_ADD_SCORE, {"player": player.id, "points": points, "gained": int(correct)})
-    db.session.commit()
     # What was written, as the player's phone shows it next (no query to read it back).
-    row = LiveAnswer(id=written.inserted_primary_key[0], **values)
+    row = LiveAnswer(id=written, **values)
     set_committed_value(player, "score", player.score + points)
     set_committed_value(player, "right", player.right + int(correct))
     note("stored")
     if player.user_id:
         _feed_revision(player, question, given, row, seconds, now)
     return row
+
+
+# The score added only while the room is still at the version the answer was taken in, its
+# question open (live.shortcut's view of the room may lag behind the host's last move).
+_sessions = LiveSession.__table__.c
+_ADD_SCORE_IF_OPEN = _ADD_SCORE.where(
+    sa.exists().where(
+        _sessions.id == sa.bindparam("room"),
+        _sessions.version == sa.bindparam("version"),
+        _sessions.phase == "question",
+        _sessions.ended_at.is_(None),
+    )
+)
+
+
+def write_answer(values: dict, version: int | None = None) -> int | None:
+    """Store an answer (the live_answer row's `values`) and add its points to the player's
+    score, committed; its id, or None when the player's answer to that question is stored
+    already (the first one stands) or, with a `version`, when the room is no longer at that
+    version with its question open (nothing written). The unique (player, question)
+    constraint is the guard: no read before the write. One INSERT and one UPDATE, not
+    through the unit of work: answers come in bursts (Flask's view and live.shortcut)."""
+    try:
+        written = db.session.execute(_INSERT_ANSWER, values)
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return None
+    gained = {"player": values["player_id"], "points": values["points"]}
+    gained["gained"] = int(values["correct"])
+    if version is None:
+        db.session.execute(_ADD_SCORE, gained)
+    else:
+        added = db.session.execute(
+            _ADD_SCORE_IF_OPEN, {**gained, "room": values["session_id"], "version": version}
+        )
+        if added.rowcount != 1:
+            db.session.rollback()
+            return None
+    db.session.commit()
+    return written.inserted_primary_key[0]
 
 
 def _feed_revision(player, question, given, row, seconds, now) -> None:
@@ -670,6 +703,7 @@ def roster_rows(live: LiveSession) -> list[tuple]:
                 LivePlayer.right,
                 LiveAnswer.correct,
                 LiveAnswer.points,
+                LivePlayer.user_id,
             )
             .outerjoin(
                 LiveAnswer,

@@ -27,14 +27,20 @@ reveals nothing to someone guessing codes).
 
 import hashlib
 import hmac
+import io
 import logging
 import re
+import time
 from datetime import timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.http import parse_cookie
+from itsdangerous import BadData, BadSignature, URLSafeTimedSerializer
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header, parse_cookie
 
+from webapp.core import grading, requestlog
+from webapp.core.i18n import LANGUAGE_COOKIE
+from webapp.core.inputs import CleanMultiDict
 from webapp.core.metrics import POLLS_NOTHING_NEW
 from webapp.core.security import CONTENT_SECURITY_POLICY
 from webapp.core.time import as_utc, utcnow
@@ -84,23 +90,32 @@ def usable(room: Room, lifetime: timedelta, query: dict, key: str, now) -> bool:
     return hmac.compare_digest(query.get("k", [""])[0], key)
 
 
-def csrf_token(app, cookies: dict) -> str | None:
-    """The answer form's token as Flask-WTF's generate_csrf makes it: the session's raw token,
-    signed with a timestamp. The session cookie is read as Flask reads it (signature and age
-    checked); no session or no raw token in it: None (Flask makes one and sets the cookie)."""
+def session_of(app, cookies: dict) -> dict | None:
+    """The session cookie's data, read as Flask reads it (signature and age checked); None
+    when there is none or it does not hold."""
     found = cookies.get(app.config["SESSION_COOKIE_NAME"])
     serializer = app.session_interface.get_signing_serializer(app)
     if not found or serializer is None:
         return None
     try:
-        data = serializer.loads(found, max_age=int(app.permanent_session_lifetime.total_seconds()))
+        return serializer.loads(found, max_age=int(app.permanent_session_lifetime.total_seconds()))
     except BadSignature:
         return None
-    field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    if not isinstance(raw := data.get(field), str):
-        return None
+
+
+def csrf_serializer(app) -> URLSafeTimedSerializer:
     secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
-    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps(raw)
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")
+
+
+def csrf_token(app, cookies: dict) -> str | None:
+    """The answer form's token as Flask-WTF's generate_csrf makes it: the session's raw token,
+    signed with a timestamp. No session or no raw token in it: None (Flask makes one and sets
+    the cookie)."""
+    data = session_of(app, cookies) or {}
+    if not isinstance(raw := data.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")), str):
+        return None
+    return csrf_serializer(app).dumps(raw)
 
 
 def make(app, code: str, key: tuple, language: str, environ) -> None:
@@ -159,19 +174,150 @@ def news(app, code: str, room: Room, query: dict, environ, now) -> bytes | None:
     return html.encode() if html is not None else None
 
 
-def news_headers(length: int) -> list[tuple[str, str]]:
-    """The headers Flask gives a phone's panel (core.security), compression aside."""
+def news_headers(length: int, vary: str = "HX-Request") -> list[tuple[str, str]]:
+    """The headers Flask gives a phone's panel (core.security), compression aside (an
+    answer's also vary with the session cookie, which Flask read for its CSRF token)."""
     return [
         ("Content-Type", "text/html; charset=utf-8"),
         ("Content-Length", str(length)),
         ("Cache-Control", "no-store"),
-        ("Vary", "HX-Request"),
+        ("Vary", vary),
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "same-origin"),
         ("X-Frame-Options", "DENY"),
         ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
     ]
+
+
+# --- an answer ----------------------------------------------------------------------------
+
+ANSWER = re.compile(r"/live/([A-Za-z0-9]{1,16})/answer")
+LARGEST_ANSWER = 16 * 1024  # bytes of form: more goes to Flask (an answer is a few hundred)
+
+
+def csrf_holds(app, session: dict, form, environ) -> bool:
+    """Flask-WTF's CSRFProtect would let this POST through: the form's token signed from the
+    session's raw token (validate_csrf), and on https a Referer of this same origin. Checked
+    only where Flask-WTF checks (WTF_CSRF_ENABLED); any doubt: False, and Flask decides."""
+    config = app.config
+    if not (config.get("WTF_CSRF_ENABLED", True) and config.get("WTF_CSRF_CHECK_DEFAULT", True)):
+        return True
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    sent, raw = form.get(field), session.get(field)
+    if not sent or not isinstance(raw, str):
+        return False
+    try:
+        token = csrf_serializer(app).loads(sent, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+    except BadData:
+        return False
+    if not (isinstance(token, str) and hmac.compare_digest(raw, token)):
+        return False
+    if secure(app, environ) and config.get("WTF_CSRF_SSL_STRICT", True):
+        referrer = urlsplit(environ.get("HTTP_REFERER", ""))
+        return referrer.scheme == "https" and referrer.netloc == environ.get("HTTP_HOST")
+    return True
+
+
+def secure(app, environ) -> bool:
+    """https, as Flask sees it behind the trusted proxies (ProxyFix, which comes after this
+    layer: X-Forwarded-Proto's value that many from the end)."""
+    scheme = environ.get("wsgi.url_scheme", "http")
+    if proxies := app.config.get("TRUSTED_PROXIES"):
+        sent = [v.strip() for v in environ.get("HTTP_X_FORWARDED_PROTO", "").split(",") if v]
+        if len(sent) >= proxies:
+            scheme = sent[-proxies]
+    return scheme == "https"
+
+
+def language_of(app, cookies: dict, environ) -> str:
+    """The language Flask picks for someone not signed in (core.i18n.select_locale)."""
+    languages = app.config["LANGUAGES"]
+    if (chosen := cookies.get(LANGUAGE_COOKIE)) in languages:
+        return chosen
+    accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
+    return accepted.best_match(languages) or languages[0]
+
+
+def form_of(environ) -> tuple[bytes, CleanMultiDict] | None:
+    """The POST's url-encoded form, read here (Flask reads it again from a copy when it
+    answers after all); None: not a small url-encoded form."""
+    kind = environ.get("CONTENT_TYPE", "").split(";")[0].strip()
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        return None
+    if kind != "application/x-www-form-urlencoded" or not 0 <= length <= LARGEST_ANSWER:
+        return None
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+    return body, CleanMultiDict(pairs)
+
+
+def take_answer(app, code: str, room: Room, environ, now) -> bytes | None:
+    """An anonymous player's first answer to the open question, graded and stored here, and
+    the version's "Answer sent" panel filled in for them, as Flask's view would answer; None
+    for anything else (Flask answers: another question, time up, a refusal, a second tap, a
+    signed-in player, the outbox, a CSRF doubt), before anything is written."""
+    lifetime = timedelta(hours=app.config["LIVE_SESSION_HOURS"])
+    if room.phase != "question" or room.ended_at is not None or time_is_up(room.deadline, now):
+        return None
+    if as_utc(room.created_at) + lifetime <= now:
+        return None
+    cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+    token, session = cookies.get(f"live-{code}"), session_of(app, cookies) or {}
+    # Signed in (a session's user or a remember-me cookie), a message waiting, a session
+    # Flask refreshes at each request: Flask's.
+    if not token or {"_user_id", "_flashes", "_permanent"} & set(session):
+        return None
+    if cookies.get(app.config.get("REMEMBER_COOKIE_NAME", "remember_token")):
+        return None
+    key, cache = panels.key(code, room.created_at, room.version, False), panels.cache_of(app)
+    panel = cache.panels.get((*key, language_of(app, cookies, environ)))
+    roster, asked = cache.rosters.get(key), cache.asked.get(key)
+    if panel is None or roster is None or asked is None or panel.state != "question":
+        return None
+    seat = roster.seats.get(hashlib.sha256(token.encode()).hexdigest())
+    if seat is None or seat.answered or seat.signed_in:
+        return None
+    if (read := form_of(environ)) is None:
+        return None
+    form = read[1]
+    if form.get("index", type=int) != asked.index or not csrf_holds(app, session, form, environ):
+        return None
+    from webapp.live import services  # services uses this module's room_key
+
+    if (given := grading.answer_from_form(asked.content, form)) is None:
+        return None  # missing or clashing: Flask shows it back
+    correct = grading.is_correct(asked.content, given)
+    seconds = (now - as_utc(asked.started_at)).total_seconds()
+    points = services.points_for(correct, asked.speed_bonus, seconds, asked.time_limit)
+    values = {
+        "session_id": asked.room_id,
+        "player_id": seat.id,
+        "question_index": asked.index,
+        "question_id": asked.question_id,
+        "answer": given,
+        "correct": correct,
+        "points": points,
+        "answered_at": now,
+    }
+    with app.app_context():
+        if services.write_answer(values, room.version) is None:
+            # Stored already (a tap from another tab): Flask's duplicate answer. The room
+            # moved on since this process last heard of it: Flask's refusal.
+            return None
+    mine = seat._replace(
+        score=seat.score + points,
+        right=seat.right + int(correct),
+        answered=True,
+        correct=correct,
+        points=points,
+        rank=0,
+    )
+    html = panels.fill(panel, panels.SENT, mine, [], now, None)
+    return html.encode() if html is not None else None
 
 
 class PollShortcut:
@@ -189,7 +335,35 @@ class PollShortcut:
         with self.app.app_context():
             return services.room_state(code)
 
+    def answer(self, code: str, environ, start_response):
+        """An answer taken before Flask (take_answer), or None: Flask's, as it came."""
+        started = time.perf_counter()
+        if environ.get("HTTP_HX_REQUEST") != "true" or environ.get("HTTP_X_OUTBOX"):
+            return None  # a page to render, or the outbox's protocol: Flask's
+        room = store_of(self.app).get(code) or self.read(code)
+        if room is None or (body := take_answer(self.app, code, room, environ, utcnow())) is None:
+            return None
+        environ["passerelle.live_answer"] = True  # bench-live counts them apart
+        rid = requestlog.id_from(environ.get("HTTP_X_REQUEST_ID", ""))
+        headers = news_headers(len(body), vary="HX-Request, Cookie")
+        if secure(self.app, environ) and (max_age := self.app.config["HSTS_MAX_AGE"]):
+            headers.append(("Strict-Transport-Security", f"max-age={max_age}"))
+        start_response("200 OK", [*headers, ("X-Request-ID", rid)])
+        requestlog.record(self.app, rid, "live.answer", "POST", 200, time.perf_counter() - started)
+        return [body]
+
     def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST" and (
+            found := ANSWER.fullmatch(environ.get("PATH_INFO", ""))
+        ):
+            try:
+                answered = self.answer(found.group(1).upper(), environ, start_response)
+            except Exception:  # the database failing: Flask answers (and says what it can)
+                log.exception("live answer not taken by the shortcut")
+                answered = None
+            if answered is not None:
+                return answered
+            return self.wsgi_app(environ, start_response)
         if environ.get("REQUEST_METHOD") == "GET" and (
             found := POLL.fullmatch(environ.get("PATH_INFO", ""))
         ):
