@@ -24,9 +24,12 @@ included).
     SETUPS=sqlite RUNS=1 RAMP=0 .venv/bin/python benchmarks/live.py
     SETUPS= ROOM_SIZES=50,100,200,400 .venv/bin/python benchmarks/live.py   # the ramp only
     WORKERS=1 THREADS=8 ...                  # gunicorn processes and threads per instance
+    LOBBY=30 SETUPS= ROOM_SIZES=2000 ...     # phones arrive over 30 s, not 5
+    GENERATORS=2 ...                         # the phones driven from 2 processes (default:
+                                             # one per 1,000 phones)
     FIRST=poll ...                           # once joined, a phone polls without the room's key
-                                             # (figures before 2 December 2026) instead of
-                                             # loading the play page
+                                             # instead of loading the play page (the figures
+                                             # before the evening of 1 December 2026)
 
 Once joined, a phone loads the play page the join's 303 leads to, as a browser does (FIRST=play,
 the default); its polls then carry the room's key. FIRST=poll keeps the older scenario, where
@@ -36,6 +39,7 @@ the first request was an htmx poll without the key, which only Flask answers.
 import asyncio
 import html
 import json
+import multiprocessing
 import os
 import re
 import statistics
@@ -59,6 +63,15 @@ RAMP = os.environ.get("RAMP", "1") != "0"
 # A phone's first request once joined: "play" (the play page the join's 303 leads to, as a real
 # phone) or "poll" (an htmx poll without the room's key, as this benchmark did until December).
 FIRST = os.environ.get("FIRST", "play")
+# Seconds over which a room's phones arrive in the lobby (the host starts one second later): 5
+# makes a hard burst (a room of 50 in 5 s; 2,000 in 5 s is 400 joins a second); in a hall, people
+# type the code and a nickname over a minute or so.
+LOBBY = float(os.environ.get("LOBBY", 5))
+# Processes driving the phones (the hosts are in the first); by default one per 1,000 phones:
+# one asyncio loop with 2,000 phones is busy most of a core, and its own queue added to every
+# latency it measured (poll p95 1.2-2.0 s with one, 0.86 s with two, the app's CPU the same).
+GENERATORS = int(os.environ.get("GENERATORS", 0))
+PHONES_A_GENERATOR = 1000
 ROOM_SIZES = [int(n) for n in os.environ.get("ROOM_SIZES", "100,200,400,800,2000").split(",") if n]
 POSTGRES = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/bench_live"
@@ -119,6 +132,17 @@ class Stats:
         self.errors = defaultdict(int)
         self.statuses = defaultdict(int)
         self.acknowledged = set()  # (room, nickname, question index)
+        self.other_cpu = 0.0  # seconds the other generator processes spent
+
+    def merge(self, other: "Stats", cpu: float) -> None:
+        """Add another generator process's figures (and its CPU time) to these."""
+        for kind, values in other.latency.items():
+            self.latency[kind].extend(values)
+        for table, theirs in ((self.errors, other.errors), (self.statuses, other.statuses)):
+            for key, count in theirs.items():
+                table[key] += count
+        self.acknowledged |= other.acknowledged
+        self.other_cpu += cpu
 
     async def timed(self, kind, call):
         start = time.perf_counter()
@@ -137,7 +161,7 @@ class Stats:
 
 async def player(base: str, code: str, number: int, size: int, stats: Stats, stop: asyncio.Event):
     nickname = f"P{number:04d}"
-    await asyncio.sleep(number / size * 5)  # people arrive during the lobby
+    await asyncio.sleep(number / size * LOBBY)  # people arrive during the lobby
     # Plain http on loopback: no TLS context to build (that alone costs 10-20 ms per client).
     async with httpx.AsyncClient(base_url=base, timeout=30, verify=False, trust_env=False) as http:
         page = await stats.timed("join", http.get(f"/join/{code}"))
@@ -224,7 +248,7 @@ async def host(base: str, code: str, number: int, stats: Stats):
                 f"{': ' + said.group(1).strip() if said else ''})",
                 file=sys.stderr,
             )
-        await asyncio.sleep(6)  # the lobby: everyone joins
+        await asyncio.sleep(LOBBY + 1)  # the lobby: everyone joins
         pauses = {"question": 10, "reveal": 3, "scores": 2}
         phase = "lobby"
         while phase != "end":
@@ -269,19 +293,57 @@ def stored_answers(url: str) -> list[tuple]:
 
 
 async def run(base: str, codes: list[str], size: int) -> Stats:
-    stats, stop = Stats(), asyncio.Event()
-    players = [
-        asyncio.create_task(player(base, code, n, size, stats, stop))
-        for code in codes
-        for n in range(size)
+    """Play the rooms: the hosts and a share of the phones here, the other shares in
+    GENERATORS - 1 more processes (forked; one asyncio loop drives about 1,000 phones before
+    its own queue shows in the latencies it measures)."""
+    stats, stop, stopping = Stats(), asyncio.Event(), multiprocessing.Event()
+    results = multiprocessing.Queue()
+    parts = GENERATORS or max(1, -(-len(codes) * size // PHONES_A_GENERATOR))
+    others = [
+        multiprocessing.Process(
+            target=_phones_elsewhere, args=(base, codes, size, (part, parts), stopping, results)
+        )
+        for part in range(1, parts)
     ]
+    for process in others:
+        process.start()
+    players = _phones(base, codes, size, (0, parts), stats, stop)
     started = time.perf_counter()
     await asyncio.gather(*(host(base, code, n, stats) for n, code in enumerate(codes)))
     await asyncio.sleep(POLL_SECONDS * 2)
     stop.set()
+    stopping.set()
     await asyncio.gather(*players)
+    for _process in others:
+        stats.merge(*results.get())
+    for process in others:
+        process.join()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _phones(base, codes, size, share, stats, stop) -> list:
+    """This process's share of the phones (share: its number and how many processes play
+    them; every n-th phone of each room), started."""
+    part, parts = share
+    return [
+        asyncio.create_task(player(base, code, n, size, stats, stop))
+        for code in codes
+        for n in range(part, size, parts)
+    ]
+
+
+def _phones_elsewhere(base, codes, size, share, stopping, results) -> None:
+    """A forked process playing its share of the phones until stopping is set; sends back its
+    figures and CPU time."""
+
+    async def play() -> Stats:
+        stats = Stats()
+        await asyncio.gather(*_phones(base, codes, size, share, stats, stopping))
+        return stats
+
+    stats = asyncio.run(play())
+    results.put((stats, time.process_time()))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -476,7 +538,7 @@ def play_once(setup: str, rooms: int, size: int) -> dict:
         before = [cpu_seconds(p.pid) for p in watched]
         generator_before = time.process_time()
         stats = asyncio.run(run(base, codes, size))
-        generator_cpu = time.process_time() - generator_before
+        generator_cpu = time.process_time() - generator_before + stats.other_cpu
         after = [cpu_seconds(p.pid) for p in watched]
         database_cpu = postgres_backends_cpu() if setup == "postgresql" else 0.0
     finally:

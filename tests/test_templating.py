@@ -1,5 +1,6 @@
 """Addresses templates build: remembered only when they cannot vary."""
 
+from webapp.accounts.models import Role
 from webapp.core.templating import remembered_url_for
 
 
@@ -38,3 +39,27 @@ def test_an_imported_macro_sees_the_apps_names_and_the_pages_own(app, monkeypatc
         assert "extra" not in app.jinja_env.globals
     assert 'class="icon icon-check"' in shown and shown.endswith("!")
     assert own.globals["icon"] is app.jinja_env.globals["icon"] and own.globals["extra"] == "!"
+
+
+def test_the_bottom_bar_marks_the_current_area_in_the_readers_language(client, make_user, login):
+    """The bar is made once per role, area and language: each page still marks its own area,
+    in the language the reader chose, and a teacher's bar is a teacher's."""
+    import re
+
+    def bar(page: str) -> str:
+        return re.search(r'<nav class="bottom-nav".*?</nav>', page, re.S).group(0)
+
+    trainee = make_user()
+    login(trainee)
+    lessons = bar(client.get("/lessons").text)
+    budget = bar(client.get("/budget").text)
+    assert '<a href="/lessons" aria-current="page">' in lessons and "Leçons" in lessons
+    assert '<a href="/budget" aria-current="page">' in budget and 'href="/lessons">' in budget
+    client.post("/language", data={"lang": "en", "next": "/budget"})
+    in_english = bar(client.get("/lessons").text)
+    assert "Lessons" in in_english and "Leçons" not in in_english
+    assert '<a href="/lessons" aria-current="page">' in in_english
+    client.post("/logout")
+    login(make_user(role=Role.TEACHER))
+    teacher = bar(client.get("/dashboard").text)
+    assert 'href="/budget"' not in teacher and 'aria-current="page"' in teacher
