@@ -6,10 +6,13 @@ nothing personal."""
 
 import re
 import time
+from datetime import date
 
+import sqlalchemy as sa
 from flask import template_rendered
 from markupsafe import escape
 
+from tests.conftest import PASSPHRASE, csrf_from
 from tests.test_glossary import _question_with_terms
 from tests.test_lessons import lessons, trainee  # noqa: F401 (fixtures)
 from tests.test_own_voice import own, send, tone  # noqa: F401 (own is a fixture)
@@ -170,3 +173,66 @@ def test_a_question_card_is_the_same_kept_and_follows_its_version(app, client, m
     revision.load_bank([{**question, "question": changed}])  # a new version of the bank
     said = {said for _href, said in SPEAKER.findall(page(client, "/revision/review/offline"))}
     assert str(escape(changed)) in said and str(escape(question["question"])) not in said
+
+
+QUICK_ADD = re.compile(
+    r'<form method="post" action="/" class="card stack quick-add".*?</form>', re.S
+)  # noqa: E501
+
+
+def test_the_homes_quick_add_is_each_persons_own_form_made_once(
+    app, make_user, make_group, monkeypatch
+):
+    """The home's quick add is kept per language, day and set of categories, and filled in at
+    each visit: each session gets its own form token (which the server takes) and a fresh client
+    id, a trainee's own category shows only on their home, and the form is the one the template
+    makes for them."""
+    from flask import render_template
+
+    from webapp.budget import forms as budget_forms
+    from webapp.budget.models import Entry, OwnCategory
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    fragments.forget()
+    group = make_group()
+    amina, karim = make_user(group=group), make_user(group=group)
+    db.session.add(OwnCategory(user_id=karim.id, name="Pressing", picture="👔"))
+    db.session.commit()
+    seen = {}
+    for person in (amina, karim, amina):
+        http = app.test_client()
+        login_page = http.get("/login").text
+        http.post(
+            "/login",
+            data={
+                "csrf_token": csrf_from(login_page),
+                "username": person.username,
+                "passphrase": PASSPHRASE,
+            },
+        )
+        home = http.get("/").text
+        form = QUICK_ADD.search(home).group(0)
+        token = csrf_token_of(home)
+        assert f'name="csrf_token" type="hidden" value="{token}"' in form
+        client_id = re.search(r'name="client_id" type="hidden" value="([0-9a-f]{32})"', form)[1]
+        assert client_id not in seen.values()
+        seen[(person.username, len(seen))] = client_id
+        assert ("Pressing" in form) is (person is karim)
+        with app.test_request_context():
+            expected = budget_forms.entry_form(person)
+            expected.client_id.data, expected.csrf_token.current_token = client_id, token
+            made = render_template("budget/_quick_add.html", form=expected, quick_add_on_home=True)
+        assert form == QUICK_ADD.search(made).group(0)
+        sent = http.post(
+            "/",
+            data={
+                "csrf_token": token,
+                "client_id": client_id,
+                "amount": "3",
+                "category": "food",
+                "kind": "expense",
+                "day": date.today().isoformat(),  # the form's own date
+            },
+        )
+        assert sent.status_code == 303, sent.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 3

@@ -12,7 +12,7 @@ answers, their order of the choices, the form's token) stays in the page around 
 
 from collections.abc import Callable, Hashable
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from webapp.core import speech
 
@@ -35,6 +35,17 @@ def kept(place: Hashable, version: Hashable, make: Callable[[], Markup]) -> Mark
         _KEPT.clear()
     _KEPT[place] = (version, html, watch)
     return html
+
+
+def kept_filled(place: Hashable, version: Hashable, make: Callable[..., Markup], **values):
+    """As `kept`, for HTML that differs from reader to reader only by a few values (a form's
+    token, a fresh client id): make(**markers) is made once with a marker where each value goes,
+    and each request's values are filled in there, escaped."""
+    markers = {name: f"\x00{name}\x00" for name in values}
+    text = str(kept(place, version, lambda: make(**markers)))
+    for name, value in values.items():
+        text = text.replace(markers[name], str(escape(value)))
+    return Markup(text)
 
 
 def forget() -> None:
