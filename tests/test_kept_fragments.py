@@ -175,22 +175,22 @@ def test_a_question_card_is_the_same_kept_and_follows_its_version(app, client, m
     assert str(escape(changed)) in said and str(escape(question["question"])) not in said
 
 
+CHECKIN = re.compile(r'<form method="post" action="/welcome/checkin".*?</form>', re.S)
 QUICK_ADD = re.compile(
     r'<form method="post" action="/" class="card stack quick-add".*?</form>', re.S
 )  # noqa: E501
 
 
-def test_the_homes_quick_add_is_each_persons_own_form_made_once(
-    app, make_user, make_group, monkeypatch
-):
-    """The home's quick add is kept per language, day and set of categories, and filled in at
-    each visit: each session gets its own form token (which the server takes) and a fresh client
-    id, a trainee's own category shows only on their home, and the form is the one the template
-    makes for them."""
+def test_the_homes_forms_are_each_persons_own_made_once(app, make_user, make_group, monkeypatch):
+    """The home's quick add (kept per language, day and set of categories) and a new trainee's
+    check-in (per language) are filled in at each visit: each session gets its own form token,
+    which the server takes, and a fresh client id; a trainee's own category shows only on their
+    home; the quick add is the form the template makes for them."""
     from flask import render_template
 
     from webapp.budget import forms as budget_forms
     from webapp.budget.models import Entry, OwnCategory
+    from webapp.candidates.models import WelcomeCheckin
 
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     fragments.forget()
@@ -198,7 +198,7 @@ def test_the_homes_quick_add_is_each_persons_own_form_made_once(
     amina, karim = make_user(group=group), make_user(group=group)
     db.session.add(OwnCategory(user_id=karim.id, name="Pressing", picture="👔"))
     db.session.commit()
-    seen = {}
+    seen, checked = {}, set()
     for person in (amina, karim, amina):
         http = app.test_client()
         login_page = http.get("/login").text
@@ -235,4 +235,16 @@ def test_the_homes_quick_add_is_each_persons_own_form_made_once(
             },
         )
         assert sent.status_code == 303, sent.text
+        if person.id in checked:  # done today: the card says so instead
+            assert CHECKIN.search(home) is None
+            continue
+        checked.add(person.id)
+        checkin = CHECKIN.search(home).group(0)
+        assert f'name="csrf_token" type="hidden" value="{token}"' in checkin
+        checkin_id = re.search(r'name="client_id" type="hidden" value="([0-9a-f]{32})"', checkin)[1]
+        assert checkin_id not in seen.values()
+        seen[("checkin", len(seen))] = checkin_id
+        answered = {"csrf_token": token, "client_id": checkin_id, "mood": "4", "needs_help": "no"}
+        assert http.post("/welcome/checkin", data=answered).status_code == 303
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 2

@@ -10,8 +10,11 @@ version says what the HTML was made from, and everything a person sees of their 
 answers, their order of the choices, the form's token) stays in the page around it.
 """
 
+import uuid
 from collections.abc import Callable, Hashable
 
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.core import speech
@@ -46,6 +49,25 @@ def kept_filled(place: Hashable, version: Hashable, make: Callable[..., Markup],
     for name, value in values.items():
         text = text.replace(markers[name], str(escape(value)))
     return Markup(text)
+
+
+def kept_form(place: Hashable, make: Callable[..., Markup]) -> Markup:
+    """A form as a visit shows it before anything is typed (no errors, no values but its
+    defaults), kept as kept_filled keeps it, with what differs at each visit filled in: a fresh
+    client id (the outbox's key for it) and, where forms carry one, the session's form token.
+    make(client_id, csrf_token=None) builds it with `stamped`."""
+    values = {"client_id": uuid.uuid4().hex}
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        values["csrf_token"] = generate_csrf()
+    return kept_filled(place, 1, make, **values)
+
+
+def stamped(form, client_id: str, csrf_token: str | None = None):
+    """form with these values where its hidden fields show them (for kept_form's markers)."""
+    form.client_id.data = client_id
+    if csrf_token is not None:
+        form.csrf_token.current_token = csrf_token
+    return form
 
 
 def forget() -> None:

@@ -1,11 +1,9 @@
 """The home page (GET /) and the quick add sent from it (POST /)."""
 
-import uuid
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from webapp.accounts.auth import roles_required
@@ -65,7 +63,7 @@ ASSIGNED_ON_HOME = 3
 def _new_quick_add(user) -> Markup:
     """The quick add as a visit shows it before anything is typed: the same HTML for everyone
     with the same categories, on the same day, in one language, but for its form token and
-    client id. Made once and filled in at each visit (core.fragments): rendering its fields
+    client id. Made once and filled in at each visit (core.fragments.kept_form): its fields
     and its select of categories was a tenth of the home page's CPU."""
     names = budget.categories(user)
     place = (
@@ -78,16 +76,10 @@ def _new_quick_add(user) -> Markup:
     )
 
     def make(client_id, csrf_token=None) -> Markup:
-        form = budget_forms.entry_form(user, names)
-        form.client_id.data = client_id
-        if csrf_token is not None:
-            form.csrf_token.current_token = csrf_token
+        form = fragments.stamped(budget_forms.entry_form(user, names), client_id, csrf_token)
         return render_template("budget/_quick_add.html", form=form, quick_add_on_home=True)
 
-    values = {"client_id": uuid.uuid4().hex}
-    if current_app.config.get("WTF_CSRF_ENABLED", True):  # the form carries its token
-        values["csrf_token"] = generate_csrf()
-    return fragments.kept_filled(place, 1, make, **values)
+    return fragments.kept_form(place, make)
 
 
 def _page(quick_add=None):
