@@ -64,7 +64,7 @@ def _new_quick_add(user) -> Markup:
     """The quick add as a visit shows it before anything is typed: the same HTML for everyone
     with the same categories, on the same day, in one language, but for its form token and
     client id. Made once and filled in at each visit (core.fragments.kept_form): its fields
-    and its select of categories was a tenth of the home page's CPU."""
+    and its select of categories were a tenth of the home page's CPU."""
     names = budget.categories(user)
     place = (
         "home-quick-add",
