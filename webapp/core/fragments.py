@@ -1,5 +1,6 @@
 """Parts of pages made once and given again: the HTML of content that only changes with its
-version and the reader's language (a lesson's text and useful words), not at every request.
+version and the reader's language (a lesson's text and useful words), and of forms as a visit
+first shows them (the home's quick add and check-in), not at every request.
 
 A lesson's text was rendered at every view: Markdown, a read-aloud link and a translation per
 paragraph, a fifth of the page's CPU, for the same HTML each time. `kept` makes it once per place
@@ -7,7 +8,8 @@ paragraph, a fifth of the page's CPU, for the same HTML each time. `kept` makes 
 its version is the same and its speaker links are still right (webapp.core.speech's rule: a
 recording made since, or a minute for one not made yet). Nothing personal goes in here: the
 version says what the HTML was made from, and everything a person sees of their own (progress,
-answers, their order of the choices, the form's token) stays in the page around it.
+answers, their order of the choices) stays in the page around it. A kept form has markers where
+its form token and client id go, filled in at each request (`kept_form`).
 """
 
 import uuid
