@@ -632,3 +632,30 @@ def test_a_class_signing_in_at_once_behind_one_address_is_never_told_to_wait(
     clock[0] -= 1  # ...than the next ones, still on their way
     for person in people[1:]:
         assert _try(app.test_client(), person.username, PASSPHRASE).status_code == 303
+
+
+def test_pages_fetched_at_once_after_sign_in_share_one_form_token(
+    app, client, make_user, monkeypatch
+):
+    """Right after signing in, a phone asks for the home while its service worker fetches the
+    offline copies with the same cookie. They must not each make a form token: the last cookie
+    set would refuse the home's forms (a "Seen" or a check-in tapped there was a 400)."""
+    from tests.conftest import csrf_from
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    trainee = make_user()
+    page = client.get("/login").text
+    signed = client.post(
+        "/login",
+        data={
+            "csrf_token": csrf_from(page),
+            "username": trainee.username,
+            "passphrase": PASSPHRASE,
+        },
+    )
+    assert signed.status_code == 303
+    after_sign_in = client.get_cookie("session").value
+    token = csrf_from(client.get("/").text)  # the home, with the sign-in's cookie
+    client.set_cookie("session", after_sign_in)  # the offline copy, asked at the same time
+    client.get("/offline")  # its cookie (if it set one) is the one the phone keeps
+    assert client.post("/week/seen", data={"csrf_token": token}).status_code == 303

@@ -6,8 +6,9 @@ from datetime import timedelta
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from webapp.accounts.models import AuthSession, Role, User
 from webapp.core.i18n import lazy_gettext as _l
@@ -37,6 +38,17 @@ def start_session(user: User, remember: bool) -> None:
     user.session_token = token
     login_user(user)
     session["seen"] = utcnow().timestamp()
+    _new_form_token()
+
+
+def _new_form_token() -> None:
+    """Put the session's form token (Flask-WTF's) in the sign-in's own cookie. Without it, the
+    pages a phone fetches at once after signing in (the home, and the service worker's offline
+    copies) each made one, and whichever cookie came last refused the others' forms (a "Seen"
+    tapped on the home was a 400)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    g.pop(field, None)  # the token signed before the session was cleared
+    generate_csrf()
 
 
 def end_session() -> None:
