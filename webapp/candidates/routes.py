@@ -13,7 +13,6 @@ from webapp.candidates import bp, services
 from webapp.candidates.forms import AcceptForm, CandidateForm, CheckinForm, MoveForm, PhotoForm
 from webapp.core import fragments, outbox
 from webapp.core.i18n import lazy_gettext as _l
-from webapp.core.i18n import locale
 from webapp.core.records import sent_client_id
 from webapp.core.templating import feature_globals
 from webapp.core.time import local_today
@@ -214,7 +213,7 @@ def new_checkin() -> Markup:
         form = fragments.stamped(CheckinForm(formdata=None), client_id, csrf_token)
         return render_template("candidates/_checkin.html", checkin_form=form)
 
-    return fragments.kept_form(("welcome-checkin", str(locale()), request.script_root), make)
+    return fragments.kept_form("welcome-checkin", make)
 
 
 feature_globals(

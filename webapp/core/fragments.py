@@ -15,11 +15,12 @@ its form token and client id go, filled in at each request (`kept_form`).
 import uuid
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import current_app, request
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.core import speech
+from webapp.core.i18n import locale
 
 # place -> (version, html, watch of its speaker links). Bounded: when full, it starts again
 # (emptying is safe while other threads read it; taking out the oldest one by one is not).
@@ -29,8 +30,11 @@ _MOST_KEPT = 2000
 
 def kept(place: Hashable, version: Hashable, make: Callable[[], Markup]) -> Markup:
     """make()'s HTML for place, made again when version changes or its speaker links may now
-    lead elsewhere. place names what is shown and for whom alike (ids, language, address root);
-    version, what it is made from (a content hash, the recordings it links to)."""
+    lead elsewhere. place names what is shown and for whom alike (ids, a day); the reader's
+    language, the address root and the recordings folder, which every kept HTML depends on,
+    are added here. version: what it is made from (a content hash, the recordings it links
+    to)."""
+    place = (place, str(locale()), request.script_root, current_app.config.get("AUDIO_DIR"))
     found = _KEPT.get(place)
     if found is not None and found[0] == version and found[2].still_right():
         return found[1]

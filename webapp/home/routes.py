@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,7 +13,6 @@ from webapp.budget import services as budget
 from webapp.candidates import services as candidates
 from webapp.core import fragments, outbox
 from webapp.core.i18n import lazy_gettext as _l
-from webapp.core.i18n import locale
 from webapp.core.time import local_today, utcnow
 from webapp.dashboard import services as dashboard
 from webapp.home import bp
@@ -68,8 +67,6 @@ def _new_quick_add(user) -> Markup:
     names = budget.categories(user)
     place = (
         "home-quick-add",
-        str(locale()),
-        request.script_root,
         date.today(),  # the form's date (EntryForm's default)
         utcnow().strftime("%Y-%m"),  # the month it leads to once saved
         tuple((key, str(category.name), category.picture) for key, category in names.items()),

@@ -3,18 +3,7 @@
 import uuid
 from dataclasses import dataclass
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    g,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import get_locale
+from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -72,13 +61,7 @@ def _text(lesson) -> Markup:
     once per version of the lesson, language and set of its author's recordings, and kept
     (core.fragments). _own_voice has put the recordings in g before."""
     return fragments.kept(
-        (
-            "lesson-text",
-            lesson.id,
-            str(get_locale()),
-            request.script_root,
-            current_app.config["AUDIO_DIR"],
-        ),
+        ("lesson-text", lesson.id),
         (lesson.content_hash, frozenset(g.own_voice.items())),
         lambda: render_template("lessons/_text.html", content=lesson.content),
     )

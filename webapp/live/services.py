@@ -604,8 +604,11 @@ def write_answer(values: dict, version: int | None = None) -> int | None:
     except sa.exc.IntegrityError:
         db.session.rollback()
         return None
-    gained = {"player": values["player_id"], "points": values["points"]}
-    gained["gained"] = int(values["correct"])
+    gained = {
+        "player": values["player_id"],
+        "points": values["points"],
+        "gained": int(values["correct"]),
+    }
     if version is None:
         db.session.execute(_ADD_SCORE, gained)
     else:

@@ -3,8 +3,7 @@
 import time
 import uuid
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -262,14 +261,7 @@ def _card_heading(question, gloss: glossary.CardGlossary) -> Markup:
     """The question, its words glossed and read aloud, and the list of those words
     (revision/_card_heading.html): made once per version of the question and language."""
     return fragments.kept(
-        (
-            "card-heading",
-            question.id,
-            str(get_locale()),
-            request.script_root,
-            current_app.config["AUDIO_DIR"],
-            tuple(term.word for term in gloss.terms),
-        ),
+        ("card-heading", question.id, tuple(term.word for term in gloss.terms)),
         question.content_hash,
         lambda: render_template("revision/_card_heading.html", question=question, gloss=gloss),
     )
