@@ -50,8 +50,8 @@ run: translations voice instance/papers_master_key
 	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	@# The server's settings are a deployment's (deploy/gunicorn.conf.py): one worker per core x
-	@# 4 threads, connections kept 75 s, a stop (SIGTERM) lets requests in flight finish for up
-	@# to 30 s. The workers share their
+	@# 4 threads sharing the connections evenly, connections kept 75 s, a stop (SIGTERM) lets
+	@# requests in flight finish for up to 30 s. The workers share their
 	@# metrics in instance/metrics (set for the server alone: the flask commands need none);
 	@# the config file's hooks empty it at start and remove a dead worker's gauges.
 	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/instance/metrics $(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers $(WORKERS) 'webapp:create_app()'

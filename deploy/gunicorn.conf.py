@@ -9,33 +9,15 @@ keeps its own pool of DB_POOL_SIZE + DB_MAX_OVERFLOW PostgreSQL connections (web
 import os
 import sys
 
-from gunicorn.workers.gthread import ThreadWorker
-
 # gunicorn runs from the checkout (systemd's WorkingDirectory, make run, deploy/cluster.py).
 sys.path.insert(0, os.getcwd())
-# The metrics' shared folder kept true: emptied at start, a dead worker's gauges dropped.
-from webapp.gunicorn_conf import child_exit, on_starting  # noqa: E402, F401
-
-
-class ClosingThreadWorker(ThreadWorker):
-    """gthread, but a stopping worker closes its listening socket at once.
-
-    gunicorn's gthread only stops watching it: connections nginx opens meanwhile wait in the
-    kernel's queue until the worker exits, then are reset, after nginx has sent the request;
-    nginx may not resend a POST it has sent (deploy/nginx/passerelle.conf), so a write failed
-    with a 502 (4 runs in 6 of tests/test_graceful_shutdown.py). Closed, the port refuses
-    them, and a refused request, never sent, goes to another instance, POSTs included."""
-
-    def set_accept_enabled(self, enabled):
-        super().set_accept_enabled(enabled)
-        if not enabled and not self.alive:  # stopping, not merely full
-            for listener in self.sockets:
-                listener.close()
-
+# The worker that spreads connections evenly and stops cleanly, and the hooks it needs (its slot
+# on the shared board; the metrics' shared folder kept true): webapp/gunicorn_conf.py.
+from webapp.gunicorn_conf import Worker, child_exit, on_starting, pre_fork  # noqa: E402, F401
 
 workers = int(os.environ.get("WEB_WORKERS") or os.cpu_count() or 2)
 threads = int(os.environ.get("WEB_THREADS") or 4)
-worker_class = ClosingThreadWorker
+worker_class = Worker
 # Idle connections kept longer than a phone's 2 s between polls and than nginx's 60 s upstream
 # keep-alive: the proxy closes an idle connection before the server does, never as it sends.
 keepalive = 75

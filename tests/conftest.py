@@ -247,3 +247,19 @@ def voice_tools():
     from webapp.core import audio
 
     assert audio.available(), "espeak-ng and opusenc are missing: run make voice"
+
+
+@pytest.fixture
+def server_env(tmp_path):
+    """The environment of a server a test starts (gunicorn, a cluster): its own SQLite file and
+    papers key in tmp_path, none of the machine's Redis or database settings, no request log."""
+    from webapp.papers import crypto
+
+    machine = ("REDIS_URL", "DATABASE_URL", "RATELIMIT_STORAGE_URI")
+    return {key: value for key, value in os.environ.items() if key not in machine} | {
+        "PASSERELLE_INSTANCE": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/app.db",
+        "SECRET_KEY": "a-test-server-only",
+        "PAPERS_MASTER_KEY": crypto.new_master_key(),
+        "LOG_REQUESTS": "0",
+    }

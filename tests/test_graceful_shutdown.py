@@ -7,7 +7,6 @@ acknowledged: the stopping instance finishes what it holds, nginx sends the rest
 Counted, never timed: the stop comes after a number of requests, the end after as many again.
 """
 
-import os
 import subprocess
 import sys
 import threading
@@ -20,7 +19,6 @@ import pytest
 
 from deploy import cluster
 from webapp.demo import ACCOUNTS
-from webapp.papers import crypto
 
 TRAINEES = [(name, phrase) for name, _full, role, phrase in ACCOUNTS if role == "trainee"][:4]
 BEFORE, AFTER = 30, 60  # requests before the SIGTERM, and after the instance has exited
@@ -34,22 +32,8 @@ PREPARE = (
 
 
 @pytest.fixture
-def servers(tmp_path):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("REDIS_URL", "DATABASE_URL", "RATELIMIT_STORAGE_URI")
-    }
-    env |= {
-        "PASSERELLE_INSTANCE": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/app.db",
-        "SECRET_KEY": "graceful-shutdown-test",
-        "PAPERS_MASTER_KEY": crypto.new_master_key(),
-        "TRUSTED_PROXIES": "1",
-        "LOG_REQUESTS": "0",
-        "WEB_WORKERS": "1",
-        "WEB_THREADS": "4",
-    }
+def servers(tmp_path, server_env):
+    env = server_env | {"TRUSTED_PROXIES": "1", "WEB_WORKERS": "1", "WEB_THREADS": "4"}
     subprocess.run([sys.executable, "-c", PREPARE], cwd=cluster.ROOT, env=env, check=True)
     running = cluster.Cluster(
         folder=tmp_path,
