@@ -1,4 +1,5 @@
-"""An instance's workers share its connections evenly (webapp/gunicorn_conf.py).
+"""An instance's workers share its connections evenly, and a silent connection holds no thread
+(webapp/gunicorn_conf.py).
 
 The workers share one listening socket and which one accepts a connection is a race; kept
 alive, a connection stays where it landed. `make bench` saw 20 connections split 18/2 and 20/0:
@@ -6,17 +7,22 @@ one core did the work, the page's p95 doubled. The board of counts and the worke
 connection away ("Connection: close") while it holds two more than another fix that.
 """
 
+import concurrent.futures
 import http.client
+import logging
 import os
 import re
+import selectors
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from gunicorn.config import Config
 
 from deploy import cluster
-from webapp.gunicorn_conf import FREE, ConnectionBoard
+from webapp.gunicorn_conf import FREE, ConnectionBoard, Worker
 
 CONNECTIONS = 20
 
@@ -114,3 +120,35 @@ def test_twenty_kept_alive_connections_end_up_ten_on_each_worker(server):
     assert sorted(len(ports & ours) for ports in held.values()) == [10, 10]
     for phone in phones:
         phone.close()
+
+
+class Threads:
+    """The worker's thread pool, recording what it is given instead of running it."""
+
+    def __init__(self):
+        self.given = []
+
+    def submit(self, handle, conn):
+        self.given.append(conn)
+        return concurrent.futures.Future()
+
+
+def test_a_new_connection_gets_a_thread_only_once_it_has_sent_something():
+    config = Config()
+    config.set("threads", 2)
+    worker = Worker(0, os.getpid(), [], None, 30, config, logging.getLogger("test"))
+    worker.tpool, worker.poller = Threads(), selectors.DefaultSelector()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        phone = socket.create_connection(listener.getsockname())
+        worker.accept(listener)
+        # Silent (a browser's connection opened ahead of need, a stalled phone): no thread.
+        assert worker.tpool.given == [] and len(worker.pending_conns) == 1
+        assert worker.nr_conns == 1
+        phone.sendall(b"GET /healthz HTTP/1.1\r\nHost: passerelle\r\n\r\n")
+        worker.wait_for_and_dispatch_events(timeout=30)  # returns as soon as it is readable
+        assert len(worker.tpool.given) == 1 and worker.tpool.given[0].data_ready
+        assert not worker.pending_conns
+        phone.close()
+        worker.tpool.given[0].sock.close()
+    worker.poller.close()
+    worker.tmp.close()  # the heartbeat file gunicorn gives each worker

@@ -12,12 +12,16 @@ Every other setting stays in that file or on the command line (Makefile, deploy/
 """
 
 import ctypes
+import errno
 import glob
 import multiprocessing
 import os
+import selectors
 import threading
+import time
+from functools import partial
 
-from gunicorn.workers.gthread import ThreadWorker
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 FREE = -1  # a slot no running worker holds
 
@@ -60,13 +64,20 @@ BOARD = ConnectionBoard()
 
 
 class Worker(ThreadWorker):
-    """gunicorn's gthread worker that keeps the connections even and stops cleanly.
+    """gunicorn's gthread worker that keeps the connections even, gives a thread only to a
+    connection that has sent something, and stops cleanly.
 
     **Even**: it publishes how many connections it holds on the board; while it holds two more
     than another worker, its next answers say "Connection: close" (HTTP's own way to end a
     kept-alive connection, sent with the answer so the client never writes to a closing
     socket, POSTs included). The phone or nginx reconnects at once, and the accept race puts it
     on either worker: a few moves make the counts even.
+
+    **A thread for a request, not for a silence**: gthread hands a new connection to a thread,
+    which waits up to 5 s for its first bytes. Browsers open connections ahead of need and a
+    phone on a bad network may stall: 8 silent connections (2 workers x 4 threads) held every
+    thread and the next request waited 9.7 s. Here a new connection waits in the poller, as a
+    kept-alive one does, for up to the keep-alive time.
 
     **Clean stop**: a stopping worker closes its listening socket at once. gthread only stops
     watching it: connections nginx opens meanwhile wait in the kernel's queue until the worker
@@ -93,6 +104,25 @@ class Worker(ThreadWorker):
         self._nr_conns = count
         if self.slot is not None and self.alive:
             BOARD.write(self.slot, count)
+
+    def accept(self, listener):
+        try:
+            client, address = listener.accept()
+        except OSError as error:
+            if error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = TConn(self.cfg, client, address, listener.getsockname())
+        client.setblocking(False)
+        # gthread's own queue of connections waiting for data, in deadline order: the keep-alive
+        # time (5 s at least, what gthread gives a new connection), then murder_pending closes
+        # it; readable before, it goes to a thread.
+        conn.timeout = time.monotonic() + max(self.cfg.keepalive, 5)
+        self.pending_conns.append(conn)
+        self.poller.register(
+            client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
+        )
 
     def handle_request(self, req, conn):
         if self.slot is not None and self.alive:
