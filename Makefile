@@ -50,7 +50,7 @@ run: translations voice instance/papers_master_key
 	@mkdir -p instance && ($(FLASK) audio build > instance/audio-build.log 2>&1 &) && echo "Recording read-aloud in the background: instance/audio-build.log"
 	@echo "Passerelle: http://127.0.0.1:$(PORT)"
 	@# The server's settings are a deployment's (deploy/gunicorn.conf.py): one worker per core x
-	@# 4 threads sharing the connections evenly, connections kept 75 s, a stop (SIGTERM) lets
+	@# 2 threads sharing the connections evenly, connections kept 75 s, a stop (SIGTERM) lets
 	@# requests in flight finish for up to 30 s. The workers share their
 	@# metrics in instance/metrics (set for the server alone: the flask commands need none);
 	@# the config file's hooks empty it at start and remove a dead worker's gauges.

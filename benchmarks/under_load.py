@@ -1,8 +1,8 @@
 """Trainee pages under concurrency: 20 signed-in phones at once against `make run`'s server.
 
 Called by benchmarks/pages.py (`make bench`) after the sequential figures, on the same
-database: gunicorn as `make run` starts it (one worker per core, 4 threads, keep-alive 75 s),
-Debian's wrk as the load generator (C, so it takes little of the 2 cores), each connection
+database: gunicorn as `make run` starts it (deploy/gunicorn.conf.py: a worker per core, 2
+threads), Debian's wrk as the load generator (C, so it takes little of the 2 cores), each connection
 signed in as its own session of the demo trainee, asking for brotli as a phone does. For each
 page: requests a second, p50 / p95 / p99, errors, and the server's CPU per request (its
 processes' CPU time from /proc over the run, divided by the requests: the figure that does
@@ -73,20 +73,10 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
         "LOG_REQUESTS": "0",
         "PROMETHEUS_MULTIPROC_DIR": str(Path(folder) / "metrics"),
     }
-    workers = os.environ.get("WEB_WORKERS") or str(os.cpu_count() or 2)
-    threads = os.environ.get("WEB_THREADS") or "4"
+    # The settings are the config file's, as make run's (WEB_WORKERS, WEB_THREADS change them).
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "--config", "deploy/gunicorn.conf.py"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", workers]
-        + [
-            "--threads",
-            threads,
-            "--keep-alive",
-            "75",
-            "--log-level",
-            "warning",
-            "webapp:create_app()",
-        ],
+        + ["--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
         cwd=ROOT,
         env=env,
     )
@@ -97,8 +87,8 @@ def run(folder: str, database: str, username: str, phrase: str) -> None:
         script = Path(tempfile.mkstemp(suffix=".lua", dir=folder)[1])
         script.write_text(SCRIPT % {"cookies": cookies})
         print(
-            f"\n{CLIENTS} signed-in clients at once, {SECONDS} s a page, gunicorn {workers} "
-            f"workers x {threads} threads (make run), wrk on the same {os.cpu_count()} cores"
+            f"\n{CLIENTS} signed-in clients at once, {SECONDS} s a page, gunicorn as make run "
+            f"starts it (deploy/gunicorn.conf.py), wrk on the same {os.cpu_count()} cores"
         )
         print(
             f"{'page':<12}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
