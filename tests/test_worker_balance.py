@@ -85,7 +85,10 @@ def server(server_env):
     env = server_env | {"WEB_WORKERS": "2", "WEB_THREADS": "4"}
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--config", "deploy/gunicorn.conf.py"]
-        + ["--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
+        # A grace and a keep-alive far longer than the test waits: a stop that waited for
+        # either would show.
+        + ["--bind", f"127.0.0.1:{port}", "--graceful-timeout", "300", "--keep-alive", "600"]
+        + ["webapp:create_app()"],
         cwd=cluster.ROOT,
         env=env,
     )
@@ -152,3 +155,16 @@ def test_a_new_connection_gets_a_thread_only_once_it_has_sent_something():
         worker.tpool.given[0].sock.close()
     worker.poller.close()
     worker.tmp.close()  # the heartbeat file gunicorn gives each worker
+
+
+def test_a_silent_connection_does_not_hold_up_a_stop(server):
+    """systemctl restart, a deployment: the instance must go in seconds, not wait out its whole
+    grace for a connection that never sends (a browser opens some ahead of need)."""
+    process, port = server
+    with socket.create_connection(("127.0.0.1", port)):
+        phone = http.client.HTTPConnection("127.0.0.1", port)
+        phone.request("GET", "/healthz")
+        assert phone.getresponse().status == 200  # the silent one is accepted by now too
+        process.terminate()
+        assert process.wait(timeout=120) == 0  # the 300 s of grace would raise here
+        phone.close()

@@ -124,6 +124,14 @@ class Worker(ThreadWorker):
             client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
         )
 
+    def _cap_keepalive(self, deadline):
+        # A stopping worker waits for its connections to end. gthread cuts the wait of the
+        # kept-alive ones to 2 s; a silent new one (above) kept it the whole 30 s of grace, so
+        # one browser's connection opened ahead of need made every restart last 30 s.
+        super()._cap_keepalive(deadline)
+        for conn in self.pending_conns:
+            conn.timeout = min(conn.timeout, deadline)
+
     def handle_request(self, req, conn):
         if self.slot is not None and self.alive:
             with self._leaving_lock:
