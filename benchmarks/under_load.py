@@ -2,11 +2,11 @@
 
 Called by benchmarks/pages.py (`make bench`) after the sequential figures, on the same
 database: gunicorn as `make run` starts it (deploy/gunicorn.conf.py: a worker per core, 2
-threads), Debian's wrk as the load generator (C, so it takes little of the 2 cores), each connection
-signed in as its own session of the demo trainee, asking for brotli as a phone does. For each
-page: requests a second, p50 / p95 / p99, errors, and the server's CPU per request (its
-processes' CPU time from /proc over the run, divided by the requests: the figure that does
-not depend on how busy the machine is).
+threads), Debian's wrk as the load generator (C, so it takes little of the 2 cores), each
+connection signed in as its own session of the demo trainee, asking for brotli as a phone
+does. For each page: requests a second, p50 / p95 / p99, errors, and the server's CPU per
+request (its processes' CPU time from /proc over the run, divided by the requests: the figure
+that does not depend on how busy the machine is).
 """
 
 import os

@@ -1,11 +1,12 @@
 """gunicorn's worker class and hooks, taken by deploy/gunicorn.conf.py.
 
-Every other setting stays in that file or on the command line (Makefile, deploy/). Two jobs:
+Every other setting stays in that file or on the command line (Makefile, deploy/). Two parts:
 
-- **Connections spread evenly over the workers** (`ConnectionBoard`, `Worker`). An instance's
-  workers share one listening socket and which one accepts a connection is a race: `make bench`
-  saw 20 kept-alive connections split 18/2 and 20/0, one worker (one core) doing nearly all the
-  work while the other idled, p95 two to three times what an even split gives.
+- **The worker** (`Worker`, with `ConnectionBoard` and `pre_fork`): gunicorn's gthread, with
+  the connections spread evenly over the workers (an instance's workers share one listening
+  socket and which one accepts a connection is a race: `make bench` saw 20 kept-alive
+  connections split 18/2 and 20/0, one worker, one core, doing nearly all the work), a thread
+  given only to a connection that has sent something, and a clean stop.
 - **The metrics' shared folder kept true** (`on_starting`, `child_exit`). With
   PROMETHEUS_MULTIPROC_DIR set, each worker writes its metrics to files in that folder and a
   scrape sums them (webapp/core/metrics.py). Without it these hooks do nothing there.
@@ -135,8 +136,8 @@ class Worker(ThreadWorker):
     def handle_request(self, req, conn):
         if self.slot is not None and self.alive:
             with self._leaving_lock:
-                # Connections already leaving are not counted: four threads answering at once
-                # would otherwise each send one away when one was enough.
+                # Connections already leaving are not counted: threads answering at once would
+                # otherwise each send one away when one was enough.
                 if BOARD.crowded(self.slot, self._nr_conns - self._leaving):
                     self._leaving += 1
                     conn.leaving = True
