@@ -163,6 +163,7 @@ def test_reminders_on_the_home_screen(client, people):
     db.session.commit()
     home = client.get("/").text
     assert "Réviser la plonge" in home and '/journal/write"' not in home
+    assert f'href="/journal/goals/{goal.id}"' in home  # the step leads to its goal
 
 
 def test_journal_month_with_two_years_of_entries_is_fast_and_light(client, people):

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import User
+from webapp.core.database import rows_of
 from webapp.core.errors import NotYours
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
@@ -361,13 +362,12 @@ def add_comment(teacher, trainee, kind: str, item_id: int, text: str) -> None:
 def reminders(user, today: date) -> list[str]:
     """A step due soon, no journal entry this week, a self-assessment stage due."""
     found = []
-    soon = db.session.scalar(
-        _STEP_DUE_SOON, {"user_id": user.id, "until": today + timedelta(days=3)}
-    )
+    # A row (the step's goal and text are all the home shows), not the ORM's object.
+    soon = rows_of(_STEP_DUE_SOON, {"user_id": user.id, "until": today + timedelta(days=3)}).first()
     if soon is not None:
         found.append(("step", soon))
     monday = today - timedelta(days=today.weekday())
-    seen = set(db.session.scalars(_WROTE_AND_STAGES, {"user_id": user.id, "monday": monday}))
+    seen = set(rows_of(_WROTE_AND_STAGES, {"user_id": user.id, "monday": monday}).scalars())
     if "journal" not in seen:
         found.append(("journal", None))
     stages = seen - {"journal"}
@@ -380,7 +380,7 @@ def reminders(user, today: date) -> list[str]:
 # The home page asks both at every visit: built once (building a statement cost SQLAlchemy
 # more than running it).
 _STEP_DUE_SOON = (
-    sa.select(GoalStep)
+    sa.select(GoalStep.goal_id, GoalStep.text)
     .join(Goal)
     .where(
         Goal.user_id == sa.bindparam("user_id"),

@@ -10,6 +10,7 @@ from flask import current_app
 
 from webapp.accounts.models import Role, group_membership
 from webapp.core import audio, grading
+from webapp.core.database import rows_of
 from webapp.core.errors import NotYours
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
@@ -535,9 +536,7 @@ def completion(
     dashboard's fixed query budget."""
     done: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     by_module: dict[str, list[str]] = {module: [] for module in modules}
-    rows = db.session.execute(
-        _COMPLETION, {"user_ids": list(user_ids), "modules": list(modules)}
-    ).all()
+    rows = rows_of(_COMPLETION, {"user_ids": list(user_ids), "modules": list(modules)}).all()
     for kind, owner, lesson_id, _position in sorted(rows, key=lambda row: row[3]):
         if kind == "done":
             done[int(owner)].add(lesson_id)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from webapp.accounts.models import Group, group_membership
 from webapp.core import grading, titles
 from webapp.core.content import content_hash, sync_rows
+from webapp.core.database import rows_of
 from webapp.core.errors import NotYours
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
@@ -709,7 +710,7 @@ def practised(user_ids: list[int], since: datetime, title: str | None = None) ->
     found: dict[int, Counter] = {user_id: Counter() for user_id in user_ids}
     # Everyone's title is `title` when given (a group's page), else each one's own (one query).
     codes = dict.fromkeys(user_ids, title) if title else title_codes(user_ids)
-    for user_id, competency, topic, count in db.session.execute(
+    for user_id, competency, topic, count in rows_of(
         _PRACTISED, {"user_ids": list(user_ids), "since": since}
     ):
         for scope in _scopes_of(codes[user_id], competency, topic):

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, User
+from webapp.core.database import rows_of
 from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.time import as_utc, utcnow
@@ -199,7 +200,7 @@ def comments_for(row_ids: list[int]) -> dict[int, list[tuple[StepComment, str]]]
 def reminders_between(user, start: date, end: date) -> list[Reminder]:
     """The reminder dates this trainee set on steps, start <= date <= end, soonest first, done
     steps included (marked): what My week shows (one query)."""
-    rows = db.session.execute(_REMINDERS, {"user_id": user.id, "start": start, "end": end})
+    rows = rows_of(_REMINDERS, {"user_id": user.id, "start": start, "end": end})
     return [Reminder(step_id, content["title"], on, done) for step_id, on, done, content in rows]
 
 

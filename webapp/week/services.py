@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User, group_membership
+from webapp.core.database import rows_of
 from webapp.core.errors import NotYours
 from webapp.core.outbox import note
 from webapp.core.records import already_sent, owned, save_once
@@ -234,7 +235,7 @@ def days_of(user: User, first: date, last: date) -> list[Day]:
             bring=row.bring,
             shared=bool(row.shared),
         )
-        for row in db.session.execute(
+        for row in rows_of(
             _SESSIONS_AND_APPOINTMENTS, {"user_id": user.id, "since": since, "until": until}
         )
     ]
