@@ -413,20 +413,19 @@ def readers(user: User) -> list[User]:
     return sorted(found.values(), key=lambda member: member.display_name)
 
 
-def unseen_changes(user: User, now: datetime | None = None) -> list[Change]:
+def unseen_changes(user: User, now: datetime | None = None) -> list[sa.Row]:
     """Changes to the trainee's calendar since they last said they saw them (or since their
     account was made), about sessions still to come, newest first: one query."""
     now = now or utcnow()
-    return list(
-        db.session.scalars(
-            _UNSEEN_CHANGES,
-            {
-                "user_id": user.id,
-                "created_at": as_utc(user.created_at),
-                "recent": now - timedelta(hours=12),
-            },
-        )
-    )
+    # Rows (what, kind, first day, count: all the sentence needs), not the ORM's objects.
+    return rows_of(
+        _UNSEEN_CHANGES,
+        {
+            "user_id": user.id,
+            "created_at": as_utc(user.created_at),
+            "recent": now - timedelta(hours=12),
+        },
+    ).all()
 
 
 def _unseen_changes():
@@ -434,7 +433,7 @@ def _unseen_changes():
     user_id = sa.bindparam("user_id")
     seen = sa.select(Seen.seen_at).where(Seen.user_id == user_id).scalar_subquery()
     return (
-        sa.select(Change)
+        sa.select(*Change.__table__.c)
         .where(
             Change.group_id.in_(
                 sa.select(group_membership.c.group_id).where(group_membership.c.user_id == user_id)
