@@ -94,7 +94,11 @@ def test_a_room_that_flows(projector, phone, make_user, bank, shot):
     assert fr.locator(f'#play input[name=choice][value="{single.content["answer"]}"]').is_checked()
     key(host, "+", "#host-pause")
     key(host, "p", ".timer:not(.timer--paused)")
+    # Each phone has the resumed question (the room's version now) before anyone taps: a tap
+    # as a poll swapped the panel in was lost once (CI on a slow machine).
+    resumed = host.locator("input[name=version]").first.get_attribute("value")
     for page in (fr, ar, signed):
+        page.wait_for_selector(f'#play[hx-get$="v={resumed}"]')
         page.wait_for_selector("#play form")
         choose(page, single)
         page.locator("#play button[type=submit]").click()
