@@ -52,8 +52,11 @@ def test_month_appointment_feed_and_attendance(phone, make_group, make_user, sho
     assert page.locator(".week-changes").count() == 0
 
     # A SPIP appointment in two days, with what to bring (sent through the phone's outbox).
-    page.goto("/week")
+    # Settled first (the service worker keeps the week for offline as it opens): a tap at once
+    # was lost once, in CI on a slow machine.
+    page.goto("/week", wait_until="networkidle")
     page.locator("a[href='/week/appointments/new']").click()
+    page.wait_for_url("**/week/appointments/new")
     page.select_option("#kind", "spip")
     day = today + timedelta(days=min(2, 6 - today.weekday()))  # this week still
     page.fill("#day", day.isoformat())
