@@ -28,7 +28,12 @@ PROJECTOR = {"width": 1280, "height": 800}  # the volunteer's laptop, on the wal
 
 class InFlight:
     """Counts the requests the live server is still answering, so a test's teardown can wait
-    for the last one (a service worker's sync, say) before the tables are emptied."""
+    for the last one (a service worker's sync, say) before the tables are emptied.
+
+    Each answer is read whole and its iterable closed here, before werkzeug writes it: when a
+    browser hangs up mid-answer (it navigated away), werkzeug's dev server can raise in its
+    drain loop before it closes the iterable, and a static file left open fails a later test
+    with a ResourceWarning."""
 
     def __init__(self, app):
         self.app, self.count, self.lock = app, 0, threading.Condition()
@@ -37,7 +42,12 @@ class InFlight:
         with self.lock:
             self.count += 1
         try:
-            return self.app(environ, start_response)
+            answer = self.app(environ, start_response)
+            try:
+                return [b"".join(answer)]
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
         finally:
             with self.lock:
                 self.count -= 1
