@@ -410,7 +410,8 @@ def test_the_home_reminds_of_an_id_that_expires_within_two_months(app, client, l
     add_id_card(client, client_id="later", expires_on=(soon + timedelta(days=400)).isoformat())
     home = client.get("/").text
     # One reminder (a link, and its read-aloud): the paper valid for longer is not mentioned.
-    assert len(re.findall(r'<a href="/papers/\d+">Carte d’identité : valable jusqu’au', home)) == 1
+    (linked,) = re.findall(r'<a href="/papers/(\d+)">Carte d’identité : valable jusqu’au', home)
+    assert db.session.get(PaperDocument, int(linked)).expires_on == soon
     assert "À renouveler dès maintenant" in home
     assert 'href="/papers"' in home
 

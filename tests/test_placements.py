@@ -68,6 +68,7 @@ def test_teacher_records_a_placement_the_trainee_sees_it_at_home(app, people, lo
     home = trainee.get("/").text
     assert "Brasserie du Port" in home and "Placement now" in home
     placement_id = db.session.scalar(sa.select(Placement.id))
+    assert f'href="/placements/{placement_id}"' in home
     page = trainee.get(f"/placements/{placement_id}").text
     assert "Mme Leroy" in page and "35 hours per week" in page
 
