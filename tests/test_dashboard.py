@@ -1,5 +1,6 @@
 """Educator dashboard: assignments, Today, the grid, the trainee page, the impact report."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -73,6 +74,25 @@ def test_assign_a_module_the_trainee_sees_it_and_the_grid_changes(school):
     )
     assert "today-why--overdue" not in staff.get(f"/dashboard?group={group.id}").text
     assert "Pour lundi" not in phone.get("/").text  # done: off the trainee's list
+
+
+def test_a_mock_exam_handed_in_marks_its_assignment_and_a_fail_shows_on_today(school, bank):
+    staff, phone, group = school["staff"], school["phone"], school["group"]
+    trainee = school["trainee"]
+    staff.post(
+        f"/dashboard/groups/{group.id}/assign",
+        data={"target": "exam:exam", "message": "Examen blanc vendredi", "client_id": "ex1"},
+    )
+    assert "Examen blanc vendredi" in phone.get("/").text
+    started = phone.post("/revision/exams", data={"client_id": "mine"}).headers["Location"]
+    phone.post(started, data={})  # handed in blank: 0 right, not passed
+    assert "Examen blanc vendredi" not in phone.get("/").text  # done: off the trainee's list
+    grid = staff.get(f"/dashboard/groups/{group.id}/grid").text
+    assert re.search(r'<td class="cell cell--done">.*?✓</span> 0/20', grid)
+    today = staff.get(f"/dashboard?group={group.id}").text
+    assert "today-why--exam" in today and "0/20" in today
+    page = staff.get(f"/dashboard/trainees/{trainee.id}").text
+    assert re.search(r"<li>[^<]* · 0/20 · pas encore</li>", page)
 
 
 def test_home_shows_the_three_soonest_assignments_and_the_rest_one_tap_away(school):

@@ -307,6 +307,7 @@ def test_lesson_done_after_every_exercise_with_score_and_time(client, trainee):
 def test_home_shows_the_next_lesson(client, trainee):
     home = client.get("/").text
     assert "/lessons/test-cuisine" in home
+    assert "Ma prochaine leçon" in home and "Continuer ma leçon" not in home
     for kind, data in RIGHT.items():
         client.post(f"/lessons/test-cuisine/exercises/{kind}", data={**data, "client_id": kind})
     assert "/lessons/test-suite" in client.get("/").text
@@ -319,6 +320,7 @@ def test_home_offers_a_lesson_begun_before_an_earlier_one_not_begun(client, trai
     )
     home = client.get("/").text
     assert "/lessons/test-suite" in home and "/lessons/test-cuisine" not in home
+    assert "Continuer ma leçon" in home
 
 
 def test_offline_copy_holds_no_personal_state(client, trainee):

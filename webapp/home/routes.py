@@ -85,12 +85,10 @@ def _page(quick_add=None):
     if user.is_staff:
         return render_template("home/index.html")
     today = local_today()
-    next_lesson, lesson_progress = lessons.next_lesson(user)
     assigned = dashboard.for_trainee(user)
     return render_template(
         "home/index.html",
-        next_lesson=next_lesson,
-        lesson_progress=lesson_progress,
+        next_lesson=lessons.next_lesson_card(user),
         form=quick_add,  # sent back with what to fix
         new_quick_add=None if quick_add else _new_quick_add(user),
         quick_add_on_home=True,

@@ -652,7 +652,7 @@ def finish_exam(exam: MockExam, answers: dict[str, list[str]], now: datetime) ->
     return exam
 
 
-def exam_passed(exam: MockExam) -> bool:
+def exam_passed(exam: MockExam | sa.Row) -> bool:
     """Our rule for a mock exam: at least half right in every CCP."""
     return bool(exam.per_ccp) and all(2 * right >= asked for right, asked in exam.per_ccp.values())
 
@@ -687,16 +687,25 @@ _LOG_BY_CLIENT_ID = sa.select(ReviewLog).where(ReviewLog.client_id == sa.bindpar
 # --- for the educator dashboard -------------------------------------------------------------
 
 
-def exams_of(user_ids: list[int]) -> dict[int, list[MockExam]]:
-    """Finished mock exams per user, newest first (one query)."""
-    found: dict[int, list[MockExam]] = {user_id: [] for user_id in user_ids}
-    for exam in db.session.scalars(_EXAMS_OF, {"user_ids": list(user_ids)}):
+def exams_of(user_ids: list[int]) -> dict[int, list[sa.Row]]:
+    """Finished mock exams per user, newest first (one query). Rows with what the home, the
+    dashboard and the CV read of them (exam_passed takes them too), not objects: a trainee's
+    home asks at every visit when an exam is assigned, and the ORM cost more than the query."""
+    found: dict[int, list[sa.Row]] = {user_id: [] for user_id in user_ids}
+    for exam in rows_of(_EXAMS_OF, {"user_ids": list(user_ids)}):
         found[exam.user_id].append(exam)
     return found
 
 
 _EXAMS_OF = (
-    sa.select(MockExam)
+    sa.select(
+        MockExam.id,
+        MockExam.user_id,
+        MockExam.finished_at,
+        MockExam.score,
+        MockExam.question_ids,
+        MockExam.per_ccp,
+    )
     .where(
         MockExam.user_id.in_(sa.bindparam("user_ids", expanding=True)),
         MockExam.finished_at.is_not(None),
