@@ -198,6 +198,9 @@ def test_a_new_trainee_sees_the_welcome_path_and_checks_in_privately_unless_shar
     assert client.post("/welcome/checkin", data=data).status_code == 303
     assert client.post("/welcome/checkin", data=data).status_code == 303  # sent twice
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 1
+    home = client.get("/").text  # done for today: said, with the mood chosen, and no form
+    assert "C'est fait pour aujourd'hui." in home and "/welcome/checkin" not in home
+    assert f'<span aria-hidden="true">{services.MOODS[2][0]}</span>' in home
     today = people["staff"].get("/dashboard").text
     assert 'id="shared-checkins"' not in today  # private: not ticked
     shared = {"mood": "1", "needs_help": "yes", "shared": "y", "client_id": "chk-2"}

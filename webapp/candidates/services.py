@@ -12,6 +12,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Group, Role, User
 from webapp.candidates.models import Candidate, CandidateMove, StaffPhoto, WelcomeCheckin
+from webapp.core.database import rows_of
 from webapp.core.errors import NotYours
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.outbox import note
@@ -250,7 +251,7 @@ def in_first_weeks(user: User, today: date) -> bool:
 @dataclass(frozen=True)
 class WelcomeCard:
     week: int  # 1 to 4 (0 before the group starts)
-    checkin: WelcomeCheckin | None
+    checkin: sa.Row | None  # today's check-in's mood, once it is done
 
 
 def welcome_card(user: User, today: date) -> WelcomeCard | None:
@@ -259,14 +260,17 @@ def welcome_card(user: User, today: date) -> WelcomeCard | None:
         return None
     start = welcome_start(user)
     week = (today - start).days // 7 + 1 if today >= start else 0
-    checkin = db.session.scalar(_CHECKIN_OF_THE_DAY, {"user_id": user.id, "day": today})
+    checkin = rows_of(_MOOD_OF_THE_DAY, {"user_id": user.id, "day": today}).first()
     return WelcomeCard(week, checkin)
 
 
-# Built once: a new trainee's home asks it at every visit.
-_CHECKIN_OF_THE_DAY = sa.select(WelcomeCheckin).where(
+# Built once: a new trainee's home asks it at every visit (a row, not an object: the ORM cost
+# more than the query), a check-in sent to replace the morning's (the object it changes).
+_THE_DAY = sa.and_(
     WelcomeCheckin.user_id == sa.bindparam("user_id"), WelcomeCheckin.day == sa.bindparam("day")
 )
+_MOOD_OF_THE_DAY = sa.select(WelcomeCheckin.mood).where(_THE_DAY)
+_CHECKIN_OF_THE_DAY = sa.select(WelcomeCheckin).where(_THE_DAY)
 
 
 def check_in(
