@@ -253,3 +253,10 @@ def test_the_homes_forms_are_each_persons_own_made_once(app, make_user, make_gro
         assert http.post("/welcome/checkin", data=answered).status_code == 303
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 3
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WelcomeCheckin)) == 2
+    # Each language its own kept form: the built-in categories in the reader's words.
+    words = (("en", "Housing aid"), ("ar", "مساعدة السكن"), ("fr", "Aide au logement"))
+    for locale, housing in words:
+        amina.locale = locale  # (the last home seen: http is hers)
+        db.session.commit()
+        form = QUICK_ADD.search(http.get("/").text).group(0)
+        assert housing in form and "Pressing" not in form

@@ -69,7 +69,8 @@ def _new_quick_add(user) -> Markup:
         "home-quick-add",
         date.today(),  # the form's date (EntryForm's default)
         utcnow().strftime("%Y-%m"),  # the month it leads to once saved
-        tuple((key, str(category.name), category.picture) for key, category in names.items()),
+        # The built-in categories' names change only with the language, which kept() adds.
+        tuple((key, c.name, c.picture) for key, c in names.items() if key not in budget.BUILT_IN),
     )
 
     def make(client_id, csrf_token=None) -> Markup:
