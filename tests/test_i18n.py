@@ -150,6 +150,30 @@ def test_names_put_in_sentences_are_isolated(app):
     assert rendered == "Bonjour <bdi>&lt;Sam&gt;</bdi>\u00a0!"
 
 
+def test_template_strings_in_loops_are_translated_escaped_and_formatted(app):
+    """_(), ngettext() and {% trans %} in a loop (the lessons list, the assignments): the
+    request's language, the plural its number asks for, names escaped in an HTML template and
+    not in plain text, a number written out (num=) put in place of the count, and "%%" written
+    "%" as Jinja's own new-style gettext does."""
+    template = (
+        "{% for n in names %}{{ _('Hello %(name)s!', name=n) }}|"
+        "{{ ngettext('%(num)d minute', '%(num)d minutes', loop.index) }}|"
+        "{% trans num=loop.index %}{{ num }} second{% pluralize %}{{ num }} seconds"
+        "{% endtrans %};{% endfor %}{{ _('100%%') }}|"
+        "{{ ngettext('%(num)s point', '%(num)s points', 1200, num='1 200') }}"
+    )
+    with app.test_request_context():
+        html = app.jinja_env.from_string(template).render(names=["<Sam>", "Léa"])
+        text = app.jinja_env.from_string(
+            "{% autoescape false %}" + template + "{% endautoescape %}"
+        ).render(names=["<Sam>"])
+    assert html == (
+        "Bonjour &lt;Sam&gt;\u00a0!|1 minute|1 seconde;"
+        "Bonjour Léa\u00a0!|2 minutes|2 secondes;100%|1 200 points"
+    )
+    assert text == "Bonjour <Sam>\u00a0!|1 minute|1 seconde;100%|1 200 points"
+
+
 def test_strings_follow_a_language_switched_inside_a_request(app):
     """The catalogue kept for the request follows force_locale (a calendar feed, a tutor's
     link in the trainee's language) and refresh (a user who just changed language)."""
