@@ -179,6 +179,9 @@ CHECKIN = re.compile(r'<form method="post" action="/welcome/checkin".*?</form>',
 QUICK_ADD = re.compile(
     r'<form method="post" action="/" class="card stack quick-add".*?</form>', re.S
 )  # noqa: E501
+QUICK_ADD_ON_BUDGET = re.compile(
+    r'<form method="post" action="/budget/entries" class="card stack quick-add".*?</form>', re.S
+)
 
 
 def test_the_homes_forms_are_each_persons_own_made_once(app, make_user, make_group, monkeypatch):
@@ -260,3 +263,26 @@ def test_the_homes_forms_are_each_persons_own_made_once(app, make_user, make_gro
         db.session.commit()
         form = QUICK_ADD.search(http.get("/").text).group(0)
         assert housing in form and "Pressing" not in form
+
+
+def test_the_budget_pages_quick_add_is_kept_and_filled_in_for_each_visit(app, client, make_user):
+    """The month's quick add is the home's kept form, sent to the month's own address: each
+    visit gets a fresh client id, and it is the form the template makes for the person; a form
+    refused comes back with what was typed, not the kept one."""
+    from flask import render_template
+
+    from webapp.budget import forms as budget_forms
+
+    fragments.forget()
+    person = make_user()
+    client.post("/login", data={"username": person.username, "passphrase": PASSPHRASE})
+    forms = [QUICK_ADD_ON_BUDGET.search(client.get("/budget").text).group(0) for _ in range(2)]
+    ids = [re.search(r'name="client_id" type="hidden" value="([0-9a-f]{32})"', f)[1] for f in forms]
+    assert ids[0] != ids[1]
+    with app.test_request_context():
+        expected = budget_forms.entry_form(person)
+        expected.client_id.data = ids[1]
+        made = render_template("budget/_quick_add.html", form=expected, quick_add_on_home=False)
+    assert forms[1] == QUICK_ADD_ON_BUDGET.search(made).group(0)
+    refused = client.post("/budget/entries", data={"client_id": "x1", "amount": "lots"})
+    assert refused.status_code == 200 and 'value="lots"' in refused.text

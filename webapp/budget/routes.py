@@ -20,6 +20,7 @@ from webapp.budget.forms import (
     ImportForm,
     RecurringForm,
     entry_form,
+    new_quick_add,
     with_categories,
 )
 from webapp.core import outbox
@@ -50,8 +51,7 @@ def _month_page(month: date, form=None, status=200):
     items = services.recurring_items(current_user)
     entries = services.month_lines(current_user, month, items)  # nothing written on a GET
     names = services.categories(current_user)
-    form = form or entry_form(current_user, names)
-    if form.category.choices is None:
+    if form is not None and form.category.choices is None:
         with_categories(form, current_user, names)
     previous = (month.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = money.month_bounds(month)[1] + timedelta(days=1)
@@ -59,7 +59,8 @@ def _month_page(month: date, form=None, status=200):
         "budget/month.html",
         month=month,
         today=today,
-        form=form,
+        form=form,  # sent back with what to fix
+        new_quick_add=None if form else new_quick_add(current_user, names),
         names=names,
         figures=services.figures(entries, items, today, month),
         days=[(day, list(items)) for day, items in groupby(entries, key=lambda e: e.day)],

@@ -1,19 +1,16 @@
 """The home page (GET /) and the quick add sent from it (POST /)."""
 
-from datetime import date
-
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from webapp.accounts.auth import roles_required
 from webapp.accounts.models import Role
 from webapp.budget import forms as budget_forms
 from webapp.budget import services as budget
 from webapp.candidates import services as candidates
-from webapp.core import fragments, outbox
+from webapp.core import outbox
 from webapp.core.i18n import lazy_gettext as _l
-from webapp.core.time import local_today, utcnow
+from webapp.core.time import local_today
 from webapp.dashboard import services as dashboard
 from webapp.home import bp
 from webapp.journal import services as journal
@@ -59,27 +56,6 @@ def assigned():
 ASSIGNED_ON_HOME = 3
 
 
-def _new_quick_add(user) -> Markup:
-    """The quick add as a visit shows it before anything is typed: the same HTML for everyone
-    with the same categories, on the same day, in one language, but for its form token and
-    client id. Made once and filled in at each visit (core.fragments.kept_form): its fields
-    and its select of categories were a tenth of the home page's CPU."""
-    names = budget.categories(user)
-    place = (
-        "home-quick-add",
-        date.today(),  # the form's date (EntryForm's default)
-        utcnow().strftime("%Y-%m"),  # the month it leads to once saved
-        # The built-in categories' names change only with the language, which kept() adds.
-        tuple((key, c.name, c.picture) for key, c in names.items() if key not in budget.BUILT_IN),
-    )
-
-    def make(client_id, csrf_token=None) -> Markup:
-        form = fragments.stamped(budget_forms.entry_form(user, names), client_id, csrf_token)
-        return render_template("budget/_quick_add.html", form=form, quick_add_on_home=True)
-
-    return fragments.kept_form(place, make)
-
-
 def _page(quick_add=None):
     # The user itself, not flask_login's proxy: the features below read it a hundred times.
     user = current_user._get_current_object()
@@ -91,7 +67,7 @@ def _page(quick_add=None):
         "home/index.html",
         next_lesson=lessons.next_lesson_card(user),
         form=quick_add,  # sent back with what to fix
-        new_quick_add=None if quick_add else _new_quick_add(user),
+        new_quick_add=None if quick_add else budget_forms.new_quick_add(user, on_home=True),
         quick_add_on_home=True,
         reminders=journal.reminders(user, today),
         assigned=assigned[:ASSIGNED_ON_HOME],
