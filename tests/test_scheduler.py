@@ -46,8 +46,10 @@ def test_a_forgotten_question_comes_back_soon():
 
 def test_recall_probability_falls_with_time_and_mastery_threshold():
     card = scheduler.new_card(MONDAY)
-    assert scheduler.recall_probability(card, MONDAY) == 0.0
+    assert card["last_review"] is None
+    assert scheduler.recall_probability(card["stability"], None, MONDAY) == 0.0
     card = scheduler.review(card, Rating.Easy, MONDAY)
-    soon = scheduler.recall_probability(card, MONDAY + timedelta(days=1))
-    late = scheduler.recall_probability(card, MONDAY + timedelta(days=60))
+    last = datetime.fromisoformat(card["last_review"])
+    soon = scheduler.recall_probability(card["stability"], last, MONDAY + timedelta(days=1))
+    late = scheduler.recall_probability(card["stability"], last, MONDAY + timedelta(days=60))
     assert soon > scheduler.MASTERED > late

@@ -39,11 +39,17 @@ def review(card: dict, rating: Rating, when: datetime, duration_ms: int | None =
     return _plain(updated)
 
 
-def recall_probability(card: dict, when: datetime) -> float:
-    """How likely the trainee is to remember now (0 for a card never reviewed)."""
-    if card.get("last_review") is None:
+def recall_probability(
+    stability: float | None, last_review: datetime | None, when: datetime
+) -> float:
+    """How likely the trainee is to remember a card at `when` (0 for one never reviewed), from
+    the two fields of it that decide this: mastery asks for each of a trainee's cards, and
+    making each into a dictionary of text dates and parsing them back cost most of the
+    revision page."""
+    if last_review is None:
         return 0.0
-    return SCHEDULER.get_card_retrievability(Card.from_dict({**card, "card_id": 1}), when)
+    card = Card(card_id=1, stability=stability, last_review=last_review, due=last_review)
+    return SCHEDULER.get_card_retrievability(card, when)
 
 
 def _plain(card: Card) -> dict:

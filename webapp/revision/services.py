@@ -539,10 +539,11 @@ def mastery(user_ids: list[int], now: datetime | None = None) -> dict[int, dict]
             "scopes": {scope: [0, total] for scope, total in totals[code].items()},
             "competencies": {name: [0, count] for name, count in competencies.items()},
         }
-    rows = db.session.execute(_CARDS_OF, {"user_ids": list(user_ids)})
-    for card, topic, competency in rows:
-        if scheduler.recall_probability(_card_dict(card), now) > scheduler.MASTERED:
-            found = result[card.user_id]
+    cards = rows_of(_CARDS_OF, {"user_ids": list(user_ids)})
+    for user_id, stability, last_review, topic, competency in cards:
+        last_review = as_utc(last_review) if last_review else None
+        if scheduler.recall_probability(stability, last_review, now) > scheduler.MASTERED:
+            found = result[user_id]
             for scope in _scopes_of(found["title"], competency, topic):
                 found["scopes"][scope][0] += 1
             if competency:
@@ -555,8 +556,14 @@ _BANK_GROUPS = (
     .where(Question.retired.is_(False))
     .group_by(Question.competency, Question.topic)
 )
-_CARDS_OF = (
-    sa.select(ReviewCard, Question.topic, Question.competency)
+_CARDS_OF = (  # rows: hundreds of cards a trainee, and only what decides their recall
+    sa.select(
+        ReviewCard.user_id,
+        ReviewCard.stability,
+        ReviewCard.last_review,
+        Question.topic,
+        Question.competency,
+    )
     .join(Question, Question.id == ReviewCard.question_id)
     .where(
         ReviewCard.user_id.in_(sa.bindparam("user_ids", expanding=True)),
