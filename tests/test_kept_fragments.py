@@ -179,6 +179,7 @@ CHECKIN = re.compile(r'<form method="post" action="/welcome/checkin".*?</form>',
 QUICK_ADD = re.compile(
     r'<form method="post" action="/" class="card stack quick-add".*?</form>', re.S
 )  # noqa: E501
+TILES = re.compile(r'<ul class="tiles">.*?</ul>', re.S)
 QUICK_ADD_ON_BUDGET = re.compile(
     r'<form method="post" action="/budget/entries" class="card stack quick-add".*?</form>', re.S
 )
@@ -286,3 +287,26 @@ def test_the_budget_pages_quick_add_is_kept_and_filled_in_for_each_visit(app, cl
     assert forms[1] == QUICK_ADD_ON_BUDGET.search(made).group(0)
     refused = client.post("/budget/entries", data={"client_id": "x1", "amount": "lots"})
     assert refused.status_code == 200 and 'value="lots"' in refused.text
+
+
+def test_the_homes_tiles_are_each_roles_own_in_each_language(app, make_user, make_group):
+    """The tiles are made once per role and language: after a trainee's home, a teacher's
+    still has the teacher's tiles, and a trainee who reads English has them in English."""
+    fragments.forget()
+    group = make_group()
+    people = {role: make_user(role, group=group) for role in (Role.TRAINEE, Role.TEACHER)}
+    tiles = {}
+    for role in (Role.TRAINEE, Role.TEACHER, Role.TRAINEE):
+        http = app.test_client()
+        http.post("/login", data={"username": people[role].username, "passphrase": PASSPHRASE})
+        tiles[role] = TILES.search(http.get("/").text).group(0)
+    mine, teacher = tiles[Role.TRAINEE], tiles[Role.TEACHER]
+    assert "Rejoindre un quiz" in mine and 'href="/welcome/my-photo"' not in mine
+    assert 'href="/welcome/my-photo"' in teacher and 'href="/papers/shared"' in teacher
+    assert "Rejoindre un quiz" not in teacher and "Mes papiers" in mine
+    people[Role.TRAINEE].locale = "en"
+    db.session.commit()
+    http = app.test_client()
+    http.post("/login", data={"username": people[Role.TRAINEE].username, "passphrase": PASSPHRASE})
+    english = TILES.search(http.get("/").text).group(0)
+    assert "My papers" in english and "Mes papiers" not in english
