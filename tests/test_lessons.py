@@ -474,3 +474,14 @@ def test_see_also_must_name_a_real_question(tmp_path, app):
     result = app.test_cli_runner().invoke(args=["bank", "check", "--root", str(tmp_path)])
     assert result.exit_code == 1
     assert "'see_also' names 'nope-1': no such question" in result.output
+
+
+def test_the_lessons_list_shows_each_module_in_teaching_order_with_each_ones_state(client, trainee):
+    client.post(
+        "/lessons/test-suite/exercises/single", data={"choice": "un verre", "client_id": "s1"}
+    )
+    page = client.get("/lessons").text
+    row = r'id="lesson-([\w-]+)">.*?<span class="status[^"]*">\s*(.*?)\s*</span>'
+    rows = re.findall(row, page, re.S)
+    assert rows == [("test-cuisine", "8 minutes"), ("test-suite", "En cours")]
+    assert page.index("<h2>") < page.index('id="lesson-test-cuisine"')

@@ -25,9 +25,10 @@ READERS = (Role.TRAINEE, Role.TEACHER, Role.ADMIN)
 @roles_required(*READERS)
 def index():
     lessons, progress = services.catalogue(current_user)
-    modules = {
-        module: [lesson for lesson in lessons if lesson.module == module] for module in MODULES
-    }
+    modules = {module: [] for module in MODULES}
+    for lesson in lessons:  # in teaching order, so each module's list is too
+        if lesson.module in modules:
+            modules[lesson.module].append(lesson)
     authors = services.authors(modules["app"]) if current_user.role is Role.ADMIN else {}
     return render_template(
         "lessons/index.html", modules=modules, progress=progress, authors=authors
