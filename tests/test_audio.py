@@ -178,3 +178,20 @@ def test_a_text_not_recorded_yet_is_looked_for_once_then_linked_once_recorded(
         assert len(looked) == 1
         audio.record(text, "fr", app.config["AUDIO_DIR"])
         assert speech.audio_url(text, "fr") == f"/audio/{audio.key(text)}.opus"
+
+
+def test_a_speaker_link_is_made_once_and_says_its_words_in_the_readers_language(app):
+    """speak() keeps each link it makes: the same words give the same link, other words or
+    another reader's language give their own, with the label in that language."""
+    from flask_babel import force_locale
+
+    with app.test_request_context():
+        with force_locale("fr"):
+            first = speech.speak("Le couteau")
+            assert speech.speak("Le couteau") is first  # made once
+            assert 'aria-label="Écouter"' in first and 'data-say="Le couteau"' in first
+            other = speech.speak("La poêle")
+        with force_locale("en"):
+            english = speech.speak("Le couteau")
+    assert 'data-say="La poêle"' in other and "Le couteau" not in other
+    assert 'aria-label="Listen"' in english and 'data-say="Le couteau"' in english

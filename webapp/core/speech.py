@@ -30,18 +30,31 @@ from webapp.core.markup import fill
 
 
 def speak(text: str, lang: str = "fr-FR", label: str | None = None) -> Markup:
-    """A link that reads text aloud in lang."""
+    """A link that reads text aloud in lang. Made once per address, words, language and label:
+    a lesson's exercises have dozens, and filling in the link was a tenth of the page."""
     own = own_recording(text, lang)
-    return fill(
-        '<a class="speak{own_class}" href="{href}" data-say="{text}" data-lang="{lang}"'
-        ' aria-label="{label}">{icon}</a>',
-        own_class=" speak--own" if own else "",
-        href=own or audio_url(text, lang),
-        text=text,
-        lang=lang,
-        label=label or _("Listen"),
-        icon=icon("speaker"),
-    )
+    href = own or audio_url(text, lang)
+    label = label or _("Listen")
+    made = (href, text, lang, str(label))
+    if (link := _SPOKEN.get(made)) is None:
+        link = fill(
+            '<a class="speak{own_class}" href="{href}" data-say="{text}" data-lang="{lang}"'
+            ' aria-label="{label}">{icon}</a>',
+            own_class=" speak--own" if own else "",
+            href=href,
+            text=text,
+            lang=lang,
+            label=label,
+            icon=icon("speaker"),
+        )
+        if len(_SPOKEN) >= _MOST_FOUND:
+            _SPOKEN.clear()  # (safe while other threads read it, as _FOUND)
+        _SPOKEN[made] = link
+    return link
+
+
+# Each link as made (speak): everything it shows is in its key.
+_SPOKEN: dict[tuple[str, str, str, str], Markup] = {}
 
 
 def say(text: str, label: str | None = None, private: bool = False) -> Markup:
