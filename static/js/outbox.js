@@ -114,8 +114,21 @@
     }, function () { return { kind: "retry" }; });
   };
 
-  // Sends one item with a token; a stale token is refreshed once. Records the outcome.
+  // Sends one item with a token; a stale token is refreshed once. Records the outcome. An item
+  // this page is sending already is not sent twice: a tap's send and the sync a page starts
+  // with can both pick up a write just kept (on a slow phone the sync reads the outbox after
+  // the tap added to it); the second gets the first's outcome.
+  var inFlight = {};
   O.send = function (item, token, ms) {
+    var id = item.client_id;
+    if (!inFlight[id]) {
+      var done = function () { delete inFlight[id]; };
+      inFlight[id] = sendOnce(item, token, ms);
+      inFlight[id].then(done, done);
+    }
+    return inFlight[id];
+  };
+  function sendOnce(item, token, ms) {
     return O.update(item.client_id, { state: "sending" })
       .then(function (found) { return found ? O.post(item, token, ms) : { kind: "discarded" }; })
       .then(function (result) {
@@ -136,7 +149,7 @@
           attempts: (item.attempts || 0) + 1,
         }).then(function () { return result; });
       });
-  };
+  }
 
   // Sends what waits for the user whose session this is (the server says who: never anyone else's).
   var running = null;

@@ -251,6 +251,38 @@ def test_connected_but_no_data_waits_on_the_phone_and_a_double_tap_is_one_write(
     assert stored(trainee.id) == {client_id: 1}
 
 
+def test_a_write_the_page_is_sending_is_not_sent_again_by_a_sync_meanwhile(
+    no_worker_phone, make_user
+):
+    """The sync a page starts with can read the outbox just after a tap kept a write there (a
+    slow phone): the two sends of it are one request, and both are told its outcome."""
+    trainee = make_user()
+    page = no_worker_phone
+    page.add_init_script(FAST)
+    sign_in(page, trainee.username)
+    page.goto("/budget")
+    settle(page)
+    hanging = []
+    page.route(WRITES, lambda route: hanging.append(route))
+    outcomes = page.evaluate(
+        """() => {
+        const form = document.querySelector("form.quick-add");
+        const item = {client_id: "race-1", kind: "budget", user: document.body.dataset.userId,
+          url: form.action, body: [["amount", "3"], ["category", "food"], ["kind", "expense"],
+          ["day", new Date().toISOString().slice(0, 10)], ["client_id", "race-1"]],
+          state: "waiting", reason: "", attempts: 0, at: Date.now(), label: "3"};
+        const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+        return Outbox.add(item).then(() => Promise.all(
+          [Outbox.send(item, token, 1500), Outbox.sync(1500), Outbox.send(item, token, 1500)]));
+    }"""
+    )
+    assert len(hanging) == 1  # one request, though three asked to send it
+    assert outcomes[0]["kind"] == outcomes[2]["kind"] == "retry"  # no answer within 1.5 s
+    page.unroute(WRITES)
+    wait_for(page, lambda: page.evaluate("Outbox.sync(3000)") is not None and not waiting(page))
+    assert stored(trainee.id) == {"race-1": 1}
+
+
 def test_a_late_second_tap_offline_is_the_same_write_and_typing_starts_a_new_one(
     no_worker_phone, make_user
 ):
