@@ -659,3 +659,24 @@ def test_pages_fetched_at_once_after_sign_in_share_one_form_token(
     client.set_cookie("session", after_sign_in)  # the offline copy, asked at the same time
     client.get("/offline")  # its cookie (if it set one) is the one the phone keeps
     assert client.post("/week/seen", data={"csrf_token": token}).status_code == 303
+
+
+def test_the_day_a_person_was_last_seen_is_their_day_in_paris(app, client, make_user, monkeypatch):
+    """Signed in at 23:30 UTC on 1 December, it is already 2 December in Paris: the teacher's
+    Today counts the days since in Paris days, so that is the day kept (not the server's)."""
+    from datetime import UTC, date, datetime
+
+    from webapp.core import time as clock
+
+    person = make_user()
+    late = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    monkeypatch.setattr(clock, "utcnow", lambda: late)
+    client.post("/login", data={"username": person.username, "passphrase": PASSPHRASE})
+    db.session.refresh(person)
+    assert person.last_seen_on == date(2026, 12, 2)
+    monkeypatch.setattr(clock, "utcnow", lambda: late.replace(hour=12))  # noon, in both
+    person.last_seen_on = None
+    db.session.commit()
+    assert client.get("/").status_code == 200  # a visit: the day is noted again
+    db.session.refresh(person)
+    assert person.last_seen_on == date(2026, 12, 1)

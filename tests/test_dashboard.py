@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from tests.measure import count_queries, first_load
 from webapp.accounts.models import Role
 from webapp.core.themes import THEME_NAMES
+from webapp.core.time import local_today
 from webapp.dashboard import services
 from webapp.dashboard.models import HandledLine
 from webapp.extensions import db
@@ -149,10 +150,9 @@ def test_assign_to_chosen_trainees_and_withdraw(school, make_user):
 
 def test_today_lists_who_needs_help_and_links_to_them(school, make_user):
     staff, group = school["staff"], school["group"]
-    quiet = make_user(
-        group=group, display_name="Olek W", last_seen_on=date.today() - timedelta(days=12)
-    )
-    sad = make_user(group=group, display_name="Fatou D", last_seen_on=date.today())
+    today = local_today()  # the day Today counts in (Paris), not the machine's
+    quiet = make_user(group=group, display_name="Olek W", last_seen_on=today - timedelta(days=12))
+    sad = make_user(group=group, display_name="Fatou D", last_seen_on=today)
     entry = journal.write_entry(sad, "sad-1", date.today(), 1, "Journée très dure", None)
     journal.set_shared(entry, True)
     for user in (school["trainee"], sad):

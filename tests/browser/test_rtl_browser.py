@@ -185,23 +185,24 @@ def test_home_and_today_in_arabic_keep_names_and_counts_right(
 ):
     """A lesson given "by" a date, a teacher's French message, names ending in a full stop, and the
     days since a trainee was last seen, counted in Arabic ("منذ 14 يومًا", not "منذ 14 أيام")."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
+    from webapp.core.time import local_today
     from webapp.dashboard import services as dashboard
 
     group = make_group(name="Cuisine B.")
     teacher = make_user(Role.TEACHER, group=group, display_name="Karim H.", locale="ar")
     trainee = make_user(
-        group=group, display_name="Samir B.", locale="ar", last_seen_on=date.today()
+        group=group, display_name="Samir B.", locale="ar", last_seen_on=local_today()
     )
-    make_user(group=group, display_name="Olek W.", last_seen_on=date.today() - timedelta(days=14))
+    make_user(group=group, display_name="Olek W.", last_seen_on=local_today() - timedelta(days=14))
     dashboard.assign(
         teacher,
         group,
         "rtl-1",
         "lesson",
         lesson,
-        date.today() + timedelta(days=3),
+        local_today() + timedelta(days=3),
         "Relisez les horaires ?",
         [],
     )

@@ -12,7 +12,7 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.accounts.models import AuthSession, Role, User
 from webapp.core.i18n import lazy_gettext as _l
-from webapp.core.time import as_utc, utcnow
+from webapp.core.time import as_utc, local_today, utcnow
 from webapp.extensions import db, login_manager
 
 SHORT_SESSION = timedelta(hours=12)
@@ -29,7 +29,7 @@ def start_session(user: User, remember: bool) -> None:
     db.session.add(
         AuthSession(token_hash=_digest(token), user=user, expires_at=utcnow() + lifetime)
     )
-    today = utcnow().date()
+    today = local_today()  # the person's day (Paris), as Today counts the days since
     if user.last_seen_on != today:
         user.last_seen_on = today
     db.session.commit()
@@ -94,7 +94,7 @@ def _load_user(token: str) -> User | None:
     if row is None or as_utc(row.expires_at) <= utcnow():
         return None
     row.User.session_token = token
-    today = utcnow().date()
+    today = local_today()  # the person's day, not the server's (Today counts in Paris days)
     if row.User.last_seen_on != today:  # activity for the teacher's Today list: one write a day
         row.User.last_seen_on = today
         db.session.commit()
