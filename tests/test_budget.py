@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -342,3 +343,20 @@ def test_import_finds_categories_whatever_the_language_of_the_file(ctx, make_use
             services.categories(user),
         )
     assert [row.category for row in rows] == ["food", "rent", "activity"]
+
+
+def test_the_quick_adds_date_is_the_trainees_day_in_paris(client, trainee, monkeypatch):
+    """At 23:30 UTC on 1 December it is already 2 December in Paris: an expense typed then is
+    dated the 2nd by default, on the budget page and on the home, and so is the journal's."""
+    from datetime import UTC, datetime
+
+    from webapp.core import fragments
+    from webapp.core import time as clock
+
+    fragments.forget()
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    for page in ("/budget", "/", "/journal/write"):
+        html = client.get(page).text
+        assert re.findall(r'<input[^>]* name="day"[^>]* value="([\d-]+)"', html) == [
+            "2026-12-02"
+        ], page

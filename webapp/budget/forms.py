@@ -1,7 +1,6 @@
 """Budget forms: amounts are read by money.parse_amount, with a clear message for each refusal."""
 
 import uuid
-from datetime import date
 from functools import lru_cache
 
 from flask import render_template
@@ -16,7 +15,7 @@ from webapp.core import fragments
 from webapp.core.forms import Form, too_long
 from webapp.core.i18n import catalogue
 from webapp.core.i18n import lazy_gettext as _l
-from webapp.core.time import utcnow
+from webapp.core.time import local_today, utcnow
 
 AMOUNT_ERRORS = {
     "empty": _l("Write an amount, for example 12,50."),
@@ -49,7 +48,7 @@ class EntryForm(Form):
     kind = RadioField(_l("Type"), choices=KIND, default="expense")
     category = SelectField(_l("Category"), validators=[CHOOSE_CATEGORY])
     day = DateField(
-        _l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter a date."))]
+        _l("Date"), default=local_today, validators=[InputRequired(message=_l("Enter a date."))]
     )
     note = StringField(_l("Note (optional)"), validators=[too_long(140)])
     client_id = HiddenField()
@@ -131,8 +130,8 @@ def new_quick_add(user, names: dict | None = None, on_home: bool = False) -> Mar
     place = (
         "quick-add",
         on_home,  # where it is sent
-        date.today(),  # the form's date (EntryForm's default)
-        utcnow().strftime("%Y-%m"),  # the month it leads to once saved
+        local_today(),  # the form's date (EntryForm's default: the trainee's day)
+        utcnow().strftime("%Y-%m"),  # the month it leads to once saved (the template's `now`)
         # The built-in categories' names change only with the language, which kept() adds.
         tuple((key, c.name, c.picture) for key, c in names.items() if key not in services.BUILT_IN),
     )

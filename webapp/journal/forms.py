@@ -1,7 +1,5 @@
 """Forms for goals, journal entries, comments and the eleven-theme self-assessment."""
 
-from datetime import date
-
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from webapp.core.forms import Form, too_long
 from webapp.core.i18n import lazy_gettext as _l
 from webapp.core.themes import THEME_NAMES
+from webapp.core.time import local_today
 from webapp.journal.services import MOODS, SCALE
 
 REQUIRED = DataRequired(message=_l("Please fill in this field."))
@@ -70,7 +69,7 @@ class JournalForm(Form):
     text = TextAreaField(_l("A few words (optional)"), validators=[too_long(2000)])
     goal_id = SelectField(_l("About a goal (optional)"), coerce=int, default=0)
     day = DateField(
-        _l("Date"), default=date.today, validators=[InputRequired(message=_l("Enter a date."))]
+        _l("Date"), default=local_today, validators=[InputRequired(message=_l("Enter a date."))]
     )
     client_id = HiddenField()
 
