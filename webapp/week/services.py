@@ -222,6 +222,9 @@ def by_day(items: list[Item], first: date, last: date, *, all_days: bool = True)
 def days_of(user: User, first: date, last: date) -> list[Day]:
     """The trainee's days: their groups' sessions and their own appointments, in one query."""
     since, until = rules.paris_day_bounds(first, last)
+    found = rows_of(
+        _SESSIONS_AND_APPOINTMENTS, {"user_id": user.id, "since": since, "until": until}
+    )
     # Each row unpacked as a tuple: reading a row's fields by name cost ten times as much.
     items = [
         Item(
@@ -229,16 +232,14 @@ def days_of(user: User, first: date, last: date) -> list[Day]:
             rules.in_paris(starts_at),
             rules.in_paris(ends_at) if ends_at else None,
             place,
-            note,
+            remark,
             row_id,
             own=bool(own),
             title=title,
             bring=bring,
             shared=bool(shared),
         )
-        for kind, starts_at, ends_at, place, note, row_id, own, title, bring, shared in rows_of(
-            _SESSIONS_AND_APPOINTMENTS, {"user_id": user.id, "since": since, "until": until}
-        )
+        for kind, starts_at, ends_at, place, remark, row_id, own, title, bring, shared in found
     ]
     # The reminders set on steps after release (My steps): a line of their day, first.
     items += [
